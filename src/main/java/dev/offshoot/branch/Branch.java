@@ -1,0 +1,196 @@
+package dev.offshoot.branch;
+
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+
+import org.springframework.data.annotation.Id;
+import org.springframework.data.annotation.Version;
+import org.springframework.data.relational.core.mapping.Column;
+import org.springframework.data.relational.core.mapping.MappedCollection;
+import org.springframework.data.relational.core.mapping.Table;
+
+/** A running Postgres for one task: a labelled container plus this row. */
+@Table("branch")
+class Branch {
+
+    @Id
+    private UUID id;
+    private String name;
+    private BranchStatus status;
+    private UUID templateId;
+    private int templateRevision;
+    private UUID parentBranchId;
+    private String parentImage;
+    private String snapshotImage;
+    private String containerId;
+    private int port;
+    private String databaseName;
+    private String roleName;
+    private String password;
+    private String createdBy;
+    private Instant createdAt;
+    private Instant expiresAt;
+    private Instant lastActivityAt;
+    private Instant deletedAt;
+    @Column("is_protected")
+    private boolean protectedBranch;
+    private String failureReason;
+    @Version
+    private Long version;
+    @MappedCollection(idColumn = "branch_id")
+    private Set<BranchLabel> labels = new HashSet<>();
+
+    protected Branch() {
+    }
+
+    Branch(String name, UUID templateId, int templateRevision, UUID parentBranchId, String parentImage,
+            int port, String databaseName, String roleName, String password, String createdBy,
+            Instant expiresAt, boolean protectedBranch, Map<String, String> labels) {
+        this.id = UUID.randomUUID();
+        this.name = name;
+        this.status = BranchStatus.CREATING;
+        this.templateId = templateId;
+        this.templateRevision = templateRevision;
+        this.parentBranchId = parentBranchId;
+        this.parentImage = parentImage;
+        this.port = port;
+        this.databaseName = databaseName;
+        this.roleName = roleName;
+        this.password = password;
+        this.createdBy = createdBy;
+        this.createdAt = Instant.now();
+        this.lastActivityAt = createdAt;
+        this.expiresAt = expiresAt;
+        this.protectedBranch = protectedBranch;
+        labels.forEach((k, v) -> this.labels.add(new BranchLabel(k, v)));
+    }
+
+    void started(String containerId) {
+        this.containerId = containerId;
+        this.status = BranchStatus.READY;
+        this.failureReason = null;
+    }
+
+    void restarting() {
+        this.status = BranchStatus.CREATING;
+    }
+
+    void failed(String reason) {
+        this.status = BranchStatus.FAILED;
+        this.failureReason = reason;
+    }
+
+    void deleting() {
+        this.status = BranchStatus.DELETING;
+    }
+
+    void deleted() {
+        this.status = BranchStatus.DELETED;
+        this.deletedAt = Instant.now();
+        this.containerId = null;
+    }
+
+    void useSnapshot(String image) {
+        this.snapshotImage = image;
+        this.parentImage = image;
+    }
+
+    void movePort(int port) {
+        this.port = port;
+    }
+
+    UUID id() {
+        return id;
+    }
+
+    String name() {
+        return name;
+    }
+
+    BranchStatus status() {
+        return status;
+    }
+
+    UUID templateId() {
+        return templateId;
+    }
+
+    int templateRevision() {
+        return templateRevision;
+    }
+
+    UUID parentBranchId() {
+        return parentBranchId;
+    }
+
+    String parentImage() {
+        return parentImage;
+    }
+
+    String snapshotImage() {
+        return snapshotImage;
+    }
+
+    String containerId() {
+        return containerId;
+    }
+
+    int port() {
+        return port;
+    }
+
+    String databaseName() {
+        return databaseName;
+    }
+
+    String roleName() {
+        return roleName;
+    }
+
+    String password() {
+        return password;
+    }
+
+    String createdBy() {
+        return createdBy;
+    }
+
+    Instant createdAt() {
+        return createdAt;
+    }
+
+    Instant expiresAt() {
+        return expiresAt;
+    }
+
+    Instant lastActivityAt() {
+        return lastActivityAt;
+    }
+
+    Instant deletedAt() {
+        return deletedAt;
+    }
+
+    boolean isProtected() {
+        return protectedBranch;
+    }
+
+    String failureReason() {
+        return failureReason;
+    }
+
+    Map<String, String> labels() {
+        Map<String, String> out = new TreeMap<>();
+        labels.forEach(l -> out.put(l.key(), l.value()));
+        return out;
+    }
+
+    @Override
+    public String toString() {
+        return "Branch[" + name + ", " + id + ", " + status + "]";
+    }
+}

@@ -1,0 +1,97 @@
+package dev.offshoot.branch;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.postgresql.util.PasswordUtil;
+import org.springframework.stereotype.Component;
+
+import dev.offshoot.config.RuntimeProperties;
+import dev.offshoot.runtime.ContainerFailedException;
+import dev.offshoot.runtime.ContainerRuntime;
+import dev.offshoot.runtime.ContainerRuntime.ImageRef;
+import dev.offshoot.runtime.ContainerSpec;
+import dev.offshoot.runtime.Labels;
+import dev.offshoot.runtime.PostgresReadiness;
+import dev.offshoot.template.Template;
+
+/**
+ * Starts a branch's container from its parent image and makes it usable: waits until Postgres
+ * accepts connections, then gives the branch's role the branch's own password. The password is
+ * sent as a SCRAM verifier, so the plaintext never reaches the server or its logs.
+ */
+@Component
+class BranchLauncher {
+
+    private final ContainerRuntime runtime;
+    private final RuntimeProperties properties;
+
+    BranchLauncher(ContainerRuntime runtime, RuntimeProperties properties) {
+        this.runtime = runtime;
+        this.properties = properties;
+    }
+
+    /** Returns the started container's id; on failure nothing of it is left running. */
+    String launch(Branch branch, Template template) {
+        String containerId = runtime.start(new ContainerSpec(containerName(branch), branch.parentImage(), Map.of(),
+                labels(branch, template, Labels.KIND_BRANCH), properties.bindAddress(), branch.port(), Map.of(), true,
+                List.of()));
+        try (Connection admin = PostgresReadiness.connect(runtime, containerId, adminUrl(branch), "postgres",
+                template.superuserPassword(), properties.readyTimeout());
+                Statement st = admin.createStatement()) {
+            st.execute(PasswordUtil.genAlterUserPasswordSQL(branch.roleName(), branch.password().toCharArray(),
+                    "scram-sha-256"));
+            return containerId;
+        } catch (SQLException e) {
+            runtime.remove(containerId);
+            throw new ContainerFailedException("setting the branch password failed: " + e.getMessage(),
+                    "", e);
+        } catch (RuntimeException e) {
+            runtime.remove(containerId);
+            throw e;
+        }
+    }
+
+    /**
+     * Freezes a running branch into an image for a child branch: a checkpoint first so recovery
+     * at the child's start is short, then a commit of the paused container (crash-consistent).
+     */
+    String snapshot(Branch source, Branch child, Template template) {
+        try (Connection admin = PostgresReadiness.connect(runtime, source.containerId(), adminUrl(source),
+                "postgres", template.superuserPassword(), properties.readyTimeout());
+                Statement st = admin.createStatement()) {
+            st.execute("CHECKPOINT");
+        } catch (SQLException e) {
+            throw new ContainerFailedException("checkpoint of branch '" + source.name() + "' failed: "
+                    + e.getMessage(), "", e);
+        }
+        ImageRef ref = new ImageRef("offshoot/snapshot-" + properties.instanceId() + "-" + child.name(),
+                child.id().toString().substring(0, 8));
+        runtime.commit(source.containerId(), ref, labels(child, template, Labels.KIND_SNAPSHOT), List.of());
+        return ref.toString();
+    }
+
+    private String adminUrl(Branch branch) {
+        return "jdbc:postgresql://" + properties.connectHost() + ":" + branch.port() + "/" + branch.databaseName();
+    }
+
+    private String containerName(Branch branch) {
+        return "offshoot-" + properties.instanceId() + "-" + branch.name() + "-" + branch.id().toString().substring(0, 8);
+    }
+
+    private Map<String, String> labels(Branch branch, Template template, String kind) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put(Labels.MANAGED, "true");
+        labels.put(Labels.INSTANCE, properties.instanceId());
+        labels.put(Labels.KIND, kind);
+        labels.put(Labels.BRANCH_ID, branch.id().toString());
+        labels.put(Labels.BRANCH_NAME, branch.name());
+        labels.put(Labels.TEMPLATE, template.name());
+        labels.put(Labels.REVISION, String.valueOf(branch.templateRevision()));
+        return labels;
+    }
+}

@@ -1,0 +1,26 @@
+package dev.offshoot.branch;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.springframework.data.jdbc.repository.query.Query;
+import org.springframework.data.repository.ListCrudRepository;
+
+interface BranchRepository extends ListCrudRepository<Branch, UUID> {
+
+    @Query("SELECT * FROM branch WHERE name = :name AND status <> 'DELETED'")
+    Optional<Branch> findLiveByName(String name);
+
+    @Query("SELECT * FROM branch WHERE status <> 'DELETED' ORDER BY created_at")
+    List<Branch> findLive();
+
+    @Query("SELECT * FROM branch WHERE template_id = :templateId AND status <> 'DELETED'")
+    List<Branch> findLiveByTemplate(UUID templateId);
+
+    @Query("SELECT port FROM branch WHERE status <> 'DELETED'")
+    List<Integer> findLivePorts();
+
+    @Query("SELECT snapshot_image FROM branch WHERE status <> 'DELETED' AND snapshot_image IS NOT NULL")
+    List<String> findLiveSnapshotImages();
+}

@@ -1,0 +1,307 @@
+package dev.offshoot.branch;
+
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.data.relational.core.conversion.DbActionExecutionException;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Service;
+
+import dev.offshoot.config.RuntimeProperties;
+import dev.offshoot.runtime.ContainerRuntime;
+import dev.offshoot.runtime.PortAllocator;
+import dev.offshoot.runtime.PortConflictException;
+import dev.offshoot.template.Template;
+import dev.offshoot.template.TemplateBranches;
+import dev.offshoot.template.TemplateRevision;
+import dev.offshoot.template.TemplateService;
+import dev.offshoot.web.ApiException;
+import dev.offshoot.web.Names;
+
+/** Branches: idempotent create, list, get, reset, delete. */
+@Service
+class BranchService implements TemplateBranches {
+
+    private static final Logger log = LoggerFactory.getLogger(BranchService.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final int PORT_ATTEMPTS = 5;
+
+    private final BranchRepository branches;
+    private final TemplateService templates;
+    private final BranchLauncher launcher;
+    private final ContainerRuntime runtime;
+    private final PortAllocator ports;
+    private final RuntimeProperties properties;
+    private final BranchRequests requests;
+    private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+
+    BranchService(BranchRepository branches, TemplateService templates, BranchLauncher launcher,
+            ContainerRuntime runtime, PortAllocator ports, RuntimeProperties properties) {
+        this.branches = branches;
+        this.templates = templates;
+        this.launcher = launcher;
+        this.runtime = runtime;
+        this.ports = ports;
+        this.properties = properties;
+        this.requests = new BranchRequests();
+    }
+
+    record Outcome(Branch branch, boolean created) {
+    }
+
+    Outcome create(CreateBranchRequest request, String principal) {
+        String name = Names.requireResourceName("branch", request.name());
+        Map<String, String> labels = requests.labels(request.labels());
+        Instant expiresAt = requests.expiry(request.ttl(), request.expiresAt());
+        return withLock(name, () -> {
+            Optional<Branch> existing = branches.findLiveByName(name);
+            if (existing.isPresent()) {
+                return new Outcome(requireSameParent(existing.get(), request), false);
+            }
+            Parent parent = resolveParent(request);
+            Branch branch = reserve(name, parent, labels, expiresAt, request, principal);
+            try {
+                if (parent.source() != null) {
+                    branch.useSnapshot(launcher.snapshot(parent.source(), branch, parent.template()));
+                }
+                branch.started(launchOnFreePort(branch, parent.template()));
+                Branch saved = branches.save(branch);
+                log.info("branch {} ({}) ready on port {}", name, saved.id(), saved.port());
+                return new Outcome(saved, true);
+            } catch (RuntimeException e) {
+                rollback(branch);
+                throw e;
+            }
+        });
+    }
+
+    /** Parent of a new branch: a template revision, or a live branch whose snapshot it starts from. */
+    private record Parent(Template template, TemplateRevision revision, Branch source) {
+    }
+
+    private Parent resolveParent(CreateBranchRequest request) {
+        boolean fromTemplate = request.template() != null && !request.template().isBlank();
+        boolean fromBranch = request.fromBranch() != null && !request.fromBranch().isBlank();
+        if (fromTemplate == fromBranch) {
+            throw ApiException.badRequest("INVALID_PARENT", "name exactly one parent: 'template' or 'fromBranch'");
+        }
+        if (fromBranch) {
+            Branch source = live(request.fromBranch());
+            if (source.status() != BranchStatus.READY) {
+                throw ApiException.conflict("BRANCH_NOT_READY", "branch '" + source.name() + "' is "
+                        + source.status() + "; only a READY branch can be branched");
+            }
+            Template template = templates.byId(source.templateId());
+            return new Parent(template, template.revision(source.templateRevision()).orElseThrow(), source);
+        }
+        Template template = templates.get(request.template());
+        TemplateRevision revision = (request.revision() == null ? template.latestRevision()
+                : template.revision(request.revision())).orElseThrow(() -> ApiException.notFound(
+                        "REVISION_NOT_FOUND", "template '" + template.name() + "' has no revision " + request.revision()));
+        return new Parent(template, revision, null);
+    }
+
+    private Branch requireSameParent(Branch existing, CreateBranchRequest request) {
+        boolean same;
+        if (request.fromBranch() != null && !request.fromBranch().isBlank()) {
+            same = existing.parentBranchId() != null && branches.findById(existing.parentBranchId())
+                    .map(b -> b.name().equals(request.fromBranch())).orElse(false);
+        } else {
+            same = existing.parentBranchId() == null
+                    && templates.byId(existing.templateId()).name().equals(request.template())
+                    && (request.revision() == null || request.revision() == existing.templateRevision());
+        }
+        if (!same) {
+            throw ApiException.conflict("NAME_TAKEN", "a branch named '" + existing.name()
+                    + "' already exists with another parent");
+        }
+        return existing;
+    }
+
+    private Branch reserve(String name, Parent parent, Map<String, String> labels, Instant expiresAt,
+            CreateBranchRequest request, String principal) {
+        Template template = parent.template();
+        Set<Integer> raced = new HashSet<>();
+        for (int attempt = 1; ; attempt++) {
+            Branch branch = new Branch(name, template.id(), parent.revision().revision(),
+                    parent.source() == null ? null : parent.source().id(), parent.revision().imageRef(),
+                    freePort(raced), template.databaseName(), template.ownerRole(), newPassword(), principal,
+                    expiresAt, Boolean.TRUE.equals(request.protectedBranch()), labels);
+            try {
+                return branches.save(branch);
+            } catch (DbActionExecutionException e) {
+                // another create took the same port between our read and our insert: take the next one
+                if (!(e.getCause() instanceof DuplicateKeyException) || attempt == PORT_ATTEMPTS) {
+                    throw e;
+                }
+                raced.add(branch.port());
+            }
+        }
+    }
+
+    /** Starts the container; when the engine finds the port held by someone else, moves to another. */
+    private String launchOnFreePort(Branch branch, Template template) {
+        Set<Integer> refused = new HashSet<>();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return launcher.launch(branch, template);
+            } catch (PortConflictException e) {
+                if (attempt == PORT_ATTEMPTS) {
+                    throw e;
+                }
+                refused.add(branch.port());
+                branch.movePort(freePort(refused));
+                branch = branches.save(branch);
+            }
+        }
+    }
+
+    private int freePort(Set<Integer> alsoTaken) {
+        Set<Integer> taken = new HashSet<>(branches.findLivePorts());
+        taken.addAll(alsoTaken);
+        OptionalInt port = ports.next(taken);
+        if (port.isEmpty()) {
+            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "PORT_RANGE_EXHAUSTED", "no free port left in "
+                    + properties.portRangeStart() + "-" + properties.portRangeEnd()
+                    + "; delete branches or widen offshoot.runtime.port-range-*", true);
+        }
+        return port.getAsInt();
+    }
+
+    /** A failed create leaves nothing: no container (the launcher removed it), no image, no row, no port. */
+    private void rollback(Branch branch) {
+        try {
+            if (branch.snapshotImage() != null) {
+                runtime.removeImage(branch.snapshotImage());
+            }
+        } finally {
+            branches.deleteById(branch.id());
+        }
+    }
+
+    List<Branch> list(String status, String template, List<String> labelFilters) {
+        Map<String, String> wanted = requests.labelFilters(labelFilters);
+        BranchStatus statusFilter = requests.status(status);
+        UUID templateId = template == null || template.isBlank() ? null : templates.get(template).id();
+        List<Branch> candidates = statusFilter == BranchStatus.DELETED ? branches.findAll() : branches.findLive();
+        return candidates.stream()
+                .filter(b -> statusFilter == null || b.status() == statusFilter)
+                .filter(b -> templateId == null || templateId.equals(b.templateId()))
+                .filter(b -> b.labels().entrySet().containsAll(wanted.entrySet()))
+                .toList();
+    }
+
+    Branch live(String name) {
+        return branches.findLiveByName(name).orElseThrow(() -> ApiException.notFound("BRANCH_NOT_FOUND",
+                "no live branch named '" + name + "'"));
+    }
+
+    Optional<Long> diskUsage(Branch branch) {
+        return branch.containerId() == null ? Optional.empty() : runtime.diskUsage(branch.containerId());
+    }
+
+    String templateName(Branch branch) {
+        return templates.byId(branch.templateId()).name();
+    }
+
+    Optional<String> parentBranchName(Branch branch) {
+        return branch.parentBranchId() == null ? Optional.empty()
+                : branches.findById(branch.parentBranchId()).map(Branch::name);
+    }
+
+    /** Recreates the container from the parent image on the same port with the same credentials. */
+    Branch reset(String name) {
+        return withLock(name, () -> {
+            Branch branch = live(name);
+            if (branch.status() != BranchStatus.READY && branch.status() != BranchStatus.FAILED) {
+                throw ApiException.conflict("BRANCH_BUSY", "branch '" + name + "' is " + branch.status());
+            }
+            Template template = templates.byId(branch.templateId());
+            if (branch.containerId() != null) {
+                runtime.remove(branch.containerId());
+            }
+            branch.restarting();
+            branch = branches.save(branch);
+            try {
+                branch.started(launcher.launch(branch, template));
+            } catch (RuntimeException e) {
+                branch.failed("reset failed: " + e.getMessage());
+                branches.save(branch);
+                throw e;
+            }
+            log.info("branch {} reset to {}", name, branch.parentImage());
+            return branches.save(branch);
+        });
+    }
+
+    void delete(String name, boolean force) {
+        withLock(name, () -> {
+            Branch branch = live(name);
+            if (branch.isProtected() && !force) {
+                throw ApiException.conflict("BRANCH_PROTECTED", "branch '" + name
+                        + "' is protected; pass force=true to delete it");
+            }
+            remove(branch);
+            return null;
+        });
+    }
+
+    private void remove(Branch branch) {
+        branch.deleting();
+        branch = branches.save(branch);
+        if (branch.containerId() != null) {
+            runtime.remove(branch.containerId());
+        }
+        branch.deleted();
+        branches.save(branch);
+        SnapshotImages.prune(runtime, properties.instanceId(), Set.copyOf(branches.findLiveSnapshotImages()));
+        log.info("branch {} ({}) deleted, port {} released", branch.name(), branch.id(), branch.port());
+    }
+
+    @Override
+    public Map<Integer, Long> liveBranchCounts(UUID templateId) {
+        return branches.findLiveByTemplate(templateId).stream()
+                .collect(Collectors.groupingBy(Branch::templateRevision, Collectors.counting()));
+    }
+
+    @Override
+    public void deleteAllOf(UUID templateId) {
+        for (Branch branch : branches.findLiveByTemplate(templateId)) {
+            withLock(branch.name(), () -> {
+                branches.findById(branch.id()).filter(b -> b.status() != BranchStatus.DELETED).ifPresent(this::remove);
+                return null;
+            });
+        }
+    }
+
+    private <T> T withLock(String name, Supplier<T> action) {
+        ReentrantLock lock = locks.computeIfAbsent(name, n -> new ReentrantLock());
+        lock.lock();
+        try {
+            return action.get();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static String newPassword() {
+        byte[] bytes = new byte[18];
+        RANDOM.nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+}

@@ -1,0 +1,37 @@
+package dev.offshoot.branch;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Map;
+
+/** A branch as the API shows it, with everything needed to connect. */
+record BranchView(String id, String name, BranchStatus status, Boolean created, String template,
+        int templateRevision, String parentBranch, Map<String, String> labels, String createdBy,
+        Instant createdAt, Instant expiresAt, Instant lastActivityAt, boolean protectedBranch,
+        String failureReason, Long diskUsageBytes, Connection connection) {
+
+    /**
+     * @param uri     libpq connection URI, credentials included
+     * @param jdbcUrl JDBC URL without credentials (pass user and password separately)
+     */
+    record Connection(String host, int port, String database, String user, String password, String uri,
+            String jdbcUrl) {
+    }
+
+    static BranchView of(Branch b, String template, String parentBranch, String host, Boolean created,
+            Long diskUsageBytes) {
+        String hostPort = host + ":" + b.port();
+        Connection connection = new Connection(host, b.port(), b.databaseName(), b.roleName(), b.password(),
+                "postgresql://" + enc(b.roleName()) + ":" + enc(b.password()) + "@" + hostPort + "/"
+                        + enc(b.databaseName()),
+                "jdbc:postgresql://" + hostPort + "/" + b.databaseName());
+        return new BranchView(b.id().toString(), b.name(), b.status(), created, template, b.templateRevision(),
+                parentBranch, b.labels(), b.createdBy(), b.createdAt(), b.expiresAt(), b.lastActivityAt(),
+                b.isProtected(), b.failureReason(), diskUsageBytes, connection);
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+}

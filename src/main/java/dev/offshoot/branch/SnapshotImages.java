@@ -1,0 +1,41 @@
+package dev.offshoot.branch;
+
+import java.util.Map;
+import java.util.Set;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.offshoot.runtime.ContainerRuntime;
+import dev.offshoot.runtime.Labels;
+
+/**
+ * Snapshot images belong to the branch created from them. One that a deleted branch owned may
+ * still be the parent layer of a live grandchild's snapshot, so the engine refuses to remove it
+ * then; pruning retries every unowned snapshot after each delete until nothing more goes.
+ */
+final class SnapshotImages {
+
+    private static final Logger log = LoggerFactory.getLogger(SnapshotImages.class);
+
+    private SnapshotImages() {
+    }
+
+    static void prune(ContainerRuntime runtime, String instanceId, Set<String> owned) {
+        boolean progress = true;
+        while (progress) {
+            progress = false;
+            for (String image : runtime.listImages(Map.of(Labels.INSTANCE, instanceId,
+                    Labels.KIND, Labels.KIND_SNAPSHOT))) {
+                if (owned.contains(image)) {
+                    continue;
+                }
+                if (runtime.removeImage(image)) {
+                    progress = true;
+                } else {
+                    log.debug("snapshot image {} kept: still a parent layer", image);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package dev.offshoot.config;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Where and how branch containers run.
+ *
+ * @param dockerHost     Docker engine address; empty means DOCKER_HOST or the local socket
+ * @param instanceId     labels and names everything this instance creates, so that several
+ *                       instances (or test runs) can share one engine without touching each other
+ * @param baseImage      the Postgres image templates are built from (official interface:
+ *                       POSTGRES_PASSWORD, PGDATA, an entrypoint that initialises an empty PGDATA)
+ * @param toolsImage     image with pg_dump/pg_restore for imports; empty means the base image
+ * @param pgdata         PGDATA inside branch containers; must lie outside every VOLUME of the image
+ * @param bindAddress    host address branch ports are published on
+ * @param advertisedHost host name put into connection strings; empty means the bind address
+ *                       (or localhost when binding to all interfaces)
+ * @param portRangeStart first host port handed to branches
+ * @param portRangeEnd   last host port handed to branches (inclusive)
+ * @param readyTimeout   how long a starting container may take to accept connections
+ * @param stopTimeout    how long a clean Postgres shutdown may take before it is killed
+ * @param importTimeout  how long loading a template's source may take
+ */
+@ConfigurationProperties("offshoot.runtime")
+public record RuntimeProperties(
+        @DefaultValue("") String dockerHost,
+        @DefaultValue("default") String instanceId,
+        @DefaultValue("offshoot/postgres:15-local") String baseImage,
+        @DefaultValue("") String toolsImage,
+        @DefaultValue("/offshoot/pgdata") String pgdata,
+        @DefaultValue("127.0.0.1") String bindAddress,
+        @DefaultValue("") String advertisedHost,
+        @DefaultValue("54400") int portRangeStart,
+        @DefaultValue("54999") int portRangeEnd,
+        @DefaultValue("60s") Duration readyTimeout,
+        @DefaultValue("60s") Duration stopTimeout,
+        @DefaultValue("30m") Duration importTimeout) {
+
+    public String effectiveToolsImage() {
+        return toolsImage.isBlank() ? baseImage : toolsImage;
+    }
+
+    /** The host Offshoot itself connects to for a published port. */
+    public String connectHost() {
+        return isWildcard(bindAddress) ? "127.0.0.1" : bindAddress;
+    }
+
+    /** The host users are told to connect to. */
+    public String publicHost() {
+        if (!advertisedHost.isBlank()) {
+            return advertisedHost;
+        }
+        return isWildcard(bindAddress) ? "localhost" : bindAddress;
+    }
+
+    private static boolean isWildcard(String address) {
+        return address.equals("0.0.0.0") || address.equals("::");
+    }
+}

@@ -1,0 +1,96 @@
+package dev.offshoot.runtime;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The seam between Offshoot and whatever runs its Postgres instances. Only this package talks to
+ * Docker; a Kubernetes runtime (Pods on cloned PVCs) is meant to be a sibling implementation.
+ */
+public interface ContainerRuntime {
+
+    /** Creates and starts a container; the caller waits for readiness. Returns the container id. */
+    String start(ContainerSpec spec);
+
+    /** Starts an existing container if it is not running. */
+    void startExisting(String containerId);
+
+    /** The container's environment variables. */
+    Map<String, String> environment(String containerId);
+
+    /** Stops the container cleanly (Postgres fast shutdown) and returns its exit code. */
+    long stop(String containerId, Duration timeout);
+
+    /** Removes the container and its anonymous volumes. Removing something already gone succeeds. */
+    void remove(String containerId);
+
+    /** The container's state, or empty when it does not exist. */
+    Optional<ContainerState> state(String containerId);
+
+    /** The last lines the container wrote, for error messages. Never fails. */
+    String logTail(String containerId, int lines);
+
+    /** Host port the container's port 5432 is published on. */
+    int publishedPort(String containerId);
+
+    /** Bytes the container wrote into its own layer (copy-on-write cost), if known. */
+    Optional<Long> diskUsage(String containerId);
+
+    /** Commits the container's filesystem to an image; returns the image id. */
+    String commit(String containerId, ImageRef target, Map<String, String> labels, List<String> envOverrides);
+
+    Optional<ImageInfo> inspectImage(String imageRef);
+
+    /** Images carrying all the given labels, as repository:tag references. */
+    List<String> listImages(Map<String, String> labels);
+
+    /**
+     * Removes an image. Removing an image already gone succeeds; returns false when the engine
+     * keeps it because a container or a child image still uses it.
+     */
+    boolean removeImage(String imageRef);
+
+    /** Runs a command inside a running container and collects its output. */
+    ExecResult exec(String containerId, List<String> command, Duration timeout);
+
+    /** Copies a host file into a directory of the container. */
+    void copyInto(String containerId, Path hostFile, String containerDirectory);
+
+    /** Runs a one-off helper container to completion (host network), then removes it. */
+    ExecResult runJob(JobSpec spec, Duration timeout);
+
+    /** Containers carrying all the given labels. */
+    List<ContainerSummary> list(Map<String, String> labels);
+
+    /** Creates the named volume if it does not exist. */
+    void ensureVolume(String name, Map<String, String> labels);
+
+    record ImageRef(String repository, String tag) {
+        @Override
+        public String toString() {
+            return repository + ":" + tag;
+        }
+    }
+
+    record ImageInfo(String id, long sizeBytes, Map<String, String> labels) {
+    }
+
+    record ContainerState(boolean running, long exitCode, boolean oomKilled, String status) {
+    }
+
+    record ContainerSummary(String id, String name, String image, Map<String, String> labels, String state) {
+    }
+
+    record ExecResult(long exitCode, String output) {
+        public boolean succeeded() {
+            return exitCode == 0;
+        }
+    }
+
+    /** A one-off helper container, e.g. pg_dump | pg_restore. Secrets go in env, never in the command. */
+    record JobSpec(String image, List<String> command, Map<String, String> env, Map<String, String> labels) {
+    }
+}

@@ -1,0 +1,377 @@
+package dev.offshoot.runtime;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.command.CreateContainerCmd;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.command.WaitContainerResultCallback;
+import com.github.dockerjava.api.exception.ConflictException;
+import com.github.dockerjava.api.exception.DockerException;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.exception.NotModifiedException;
+import com.github.dockerjava.api.model.Bind;
+import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.Frame;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.PortBinding;
+import com.github.dockerjava.api.model.Ports;
+import com.github.dockerjava.api.model.RestartPolicy;
+import com.github.dockerjava.api.model.Volume;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** {@link ContainerRuntime} on a Docker engine through docker-java. */
+public class DockerRuntime implements ContainerRuntime {
+
+    private static final Logger log = LoggerFactory.getLogger(DockerRuntime.class);
+    private static final ExposedPort POSTGRES_PORT = ExposedPort.tcp(5432);
+
+    private final DockerClient docker;
+
+    public DockerRuntime(DockerClient docker) {
+        this.docker = docker;
+    }
+
+    @Override
+    public String start(ContainerSpec spec) {
+        return call(() -> {
+            String id = create(spec);
+            try {
+                docker.startContainerCmd(id).exec();
+            } catch (RuntimeException e) {
+                remove(id);
+                if (isPortConflict(e)) {
+                    throw new PortConflictException(spec.hostPort(), e);
+                }
+                throw e;
+            }
+            log.debug("started container {} ({})", spec.name(), id);
+            return id;
+        });
+    }
+
+    private String create(ContainerSpec spec) {
+        Ports.Binding host = spec.hostPort() == 0
+                ? Ports.Binding.bindIp(spec.bindAddress())
+                : Ports.Binding.bindIpAndPort(spec.bindAddress(), spec.hostPort());
+        HostConfig hostConfig = HostConfig.newHostConfig()
+                .withPortBindings(new PortBinding(host, POSTGRES_PORT))
+                .withBinds(spec.volumeBinds().entrySet().stream()
+                        .map(b -> new Bind(b.getKey(), new Volume(b.getValue()))).toList());
+        if (spec.restartOnEngineRestart()) {
+            hostConfig.withRestartPolicy(RestartPolicy.unlessStoppedRestart());
+        }
+        CreateContainerCmd cmd = docker.createContainerCmd(spec.image())
+                .withName(spec.name())
+                .withEnv(envList(spec.env()))
+                .withLabels(spec.labels())
+                .withExposedPorts(POSTGRES_PORT)
+                .withHostConfig(hostConfig);
+        if (!spec.command().isEmpty()) {
+            cmd.withCmd(spec.command());
+        }
+        try {
+            return cmd.exec().getId();
+        } catch (NotFoundException e) {
+            throw new ImageMissingException(spec.image());
+        }
+    }
+
+    private static boolean isPortConflict(RuntimeException e) {
+        String message = String.valueOf(e.getMessage());
+        return message.contains("port is already allocated") || message.contains("address already in use");
+    }
+
+    @Override
+    public void startExisting(String containerId) {
+        call(() -> {
+            try {
+                docker.startContainerCmd(containerId).exec();
+            } catch (NotModifiedException alreadyRunning) {
+                // running is what we wanted
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public Map<String, String> environment(String containerId) {
+        return call(() -> {
+            Map<String, String> env = new java.util.LinkedHashMap<>();
+            String[] entries = docker.inspectContainerCmd(containerId).exec().getConfig().getEnv();
+            for (String entry : entries == null ? new String[0] : entries) {
+                int eq = entry.indexOf('=');
+                env.put(eq < 0 ? entry : entry.substring(0, eq), eq < 0 ? "" : entry.substring(eq + 1));
+            }
+            return env;
+        });
+    }
+
+    @Override
+    public long stop(String containerId, Duration timeout) {
+        return call(() -> {
+            try {
+                docker.stopContainerCmd(containerId).withTimeout((int) timeout.toSeconds()).exec();
+            } catch (NotModifiedException alreadyStopped) {
+                // stopped before we asked: its exit code still tells whether it shut down cleanly
+            }
+            return docker.waitContainerCmd(containerId).exec(new WaitContainerResultCallback())
+                    .awaitStatusCode(timeout.toSeconds() + 10, TimeUnit.SECONDS);
+        });
+    }
+
+    @Override
+    public void remove(String containerId) {
+        call(() -> {
+            try {
+                docker.removeContainerCmd(containerId).withForce(true).withRemoveVolumes(true).exec();
+            } catch (NotFoundException gone) {
+                // already gone is what we wanted
+            } catch (ConflictException e) {
+                if (!String.valueOf(e.getMessage()).contains("already in progress")) {
+                    throw e;
+                }
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<ContainerState> state(String containerId) {
+        return call(() -> inspect(containerId, false).map(c -> {
+            InspectContainerResponse.ContainerState s = c.getState();
+            return new ContainerState(Boolean.TRUE.equals(s.getRunning()),
+                    s.getExitCodeLong() == null ? 0 : s.getExitCodeLong(),
+                    Boolean.TRUE.equals(s.getOOMKilled()), s.getStatus());
+        }));
+    }
+
+    private Optional<InspectContainerResponse> inspect(String containerId, boolean size) {
+        try {
+            return Optional.of(docker.inspectContainerCmd(containerId).withSize(size).exec());
+        } catch (NotFoundException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public String logTail(String containerId, int lines) {
+        StringBuilder out = new StringBuilder();
+        try {
+            docker.logContainerCmd(containerId).withStdOut(true).withStdErr(true).withTail(lines)
+                    .exec(collectInto(out)).awaitCompletion(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            out.append("(log unavailable: ").append(e.getClass().getSimpleName()).append(')');
+        }
+        return out.toString().strip();
+    }
+
+    @Override
+    public int publishedPort(String containerId) {
+        return call(() -> {
+            Ports.Binding[] bindings = docker.inspectContainerCmd(containerId).exec()
+                    .getNetworkSettings().getPorts().getBindings().get(POSTGRES_PORT);
+            return Integer.parseInt(bindings[0].getHostPortSpec());
+        });
+    }
+
+    @Override
+    public Optional<Long> diskUsage(String containerId) {
+        return call(() -> inspect(containerId, true).map(InspectContainerResponse::getSizeRw));
+    }
+
+    @Override
+    public String commit(String containerId, ImageRef target, Map<String, String> labels, List<String> envOverrides) {
+        return call(() -> docker.commitCmd(containerId)
+                .withRepository(target.repository())
+                .withTag(target.tag())
+                .withLabels(labels)
+                .withEnv(envOverrides.toArray(String[]::new))
+                .withPause(true)
+                .exec());
+    }
+
+    @Override
+    public Optional<ImageInfo> inspectImage(String imageRef) {
+        return call(() -> {
+            try {
+                var image = docker.inspectImageCmd(imageRef).exec();
+                Map<String, String> labels = image.getConfig() == null || image.getConfig().getLabels() == null
+                        ? Map.of() : image.getConfig().getLabels();
+                return Optional.of(new ImageInfo(image.getId(), image.getSize() == null ? 0 : image.getSize(), labels));
+            } catch (NotFoundException e) {
+                return Optional.empty();
+            }
+        });
+    }
+
+    @Override
+    public List<String> listImages(Map<String, String> labels) {
+        return call(() -> docker.listImagesCmd().withLabelFilter(labels).exec().stream()
+                .flatMap(i -> i.getRepoTags() == null ? java.util.stream.Stream.<String>empty()
+                        : java.util.Arrays.stream(i.getRepoTags()))
+                .filter(tag -> !tag.equals("<none>:<none>"))
+                .toList());
+    }
+
+    @Override
+    public boolean removeImage(String imageRef) {
+        return call(() -> {
+            try {
+                docker.removeImageCmd(imageRef).exec();
+            } catch (NotFoundException gone) {
+                // already gone
+            } catch (ConflictException inUse) {
+                return false;
+            }
+            return true;
+        });
+    }
+
+    @Override
+    public ExecResult exec(String containerId, List<String> command, Duration timeout) {
+        return call(() -> {
+            String execId = docker.execCreateCmd(containerId).withCmd(command.toArray(String[]::new))
+                    .withAttachStdout(true).withAttachStderr(true).exec().getId();
+            StringBuilder out = new StringBuilder();
+            try {
+                boolean done = docker.execStartCmd(execId).exec(collectInto(out))
+                        .awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                if (!done) {
+                    return new ExecResult(-1, "timed out after " + timeout + "\n" + tail(out));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return new ExecResult(-1, "interrupted");
+            }
+            Long exitCode = docker.inspectExecCmd(execId).exec().getExitCodeLong();
+            return new ExecResult(exitCode == null ? -1 : exitCode, tail(out));
+        });
+    }
+
+    @Override
+    public void copyInto(String containerId, Path hostFile, String containerDirectory) {
+        call(() -> {
+            docker.copyArchiveToContainerCmd(containerId).withHostResource(hostFile.toString())
+                    .withRemotePath(containerDirectory).exec();
+            return null;
+        });
+    }
+
+    @Override
+    public ExecResult runJob(JobSpec spec, Duration timeout) {
+        return call(() -> {
+            String id;
+            try {
+                id = docker.createContainerCmd(spec.image())
+                        .withCmd(spec.command())
+                        .withEnv(envList(spec.env()))
+                        .withLabels(spec.labels())
+                        .withHostConfig(HostConfig.newHostConfig().withNetworkMode("host"))
+                        .exec().getId();
+            } catch (NotFoundException e) {
+                throw new ImageMissingException(spec.image());
+            }
+            try {
+                docker.startContainerCmd(id).exec();
+                Integer code;
+                try {
+                    code = docker.waitContainerCmd(id).exec(new WaitContainerResultCallback())
+                            .awaitStatusCode(timeout.toSeconds(), TimeUnit.SECONDS);
+                } catch (DockerException | IllegalStateException e) {
+                    return new ExecResult(-1, "timed out after " + timeout + "\n" + logTail(id, 40));
+                }
+                return new ExecResult(code, logTail(id, 40));
+            } finally {
+                remove(id);
+            }
+        });
+    }
+
+    @Override
+    public List<ContainerSummary> list(Map<String, String> labels) {
+        return call(() -> docker.listContainersCmd().withShowAll(true).withLabelFilter(labels).exec().stream()
+                .map(c -> new ContainerSummary(c.getId(), c.getNames().length > 0 ? c.getNames()[0].substring(1) : "",
+                        c.getImage(), c.getLabels(), c.getState()))
+                .toList());
+    }
+
+    @Override
+    public void ensureVolume(String name, Map<String, String> labels) {
+        call(() -> {
+            try {
+                docker.inspectVolumeCmd(name).exec();
+            } catch (NotFoundException e) {
+                docker.createVolumeCmd().withName(name).withLabels(labels).exec();
+            }
+            return null;
+        });
+    }
+
+    private static ResultCallback.Adapter<Frame> collectInto(StringBuilder out) {
+        return new ResultCallback.Adapter<>() {
+            @Override
+            public void onNext(Frame frame) {
+                synchronized (out) {
+                    out.append(new String(frame.getPayload(), StandardCharsets.UTF_8));
+                }
+            }
+        };
+    }
+
+    private static String tail(StringBuilder out) {
+        synchronized (out) {
+            String text = out.toString();
+            return text.length() <= 4000 ? text : text.substring(text.length() - 4000);
+        }
+    }
+
+    /** Turns transport failures into {@link RuntimeUnavailableException}; engine answers pass through. */
+    private static <T> T call(Supplier<T> action) {
+        try {
+            return action.get();
+        } catch (DockerException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            if (causedByIo(e)) {
+                throw new RuntimeUnavailableException("the Docker engine cannot be reached: " + rootMessage(e), e);
+            }
+            throw e;
+        }
+    }
+
+    private static boolean causedByIo(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof IOException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
+    }
+
+    static List<String> envList(Map<String, String> env) {
+        List<String> out = new ArrayList<>();
+        env.forEach((k, v) -> out.add(k + "=" + v));
+        return out;
+    }
+}

@@ -1,0 +1,71 @@
+package dev.offshoot.runtime;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Properties;
+
+/**
+ * Waits until a Postgres container accepts connections, like Testcontainers' wait strategies: a
+ * deadline, the last exception kept, and a clear error when the container died or never answered.
+ */
+public final class PostgresReadiness {
+
+    private static final Duration POLL = Duration.ofMillis(50);
+
+    private PostgresReadiness() {
+    }
+
+    /**
+     * Returns an open connection once the server accepts one. On failure the container is left
+     * for the caller to remove (it owns the compensation).
+     */
+    public static Connection connect(ContainerRuntime runtime, String containerId, String jdbcUrl,
+            String user, String password, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Properties props = new Properties();
+        props.setProperty("user", user);
+        props.setProperty("password", password);
+        props.setProperty("connectTimeout", "5");
+        props.setProperty("ApplicationName", "offshoot");
+        SQLException last = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                return DriverManager.getConnection(jdbcUrl, props);
+            } catch (SQLException e) {
+                last = e;
+            }
+            ContainerRuntime.ContainerState state = runtime.state(containerId).orElse(null);
+            if (state == null || !state.running()) {
+                throw died(runtime, containerId, state, last);
+            }
+            sleep();
+        }
+        throw new ContainerFailedException("Postgres did not accept connections within " + timeout
+                + (last == null ? "" : " (last error: " + last.getMessage() + ")"),
+                runtime.logTail(containerId, 30), last);
+    }
+
+    private static ContainerFailedException died(ContainerRuntime runtime, String containerId,
+            ContainerRuntime.ContainerState state, SQLException last) {
+        String why;
+        if (state == null) {
+            why = "the container disappeared while starting";
+        } else if (state.oomKilled()) {
+            why = "the container was killed for running out of memory";
+        } else {
+            why = "the container exited with code " + state.exitCode() + " while starting";
+        }
+        return new ContainerFailedException(why, runtime.logTail(containerId, 30), last);
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(POLL);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for Postgres", e);
+        }
+    }
+}

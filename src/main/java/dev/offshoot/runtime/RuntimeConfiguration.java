@@ -1,0 +1,27 @@
+package dev.offshoot.runtime;
+
+import com.github.dockerjava.api.DockerClient;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import dev.offshoot.config.RuntimeProperties;
+
+@Configuration(proxyBeanMethods = false)
+class RuntimeConfiguration {
+
+    @Bean(destroyMethod = "close")
+    DockerClient dockerClient(RuntimeProperties properties) {
+        return DockerClientFactory.create(properties);
+    }
+
+    @Bean
+    ContainerRuntime containerRuntime(DockerClient dockerClient) {
+        return new DockerRuntime(dockerClient);
+    }
+
+    @Bean
+    PortAllocator portAllocator(RuntimeProperties properties) {
+        return new PortAllocator(properties);
+    }
+}

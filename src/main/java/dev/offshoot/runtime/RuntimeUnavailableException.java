@@ -1,0 +1,9 @@
+package dev.offshoot.runtime;
+
+/** The container engine cannot be reached. Retrying later may succeed. */
+public class RuntimeUnavailableException extends RuntimeException {
+
+    public RuntimeUnavailableException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

@@ -1,0 +1,113 @@
+package dev.offshoot.template;
+
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+import org.springframework.data.annotation.Id;
+import org.springframework.data.annotation.Version;
+import org.springframework.data.relational.core.mapping.MappedCollection;
+import org.springframework.data.relational.core.mapping.Table;
+
+/** A named base database with immutable revisions, each a Docker image holding a stopped PGDATA. */
+@Table("template")
+public class Template {
+
+    @Id
+    private UUID id;
+    private String name;
+    private String databaseName;
+    private String ownerRole;
+    private String superuserPassword;
+    private SourceType sourceType;
+    private String sourceUrl;
+    private String createdBy;
+    private Instant createdAt;
+    @Version
+    private Long version;
+    @MappedCollection(idColumn = "template_id")
+    private Set<TemplateRevision> revisions = new HashSet<>();
+
+    public enum SourceType { EMPTY, URL, SQL }
+
+    protected Template() {
+    }
+
+    Template(String name, String databaseName, String ownerRole, String superuserPassword,
+            SourceType sourceType, String sourceUrl, String createdBy) {
+        this.id = UUID.randomUUID();
+        this.name = name;
+        this.databaseName = databaseName;
+        this.ownerRole = ownerRole;
+        this.superuserPassword = superuserPassword;
+        this.sourceType = sourceType;
+        this.sourceUrl = sourceUrl;
+        this.createdBy = createdBy;
+        this.createdAt = Instant.now();
+    }
+
+    public Optional<TemplateRevision> revision(int number) {
+        return revisions.stream().filter(r -> r.revision() == number).findFirst();
+    }
+
+    public Optional<TemplateRevision> latestRevision() {
+        return revisions.stream().max(Comparator.comparingInt(TemplateRevision::revision));
+    }
+
+    int nextRevisionNumber() {
+        return latestRevision().map(r -> r.revision() + 1).orElse(1);
+    }
+
+    void addRevision(TemplateRevision revision) {
+        revisions.add(revision);
+    }
+
+    void useSource(SourceType type, String url) {
+        this.sourceType = type;
+        this.sourceUrl = url;
+    }
+
+    public UUID id() {
+        return id;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public String databaseName() {
+        return databaseName;
+    }
+
+    public String ownerRole() {
+        return ownerRole;
+    }
+
+    /** Offshoot's own credential for containers of this template. Never leaves the service. */
+    public String superuserPassword() {
+        return superuserPassword;
+    }
+
+    public SourceType sourceType() {
+        return sourceType;
+    }
+
+    String sourceUrl() {
+        return sourceUrl;
+    }
+
+    public String createdBy() {
+        return createdBy;
+    }
+
+    public Instant createdAt() {
+        return createdAt;
+    }
+
+    public Set<TemplateRevision> revisions() {
+        return Set.copyOf(revisions);
+    }
+}

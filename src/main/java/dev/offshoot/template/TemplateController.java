@@ -1,0 +1,134 @@
+package dev.offshoot.template;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestAttribute;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RequestPart;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.multipart.MultipartFile;
+
+import dev.offshoot.auth.BearerTokenFilter;
+import dev.offshoot.web.ApiException;
+
+@RestController
+@RequestMapping("/api/v1/templates")
+class TemplateController {
+
+    private final TemplateService service;
+
+    TemplateController(TemplateService service) {
+        this.service = service;
+    }
+
+    /** JSON body: an empty template, or one imported from {@code sourceUrl}. */
+    record CreateTemplateRequest(String name, String database, String owner, String sourceUrl) {
+    }
+
+    record RefreshRequest(String sourceUrl) {
+    }
+
+    record TemplateList(List<TemplateView> items) {
+    }
+
+    @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<TemplateView> create(@RequestBody CreateTemplateRequest request,
+            @RequestAttribute(BearerTokenFilter.PRINCIPAL) String principal) {
+        TemplateSource source = request.sourceUrl() == null || request.sourceUrl().isBlank()
+                ? TemplateSource.empty() : TemplateSource.url(request.sourceUrl());
+        Template template = service.create(new TemplateService.NewTemplate(request.name(), request.database(),
+                request.owner()), source, List.of(), principal);
+        return ResponseEntity.status(HttpStatus.CREATED).body(view(template));
+    }
+
+    /** Multipart: plain-SQL files in {@code file} parts, applied in the order sent. */
+    @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
+    ResponseEntity<TemplateView> createFromSql(@RequestParam("name") String name,
+            @RequestParam(name = "database", required = false) String database,
+            @RequestParam(name = "owner", required = false) String owner,
+            @RequestPart(name = "file", required = false) List<MultipartFile> files,
+            @RequestAttribute(BearerTokenFilter.PRINCIPAL) String principal) {
+        return withUploads(files, (source, names) -> ResponseEntity.status(HttpStatus.CREATED).body(view(
+                service.create(new TemplateService.NewTemplate(name, database, owner), source, names, principal))));
+    }
+
+    @GetMapping
+    TemplateList list() {
+        return new TemplateList(service.list().stream().map(this::view).toList());
+    }
+
+    @GetMapping("/{name}")
+    TemplateView get(@PathVariable String name) {
+        return view(service.get(name));
+    }
+
+    @PostMapping(path = "/{name}/refresh", consumes = MediaType.APPLICATION_JSON_VALUE)
+    TemplateView refresh(@PathVariable String name, @RequestBody(required = false) RefreshRequest request) {
+        TemplateSource source = request == null || request.sourceUrl() == null || request.sourceUrl().isBlank()
+                ? null : TemplateSource.url(request.sourceUrl());
+        return view(service.refresh(name, source, List.of()));
+    }
+
+    @PostMapping(path = "/{name}/refresh", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
+    TemplateView refreshFromSql(@PathVariable String name,
+            @RequestPart(name = "file", required = false) List<MultipartFile> files) {
+        return withUploads(files, (source, names) -> view(service.refresh(name, source, names)));
+    }
+
+    @PostMapping(path = "/{name}/refresh")
+    TemplateView refreshFromStoredSource(@PathVariable String name) {
+        return view(service.refresh(name, null, List.of()));
+    }
+
+    @DeleteMapping("/{name}")
+    ResponseEntity<Void> delete(@PathVariable String name,
+            @RequestParam(name = "force", defaultValue = "false") boolean force) {
+        service.delete(name, force);
+        return ResponseEntity.noContent().build();
+    }
+
+    private TemplateView view(Template template) {
+        return TemplateView.of(template, service.branchCounts(template));
+    }
+
+    interface UploadAction<T> {
+        T apply(TemplateSource source, List<String> fileNames);
+    }
+
+    /** Spools uploads to temp files for the build and removes them afterwards, whatever happens. */
+    private static <T> T withUploads(List<MultipartFile> files, UploadAction<T> action) {
+        if (files == null || files.isEmpty()) {
+            throw ApiException.badRequest("INVALID_SOURCE", "upload at least one SQL file in a 'file' part");
+        }
+        List<Path> paths = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        try {
+            for (MultipartFile file : files) {
+                Path path = Files.createTempFile("offshoot-upload-", ".sql");
+                paths.add(path);
+                file.transferTo(path);
+                names.add(file.getOriginalFilename() == null ? "upload.sql" : Path.of(file.getOriginalFilename())
+                        .getFileName().toString());
+            }
+            return action.apply(TemplateSource.sql(paths), names);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            paths.forEach(p -> p.toFile().delete());
+        }
+    }
+}

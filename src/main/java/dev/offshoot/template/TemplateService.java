@@ -1,0 +1,159 @@
+package dev.offshoot.template;
+
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.data.relational.core.conversion.DbActionExecutionException;
+import org.springframework.stereotype.Service;
+
+import dev.offshoot.runtime.ContainerRuntime;
+import dev.offshoot.web.ApiException;
+import dev.offshoot.web.Names;
+
+/** Templates: create from a source, refresh into a new revision, list, describe, delete. */
+@Service
+public class TemplateService {
+
+    private static final Logger log = LoggerFactory.getLogger(TemplateService.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final TemplateRepository templates;
+    private final TemplateBuilder builder;
+    private final ContainerRuntime runtime;
+    private final ObjectProvider<TemplateBranches> branches;
+    private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+
+    TemplateService(TemplateRepository templates, TemplateBuilder builder, ContainerRuntime runtime,
+            ObjectProvider<TemplateBranches> branches) {
+        this.templates = templates;
+        this.builder = builder;
+        this.runtime = runtime;
+        this.branches = branches;
+    }
+
+    public record NewTemplate(String name, String database, String owner) {
+    }
+
+    Template create(NewTemplate request, TemplateSource source, List<String> fileNames, String principal) {
+        String name = Names.requireResourceName("template", request.name());
+        String database = Names.requireSqlIdentifier("database", orDefault(request.database(), "app"));
+        String owner = Names.requireSqlIdentifier("owner role", orDefault(request.owner(), database));
+        validate(source);
+        return withLock(name, () -> {
+            if (templates.findByName(name).isPresent()) {
+                throw ApiException.conflict("NAME_TAKEN", "a template named '" + name + "' already exists");
+            }
+            Template template = new Template(name, database, owner, secret(), source.type(), source.url(), principal);
+            TemplateRevision revision = builder.build(template, 1, source, fileNames);
+            template.addRevision(revision);
+            try {
+                return templates.save(template);
+            } catch (DuplicateKeyException | DbActionExecutionException e) {
+                runtime.removeImage(revision.imageRef());
+                throw ApiException.conflict("NAME_TAKEN", "a template named '" + name + "' already exists");
+            }
+        });
+    }
+
+    /** A new revision from the given source, or from the template's stored source when none is given. */
+    Template refresh(String name, TemplateSource source, List<String> fileNames) {
+        return withLock(name, () -> {
+            Template template = get(name);
+            TemplateSource effective = source != null ? source : storedSource(template);
+            validate(effective);
+            TemplateRevision revision = builder.build(template, template.nextRevisionNumber(), effective, fileNames);
+            template.addRevision(revision);
+            template.useSource(effective.type(), effective.url());
+            try {
+                return templates.save(template);
+            } catch (RuntimeException e) {
+                runtime.removeImage(revision.imageRef());
+                throw e;
+            }
+        });
+    }
+
+    public Template get(String name) {
+        return templates.findByName(name).orElseThrow(() -> ApiException.notFound("TEMPLATE_NOT_FOUND",
+                "no template named '" + name + "'"));
+    }
+
+    public Template byId(java.util.UUID id) {
+        return templates.findById(id).orElseThrow(() -> ApiException.notFound("TEMPLATE_NOT_FOUND",
+                "the template of this branch no longer exists"));
+    }
+
+    List<Template> list() {
+        return templates.findAll();
+    }
+
+    Map<Integer, Long> branchCounts(Template template) {
+        return branches.getObject().liveBranchCounts(template.id());
+    }
+
+    void delete(String name, boolean force) {
+        withLock(name, () -> {
+            Template template = get(name);
+            long live = branchCounts(template).values().stream().mapToLong(Long::longValue).sum();
+            if (live > 0 && !force) {
+                throw ApiException.conflict("TEMPLATE_IN_USE", "template '" + name + "' has " + live
+                        + " live branch(es); delete them first or pass force=true");
+            }
+            if (live > 0) {
+                branches.getObject().deleteAllOf(template.id());
+            }
+            for (TemplateRevision revision : template.revisions()) {
+                runtime.removeImage(revision.imageRef());
+            }
+            templates.delete(template);
+            log.info("deleted template {} ({} revision(s))", name, template.revisions().size());
+            return null;
+        });
+    }
+
+    private TemplateSource storedSource(Template template) {
+        return switch (template.sourceType()) {
+            case EMPTY -> TemplateSource.empty();
+            case URL -> TemplateSource.url(template.sourceUrl());
+            case SQL -> throw ApiException.badRequest("SOURCE_REQUIRED", "template '" + template.name()
+                    + "' was loaded from uploaded SQL files; upload them again to refresh it");
+        };
+    }
+
+    private static void validate(TemplateSource source) {
+        if (source.type() == Template.SourceType.URL && !ConnectionUris.looksLikePostgresUri(source.url())) {
+            throw ApiException.badRequest("INVALID_SOURCE", "sourceUrl must be a postgresql:// connection URI");
+        }
+        if (source.type() == Template.SourceType.SQL && source.sqlFiles().isEmpty()) {
+            throw ApiException.badRequest("INVALID_SOURCE", "upload at least one SQL file");
+        }
+    }
+
+    private <T> T withLock(String name, java.util.function.Supplier<T> action) {
+        ReentrantLock lock = locks.computeIfAbsent(name, n -> new ReentrantLock());
+        lock.lock();
+        try {
+            return action.get();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static String orDefault(String value, String fallback) {
+        return value == null || value.isBlank() ? fallback : value;
+    }
+
+    private static String secret() {
+        byte[] bytes = new byte[24];
+        RANDOM.nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+}

@@ -1,0 +1,32 @@
+package dev.offshoot.template;
+
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+/** A template as the API shows it: no superuser password, source URL masked. */
+record TemplateView(String name, String database, String owner, Source source, String createdBy,
+        Instant createdAt, int latestRevision, long imageSizeBytes, long databaseSizeBytes, long branchCount,
+        List<Revision> revisions) {
+
+    record Source(String type, String url) {
+    }
+
+    record Revision(int revision, String image, long imageSizeBytes, long databaseSizeBytes, String source,
+            Instant createdAt, long branchCount) {
+    }
+
+    static TemplateView of(Template template, Map<Integer, Long> branchCounts) {
+        List<Revision> revisions = template.revisions().stream()
+                .sorted(Comparator.comparingInt(TemplateRevision::revision))
+                .map(r -> new Revision(r.revision(), r.imageRef(), r.imageSizeBytes(), r.databaseSizeBytes(),
+                        r.source(), r.createdAt(), branchCounts.getOrDefault(r.revision(), 0L)))
+                .toList();
+        Revision latest = revisions.getLast();
+        return new TemplateView(template.name(), template.databaseName(), template.ownerRole(),
+                new Source(template.sourceType().name().toLowerCase(), ConnectionUris.maskPassword(template.sourceUrl())),
+                template.createdBy(), template.createdAt(), latest.revision(), latest.imageSizeBytes(),
+                latest.databaseSizeBytes(), branchCounts.values().stream().mapToLong(Long::longValue).sum(), revisions);
+    }
+}

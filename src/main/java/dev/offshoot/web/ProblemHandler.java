@@ -1,0 +1,139 @@
+package dev.offshoot.web;
+
+import java.util.stream.Collectors;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.ErrorResponse;
+import org.springframework.web.bind.MethodArgumentNotValidException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.multipart.MaxUploadSizeExceededException;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+
+import com.github.dockerjava.api.exception.DockerException;
+
+import dev.offshoot.runtime.ContainerFailedException;
+import dev.offshoot.runtime.ImageMissingException;
+import dev.offshoot.runtime.RuntimeUnavailableException;
+import dev.offshoot.template.TemplateBuildException;
+import dev.offshoot.template.TemplateSourceException;
+
+/**
+ * Every error of the API as RFC 9457 problem details with a stable {@code code} and a
+ * {@code retryable} flag. 4xx are logged at WARN, 5xx at ERROR; details never carry secrets.
+ */
+@RestControllerAdvice
+class ProblemHandler extends ResponseEntityExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
+
+    @ExceptionHandler(ApiException.class)
+    ResponseEntity<ProblemDetail> api(ApiException e) {
+        return respond(e.status(), e.code(), e.getMessage(), e.retryable(), null);
+    }
+
+    @ExceptionHandler(RuntimeUnavailableException.class)
+    ResponseEntity<ProblemDetail> runtimeUnavailable(RuntimeUnavailableException e) {
+        return respond(HttpStatus.SERVICE_UNAVAILABLE, "RUNTIME_UNAVAILABLE", e.getMessage(), true, e);
+    }
+
+    @ExceptionHandler(ImageMissingException.class)
+    ResponseEntity<ProblemDetail> imageMissing(ImageMissingException e) {
+        return respond(HttpStatus.INTERNAL_SERVER_ERROR, "IMAGE_NOT_FOUND", e.getMessage()
+                + "; build or load it (scripts/build-pg-image.sh builds the default base image)", false, null);
+    }
+
+    @ExceptionHandler(ContainerFailedException.class)
+    ResponseEntity<ProblemDetail> containerFailed(ContainerFailedException e) {
+        ResponseEntity<ProblemDetail> response = respond(HttpStatus.INTERNAL_SERVER_ERROR, "CONTAINER_FAILED",
+                e.getMessage(), true, e);
+        response.getBody().setProperty("log", e.logTail());
+        return response;
+    }
+
+    @ExceptionHandler(TemplateSourceException.class)
+    ResponseEntity<ProblemDetail> templateSource(TemplateSourceException e) {
+        return respond(HttpStatus.UNPROCESSABLE_CONTENT, "TEMPLATE_SOURCE_FAILED", e.getMessage(), false, null);
+    }
+
+    @ExceptionHandler(TemplateBuildException.class)
+    ResponseEntity<ProblemDetail> templateBuild(TemplateBuildException e) {
+        ResponseEntity<ProblemDetail> response = respond(HttpStatus.INTERNAL_SERVER_ERROR, "TEMPLATE_BUILD_FAILED",
+                e.getMessage(), true, e);
+        response.getBody().setProperty("log", e.logTail());
+        return response;
+    }
+
+    @ExceptionHandler(DockerException.class)
+    ResponseEntity<ProblemDetail> docker(DockerException e) {
+        return respond(HttpStatus.BAD_GATEWAY, "RUNTIME_ERROR", "the Docker engine refused: " + e.getMessage(),
+                true, e);
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleMethodArgumentNotValid(MethodArgumentNotValidException e,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        String detail = e.getBindingResult().getFieldErrors().stream()
+                .map(f -> f.getField() + ": " + f.getDefaultMessage()).collect(Collectors.joining("; "));
+        return asObject(respond(HttpStatus.BAD_REQUEST, "VALIDATION_FAILED", detail, false, null));
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleMaxUploadSizeExceededException(MaxUploadSizeExceededException e,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        return asObject(respond(HttpStatus.CONTENT_TOO_LARGE, "PAYLOAD_TOO_LARGE", "the upload exceeds the limit of "
+                + e.getMaxUploadSize() + " bytes", false, null));
+    }
+
+    /** Spring MVC's own errors (bad JSON, unknown path, wrong method...) get a code too. */
+    @Override
+    protected ResponseEntity<Object> handleExceptionInternal(Exception e, Object body, HttpHeaders headers,
+            HttpStatusCode status, WebRequest request) {
+        String detail = e instanceof ErrorResponse er && er.getBody().getDetail() != null
+                ? er.getBody().getDetail() : HttpStatus.valueOf(status.value()).getReasonPhrase();
+        String code = switch (status.value()) {
+            case 400 -> "BAD_REQUEST";
+            case 404 -> "NOT_FOUND";
+            case 405 -> "METHOD_NOT_ALLOWED";
+            case 406 -> "NOT_ACCEPTABLE";
+            case 413 -> "PAYLOAD_TOO_LARGE";
+            case 415 -> "UNSUPPORTED_MEDIA_TYPE";
+            default -> "ERROR";
+        };
+        ProblemDetail problem = Problems.of(status, code, detail, false);
+        log(status, code, detail, null);
+        return ResponseEntity.status(status).headers(headers).body(problem);
+    }
+
+    @ExceptionHandler(Exception.class)
+    ResponseEntity<ProblemDetail> unexpected(Exception e) {
+        return respond(HttpStatus.INTERNAL_SERVER_ERROR, "INTERNAL_ERROR",
+                "unexpected error; see the service log", true, e);
+    }
+
+    private static ResponseEntity<ProblemDetail> respond(HttpStatusCode status, String code, String detail,
+            boolean retryable, Throwable cause) {
+        log(status, code, detail, cause);
+        return ResponseEntity.status(status).body(Problems.of(status, code, detail, retryable));
+    }
+
+    private static void log(HttpStatusCode status, String code, String detail, Throwable cause) {
+        if (status.is5xxServerError()) {
+            log.error("{} {}: {}", status.value(), code, detail, cause);
+        } else {
+            log.warn("{} {}: {}", status.value(), code, detail);
+        }
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static ResponseEntity<Object> asObject(ResponseEntity<ProblemDetail> response) {
+        return (ResponseEntity) response;
+    }
+}

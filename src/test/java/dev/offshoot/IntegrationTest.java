@@ -1,0 +1,50 @@
+package dev.offshoot;
+
+import java.util.UUID;
+
+import org.junit.jupiter.api.AfterAll;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.testcontainers.postgresql.PostgreSQLContainer;
+import org.testcontainers.utility.DockerImageName;
+
+/**
+ * Base of the integration tests: the whole service on a random port, a real metadata Postgres
+ * (Testcontainers, from the locally built image) and the real Docker engine. Everything the
+ * service creates carries this run's instance id, so runs sharing an engine stay apart.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+public abstract class IntegrationTest {
+
+    public static final String ADMIN_TOKEN = "it-admin-" + UUID.randomUUID();
+    public static final String INSTANCE_ID = "it" + UUID.randomUUID().toString().substring(0, 8);
+    public static final String BASE_IMAGE = System.getenv().getOrDefault("OFFSHOOT_BASE_IMAGE",
+            "offshoot/postgres:15-local");
+
+    static final PostgreSQLContainer METADATA = new PostgreSQLContainer(
+            DockerImageName.parse(BASE_IMAGE).asCompatibleSubstituteFor("postgres"))
+            .withLabel("offshoot.test", "metadata");
+
+    static {
+        METADATA.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(METADATA::stop));
+    }
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        registry.add("spring.datasource.url", METADATA::getJdbcUrl);
+        registry.add("spring.datasource.username", METADATA::getUsername);
+        registry.add("spring.datasource.password", METADATA::getPassword);
+        registry.add("offshoot.auth.admin-token", () -> ADMIN_TOKEN);
+        registry.add("offshoot.runtime.instance-id", () -> INSTANCE_ID);
+        registry.add("offshoot.runtime.base-image", () -> BASE_IMAGE);
+        registry.add("offshoot.runtime.port-range-start", () -> 55100);
+        registry.add("offshoot.runtime.port-range-end", () -> 55399);
+    }
+
+    @AfterAll
+    static void leaveNothingBehind() {
+        TestDocker.removeEverythingOf(INSTANCE_ID);
+    }
+}
