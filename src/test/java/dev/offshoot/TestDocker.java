@@ -7,7 +7,6 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Container;
 
-import dev.offshoot.config.RuntimeProperties;
 import dev.offshoot.runtime.DockerClientFactory;
 import dev.offshoot.runtime.Labels;
 
@@ -21,8 +20,7 @@ public final class TestDocker {
 
     public static synchronized DockerClient client() {
         if (client == null) {
-            client = DockerClientFactory.create(new RuntimeProperties("", "", "", "", "", "127.0.0.1", "", 0, 0,
-                    null, null, null));
+            client = DockerClientFactory.create("");
         }
         return client;
     }

@@ -15,6 +15,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                       POSTGRES_PASSWORD, PGDATA, an entrypoint that initialises an empty PGDATA)
  * @param toolsImage     image with pg_dump/pg_restore for imports; empty means the base image
  * @param pgdata         PGDATA inside branch containers; must lie outside every VOLUME of the image
+ * @param initdbArgs     POSTGRES_INITDB_ARGS for template builds. 1 MB WAL segments because a
+ *                       branch's first WAL write copies the whole current segment into its layer
  * @param bindAddress    host address branch ports are published on
  * @param advertisedHost host name put into connection strings; empty means the bind address
  *                       (or localhost when binding to all interfaces)
@@ -31,6 +33,7 @@ public record RuntimeProperties(
         @DefaultValue("offshoot/postgres:15-local") String baseImage,
         @DefaultValue("") String toolsImage,
         @DefaultValue("/offshoot/pgdata") String pgdata,
+        @DefaultValue("--wal-segsize=1") String initdbArgs,
         @DefaultValue("127.0.0.1") String bindAddress,
         @DefaultValue("") String advertisedHost,
         @DefaultValue("54400") int portRangeStart,

@@ -7,18 +7,17 @@ import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 
-import dev.offshoot.config.RuntimeProperties;
-
 /** Builds the docker-java client: httpclient5 transport, local socket or DOCKER_HOST. */
 public final class DockerClientFactory {
 
     private DockerClientFactory() {
     }
 
-    public static DockerClient create(RuntimeProperties properties) {
+    /** A client for the given engine address; blank means DOCKER_HOST or the local socket. */
+    public static DockerClient create(String dockerHost) {
         DefaultDockerClientConfig.Builder config = DefaultDockerClientConfig.createDefaultConfigBuilder();
-        if (!properties.dockerHost().isBlank()) {
-            config.withDockerHost(properties.dockerHost());
+        if (!dockerHost.isBlank()) {
+            config.withDockerHost(dockerHost);
         }
         DefaultDockerClientConfig clientConfig = config.build();
         ApacheDockerHttpClient http = new ApacheDockerHttpClient.Builder()

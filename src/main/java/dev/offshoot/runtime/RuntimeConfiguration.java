@@ -12,7 +12,7 @@ class RuntimeConfiguration {
 
     @Bean(destroyMethod = "close")
     DockerClient dockerClient(RuntimeProperties properties) {
-        return DockerClientFactory.create(properties);
+        return DockerClientFactory.create(properties.dockerHost());
     }
 
     @Bean

@@ -52,7 +52,8 @@ class TemplateBuilder {
         String name = "offshoot-" + properties.instanceId() + "-build-" + template.name() + "-"
                 + UUID.randomUUID().toString().substring(0, 8);
         String containerId = runtime.start(new ContainerSpec(name, properties.baseImage(),
-                Map.of("POSTGRES_PASSWORD", template.superuserPassword(), "PGDATA", properties.pgdata()),
+                Map.of("POSTGRES_PASSWORD", template.superuserPassword(), "PGDATA", properties.pgdata(),
+                        "POSTGRES_INITDB_ARGS", properties.initdbArgs()),
                 labels(template, revision, Labels.KIND_BUILD), properties.bindAddress(), 0, Map.of(), false,
                 List.of()));
         ImageRef image = imageRef(template, revision);
@@ -94,6 +95,7 @@ class TemplateBuilder {
                 case SQL -> loadSqlFiles(template, containerId, source.sqlFiles());
                 case URL -> importFromUrl(template, port, source.url());
             }
+            freeze(jdbcUrl.substring(0, jdbcUrl.lastIndexOf('/') + 1) + template.databaseName(), template);
             return databaseSize(admin, template.databaseName());
         } catch (SQLException e) {
             throw new TemplateBuildException("preparing the template database failed: " + e.getMessage(),
@@ -156,6 +158,18 @@ class TemplateBuilder {
         if (!result.succeeded()) {
             throw new TemplateSourceException("importing from " + ConnectionUris.maskPassword(url)
                     + " failed: " + result.output().strip());
+        }
+    }
+
+    /**
+     * Sets hint bits and the visibility map once in the template: otherwise every branch's first
+     * read of freshly loaded rows would rewrite those pages and copy whole relation files into
+     * its own layer.
+     */
+    private void freeze(String databaseUrl, Template template) throws SQLException {
+        try (Connection db = java.sql.DriverManager.getConnection(databaseUrl, "postgres", template.superuserPassword());
+                Statement st = db.createStatement()) {
+            st.execute("VACUUM (FREEZE, ANALYZE)");
         }
     }
 

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Runs the whole test suite: unit tests (*Test) and integration tests (*IT) against a real
+# Docker engine, installing and starting what is missing (Docker, the local Postgres image).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/java-env.sh
+
+bash scripts/ensure-docker.sh
+OFFSHOOT_BASE_IMAGE="$(bash scripts/build-pg-image.sh)"
+export OFFSHOOT_BASE_IMAGE
+# Testcontainers on this engine: no Ryuk (its image cannot be pulled), and no gateway probe
+export TESTCONTAINERS_RYUK_DISABLED=true TESTCONTAINERS_HOST_OVERRIDE=localhost
+
+echo "offshoot: testing with base image $OFFSHOOT_BASE_IMAGE" >&2
+exec mvn -B -ntp verify "$@"
