@@ -6,6 +6,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
 import org.testcontainers.postgresql.PostgreSQLContainer;
 import org.testcontainers.utility.DockerImageName;
 
@@ -15,6 +16,7 @@ import org.testcontainers.utility.DockerImageName;
  * service creates carries this run's instance id, so runs sharing an engine stay apart.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@TestPropertySource(properties = {"offshoot.runtime.port-range-start=55100", "offshoot.runtime.port-range-end=55399"})
 public abstract class IntegrationTest {
 
     public static final String ADMIN_TOKEN = "it-admin-" + UUID.randomUUID();
@@ -39,8 +41,6 @@ public abstract class IntegrationTest {
         registry.add("offshoot.auth.admin-token", () -> ADMIN_TOKEN);
         registry.add("offshoot.runtime.instance-id", () -> INSTANCE_ID);
         registry.add("offshoot.runtime.base-image", () -> BASE_IMAGE);
-        registry.add("offshoot.runtime.port-range-start", () -> 55100);
-        registry.add("offshoot.runtime.port-range-end", () -> 55399);
     }
 
     @AfterAll

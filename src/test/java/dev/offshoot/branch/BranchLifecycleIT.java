@@ -18,6 +18,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import dev.offshoot.Api;
 import dev.offshoot.IntegrationTest;
 import dev.offshoot.TestDocker;
+import static dev.offshoot.branch.BranchTestSupport.*;
 import tools.jackson.databind.JsonNode;
 
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -132,39 +133,6 @@ class BranchLifecycleIT extends IntegrationTest {
         Api.Response response = api.post("/api/v1/branches", Map.of("name", name, "template", template));
         assertThat(response.status()).as(String.valueOf(response.body())).isIn(200, 201);
         return response;
-    }
-
-    static Connection connect(JsonNode branch) throws SQLException {
-        JsonNode c = branch.get("connection");
-        return DriverManager.getConnection(c.get("jdbcUrl").asString(), c.get("user").asString(),
-                c.get("password").asString());
-    }
-
-    static void sql(JsonNode branch, String sql) {
-        try (Connection conn = connect(branch); Statement st = conn.createStatement()) {
-            st.execute(sql);
-        } catch (SQLException e) {
-            throw new AssertionError(e);
-        }
-    }
-
-    static long count(JsonNode branch, String query) throws SQLException {
-        try (Connection conn = connect(branch); Statement st = conn.createStatement();
-                ResultSet rs = st.executeQuery(query)) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
-
-    static java.util.List<String> tables(JsonNode branch) throws SQLException {
-        java.util.List<String> names = new java.util.ArrayList<>();
-        try (Connection conn = connect(branch); Statement st = conn.createStatement();
-                ResultSet rs = st.executeQuery("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")) {
-            while (rs.next()) {
-                names.add(rs.getString(1));
-            }
-        }
-        return names;
     }
 
     static String suffix() {

@@ -1,0 +1,500 @@
+package dev.offshoot.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
+
+import com.atlassian.oai.validator.OpenApiInteractionValidator;
+import com.atlassian.oai.validator.model.Request;
+import com.atlassian.oai.validator.model.SimpleRequest;
+import com.atlassian.oai.validator.model.SimpleResponse;
+import com.atlassian.oai.validator.report.SimpleValidationReportFormat;
+import com.atlassian.oai.validator.report.ValidationReport;
+
+import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.PathItem;
+import io.swagger.v3.parser.OpenAPIV3Parser;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.offshoot.IntegrationTest;
+
+/**
+ * The REST contract: every endpoint is called on the real service (real Docker engine) and every
+ * request and response is checked against {@code openapi.yaml}. Response schemas forbid unknown
+ * properties, so a field added, renamed or removed in the code without the spec fails here.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class OpenApiContractIT extends IntegrationTest {
+
+    static final Path SPEC = Path.of("openapi.yaml").toAbsolutePath();
+    static final JsonMapper JSON = JsonMapper.shared();
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    @Qualifier("requestMappingHandlerMapping")
+    RequestMappingHandlerMapping mappings;
+
+    OpenApiInteractionValidator validator;
+    HttpClient http;
+
+    final String emptyTemplate = "ct-empty-" + suffix();
+    final String sqlTemplate = "ct-sql-" + suffix();
+    final String branch = "ct-br-" + suffix();
+    final String childBranch = "ct-child-" + suffix();
+    final String protectedBranch = "ct-prot-" + suffix();
+
+    /** Operations called so far, as "METHOD /path/template", to prove every one is covered. */
+    final Set<String> exercised = new TreeSet<>();
+
+    @BeforeAll
+    void setUp() {
+        validator = OpenApiInteractionValidator.createForSpecificationUrl(SPEC.toString()).build();
+        http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10))
+                .build();
+    }
+
+    @AfterAll
+    void cleanUp() {
+        // best effort, whatever failed; the base class then removes containers and images by instance id
+        for (String b : List.of(childBranch, branch, protectedBranch)) {
+            call("DELETE", "/api/v1/branches/" + b, Map.of("force", List.of("true")), null, null, true);
+        }
+        for (String t : List.of(emptyTemplate, sqlTemplate)) {
+            call("DELETE", "/api/v1/templates/" + t, Map.of("force", List.of("true")), null, null, true);
+        }
+    }
+
+    // ---------------------------------------------------------------- spec <-> implementation
+
+    @Test
+    @Order(0)
+    void specDescribesExactlyTheImplementedOperations() {
+        OpenAPI spec = new OpenAPIV3Parser().read(SPEC.toString());
+        assertThat(spec).as("openapi.yaml parses").isNotNull();
+        Set<String> documented = new TreeSet<>();
+        spec.getPaths().forEach((path, item) -> item.readOperationsMap().keySet()
+                .forEach(method -> documented.add(method.name() + " " + path)));
+        Set<String> implemented = new TreeSet<>();
+        mappings.getHandlerMethods().keySet().forEach(info -> info.getPatternValues().stream()
+                .filter(p -> p.startsWith("/api/"))
+                .forEach(p -> info.getMethodsCondition().getMethods()
+                        .forEach(m -> implemented.add(m.name() + " " + p))));
+        assertThat(documented).as("operations in openapi.yaml vs. @RequestMapping handlers")
+                .containsExactlyInAnyOrderElementsOf(implemented);
+        assertThat(spec.getSecurity()).as("global bearer security").isNotEmpty();
+        assertThat(spec.getPaths().values()).flatExtracting(PathItem::readOperations)
+                .allSatisfy(op -> assertThat(op.getResponses()).containsKey("401"));
+    }
+
+    /** The validator really catches drift: one unknown or one missing field fails a real response. */
+    @Test
+    @Order(1)
+    void validatorRejectsAResponseThatDriftsFromTheSpec() {
+        String body = "{\"items\":[]}";
+        assertThat(validator.validateResponse("/api/v1/branches", Request.Method.GET, jsonResponse(200, body))
+                .hasErrors()).isFalse();
+        assertThat(validator.validateResponse("/api/v1/branches", Request.Method.GET,
+                jsonResponse(200, "{\"items\":[],\"total\":0}")).hasErrors()).as("unknown field").isTrue();
+        assertThat(validator.validateResponse("/api/v1/templates", Request.Method.GET,
+                jsonResponse(200, "{}")).hasErrors()).as("missing field").isTrue();
+    }
+
+    // ---------------------------------------------------------------- auth
+
+    @Test
+    @Order(2)
+    void missingOrWrongTokenIs401WithBearerChallenge() {
+        Exchange missing = call("GET", "/api/v1/branches", Map.of(), null, null, false, null);
+        assertProblem(missing, 401, "UNAUTHORIZED");
+        assertThat(missing.header("WWW-Authenticate")).isEqualTo("Bearer");
+        assertThat(keys(validator.validateRequest(missing.request)))
+                .as("the spec requires a bearer token").contains("validation.request.security.missing");
+
+        Exchange wrong = call("POST", "/api/v1/branches/x/reset", Map.of(), null, null, false, "not-the-token");
+        assertProblem(wrong, 401, "UNAUTHORIZED");
+        assertThat(wrong.header("WWW-Authenticate")).isEqualTo("Bearer");
+    }
+
+    // ---------------------------------------------------------------- templates
+
+    @Test
+    @Order(10)
+    void createTemplates() {
+        Exchange created = postJson("/api/v1/templates", Map.of("name", emptyTemplate));
+        assertThat(created.status).as(created.body).isEqualTo(201);
+        assertThat(created.json().get("source").get("type").asString()).isEqualTo("empty");
+        assertThat(created.json().get("source").get("url").isNull()).isTrue();
+        assertThat(created.json().get("latestRevision").asInt()).isEqualTo(1);
+
+        assertProblem(postJson("/api/v1/templates", Map.of("name", emptyTemplate)), 409, "NAME_TAKEN");
+        assertThat(created.header("Content-Type")).startsWith("application/json");
+
+        Exchange invalid = postJsonInvalidRequest("/api/v1/templates", Map.of("name", "Not_A_Name"));
+        assertProblem(invalid, 400, "INVALID_NAME");
+        Exchange badSource = postJsonInvalidRequest("/api/v1/templates",
+                Map.of("name", "ct-bad-" + suffix(), "sourceUrl", "mysql://nope"));
+        assertProblem(badSource, 400, "INVALID_SOURCE");
+
+        Exchange sql = multipart("/api/v1/templates", Map.of("name", sqlTemplate), Map.of("seed.sql",
+                "CREATE TABLE items (id int PRIMARY KEY, label text);\nINSERT INTO items VALUES (1, 'seed');\n"));
+        assertThat(sql.status).as(sql.body).isEqualTo(201);
+        assertThat(sql.json().get("source").get("type").asString()).isEqualTo("sql");
+        assertThat(sql.json().get("revisions").get(0).get("source").asString()).contains("seed.sql");
+    }
+
+    @Test
+    @Order(11)
+    void listAndGetTemplates() {
+        Exchange list = get("/api/v1/templates", Map.of());
+        assertThat(list.status).as(list.body).isEqualTo(200);
+        assertThat(list.json().get("items")).extracting(n -> n.get("name").asString())
+                .contains(emptyTemplate, sqlTemplate);
+
+        Exchange one = get("/api/v1/templates/" + sqlTemplate, Map.of());
+        assertThat(one.status).as(one.body).isEqualTo(200);
+        assertThat(one.json().get("name").asString()).isEqualTo(sqlTemplate);
+
+        assertProblem(get("/api/v1/templates/ct-missing-" + suffix(), Map.of()), 404, "TEMPLATE_NOT_FOUND");
+    }
+
+    @Test
+    @Order(12)
+    void refreshTemplates() {
+        Exchange noBody = call("POST", "/api/v1/templates/" + emptyTemplate + "/refresh", Map.of(), null, null, true);
+        assertThat(noBody.status).as(noBody.body).isEqualTo(200);
+        assertThat(noBody.json().get("latestRevision").asInt()).isEqualTo(2);
+        assertThat(noBody.json().get("revisions")).hasSize(2);
+
+        Exchange jsonBad = postJsonInvalidRequest("/api/v1/templates/" + emptyTemplate + "/refresh",
+                Map.of("sourceUrl", "http://not-postgres"));
+        assertProblem(jsonBad, 400, "INVALID_SOURCE");
+
+        Exchange upload = multipart("/api/v1/templates/" + sqlTemplate + "/refresh", Map.of(), Map.of(
+                "schema.sql", "CREATE TABLE items (id int PRIMARY KEY, label text);\n",
+                "more.sql", "INSERT INTO items VALUES (1, 'one'), (2, 'two');\n"));
+        assertThat(upload.status).as(upload.body).isEqualTo(200);
+        assertThat(upload.json().get("latestRevision").asInt()).isEqualTo(2);
+
+        assertProblem(call("POST", "/api/v1/templates/" + sqlTemplate + "/refresh", Map.of(), null, null, true),
+                400, "SOURCE_REQUIRED");
+        assertProblem(postJson("/api/v1/templates/ct-missing-" + suffix() + "/refresh", Map.of()), 404,
+                "TEMPLATE_NOT_FOUND");
+    }
+
+    // ---------------------------------------------------------------- branches
+
+    @Test
+    @Order(20)
+    void createBranchesIdempotently() {
+        Map<String, Object> request = Map.of("name", branch, "template", sqlTemplate,
+                "labels", Map.of("repo", "acme/shop", "pr", "123"), "ttl", "2h");
+        Exchange created = postJson("/api/v1/branches", request);
+        assertThat(created.status).as(created.body).isEqualTo(201);
+        assertThat(created.json().get("created").asBoolean()).isTrue();
+        assertThat(created.json().get("status").asString()).isEqualTo("READY");
+        assertThat(created.json().get("templateRevision").asInt()).isEqualTo(2);
+
+        Exchange again = postJson("/api/v1/branches", request);
+        assertThat(again.status).as(again.body).isEqualTo(200);
+        assertThat(again.json().get("created").asBoolean()).isFalse();
+        assertThat(again.json().get("connection")).isEqualTo(created.json().get("connection"));
+
+        assertProblem(postJson("/api/v1/branches", Map.of("name", branch, "template", emptyTemplate)), 409,
+                "NAME_TAKEN");
+        assertProblem(postJsonInvalidRequest("/api/v1/branches", Map.of("name", "-bad-", "template", sqlTemplate)),
+                400, "INVALID_NAME");
+        assertProblem(postJson("/api/v1/branches", Map.of("name", "ct-x-" + suffix(), "template",
+                "ct-missing-" + suffix())), 404, "TEMPLATE_NOT_FOUND");
+        assertProblem(postJson("/api/v1/branches", Map.of("name", "ct-x-" + suffix(), "fromBranch",
+                "ct-missing-" + suffix())), 404, "BRANCH_NOT_FOUND");
+        assertProblem(postJson("/api/v1/branches", Map.of("name", "ct-x-" + suffix())), 400, "INVALID_PARENT");
+        assertProblem(postJson("/api/v1/branches", Map.of("name", "ct-x-" + suffix(), "template", sqlTemplate,
+                "ttl", "soon")), 400, "INVALID_EXPIRY");
+
+        Exchange child = postJson("/api/v1/branches", Map.of("name", childBranch, "fromBranch", branch));
+        assertThat(child.status).as(child.body).isEqualTo(201);
+        assertThat(child.json().get("parentBranch").asString()).isEqualTo(branch);
+
+        Exchange prot = postJson("/api/v1/branches", Map.of("name", protectedBranch, "template", emptyTemplate,
+                "revision", 1, "protectedBranch", true, "expiresAt", "2099-01-01T00:00:00Z"));
+        assertThat(prot.status).as(prot.body).isEqualTo(201);
+        assertThat(prot.json().get("protectedBranch").asBoolean()).isTrue();
+    }
+
+    @Test
+    @Order(21)
+    void listAndGetBranches() {
+        Exchange filtered = get("/api/v1/branches", Map.of("template", List.of(sqlTemplate),
+                "status", List.of("ready"), "label", List.of("repo=acme/shop", "pr=123")));
+        assertThat(filtered.status).as(filtered.body).isEqualTo(200);
+        assertThat(filtered.json().get("items")).extracting(n -> n.get("name").asString()).containsExactly(branch);
+
+        Exchange all = get("/api/v1/branches", Map.of());
+        assertThat(all.status).as(all.body).isEqualTo(200);
+        assertThat(all.json().get("items")).extracting(n -> n.get("name").asString())
+                .contains(branch, childBranch, protectedBranch);
+
+        assertProblem(getInvalidRequest("/api/v1/branches", Map.of("label", List.of("no-equals-sign"))), 400,
+                "INVALID_FILTER");
+        assertProblem(getInvalidRequest("/api/v1/branches", Map.of("status", List.of("SLEEPING"))), 400,
+                "INVALID_FILTER");
+        assertProblem(get("/api/v1/branches", Map.of("template", List.of("ct-missing-" + suffix()))), 404,
+                "TEMPLATE_NOT_FOUND");
+
+        Exchange one = get("/api/v1/branches/" + branch, Map.of());
+        assertThat(one.status).as(one.body).isEqualTo(200);
+        assertThat(one.json().get("created").isNull()).isTrue();
+        assertThat(one.json().get("labels").get("pr").asString()).isEqualTo("123");
+
+        assertProblem(get("/api/v1/branches/ct-missing-" + suffix(), Map.of()), 404, "BRANCH_NOT_FOUND");
+    }
+
+    @Test
+    @Order(22)
+    void resetBranch() {
+        Exchange before = get("/api/v1/branches/" + branch, Map.of());
+        Exchange reset = call("POST", "/api/v1/branches/" + branch + "/reset", Map.of(), null, null, true);
+        assertThat(reset.status).as(reset.body).isEqualTo(200);
+        assertThat(reset.json().get("status").asString()).isEqualTo("READY");
+        assertThat(reset.json().get("connection")).isEqualTo(before.json().get("connection"));
+
+        assertProblem(call("POST", "/api/v1/branches/ct-missing-" + suffix() + "/reset", Map.of(), null, null, true),
+                404, "BRANCH_NOT_FOUND");
+    }
+
+    @Test
+    @Order(30)
+    void deleteBranchesAndTemplates() {
+        assertProblem(delete("/api/v1/branches/" + protectedBranch, Map.of()), 409, "BRANCH_PROTECTED");
+        assertThat(delete("/api/v1/branches/" + protectedBranch, Map.of("force", List.of("true"))).status)
+                .isEqualTo(204);
+
+        assertThat(delete("/api/v1/branches/" + childBranch, Map.of()).status).isEqualTo(204);
+        assertProblem(delete("/api/v1/branches/" + childBranch, Map.of()), 404, "BRANCH_NOT_FOUND");
+
+        Exchange deleted = get("/api/v1/branches", Map.of("status", List.of("DELETED"),
+                "template", List.of(sqlTemplate)));
+        assertThat(deleted.status).as(deleted.body).isEqualTo(200);
+        assertThat(deleted.json().get("items")).extracting(n -> n.get("name").asString()).contains(childBranch);
+
+        assertProblem(delete("/api/v1/templates/" + sqlTemplate, Map.of()), 409, "TEMPLATE_IN_USE");
+        Exchange forced = delete("/api/v1/templates/" + sqlTemplate, Map.of("force", List.of("true")));
+        assertThat(forced.status).as(forced.body).isEqualTo(204);
+        assertThat(forced.body).isEmpty();
+        assertProblem(get("/api/v1/branches/" + branch, Map.of()), 404, "BRANCH_NOT_FOUND");
+
+        assertThat(delete("/api/v1/templates/" + emptyTemplate, Map.of()).status).isEqualTo(204);
+        assertProblem(delete("/api/v1/templates/" + emptyTemplate, Map.of()), 404, "TEMPLATE_NOT_FOUND");
+    }
+
+    @Test
+    @Order(99)
+    void everyDocumentedOperationWasExercised() {
+        OpenAPI spec = new OpenAPIV3Parser().read(SPEC.toString());
+        Set<String> documented = new TreeSet<>();
+        spec.getPaths().forEach((path, item) -> item.readOperationsMap().keySet()
+                .forEach(method -> documented.add(method.name() + " " + path)));
+        assertThat(exercised).containsAll(documented);
+    }
+
+    // ---------------------------------------------------------------- plumbing
+
+    record Exchange(int status, String body, Map<String, List<String>> headers, SimpleRequest request,
+            SimpleResponse response) {
+
+        String header(String name) {
+            return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
+                    .map(e -> e.getValue().getFirst()).findFirst().orElse(null);
+        }
+
+        JsonNode json() {
+            return JSON.readTree(body);
+        }
+    }
+
+    private Exchange get(String path, Map<String, List<String>> query) {
+        return call("GET", path, query, null, null, true);
+    }
+
+    private Exchange getInvalidRequest(String path, Map<String, List<String>> query) {
+        return callInvalidRequest("GET", path, query, null, null);
+    }
+
+    private Exchange delete(String path, Map<String, List<String>> query) {
+        return call("DELETE", path, query, null, null, true);
+    }
+
+    private Exchange postJson(String path, Object body) {
+        return call("POST", path, Map.of(), "application/json", JSON.writeValueAsBytes(body), true);
+    }
+
+    /** A request the spec itself rejects (e.g. a name breaking the documented pattern). */
+    private Exchange postJsonInvalidRequest(String path, Object body) {
+        return callInvalidRequest("POST", path, Map.of(), "application/json", JSON.writeValueAsBytes(body));
+    }
+
+    private Exchange multipart(String path, Map<String, String> fields, Map<String, String> files) {
+        String boundary = "ct-" + UUID.randomUUID();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        fields.forEach((name, value) -> out.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\""
+                + name + "\"\r\n\r\n" + value + "\r\n").getBytes(StandardCharsets.UTF_8)));
+        new LinkedHashMap<>(files).forEach((name, content) -> out.writeBytes(("--" + boundary
+                + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + name
+                + "\"\r\nContent-Type: application/sql\r\n\r\n" + content + "\r\n").getBytes(StandardCharsets.UTF_8)));
+        out.writeBytes(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        return call("POST", path, Map.of(), "multipart/form-data; boundary=" + boundary, out.toByteArray(), true);
+    }
+
+    private Exchange call(String method, String path, Map<String, List<String>> query, String contentType,
+            byte[] body, boolean authenticated) {
+        Exchange exchange = call(method, path, query, contentType, body, authenticated, ADMIN_TOKEN);
+        if (authenticated) {
+            assertValid(exchange, validator.validate(exchange.request, exchange.response));
+        } else {
+            assertValid(exchange, validator.validateResponse(path, Request.Method.valueOf(method), exchange.response));
+        }
+        return exchange;
+    }
+
+    /** Checks that the spec rejects the request, and that the response still matches it. */
+    private Exchange callInvalidRequest(String method, String path, Map<String, List<String>> query,
+            String contentType, byte[] body) {
+        Exchange exchange = call(method, path, query, contentType, body, true, ADMIN_TOKEN);
+        assertThat(validator.validateRequest(exchange.request).hasErrors())
+                .as("openapi.yaml should reject this request as the service does: " + exchange.request.getPath()
+                        + " " + exchange.request.getRequestBody().map(b -> {
+                            try {
+                                return b.toString(StandardCharsets.UTF_8);
+                            } catch (java.io.IOException e) {
+                                return "?";
+                            }
+                        }).orElse(""))
+                .isTrue();
+        assertValid(exchange, validator.validateResponse(path, Request.Method.valueOf(method), exchange.response));
+        return exchange;
+    }
+
+    private Exchange call(String method, String path, Map<String, List<String>> query, String contentType,
+            byte[] body, boolean authenticated, String token) {
+        String queryString = query.entrySet().stream()
+                .flatMap(e -> e.getValue().stream().map(v -> enc(e.getKey()) + "=" + enc(v)))
+                .collect(Collectors.joining("&"));
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path
+                + (queryString.isEmpty() ? "" : "?" + queryString)))
+                .timeout(Duration.ofMinutes(5))
+                .header("Accept", "application/json, application/problem+json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofByteArray(body));
+        SimpleRequest.Builder request = new SimpleRequest.Builder(method, path)
+                .withHeader("Accept", "application/json, application/problem+json");
+        if (contentType != null) {
+            builder.header("Content-Type", contentType);
+            request.withContentType(contentType);
+        }
+        if (token != null) {
+            builder.header("Authorization", "Bearer " + token);
+            request.withAuthorization("Bearer " + token);
+        }
+        query.forEach((name, values) -> request.withQueryParam(name, values));
+        if (body != null) {
+            request.withBody(body);
+        }
+        HttpResponse<String> response;
+        try {
+            response = http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        SimpleResponse.Builder simpleResponse = SimpleResponse.Builder.status(response.statusCode());
+        response.headers().map().forEach((name, values) -> {
+            if (!name.startsWith(":")) {
+                simpleResponse.withHeader(name, values);
+            }
+        });
+        if (!response.body().isEmpty()) {
+            simpleResponse.withBody(response.body());
+        }
+        String template = operationPath(path);
+        exercised.add(method + " " + template);
+        return new Exchange(response.statusCode(), response.body(), response.headers().map(), request.build(),
+                simpleResponse.build());
+    }
+
+    private static void assertValid(Exchange exchange, ValidationReport report) {
+        if (report.hasErrors()) {
+            fail("%s %s -> %d does not match openapi.yaml:%n%s%nresponse body: %s", exchange.request.getMethod(),
+                    exchange.request.getPath(), exchange.status,
+                    SimpleValidationReportFormat.getInstance().apply(report), exchange.body);
+        }
+    }
+
+    private static void assertProblem(Exchange exchange, int status, String code) {
+        assertThat(exchange.status).as(exchange.body).isEqualTo(status);
+        assertThat(exchange.header("Content-Type")).isEqualTo("application/problem+json");
+        JsonNode problem = exchange.json();
+        assertThat(problem.get("code").asString()).isEqualTo(code);
+        assertThat(problem.get("status").asInt()).isEqualTo(status);
+        assertThat(problem.get("type").asString())
+                .isEqualTo("https://offshoot.dev/problems/" + code.toLowerCase().replace('_', '-'));
+    }
+
+    private static SimpleResponse jsonResponse(int status, String body) {
+        return SimpleResponse.Builder.status(status).withContentType("application/json").withBody(body).build();
+    }
+
+    private static List<String> keys(ValidationReport report) {
+        return report.getMessages().stream().map(ValidationReport.Message::getKey).toList();
+    }
+
+    /** "/api/v1/branches/pr-1/reset" -> "/api/v1/branches/{name}/reset". */
+    private static String operationPath(String path) {
+        String[] parts = path.split("/");
+        if (parts.length > 4) {
+            parts[4] = "{name}";
+        }
+        return String.join("/", parts);
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    static String suffix() {
+        return UUID.randomUUID().toString().substring(0, 6);
+    }
+}
