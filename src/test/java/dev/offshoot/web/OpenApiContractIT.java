@@ -66,7 +66,8 @@ class OpenApiContractIT extends IntegrationTest {
     RequestMappingHandlerMapping mappings;
 
     OpenApiInteractionValidator validator;
-    HttpClient http;
+    final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10)).build();
 
     final String emptyTemplate = "ct-empty-" + suffix();
     final String sqlTemplate = "ct-sql-" + suffix();
@@ -80,18 +81,13 @@ class OpenApiContractIT extends IntegrationTest {
     @BeforeAll
     void setUp() {
         validator = OpenApiInteractionValidator.createForSpecificationUrl(SPEC.toString()).build();
-        http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10))
-                .build();
     }
 
     @AfterAll
     void cleanUp() {
         // best effort, whatever failed; the base class then removes containers and images by instance id
-        for (String b : List.of(childBranch, branch, protectedBranch)) {
-            call("DELETE", "/api/v1/branches/" + b, Map.of("force", List.of("true")), null, null, true);
-        }
         for (String t : List.of(emptyTemplate, sqlTemplate)) {
-            call("DELETE", "/api/v1/templates/" + t, Map.of("force", List.of("true")), null, null, true);
+            call("DELETE", "/api/v1/templates/" + t, Map.of("force", List.of("true")), null, null, true, ADMIN_TOKEN);
         }
     }
 
@@ -112,6 +108,16 @@ class OpenApiContractIT extends IntegrationTest {
                         .forEach(m -> implemented.add(m.name() + " " + p))));
         assertThat(documented).as("operations in openapi.yaml vs. @RequestMapping handlers")
                 .containsExactlyInAnyOrderElementsOf(implemented);
+        // every media type a handler consumes is a documented request body
+        mappings.getHandlerMethods().keySet().forEach(info -> info.getPatternValues().stream()
+                .filter(p -> p.startsWith("/api/"))
+                .forEach(p -> info.getMethodsCondition().getMethods().forEach(m -> {
+                    var operation = spec.getPaths().get(p).readOperationsMap()
+                            .get(PathItem.HttpMethod.valueOf(m.name()));
+                    info.getConsumesCondition().getConsumableMediaTypes().forEach(type -> assertThat(
+                            operation.getRequestBody()).as(m + " " + p + " consumes " + type).isNotNull()
+                            .satisfies(b -> assertThat(b.getContent()).containsKey(type.toString())));
+                })));
         // the validator only enforces operation-level security, so the global requirement is checked here
         assertThat(spec.getSecurity()).as("global bearer security")
                 .singleElement().satisfies(r -> assertThat(r).containsOnlyKeys("bearerAuth"));
@@ -141,11 +147,12 @@ class OpenApiContractIT extends IntegrationTest {
     @Test
     @Order(2)
     void missingOrWrongTokenIs401WithBearerChallenge() {
-        Exchange missing = call("GET", "/api/v1/branches", Map.of(), null, null, false, null);
+        Exchange missing = call("GET", "/api/v1/branches", Map.of(), null, null, false);
         assertProblem(missing, 401, "UNAUTHORIZED");
         assertThat(missing.header("WWW-Authenticate")).isEqualTo("Bearer");
 
         Exchange wrong = call("POST", "/api/v1/branches/x/reset", Map.of(), null, null, false, "not-the-token");
+        assertValid(wrong, validator.validateResponse("/api/v1/branches/x/reset", Request.Method.POST, wrong.response));
         assertProblem(wrong, 401, "UNAUTHORIZED");
         assertThat(wrong.header("WWW-Authenticate")).isEqualTo("Bearer");
     }
@@ -402,7 +409,8 @@ class OpenApiContractIT extends IntegrationTest {
 
     private Exchange call(String method, String path, Map<String, List<String>> query, String contentType,
             byte[] body, boolean authenticated) {
-        Exchange exchange = call(method, path, query, contentType, body, authenticated, ADMIN_TOKEN);
+        Exchange exchange = call(method, path, query, contentType, body, authenticated,
+                authenticated ? ADMIN_TOKEN : null);
         if (authenticated) {
             assertValid(exchange, validator.validate(exchange.request, exchange.response));
         } else {
