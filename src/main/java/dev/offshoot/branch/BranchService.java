@@ -10,8 +10,6 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
@@ -31,6 +29,7 @@ import dev.offshoot.template.TemplateBranches;
 import dev.offshoot.template.TemplateRevision;
 import dev.offshoot.template.TemplateService;
 import dev.offshoot.web.ApiException;
+import dev.offshoot.web.NamedLocks;
 import dev.offshoot.web.Names;
 
 /** Branches: idempotent create, list, get, reset, delete. */
@@ -48,7 +47,7 @@ class BranchService implements TemplateBranches {
     private final PortAllocator ports;
     private final RuntimeProperties properties;
     private final BranchRequests requests;
-    private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+    private final NamedLocks locks = new NamedLocks(64);
 
     BranchService(BranchRepository branches, TemplateService templates, BranchLauncher launcher,
             ContainerRuntime runtime, PortAllocator ports, RuntimeProperties properties) {
@@ -68,10 +67,13 @@ class BranchService implements TemplateBranches {
         String name = Names.requireResourceName("branch", request.name());
         Map<String, String> labels = requests.labels(request.labels());
         Instant expiresAt = requests.expiry(request.ttl(), request.expiresAt());
+        requireOneParent(request);
         return withLock(name, () -> {
             Optional<Branch> existing = branches.findLiveByName(name);
             if (existing.isPresent()) {
-                return new Outcome(requireSameParent(existing.get(), request), false);
+                Branch same = requireSameParent(existing.get(), request);
+                // a retried create must get a working database: a FAILED one is recreated in place
+                return new Outcome(same.status() == BranchStatus.FAILED ? reset(name) : same, false);
             }
             Parent parent = resolveParent(request);
             Branch branch = reserve(name, parent, labels, expiresAt, request, principal);
@@ -94,13 +96,19 @@ class BranchService implements TemplateBranches {
     private record Parent(Template template, TemplateRevision revision, Branch source) {
     }
 
-    private Parent resolveParent(CreateBranchRequest request) {
+    private static boolean fromBranch(CreateBranchRequest request) {
+        return request.fromBranch() != null && !request.fromBranch().isBlank();
+    }
+
+    private static void requireOneParent(CreateBranchRequest request) {
         boolean fromTemplate = request.template() != null && !request.template().isBlank();
-        boolean fromBranch = request.fromBranch() != null && !request.fromBranch().isBlank();
-        if (fromTemplate == fromBranch) {
+        if (fromTemplate == fromBranch(request)) {
             throw ApiException.badRequest("INVALID_PARENT", "name exactly one parent: 'template' or 'fromBranch'");
         }
-        if (fromBranch) {
+    }
+
+    private Parent resolveParent(CreateBranchRequest request) {
+        if (fromBranch(request)) {
             Branch source = live(request.fromBranch());
             if (source.status() != BranchStatus.READY) {
                 throw ApiException.conflict("BRANCH_NOT_READY", "branch '" + source.name() + "' is "
@@ -118,7 +126,7 @@ class BranchService implements TemplateBranches {
 
     private Branch requireSameParent(Branch existing, CreateBranchRequest request) {
         boolean same;
-        if (request.fromBranch() != null && !request.fromBranch().isBlank()) {
+        if (fromBranch(request)) {
             same = existing.parentBranchId() != null && branches.findById(existing.parentBranchId())
                     .map(b -> b.name().equals(request.fromBranch())).orElse(false);
         } else {
@@ -290,13 +298,7 @@ class BranchService implements TemplateBranches {
     }
 
     private <T> T withLock(String name, Supplier<T> action) {
-        ReentrantLock lock = locks.computeIfAbsent(name, n -> new ReentrantLock());
-        lock.lock();
-        try {
-            return action.get();
-        } finally {
-            lock.unlock();
-        }
+        return locks.withLock(name, action);
     }
 
     private static String newPassword() {

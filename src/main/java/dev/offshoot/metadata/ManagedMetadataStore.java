@@ -3,10 +3,12 @@ package dev.offshoot.metadata;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
+import org.postgresql.util.PasswordUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,11 +78,46 @@ class ManagedMetadataStore {
 
     private String create(String secret) {
         runtime.ensureVolume(properties.volumeName(), Map.of(Labels.MANAGED, "true", Labels.KIND, Labels.KIND_METADATA));
-        return runtime.start(new ContainerSpec(properties.containerName(), runtimeProperties.baseImage(),
+        String id = runtime.start(new ContainerSpec(properties.containerName(), runtimeProperties.baseImage(),
                 Map.of("POSTGRES_PASSWORD", secret, "POSTGRES_USER", USER, "POSTGRES_DB", DATABASE,
                         "PGDATA", DATA_DIR + "/pgdata"),
                 Map.of(Labels.MANAGED, "true", Labels.KIND, Labels.KIND_METADATA),
                 "127.0.0.1", properties.port(), Map.of(properties.volumeName(), DATA_DIR), true, List.of()));
+        setPassword(id, secret);
+        return id;
+    }
+
+    /**
+     * The volume may hold data from an earlier container with another password: set this
+     * container's over the local socket (trusted inside the container), as a SCRAM verifier.
+     */
+    private void setPassword(String containerId, String secret) {
+        String sql;
+        try {
+            sql = PasswordUtil.genAlterUserPasswordSQL(USER, secret.toCharArray(), "scram-sha-256");
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        long deadline = System.nanoTime() + properties.startTimeout().toNanos();
+        ContainerRuntime.ExecResult last;
+        do {
+            last = runtime.exec(containerId, List.of("psql", "-X", "-q", "-U", USER, "-d", DATABASE, "-c", sql),
+                    Duration.ofSeconds(10));
+            if (last.succeeded()) {
+                return;
+            }
+            sleep();
+        } while (System.nanoTime() < deadline);
+        throw new IllegalStateException("metadata store did not accept its password: " + last.output().strip());
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(200);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
 }

@@ -34,6 +34,11 @@ public final class PostgresReadiness {
             try {
                 return DriverManager.getConnection(jdbcUrl, props);
             } catch (SQLException e) {
+                if (isAuthenticationFailure(e)) {
+                    // the server is up and refuses the credentials: waiting longer will not help
+                    throw new ContainerFailedException("Postgres refused Offshoot's credentials: " + e.getMessage(),
+                            runtime.logTail(containerId, 10), e);
+                }
                 last = e;
             }
             ContainerRuntime.ContainerState state = runtime.state(containerId).orElse(null);
@@ -45,6 +50,10 @@ public final class PostgresReadiness {
         throw new ContainerFailedException("Postgres did not accept connections within " + timeout
                 + (last == null ? "" : " (last error: " + last.getMessage() + ")"),
                 runtime.logTail(containerId, 30), last);
+    }
+
+    private static boolean isAuthenticationFailure(SQLException e) {
+        return "28P01".equals(e.getSQLState()) || "28000".equals(e.getSQLState());
     }
 
     private static ContainerFailedException died(ContainerRuntime runtime, String containerId,

@@ -57,7 +57,7 @@ class TemplateController {
 
     /** Multipart: plain-SQL files in {@code file} parts, applied in the order sent. */
     @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
-    ResponseEntity<TemplateView> createFromSql(@RequestParam("name") String name,
+    ResponseEntity<TemplateView> createFromSql(@RequestParam(name = "name", required = false) String name,
             @RequestParam(name = "database", required = false) String database,
             @RequestParam(name = "owner", required = false) String owner,
             @RequestPart(name = "file", required = false) List<MultipartFile> files,
@@ -86,12 +86,8 @@ class TemplateController {
     @PostMapping(path = "/{name}/refresh", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
     TemplateView refreshFromSql(@PathVariable String name,
             @RequestPart(name = "file", required = false) List<MultipartFile> files) {
+        service.get(name);
         return withUploads(files, (source, names) -> view(service.refresh(name, source, names)));
-    }
-
-    @PostMapping(path = "/{name}/refresh")
-    TemplateView refreshFromStoredSource(@PathVariable String name) {
-        return view(service.refresh(name, null, List.of()));
     }
 
     @DeleteMapping("/{name}")

@@ -4,8 +4,6 @@ import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReentrantLock;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,6 +14,7 @@ import org.springframework.stereotype.Service;
 
 import dev.offshoot.runtime.ContainerRuntime;
 import dev.offshoot.web.ApiException;
+import dev.offshoot.web.NamedLocks;
 import dev.offshoot.web.Names;
 
 /** Templates: create from a source, refresh into a new revision, list, describe, delete. */
@@ -29,7 +28,7 @@ public class TemplateService {
     private final TemplateBuilder builder;
     private final ContainerRuntime runtime;
     private final ObjectProvider<TemplateBranches> branches;
-    private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+    private final NamedLocks locks = new NamedLocks(16);
 
     TemplateService(TemplateRepository templates, TemplateBuilder builder, ContainerRuntime runtime,
             ObjectProvider<TemplateBranches> branches) {
@@ -138,13 +137,7 @@ public class TemplateService {
     }
 
     private <T> T withLock(String name, java.util.function.Supplier<T> action) {
-        ReentrantLock lock = locks.computeIfAbsent(name, n -> new ReentrantLock());
-        lock.lock();
-        try {
-            return action.get();
-        } finally {
-            lock.unlock();
-        }
+        return locks.withLock(name, action);
     }
 
     private static String orDefault(String value, String fallback) {
