@@ -48,7 +48,7 @@ record SchemaDiff(Names schemas, Tables tables, Definitions views, Definitions f
         List<String> removedSchemas = before.schemas().stream().filter(s -> !after.schemas().contains(s)).toList();
         return new SchemaDiff(new Names(addedSchemas, removedSchemas), tables(before, after),
                 definitions(before.views(), after.views(), v -> v.schema() + "." + v.name(),
-                        v -> (v.materialized() ? "materialized view: " : "view: ") + v.definition().strip()),
+                        v -> (v.materialized() ? "materialized: " : "") + v.definition().strip()),
                 definitions(before.functions(), after.functions(), Schema.Function::signature,
                         f -> "returns " + f.returns() + " language " + f.language() + " body md5 " + f.bodyHash()),
                 definitions(before.extensions(), after.extensions(), Schema.Extension::name,
