@@ -4,7 +4,6 @@ import static dev.offshoot.branch.BranchTestSupport.count;
 import static dev.offshoot.branch.BranchTestSupport.sql;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,8 +12,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.stream.Stream;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -81,7 +78,7 @@ class MigrationIT extends IntegrationTest {
         JsonNode zipped = branch();
         JsonNode tarred = branch();
 
-        Api.Response zip = api.postSql(migrations(zipped), Map.of(), Map.of("migrations.zip", zip(sampleFiles())));
+        Api.Response zip = api.postSql(migrations(zipped), Map.of(), Map.of("migrations.zip", Archives.zip(sampleFiles())));
         Api.Response tar = api.postSql(migrations(tarred), Map.of(), Map.of("migrations.tar.gz", tarGz()));
 
         assertThat(zip.status()).as(String.valueOf(zip.body())).isEqualTo(200);
@@ -322,19 +319,6 @@ class MigrationIT extends IntegrationTest {
             }
         }
         return files;
-    }
-
-    static byte[] zip(Map<String, byte[]> files) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (ZipOutputStream zip = new ZipOutputStream(out)) {
-            zip.putNextEntry(new ZipEntry("db/migration/README.md"));
-            zip.write("not a migration".getBytes());
-            for (Map.Entry<String, byte[]> e : files.entrySet()) {
-                zip.putNextEntry(new ZipEntry("db/migration/" + e.getKey()));
-                zip.write(e.getValue());
-            }
-        }
-        return out.toByteArray();
     }
 
     /** The real tar tool makes the archive, so the reader is tested against what users upload. */
