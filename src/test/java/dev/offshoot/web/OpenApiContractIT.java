@@ -321,6 +321,104 @@ class OpenApiContractIT extends IntegrationTest {
                 404, "BRANCH_NOT_FOUND");
     }
 
+    // ---------------------------------------------------------------- migrations, schema, diff, SQL
+
+    @Test
+    @Order(23)
+    void applyMigrationsAndReadTheHistory() {
+        String path = "/api/v1/branches/" + branch + "/migrations";
+        Exchange applied = postJson(path, migrationSet("V1__tags.sql", "CREATE TABLE tags (id int PRIMARY KEY);",
+                "V2__items_note.sql", "ALTER TABLE items ADD COLUMN note text;"));
+        assertThat(applied.status).as(applied.body).isEqualTo(200);
+        assertThat(applied.json().get("schemaVersion").asString()).isEqualTo("2");
+        Exchange again = postJson(path, migrationSet("V1__tags.sql", "CREATE TABLE tags (id int PRIMARY KEY);"));
+        assertThat(again.json().get("migrationsExecuted").asInt()).isZero();
+
+        Exchange upload = multipart(path, Map.of(), "V3__tag_names.sql", "ALTER TABLE tags ADD COLUMN name text;");
+        assertThat(upload.status).as(upload.body).isEqualTo(200);
+        assertThat(upload.json().get("applied").get(0).get("script").asString()).isEqualTo("V3__tag_names.sql");
+
+        Exchange failed = postJson(path, migrationSet("V4__bad.sql", "SELECT missing_column FROM items;"));
+        assertProblem(failed, 422, "MIGRATION_FAILED");
+        assertThat(failed.json().get("migration").get("sqlState").asString()).isEqualTo("42703");
+        assertProblem(postJson(path, migrationSet("V1__tags.sql", "CREATE TABLE tags (id bigint);")), 409,
+                "MIGRATION_VALIDATION_FAILED");
+        assertProblem(postJson(path, migrationSet("tags.sql", "SELECT 1")), 400, "INVALID_MIGRATION_NAME");
+        assertProblem(postJson("/api/v1/branches/ct-missing-" + suffix() + "/migrations",
+                migrationSet("V9__x.sql", "SELECT 1")), 404, "BRANCH_NOT_FOUND");
+
+        Exchange history = get(path, Map.of());
+        assertThat(history.status).as(history.body).isEqualTo(200);
+        assertThat(history.json().get("schemaVersion").asString()).isEqualTo("3");
+    }
+
+    @Test
+    @Order(24)
+    void checkMigrationsOnAThrowawayCopy() {
+        String path = "/api/v1/branches/" + branch + "/migrations/check";
+        Exchange check = postJson(path, migrationSet("V5__drop_label.sql", "ALTER TABLE items DROP COLUMN label;"));
+        assertThat(check.status).as(check.body).isEqualTo(200);
+        assertThat(check.json().get("passed").asBoolean()).isTrue();
+        assertThat(check.json().get("lint").get(0).get("rule").asString()).isEqualTo("DROP_COLUMN");
+        assertThat(check.json().get("locks")).isNotEmpty();
+
+        Exchange failing = multipart(path, Map.of(), "V5__bad.sql", "ALTER TABLE nowhere ADD COLUMN x int;");
+        assertThat(failing.status).as(failing.body).isEqualTo(200);
+        assertThat(failing.json().get("passed").asBoolean()).isFalse();
+        assertThat(failing.json().get("failure").get("migration").get("sqlState").asString()).isEqualTo("42P01");
+        assertThat(get("/api/v1/branches/" + branch + "/migrations", Map.of()).json().get("schemaVersion")
+                .asString()).isEqualTo("3");
+    }
+
+    @Test
+    @Order(25)
+    void inspectAndDiffSchemas() {
+        Exchange schema = get("/api/v1/branches/" + branch + "/schema", Map.of());
+        assertThat(schema.status).as(schema.body).isEqualTo(200);
+        assertThat(schema.json().get("tables")).extracting(t -> t.get("name").asString()).contains("items", "tags");
+
+        Exchange diff = get("/api/v1/branches/" + branch + "/diff", Map.of());
+        assertThat(diff.status).as(diff.body).isEqualTo(200);
+        assertThat(diff.json().get("changes").get("tables").get("added")).extracting(JsonNode::asString)
+                .containsExactly("public.tags");
+        Exchange text = get("/api/v1/branches/" + childBranch + "/diff", Map.of("against", List.of(branch),
+                "format", List.of("text")));
+        assertThat(text.status).as(text.body).isEqualTo(200);
+        assertThat(text.header("Content-Type")).startsWith("text/plain");
+        assertThat(text.body).contains("- table public.tags");
+        Exchange ofTemplate = get("/api/v1/branches/" + branch + "/diff", Map.of("template", List.of(sqlTemplate),
+                "revision", List.of("1")));
+        assertThat(ofTemplate.status).as(ofTemplate.body).isEqualTo(200);
+        assertThat(ofTemplate.json().get("base").get("revision").asInt()).isEqualTo(1);
+        assertProblem(get("/api/v1/branches/" + branch + "/diff", Map.of("revision", List.of("1"))), 400,
+                "INVALID_BASE");
+    }
+
+    @Test
+    @Order(26)
+    void runSql() {
+        String path = "/api/v1/branches/" + branch + "/sql";
+        Exchange select = postJson(path, Map.of("sql", "SELECT id, label, note FROM items ORDER BY id;"
+                + " UPDATE items SET note = 'n'", "maxRows", 1, "timeout", "5s"));
+        assertThat(select.status).as(select.body).isEqualTo(200);
+        assertThat(select.json().get("results").get(0).get("truncated").asBoolean()).isTrue();
+        assertThat(select.json().get("results").get(1).get("updateCount").asLong()).isEqualTo(2);
+
+        Exchange failed = postJson(path, Map.of("sql", "SELECT nope FROM items", "readOnly", true));
+        assertProblem(failed, 422, "SQL_ERROR");
+        assertThat(failed.json().get("sqlError").get("sqlState").asString()).isEqualTo("42703");
+        assertProblem(postJson(path, Map.of("sql", "COMMIT")), 400, "INVALID_SQL");
+        assertProblem(postJson(path, Map.of("sql", "SELECT 1", "timeout", "soon")), 400, "INVALID_LIMIT");
+    }
+
+    private static Map<String, Object> migrationSet(String... nameAndSql) {
+        List<Map<String, String>> migrations = new java.util.ArrayList<>();
+        for (int i = 0; i < nameAndSql.length; i += 2) {
+            migrations.add(Map.of("name", nameAndSql[i], "sql", nameAndSql[i + 1]));
+        }
+        return Map.of("migrations", migrations);
+    }
+
     @Test
     @Order(30)
     void deleteBranchesAndTemplates() {
