@@ -77,6 +77,11 @@ public class BranchAccess {
                 null, false));
     }
 
+    /** The container of a live branch, for features that turn a branch into an image. */
+    public String containerId(String name) {
+        return service.live(name).containerId();
+    }
+
     /** Deletes a throwaway branch; one already gone is fine. */
     public void deleteThrowaway(String name) {
         if (isLive(name)) {

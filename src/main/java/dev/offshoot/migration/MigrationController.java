@@ -102,7 +102,11 @@ class MigrationController {
     }
 
     private List<MigrationFile> upload(List<MultipartFile> files) {
-        return migrations.uploads().fromParts(files == null ? null : files.stream().map(Upload::new).toList());
+        return migrations.uploads().fromParts(parts(files));
+    }
+
+    static List<MigrationUploads.Part> parts(List<MultipartFile> files) {
+        return files == null ? null : files.stream().<MigrationUploads.Part>map(Upload::new).toList();
     }
 
     private record Upload(MultipartFile file) implements MigrationUploads.Part {

@@ -84,6 +84,38 @@ class TemplateBuilder {
         }
     }
 
+    /**
+     * Turns a running container of this template (a branch that had migrations applied) into
+     * the next revision: its owner password made unusable again, a freeze as for any build, a
+     * clean shutdown and a commit. The container is left stopped; its owner removes it.
+     */
+    TemplateRevision commitRunning(Template template, int revision, String containerId, String source) {
+        int port = runtime.publishedPort(containerId);
+        String url = "jdbc:postgresql://" + properties.connectHost() + ":" + port + "/" + template.databaseName();
+        try (Connection db = java.sql.DriverManager.getConnection(url, "postgres", template.superuserPassword());
+                Statement st = db.createStatement()) {
+            st.execute(PasswordUtil.genAlterUserPasswordSQL(template.ownerRole(),
+                    UUID.randomUUID().toString().toCharArray(), "scram-sha-256"));
+            freeze(url, template);
+            long databaseSize = databaseSize(db, template.databaseName());
+            long exitCode = runtime.stop(containerId, properties.stopTimeout());
+            if (exitCode != 0) {
+                throw new TemplateBuildException("Postgres did not shut down cleanly (exit code " + exitCode + ")",
+                        runtime.logTail(containerId, 20));
+            }
+            ImageRef image = imageRef(template, revision);
+            String imageId = runtime.commit(containerId, image, labels(template, revision,
+                    Labels.KIND_TEMPLATE_IMAGE), List.of());
+            long imageSize = runtime.inspectImage(imageId).map(ContainerRuntime.ImageInfo::sizeBytes).orElse(0L);
+            log.info("template {} revision {} committed from a migrated branch as {}", template.name(), revision, image);
+            return new TemplateRevision(revision, image.toString(), imageId, imageSize, databaseSize, source,
+                    Instant.now());
+        } catch (SQLException e) {
+            throw new TemplateBuildException("preparing the new revision failed: " + e.getMessage(),
+                    runtime.logTail(containerId, 20));
+        }
+    }
+
     private long load(Template template, String containerId, TemplateSource source) {
         int port = runtime.publishedPort(containerId);
         String jdbcUrl = "jdbc:postgresql://" + properties.connectHost() + ":" + port + "/postgres";

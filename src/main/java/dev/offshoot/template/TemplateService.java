@@ -80,6 +80,26 @@ public class TemplateService {
         });
     }
 
+    /**
+     * The next revision from a running container of this template, e.g. a throwaway branch of the
+     * latest revision with migrations applied. The caller removes the container afterwards.
+     */
+    public TemplateRevision addRevisionFromContainer(String name, String containerId, String source) {
+        return withLock(name, () -> {
+            Template template = get(name);
+            TemplateRevision revision = builder.commitRunning(template, template.nextRevisionNumber(), containerId,
+                    source);
+            template.addRevision(revision);
+            try {
+                templates.save(template);
+                return revision;
+            } catch (RuntimeException e) {
+                runtime.removeImage(revision.imageRef());
+                throw e;
+            }
+        });
+    }
+
     public Template get(String name) {
         return templates.findByName(name).orElseThrow(() -> ApiException.notFound("TEMPLATE_NOT_FOUND",
                 "no template named '" + name + "'"));

@@ -292,8 +292,33 @@ class MigrationIT extends IntegrationTest {
         assertThat(count(branch, "SELECT count(*) FROM pg_tables WHERE tablename = 't'")).isZero();
     }
 
+    @Test
+    void aTemplateRevisionFromMigrationsCarriesThemAndItsBranchesStartMigrated() throws Exception {
+        Api.Response revision = api.postSql("/api/v1/templates/" + pagila + "/migrations", Map.of(), sampleFiles());
+
+        assertThat(revision.status()).as(String.valueOf(revision.body())).isEqualTo(201);
+        assertThat(revision.body().get("baseRevision").asInt()).isEqualTo(1);
+        assertThat(revision.body().get("schemaVersion").asString()).isEqualTo("007");
+        int number = revision.body().get("revision").asInt();
+        JsonNode branch = api.post("/api/v1/branches", Map.of("name", "mig-" + suffix(), "template", pagila,
+                "revision", number)).body();
+        assertThat(count(branch, "SELECT count(*) FROM api_review")).isZero();
+        assertThat(count(branch, "SELECT count(*) FROM film")).isEqualTo(1000);
+        Api.Response rerun = api.postSql(migrations(branch), Map.of(), sampleFiles());
+        assertThat(rerun.body().get("migrationsExecuted").asInt()).as(String.valueOf(rerun.body())).isZero();
+        assertThat(api.get("/api/v1/templates/" + pagila).body().get("revisions").get(number - 1).get("source")
+                .asString()).startsWith("revision 1 + migrations V001__add_base_schema.sql");
+        Api.Response failing = api.post("/api/v1/templates/" + pagila + "/migrations",
+                set(Map.of("V100__bad.sql", "SELECT no_such_function();")));
+        assertThat(failing.code()).isEqualTo("MIGRATION_FAILED");
+        assertThat(api.get("/api/v1/templates/" + pagila).body().get("latestRevision").asInt()).isEqualTo(number);
+        assertThat(api.get("/api/v1/branches?label=offshoot-throwaway=revision").body().get("items")).isEmpty();
+    }
+
     private JsonNode branch() {
-        Api.Response created = api.post("/api/v1/branches", Map.of("name", "mig-" + suffix(), "template", pagila));
+        // revision 1 always: a test here adds revision 2 from migrations
+        Api.Response created = api.post("/api/v1/branches", Map.of("name", "mig-" + suffix(), "template", pagila,
+                "revision", 1));
         assertThat(created.status()).as(String.valueOf(created.body())).isEqualTo(201);
         return created.body();
     }

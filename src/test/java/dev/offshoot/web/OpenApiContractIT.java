@@ -239,6 +239,18 @@ class OpenApiContractIT extends IntegrationTest {
         assertProblem(postJson("/api/v1/templates/" + sqlTemplate + "/refresh", Map.of()), 400, "SOURCE_REQUIRED");
     }
 
+    @Test
+    @Order(15)
+    void migrateATemplateIntoANewRevision() {
+        Exchange created = postJson("/api/v1/templates/" + sqlTemplate + "/migrations",
+                migrationSet("V0_1__seed_notes.sql", "CREATE TABLE seed_notes (id int);"));
+        assertThat(created.status).as(created.body).isEqualTo(201);
+        assertThat(created.json().get("revision").asInt()).isEqualTo(3);
+        assertThat(created.json().get("schemaVersion").asString()).isEqualTo("0.1");
+        assertProblem(postJson("/api/v1/templates/ct-missing-" + suffix() + "/migrations",
+                migrationSet("V1__x.sql", "SELECT 1")), 404, "TEMPLATE_NOT_FOUND");
+    }
+
     // ---------------------------------------------------------------- branches
 
     @Test
