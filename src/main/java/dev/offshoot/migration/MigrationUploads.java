@@ -126,23 +126,22 @@ final class MigrationUploads {
         return readLimited(in, Long.MAX_VALUE);
     }
 
+    /** Reads up to size bytes (all when Long.MAX_VALUE), stopping as soon as the budget is exceeded. */
     private byte[] readLimited(InputStream in, long size) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         byte[] buffer = new byte[8192];
         long remaining = size;
         int n;
         while (remaining > 0 && (n = in.read(buffer, 0, (int) Math.min(buffer.length, remaining))) > 0) {
-            bytes += n;
             remaining -= n;
-            if (bytes > maxBytes) {
+            out.write(buffer, 0, n);
+            if (bytes + out.size() > maxBytes) {
                 throw tooLarge();
             }
-            out.write(buffer, 0, n);
         }
         if (size != Long.MAX_VALUE && remaining > 0) {
             throw new IOException("truncated tar entry");
         }
-        bytes -= out.size(); // counted again in add()
         return out.toByteArray();
     }
 

@@ -279,6 +279,8 @@ class MigrationIT extends IntegrationTest {
         Api.Response badArchive = api.postSql(migrations(branch), Map.of(), Map.of("m.zip", "not a zip".getBytes()));
         Api.Response tooLarge = api.post(migrations(branch), set(Map.of("V1__big.sql",
                 "-- " + "x".repeat(11 * 1024 * 1024))));
+        Api.Response hugeBody = api.post(migrations(branch), set(Map.of("V1__huge.sql",
+                "-- " + "x".repeat(25 * 1024 * 1024))));
         Api.Response unknown = api.post("/api/v1/branches/no-such-" + suffix() + "/migrations",
                 set(Map.of("V1__a.sql", "SELECT 1")));
 
@@ -287,6 +289,8 @@ class MigrationIT extends IntegrationTest {
         assertThat(badArchive.code()).isEqualTo("INVALID_ARCHIVE");
         assertThat(tooLarge.status()).isEqualTo(413);
         assertThat(tooLarge.code()).isEqualTo("PAYLOAD_TOO_LARGE");
+        assertThat(hugeBody.status()).isEqualTo(413);
+        assertThat(hugeBody.body().get("detail").asString()).contains("request body of");
         assertThat(unknown.code()).isEqualTo("BRANCH_NOT_FOUND");
         assertThat(api.get(migrations(branch)).body().get("items")).isEmpty();
         assertThat(count(branch, "SELECT count(*) FROM pg_tables WHERE tablename = 't'")).isZero();
