@@ -58,6 +58,21 @@ public abstract class IntegrationTest {
         return METADATA.getJdbcUrl().replaceFirst("/[^/?]+(\\?|$)", "/" + name + "$1");
     }
 
+    /**
+     * Properties for a test class that needs a store and an instance id of its own (its sweeps and
+     * reconciler then see only its own branches). Such a class does not extend this one, because a
+     * subclass cannot override this class's dynamic properties.
+     */
+    public static void isolated(DynamicPropertyRegistry registry, String databasePrefix, String instanceId) {
+        String url = freshDatabase(databasePrefix);
+        registry.add("spring.datasource.url", () -> url);
+        registry.add("spring.datasource.username", METADATA::getUsername);
+        registry.add("spring.datasource.password", METADATA::getPassword);
+        registry.add("offshoot.auth.admin-token", () -> ADMIN_TOKEN);
+        registry.add("offshoot.runtime.instance-id", () -> instanceId);
+        registry.add("offshoot.runtime.base-image", () -> BASE_IMAGE);
+    }
+
     @AfterAll
     static void leaveNothingBehind() {
         TestDocker.removeEverythingOf(INSTANCE_ID);

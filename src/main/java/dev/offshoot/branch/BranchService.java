@@ -39,6 +39,8 @@ class BranchService implements TemplateBranches {
     private static final Logger log = LoggerFactory.getLogger(BranchService.class);
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final int PORT_ATTEMPTS = 5;
+    /** Each lost race excludes one more port, so as many attempts as creates may run at once. */
+    private static final int RESERVE_ATTEMPTS = 32;
 
     private final BranchRepository branches;
     private final TemplateService templates;
@@ -157,9 +159,11 @@ class BranchService implements TemplateBranches {
                     expiresAt, Boolean.TRUE.equals(request.protectedBranch()), labels);
             try {
                 return branches.save(branch);
-            } catch (DbActionExecutionException e) {
+            } catch (DbActionExecutionException | DuplicateKeyException e) {
                 // another create took the same port between our read and our insert: take the next one
-                if (!(e.getCause() instanceof DuplicateKeyException) || attempt == PORT_ATTEMPTS) {
+                // (Spring Data JDBC throws the DuplicateKeyException bare or wrapped, by version)
+                boolean duplicate = e instanceof DuplicateKeyException || e.getCause() instanceof DuplicateKeyException;
+                if (!duplicate || attempt == RESERVE_ATTEMPTS) {
                     throw e;
                 }
                 raced.add(branch.port());

@@ -1,5 +1,6 @@
 package dev.offshoot.reaper;
 
+import static dev.offshoot.IntegrationTest.ADMIN_TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
@@ -23,9 +24,9 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.scheduling.annotation.ScheduledAnnotationBeanPostProcessor;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
@@ -42,18 +43,16 @@ import dev.offshoot.TestDocker;
  */
 @TestPropertySource(properties = {"offshoot.runtime.port-range-start=56100", "offshoot.runtime.port-range-end=56199",
         "offshoot.quota.max-live-branches=25"})
-@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class ConcurrencyIT extends IntegrationTest {
+class ConcurrencyIT {
 
     static final String INSTANCE = "cc" + UUID.randomUUID().toString().substring(0, 8);
 
     @DynamicPropertySource
     static void isolated(DynamicPropertyRegistry registry) {
-        String url = freshDatabase("concurrency");
-        registry.add("spring.datasource.url", () -> url);
-        registry.add("offshoot.runtime.instance-id", () -> INSTANCE);
+        IntegrationTest.isolated(registry, "concurrency", INSTANCE);
     }
 
     @LocalServerPort
@@ -62,8 +61,9 @@ class ConcurrencyIT extends IntegrationTest {
     @Autowired
     JdbcTemplate jdbc;
 
+    /** Cancelled first, so no sweep or reconcile recreates what the cleanup removes. */
     @Autowired
-    ConfigurableApplicationContext context;
+    ScheduledAnnotationBeanPostProcessor scheduling;
 
     Api api;
     final String template = "conc-" + suffix();
@@ -78,7 +78,7 @@ class ConcurrencyIT extends IntegrationTest {
     @AfterAll
     void removeInstance() {
         pool.shutdownNow();
-        context.close();
+        scheduling.destroy();
         TestDocker.removeEverythingOf(INSTANCE);
     }
 

@@ -1,5 +1,6 @@
 package dev.offshoot.reaper;
 
+import static dev.offshoot.IntegrationTest.ADMIN_TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -20,11 +21,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.scheduling.annotation.ScheduledAnnotationBeanPostProcessor;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
@@ -47,9 +48,9 @@ import dev.offshoot.branch.BranchTestSupport;
         "offshoot.reaper.sweep-interval=500ms", "offshoot.reaper.reconcile-interval=1s",
         "offshoot.reaper.max-ttl=30d", "offshoot.reaper.idle-timeout=4s", "offshoot.reaper.idle-action=stop",
         "offshoot.runtime.ready-timeout=20s"})
-@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ReaperIT extends IntegrationTest {
+class ReaperIT {
 
     static final String SECRET = "it-webhook-secret";
     static final String GITLAB_TOKEN = "it-gitlab-token";
@@ -58,20 +59,18 @@ class ReaperIT extends IntegrationTest {
 
     @DynamicPropertySource
     static void isolated(DynamicPropertyRegistry registry) {
-        String url = freshDatabase("reaper");
-        registry.add("spring.datasource.url", () -> url);
-        registry.add("offshoot.runtime.instance-id", () -> INSTANCE);
+        IntegrationTest.isolated(registry, "reaper", INSTANCE);
     }
 
-    /** The context stops its fast sweeps and reconciler first, so nothing recreates what is removed. */
     @AfterAll
     void removeInstance() {
-        context.close();
+        scheduling.destroy();
         TestDocker.removeEverythingOf(INSTANCE);
     }
 
+    /** Cancelled first, so no sweep or reconcile recreates what the cleanup removes. */
     @Autowired
-    ConfigurableApplicationContext context;
+    ScheduledAnnotationBeanPostProcessor scheduling;
 
     @LocalServerPort
     int port;
