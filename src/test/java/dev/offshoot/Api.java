@@ -58,6 +58,11 @@ public final class Api {
         return postMultipart(path, parts);
     }
 
+    public Response patch(String path, Object body) {
+        return client.patch().uri(path).contentType(MediaType.APPLICATION_JSON).body(body)
+                .exchange((req, res) -> read(res));
+    }
+
     public Response delete(String path) {
         return client.delete().uri(path).exchange((req, res) -> read(res));
     }

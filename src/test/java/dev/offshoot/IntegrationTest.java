@@ -24,7 +24,7 @@ public abstract class IntegrationTest {
     public static final String BASE_IMAGE = System.getenv().getOrDefault("OFFSHOOT_BASE_IMAGE",
             "offshoot/postgres:15-local");
 
-    static final PostgreSQLContainer METADATA = new PostgreSQLContainer(
+    public static final PostgreSQLContainer METADATA = new PostgreSQLContainer(
             DockerImageName.parse(BASE_IMAGE).asCompatibleSubstituteFor("postgres"))
             .withLabel("offshoot.test", "metadata");
 
@@ -40,6 +40,36 @@ public abstract class IntegrationTest {
         registry.add("spring.datasource.password", METADATA::getPassword);
         registry.add("offshoot.auth.admin-token", () -> ADMIN_TOKEN);
         registry.add("offshoot.runtime.instance-id", () -> INSTANCE_ID);
+        registry.add("offshoot.runtime.base-image", () -> BASE_IMAGE);
+    }
+
+    /**
+     * A new empty database in the metadata Postgres, for tests that need a store of their own (with
+     * their own instance id), so rows and containers of other test classes cannot disturb them.
+     */
+    public static String freshDatabase(String prefix) {
+        String name = prefix + "_" + UUID.randomUUID().toString().substring(0, 8);
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(METADATA.getJdbcUrl(), METADATA.getUsername(),
+                METADATA.getPassword()); java.sql.Statement st = c.createStatement()) {
+            st.execute("CREATE DATABASE " + name);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return METADATA.getJdbcUrl().replaceFirst("/[^/?]+(\\?|$)", "/" + name + "$1");
+    }
+
+    /**
+     * Properties for a test class that needs a store and an instance id of its own (its sweeps and
+     * reconciler then see only its own branches). Such a class does not extend this one, because a
+     * subclass cannot override this class's dynamic properties.
+     */
+    public static void isolated(DynamicPropertyRegistry registry, String databasePrefix, String instanceId) {
+        String url = freshDatabase(databasePrefix);
+        registry.add("spring.datasource.url", () -> url);
+        registry.add("spring.datasource.username", METADATA::getUsername);
+        registry.add("spring.datasource.password", METADATA::getPassword);
+        registry.add("offshoot.auth.admin-token", () -> ADMIN_TOKEN);
+        registry.add("offshoot.runtime.instance-id", () -> instanceId);
         registry.add("offshoot.runtime.base-image", () -> BASE_IMAGE);
     }
 

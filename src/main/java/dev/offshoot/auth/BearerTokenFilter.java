@@ -39,7 +39,7 @@ public class BearerTokenFilter extends OncePerRequestFilter {
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return !request.getRequestURI().startsWith("/api/");
+        return !request.getRequestURI().startsWith("/api/") || request.getRequestURI().startsWith("/api/v1/webhooks/");
     }
 
     @Override

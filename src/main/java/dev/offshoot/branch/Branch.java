@@ -39,6 +39,7 @@ class Branch {
     @Column("is_protected")
     private boolean protectedBranch;
     private String failureReason;
+    private Instant statusSince;
     @Version
     private Long version;
     @MappedCollection(idColumn = "branch_id")
@@ -64,6 +65,7 @@ class Branch {
         this.createdBy = createdBy;
         this.createdAt = Instant.now();
         this.lastActivityAt = createdAt;
+        this.statusSince = createdAt;
         this.expiresAt = expiresAt;
         this.protectedBranch = protectedBranch;
         labels.forEach((k, v) -> this.labels.add(new BranchLabel(k, v)));
@@ -71,27 +73,54 @@ class Branch {
 
     void started(String containerId) {
         this.containerId = containerId;
-        this.status = BranchStatus.READY;
         this.failureReason = null;
+        enter(BranchStatus.READY);
     }
 
     void restarting() {
-        this.status = BranchStatus.CREATING;
+        enter(BranchStatus.CREATING);
     }
 
     void failed(String reason) {
-        this.status = BranchStatus.FAILED;
         this.failureReason = reason;
+        enter(BranchStatus.FAILED);
     }
 
     void deleting() {
-        this.status = BranchStatus.DELETING;
+        enter(BranchStatus.DELETING);
     }
 
     void deleted() {
-        this.status = BranchStatus.DELETED;
-        this.deletedAt = Instant.now();
+        enter(BranchStatus.DELETED);
+        this.deletedAt = statusSince;
         this.containerId = null;
+    }
+
+    /** The container is stopped (idle); data, name, port and password are kept. */
+    void stopped() {
+        enter(BranchStatus.STOPPED);
+    }
+
+    void resumed() {
+        this.lastActivityAt = Instant.now();
+        enter(BranchStatus.READY);
+    }
+
+    void activeAt(Instant at) {
+        this.lastActivityAt = at;
+    }
+
+    void expireAt(Instant expiresAt) {
+        this.expiresAt = expiresAt;
+    }
+
+    void protect(boolean protectedBranch) {
+        this.protectedBranch = protectedBranch;
+    }
+
+    private void enter(BranchStatus next) {
+        this.status = next;
+        this.statusSince = Instant.now();
     }
 
     void useSnapshot(String image) {
@@ -181,6 +210,11 @@ class Branch {
 
     String failureReason() {
         return failureReason;
+    }
+
+    /** When the branch entered its status; null for rows written before V2. */
+    Instant statusSince() {
+        return statusSince;
     }
 
     Map<String, String> labels() {

@@ -6,6 +6,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestAttribute;
@@ -53,6 +54,12 @@ class BranchController {
     @GetMapping("/{name}")
     BranchView get(@PathVariable String name) {
         return view(service.live(name), null, true);
+    }
+
+    /** Extends (or shortens) the expiry, or changes protection. */
+    @PatchMapping("/{name}")
+    BranchView update(@PathVariable String name, @RequestBody UpdateBranchRequest request) {
+        return view(service.update(name, request), null, false);
     }
 
     @PostMapping("/{name}/reset")

@@ -56,6 +56,34 @@ class BranchLauncher {
         }
     }
 
+    /** Waits until an existing branch container accepts connections again (after a start). */
+    void awaitReady(Branch branch, Template template) {
+        try (Connection admin = PostgresReadiness.connect(runtime, branch.containerId(), adminUrl(branch), "postgres",
+                template.superuserPassword(), properties.readyTimeout())) {
+            admin.isValid(1);
+        } catch (SQLException e) {
+            throw new ContainerFailedException("branch '" + branch.name() + "' did not come back: " + e.getMessage(),
+                    runtime.logTail(branch.containerId(), 20), e);
+        }
+    }
+
+    /** Client connections to the branch other than Offshoot's own, counted as its superuser. */
+    int clientConnections(Branch branch, Template template) throws SQLException {
+        java.util.Properties props = new java.util.Properties();
+        props.setProperty("user", "postgres");
+        props.setProperty("password", template.superuserPassword());
+        props.setProperty("connectTimeout", "3");
+        props.setProperty("ApplicationName", "offshoot");
+        try (Connection admin = java.sql.DriverManager.getConnection(adminUrl(branch), props);
+                Statement st = admin.createStatement();
+                java.sql.ResultSet rs = st.executeQuery("SELECT count(*) FROM pg_stat_activity"
+                        + " WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()"
+                        + " AND coalesce(application_name, '') <> 'offshoot'")) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
     /**
      * Freezes a running branch into an image for a child branch: a checkpoint first so recovery
      * at the child's start is short, then a commit of the paused container (crash-consistent).

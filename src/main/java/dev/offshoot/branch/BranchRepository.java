@@ -21,6 +21,18 @@ interface BranchRepository extends ListCrudRepository<Branch, UUID> {
     @Query("SELECT port FROM branch WHERE status <> 'DELETED'")
     List<Integer> findLivePorts();
 
+    @Query("SELECT count(*) FROM branch WHERE status <> 'DELETED'")
+    long countLive();
+
+    @Query("SELECT count(*) FROM branch WHERE status <> 'DELETED' AND created_by = :creator")
+    long countLiveByCreator(String creator);
+
+    @Query("SELECT b.* FROM branch b"
+            + " JOIN branch_label r ON r.branch_id = b.id AND r.key = 'repo' AND r.value = :repo"
+            + " JOIN branch_label p ON p.branch_id = b.id AND p.key = 'pr' AND p.value = :pr"
+            + " WHERE b.status <> 'DELETED'")
+    List<Branch> findLiveByPullRequest(String repo, String pr);
+
     @Query("SELECT snapshot_image FROM branch WHERE status <> 'DELETED' AND snapshot_image IS NOT NULL")
     List<String> findLiveSnapshotImages();
 }

@@ -39,6 +39,8 @@ class BranchService implements TemplateBranches {
     private static final Logger log = LoggerFactory.getLogger(BranchService.class);
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final int PORT_ATTEMPTS = 5;
+    /** Each lost race excludes one more port, so as many attempts as creates may run at once. */
+    private static final int RESERVE_ATTEMPTS = 32;
 
     private final BranchRepository branches;
     private final TemplateService templates;
@@ -47,11 +49,13 @@ class BranchService implements TemplateBranches {
     private final PortAllocator ports;
     private final RuntimeProperties properties;
     private final BranchRequests requests;
+    private final BranchPolicies policies;
     private final NamedLocks locks = new NamedLocks(64);
 
     BranchService(BranchRepository branches, TemplateService templates, BranchLauncher launcher,
-            ContainerRuntime runtime, PortAllocator ports, RuntimeProperties properties) {
+            ContainerRuntime runtime, PortAllocator ports, RuntimeProperties properties, BranchPolicies policies) {
         this.branches = branches;
+        this.policies = policies;
         this.templates = templates;
         this.launcher = launcher;
         this.runtime = runtime;
@@ -66,18 +70,21 @@ class BranchService implements TemplateBranches {
     Outcome create(CreateBranchRequest request, String principal) {
         String name = Names.requireResourceName("branch", request.name());
         Map<String, String> labels = requests.labels(request.labels());
-        Instant expiresAt = requests.expiry(request.ttl(), request.expiresAt());
+        Instant expiresAt = policies.expiry(requests.expiry(request.ttl(), request.expiresAt()));
         requireOneParent(request);
         return withLock(name, () -> {
             Optional<Branch> existing = branches.findLiveByName(name);
             if (existing.isPresent()) {
                 Branch same = requireSameParent(existing.get(), request);
-                // a retried create must get a working database: a FAILED one is recreated in place
-                return new Outcome(same.status() == BranchStatus.FAILED ? reset(name) : same, false);
+                // a retried create must get a working database: a FAILED one is recreated in place,
+                // a STOPPED (idle) one started again
+                return new Outcome(same.status() == BranchStatus.FAILED ? reset(name)
+                        : same.status() == BranchStatus.STOPPED ? resume(same) : same, false);
             }
             Parent parent = resolveParent(request);
             Branch branch = reserve(name, parent, labels, expiresAt, request, principal);
             try {
+                policies.checkQuota(principal);
                 if (parent.source() != null) {
                     branch.useSnapshot(launcher.snapshot(parent.source(), branch, parent.template()));
                 }
@@ -152,9 +159,11 @@ class BranchService implements TemplateBranches {
                     expiresAt, Boolean.TRUE.equals(request.protectedBranch()), labels);
             try {
                 return branches.save(branch);
-            } catch (DbActionExecutionException e) {
+            } catch (DbActionExecutionException | DuplicateKeyException e) {
                 // another create took the same port between our read and our insert: take the next one
-                if (!(e.getCause() instanceof DuplicateKeyException) || attempt == PORT_ATTEMPTS) {
+                // (Spring Data JDBC throws the DuplicateKeyException bare or wrapped, by version)
+                boolean duplicate = e instanceof DuplicateKeyException || e.getCause() instanceof DuplicateKeyException;
+                if (!duplicate || attempt == RESERVE_ATTEMPTS) {
                     throw e;
                 }
                 raced.add(branch.port());
@@ -236,7 +245,8 @@ class BranchService implements TemplateBranches {
     Branch reset(String name) {
         return withLock(name, () -> {
             Branch branch = live(name);
-            if (branch.status() != BranchStatus.READY && branch.status() != BranchStatus.FAILED) {
+            if (branch.status() != BranchStatus.READY && branch.status() != BranchStatus.FAILED
+                    && branch.status() != BranchStatus.STOPPED) {
                 throw ApiException.conflict("BRANCH_BUSY", "branch '" + name + "' is " + branch.status());
             }
             Template template = templates.byId(branch.templateId());
@@ -269,7 +279,32 @@ class BranchService implements TemplateBranches {
         });
     }
 
-    private void remove(Branch branch) {
+    /** Starts a STOPPED branch's container again; same data, port and password. */
+    private Branch resume(Branch branch) {
+        runtime.startExisting(branch.containerId());
+        launcher.awaitReady(branch, templates.byId(branch.templateId()));
+        branch.resumed();
+        log.info("branch {} ({}) started again", branch.name(), branch.id());
+        return branches.save(branch);
+    }
+
+    /** Changes expiry and protection; an expiry is measured from now and capped by the maximum TTL. */
+    Branch update(String name, UpdateBranchRequest request) {
+        Instant expiresAt = request.ttl() == null && request.expiresAt() == null ? null
+                : policies.expiry(requests.expiry(request.ttl(), request.expiresAt()));
+        return withLock(name, () -> {
+            Branch branch = live(name);
+            if (expiresAt != null) {
+                branch.expireAt(expiresAt);
+            }
+            if (request.protectedBranch() != null) {
+                branch.protect(request.protectedBranch());
+            }
+            return branches.save(branch);
+        });
+    }
+
+    void remove(Branch branch) {
         branch.deleting();
         branch = branches.save(branch);
         if (branch.containerId() != null) {
@@ -297,7 +332,7 @@ class BranchService implements TemplateBranches {
         }
     }
 
-    private <T> T withLock(String name, Supplier<T> action) {
+    <T> T withLock(String name, Supplier<T> action) {
         return locks.withLock(name, action);
     }
 

@@ -29,6 +29,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.TestPropertySource;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 
 import com.atlassian.oai.validator.OpenApiInteractionValidator;
@@ -52,10 +53,13 @@ import dev.offshoot.IntegrationTest;
  * properties, so a field added, renamed or removed in the code without the spec fails here.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestPropertySource(properties = {"offshoot.reaper.github-secret=" + OpenApiContractIT.WEBHOOK_SECRET,
+        "offshoot.reaper.gitlab-token=" + OpenApiContractIT.WEBHOOK_SECRET})
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class OpenApiContractIT extends IntegrationTest {
 
     static final Path SPEC = Path.of("openapi.yaml").toAbsolutePath();
+    static final String WEBHOOK_SECRET = "ct-webhook-secret";
     static final JsonMapper JSON = JsonMapper.shared();
 
     @LocalServerPort
@@ -122,9 +126,14 @@ class OpenApiContractIT extends IntegrationTest {
         assertThat(spec.getSecurity()).as("global bearer security")
                 .singleElement().satisfies(r -> assertThat(r).containsOnlyKeys("bearerAuth"));
         assertThat(spec.getComponents().getSecuritySchemes().get("bearerAuth").getScheme()).isEqualTo("bearer");
-        assertThat(spec.getPaths().values()).flatExtracting(PathItem::readOperations)
-                .allSatisfy(op -> assertThat(op.getSecurity()).as("no operation overrides the bearer requirement")
-                        .isNull());
+        // webhooks alone authenticate by signature instead, and say so with an empty requirement
+        spec.getPaths().forEach((path, item) -> item.readOperations().forEach(op -> {
+            if (path.startsWith("/api/v1/webhooks/")) {
+                assertThat(op.getSecurity()).as(path + " needs no bearer token").isEmpty();
+            } else {
+                assertThat(op.getSecurity()).as(path + " does not override the bearer requirement").isNull();
+            }
+        }));
         assertThat(spec.getPaths().values()).flatExtracting(PathItem::readOperations)
                 .allSatisfy(op -> assertThat(op.getResponses()).containsKey("401"));
     }
@@ -432,6 +441,59 @@ class OpenApiContractIT extends IntegrationTest {
     }
 
     @Test
+    @Order(23)
+    void extendAndUnprotectBranches() {
+        Exchange extended = patchJson("/api/v1/branches/" + branch, Map.of("ttl", "48h"));
+        assertThat(extended.status).as(extended.body).isEqualTo(200);
+        assertThat(java.time.Instant.parse(extended.json().get("expiresAt").asString()))
+                .isAfter(java.time.Instant.now().plus(Duration.ofHours(47)));
+        Exchange unprotected = patchJson("/api/v1/branches/" + protectedBranch,
+                Map.of("protectedBranch", false, "expiresAt", "2098-01-01T00:00:00Z"));
+        assertThat(unprotected.status).as(unprotected.body).isEqualTo(200);
+        assertThat(unprotected.json().get("protectedBranch").asBoolean()).isFalse();
+        assertThat(patchJson("/api/v1/branches/" + protectedBranch, Map.of("protectedBranch", true)).status)
+                .isEqualTo(200);
+
+        assertProblem(patchJson("/api/v1/branches/" + branch, Map.of("ttl", "never")), 400, "INVALID_EXPIRY");
+        assertProblem(patchJson("/api/v1/branches/ct-missing-" + suffix(), Map.of("ttl", "1h")), 404,
+                "BRANCH_NOT_FOUND");
+    }
+
+    @Test
+    @Order(24)
+    void webhooksAuthenticateBySignature() {
+        byte[] ping = "{\"zen\":\"Design for failure.\"}".getBytes(StandardCharsets.UTF_8);
+        Exchange pong = webhook("/api/v1/webhooks/github", Map.of("X-GitHub-Event", "ping",
+                "X-GitHub-Delivery", UUID.randomUUID().toString(), "X-Hub-Signature-256", sign(ping)), ping);
+        assertThat(pong.status).as(pong.body).isEqualTo(200);
+        assertThat(pong.json().get("outcome").asString()).isEqualTo("pong");
+
+        byte[] closed = ("{\"action\":\"closed\",\"number\":9,\"pull_request\":{\"number\":9,\"merged\":true},"
+                + "\"repository\":{\"full_name\":\"acme/none-" + suffix() + "\"}}").getBytes(StandardCharsets.UTF_8);
+        Map<String, String> headers = Map.of("X-GitHub-Event", "pull_request",
+                "X-GitHub-Delivery", UUID.randomUUID().toString(), "X-Hub-Signature-256", sign(closed));
+        Exchange reaped = webhook("/api/v1/webhooks/github", headers, closed);
+        assertThat(reaped.status).as(reaped.body).isEqualTo(200);
+        assertThat(reaped.json().get("outcome").asString()).isEqualTo("reaped");
+        assertThat(webhook("/api/v1/webhooks/github", headers, closed).json().get("outcome").asString())
+                .isEqualTo("duplicate");
+        assertProblem(webhook("/api/v1/webhooks/github", Map.of("X-GitHub-Event", "pull_request",
+                "X-Hub-Signature-256", "sha256=00"), closed), 401, "INVALID_SIGNATURE");
+        byte[] broken = "{\"action\":\"closed\"}".getBytes(StandardCharsets.UTF_8);
+        assertProblem(webhook("/api/v1/webhooks/github", Map.of("X-GitHub-Event", "pull_request",
+                "X-Hub-Signature-256", sign(broken)), broken), 400, "INVALID_PAYLOAD");
+
+        byte[] mr = ("{\"object_kind\":\"merge_request\",\"project\":{\"path_with_namespace\":\"grp/none\"},"
+                + "\"object_attributes\":{\"action\":\"merge\",\"iid\":4}}").getBytes(StandardCharsets.UTF_8);
+        Exchange gitlab = webhook("/api/v1/webhooks/gitlab", Map.of("X-Gitlab-Event", "Merge Request Hook",
+                "X-Gitlab-Token", WEBHOOK_SECRET), mr);
+        assertThat(gitlab.status).as(gitlab.body).isEqualTo(200);
+        assertThat(gitlab.json().get("reaped")).isEmpty();
+        assertProblem(webhook("/api/v1/webhooks/gitlab", Map.of("X-Gitlab-Event", "Merge Request Hook"), mr), 401,
+                "INVALID_SIGNATURE");
+    }
+
+    @Test
     @Order(30)
     void deleteBranchesAndTemplates() {
         assertProblem(delete("/api/v1/branches/" + protectedBranch, Map.of()), 409, "BRANCH_PROTECTED");
@@ -493,6 +555,27 @@ class OpenApiContractIT extends IntegrationTest {
         return call("DELETE", path, query, null, null, true);
     }
 
+    private Exchange patchJson(String path, Object body) {
+        return call("PATCH", path, Map.of(), "application/json", JSON.writeValueAsBytes(body), true);
+    }
+
+    /** A webhook delivery: no bearer token, the forge's headers; request and response validated. */
+    private Exchange webhook(String path, Map<String, String> headers, byte[] body) {
+        Exchange exchange = call("POST", path, Map.of(), "application/json", body, false, null, headers);
+        assertValid(exchange, validator.validate(exchange.request, exchange.response));
+        return exchange;
+    }
+
+    private static String sign(byte[] body) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(WEBHOOK_SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return "sha256=" + java.util.HexFormat.of().formatHex(mac.doFinal(body));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private Exchange postJson(String path, Object body) {
         return call("POST", path, Map.of(), "application/json", JSON.writeValueAsBytes(body), true);
     }
@@ -549,6 +632,11 @@ class OpenApiContractIT extends IntegrationTest {
 
     private Exchange call(String method, String path, Map<String, List<String>> query, String contentType,
             byte[] body, boolean authenticated, String token) {
+        return call(method, path, query, contentType, body, authenticated, token, Map.of());
+    }
+
+    private Exchange call(String method, String path, Map<String, List<String>> query, String contentType,
+            byte[] body, boolean authenticated, String token, Map<String, String> headers) {
         String queryString = query.entrySet().stream()
                 .flatMap(e -> e.getValue().stream().map(v -> enc(e.getKey()) + "=" + enc(v)))
                 .collect(Collectors.joining("&"));
@@ -568,6 +656,10 @@ class OpenApiContractIT extends IntegrationTest {
             builder.header("Authorization", "Bearer " + token);
             request.withAuthorization("Bearer " + token);
         }
+        headers.forEach((name, value) -> {
+            builder.header(name, value);
+            request.withHeader(name, value);
+        });
         query.forEach((name, values) -> request.withQueryParam(name, values));
         if (body != null) {
             request.withBody(body);
@@ -621,7 +713,7 @@ class OpenApiContractIT extends IntegrationTest {
     /** "/api/v1/branches/pr-1/reset" -> "/api/v1/branches/{name}/reset". */
     private static String operationPath(String path) {
         String[] parts = path.split("/");
-        if (parts.length > 4) {
+        if (parts.length > 4 && !parts[3].equals("webhooks")) {
             parts[4] = "{name}";
         }
         return String.join("/", parts);

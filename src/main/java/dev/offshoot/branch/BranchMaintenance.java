@@ -1,0 +1,194 @@
+package dev.offshoot.branch;
+
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Function;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+import dev.offshoot.config.RuntimeProperties;
+import dev.offshoot.runtime.ContainerRuntime;
+import dev.offshoot.runtime.ContainerRuntime.ContainerState;
+import dev.offshoot.runtime.Labels;
+import dev.offshoot.template.TemplateService;
+
+/**
+ * What the reaper and the reconciler may do to branches, for callers outside this package. Every
+ * change takes the branch's name lock (so it never overlaps a create, reset or delete in this
+ * process) and first re-reads the row: it acts only when the row is still as the caller saw it.
+ */
+@Component
+public class BranchMaintenance {
+
+    private static final Logger log = LoggerFactory.getLogger(BranchMaintenance.class);
+
+    private final BranchService service;
+    private final BranchRepository branches;
+    private final BranchLauncher launcher;
+    private final ContainerRuntime runtime;
+    private final TemplateService templates;
+    private final RuntimeProperties properties;
+
+    BranchMaintenance(BranchService service, BranchRepository branches, BranchLauncher launcher,
+            ContainerRuntime runtime, TemplateService templates, RuntimeProperties properties) {
+        this.service = service;
+        this.branches = branches;
+        this.launcher = launcher;
+        this.runtime = runtime;
+        this.templates = templates;
+        this.properties = properties;
+    }
+
+    /** A read-only copy of a branch row. */
+    public record BranchRecord(UUID id, String name, BranchStatus status, String containerId, int port,
+            Map<String, String> labels, boolean protectedBranch, Instant createdAt, Instant expiresAt,
+            Instant lastActivityAt, Instant statusSince) {
+
+        static BranchRecord of(Branch b) {
+            return new BranchRecord(b.id(), b.name(), b.status(), b.containerId(), b.port(), b.labels(),
+                    b.isProtected(), b.createdAt(), b.expiresAt(), b.lastActivityAt(),
+                    b.statusSince() == null ? b.createdAt() : b.statusSince());
+        }
+    }
+
+    public List<BranchRecord> live() {
+        return branches.findLive().stream().map(BranchRecord::of).toList();
+    }
+
+    public List<BranchRecord> liveOfPullRequest(String repo, String pr) {
+        return branches.findLiveByPullRequest(repo, pr).stream().map(BranchRecord::of).toList();
+    }
+
+    /** Deletes a branch for the reaper; protected branches and rows that changed meanwhile are kept. */
+    public boolean reapDelete(BranchRecord seen) {
+        return act(seen, b -> {
+            if (b.isProtected()) {
+                return false;
+            }
+            service.remove(b);
+            return true;
+        });
+    }
+
+    /** Stops an idle branch's container; the row stays live as STOPPED. */
+    public boolean reapStop(BranchRecord seen) {
+        return act(seen, b -> {
+            if (b.isProtected() || b.status() != BranchStatus.READY || b.containerId() == null) {
+                return false;
+            }
+            runtime.stop(b.containerId(), properties.stopTimeout());
+            b.stopped();
+            branches.save(b);
+            log.info("branch {} ({}) stopped while idle", b.name(), b.id());
+            return true;
+        });
+    }
+
+    /** Client connections other than Offshoot's own, or empty when the branch cannot be asked. */
+    public Optional<Integer> clientConnections(BranchRecord record) {
+        return branches.findById(record.id()).flatMap(b -> {
+            try {
+                return Optional.of(launcher.clientConnections(b, templates.byId(b.templateId())));
+            } catch (SQLException | RuntimeException e) {
+                log.debug("activity of branch {} unknown: {}", b.name(), e.getMessage());
+                return Optional.empty();
+            }
+        });
+    }
+
+    public void recordActivity(BranchRecord seen, Instant at) {
+        act(seen, b -> {
+            b.activeAt(at);
+            branches.save(b);
+            return true;
+        });
+    }
+
+    /** A CREATING row whose create never finished (no container was ever recorded): undo it. */
+    public boolean rollBackCreate(BranchRecord seen) {
+        return act(seen, b -> {
+            removeContainersOf(b.id());
+            if (b.snapshotImage() != null) {
+                runtime.removeImage(b.snapshotImage());
+            }
+            branches.deleteById(b.id());
+            log.warn("rolled back unfinished create of branch {} ({}), port {} released", b.name(), b.id(), b.port());
+            return true;
+        });
+    }
+
+    /** A DELETING row whose delete never finished: finish it. */
+    public boolean finishDelete(BranchRecord seen) {
+        return act(seen, b -> {
+            removeContainersOf(b.id());
+            service.remove(b);
+            return true;
+        });
+    }
+
+    /**
+     * The branch's container is gone (or its reset was interrupted): recreate it from the parent
+     * image on the same port with the same credentials, or mark the branch FAILED when that fails.
+     */
+    public boolean recreate(BranchRecord seen, String why) {
+        return act(seen, b -> {
+            removeContainersOf(b.id());
+            b.restarting();
+            Branch saved = branches.save(b);
+            try {
+                saved.started(launcher.launch(saved, templates.byId(saved.templateId())));
+                branches.save(saved);
+                log.warn("branch {} ({}) recreated on port {}: {}", saved.name(), saved.id(), saved.port(), why);
+                return true;
+            } catch (RuntimeException e) {
+                saved.failed(why + "; recreating it failed: " + e.getMessage());
+                branches.save(saved);
+                log.error("branch {} ({}) marked FAILED: {}; recreating failed: {}", saved.name(), saved.id(), why,
+                        e.getMessage());
+                return false;
+            }
+        });
+    }
+
+    public boolean markFailed(BranchRecord seen, String why) {
+        return act(seen, b -> {
+            b.failed(why);
+            branches.save(b);
+            log.error("branch {} ({}) marked FAILED: {}", b.name(), b.id(), why);
+            return true;
+        });
+    }
+
+    /** Starts a READY branch's container that is not running (engine restart) and waits for it. */
+    public boolean restart(BranchRecord seen) {
+        return act(seen, b -> {
+            runtime.startExisting(b.containerId());
+            launcher.awaitReady(b, templates.byId(b.templateId()));
+            log.warn("branch {} ({}) was not running; started it again on port {}", b.name(), b.id(), b.port());
+            return true;
+        });
+    }
+
+    public Optional<ContainerState> containerState(String containerId) {
+        return runtime.state(containerId);
+    }
+
+    private void removeContainersOf(UUID branchId) {
+        runtime.list(Map.of(Labels.INSTANCE, properties.instanceId(), Labels.BRANCH_ID, branchId.toString()))
+                .forEach(c -> runtime.remove(c.id()));
+    }
+
+    /** Runs the action under the name lock when the row still has the status and container seen. */
+    private boolean act(BranchRecord seen, Function<Branch, Boolean> action) {
+        return service.withLock(seen.name(), () -> branches.findById(seen.id())
+                .filter(b -> b.status() == seen.status() && java.util.Objects.equals(b.containerId(), seen.containerId()))
+                .map(action)
+                .orElse(false));
+    }
+}

@@ -1,0 +1,10 @@
+package dev.offshoot.branch;
+
+import java.time.Instant;
+
+/**
+ * Body of PATCH /api/v1/branches/{name}: a new expiry ({@code ttl} from now, or {@code expiresAt})
+ * and/or protection. Absent fields are left unchanged.
+ */
+record UpdateBranchRequest(String ttl, Instant expiresAt, Boolean protectedBranch) {
+}

@@ -1,0 +1,88 @@
+package dev.offshoot.reaper;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import dev.offshoot.branch.BranchMaintenance.BranchRecord;
+import dev.offshoot.branch.BranchStatus;
+import dev.offshoot.runtime.ContainerRuntime.ContainerSummary;
+import dev.offshoot.runtime.Labels;
+
+/**
+ * What the reconciler should do, computed from the labelled branch containers and the live rows
+ * (containers listed first: a row is always written before its container, so a container seen
+ * without a row is truly an orphan).
+ */
+record ReconcilePlan(List<ContainerSummary> orphans, List<BranchRecord> rollBacks, List<BranchRecord> finishDeletes,
+        List<BranchRecord> missing, List<BranchRecord> notRunning) {
+
+    /**
+     * @param staleBefore CREATING and DELETING rows that entered their status before this are
+     *                    finished or rolled back; newer ones may still be in flight
+     */
+    static ReconcilePlan of(List<ContainerSummary> containers, List<BranchRecord> live, Instant staleBefore) {
+        Map<String, BranchRecord> rowsById = live.stream()
+                .collect(Collectors.toMap(r -> r.id().toString(), Function.identity()));
+        Set<String> containerIds = containers.stream().map(ContainerSummary::id).collect(Collectors.toSet());
+        List<ContainerSummary> orphans = containers.stream()
+                .filter(c -> isOrphan(c, rowsById.get(c.labels().get(Labels.BRANCH_ID))))
+                .toList();
+        List<BranchRecord> rollBacks = new ArrayList<>();
+        List<BranchRecord> finishDeletes = new ArrayList<>();
+        List<BranchRecord> missing = new ArrayList<>();
+        List<BranchRecord> notRunning = new ArrayList<>();
+        Map<String, String> states = containers.stream()
+                .collect(Collectors.toMap(ContainerSummary::id, c -> String.valueOf(c.state()), (a, b) -> a));
+        for (BranchRecord row : live) {
+            boolean stale = row.statusSince().isBefore(staleBefore);
+            switch (row.status()) {
+                // an interrupted create never recorded a container; an interrupted reset did and is redone
+                case CREATING -> {
+                    if (stale) {
+                        (row.containerId() == null ? rollBacks : missing).add(row);
+                    }
+                }
+                case DELETING -> {
+                    if (stale) {
+                        finishDeletes.add(row);
+                    }
+                }
+                case READY, STOPPED -> {
+                    if (row.containerId() == null || !containerIds.contains(row.containerId())) {
+                        missing.add(row);
+                    } else if (row.status() == BranchStatus.READY && !"running".equals(states.get(row.containerId()))) {
+                        notRunning.add(row);
+                    }
+                }
+                default -> {
+                    // FAILED rows wait for a reset, a create retry or a delete
+                }
+            }
+        }
+        return new ReconcilePlan(orphans, rollBacks, finishDeletes, missing, notRunning);
+    }
+
+    /** A container no live row accounts for. Containers of rows in transition are left to that row. */
+    private static boolean isOrphan(ContainerSummary container, BranchRecord row) {
+        if (row == null) {
+            return true;
+        }
+        boolean settled = row.status() == BranchStatus.READY || row.status() == BranchStatus.STOPPED;
+        return settled && row.containerId() != null && !row.containerId().equals(container.id());
+    }
+
+    static Duration staleAfter(Duration readyTimeout) {
+        return readyTimeout.multipliedBy(2);
+    }
+
+    boolean isEmpty() {
+        return orphans.isEmpty() && rollBacks.isEmpty() && finishDeletes.isEmpty() && missing.isEmpty()
+                && notRunning.isEmpty();
+    }
+}

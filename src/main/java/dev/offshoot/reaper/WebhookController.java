@@ -1,0 +1,103 @@
+package dev.offshoot.reaper;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+import dev.offshoot.config.ReaperProperties;
+import dev.offshoot.reaper.PullRequestEvents.ClosedPullRequest;
+import dev.offshoot.web.ApiException;
+
+/**
+ * GitHub and GitLab webhooks. They authenticate by signature (GitHub) or token (GitLab), not by
+ * the bearer token, so the signature is checked against the raw body bytes before anything is read.
+ * A delivery id is acted on once; a redelivery answers {@code duplicate}.
+ */
+@RestController
+@RequestMapping("/api/v1/webhooks")
+class WebhookController {
+
+    private final ReaperProperties properties;
+    private final WebhookDeliveries deliveries;
+    private final PullRequestReaper reaper;
+
+    WebhookController(ReaperProperties properties, WebhookDeliveries deliveries, PullRequestReaper reaper) {
+        this.properties = properties;
+        this.deliveries = deliveries;
+        this.reaper = reaper;
+    }
+
+    /** What Offshoot did with a delivery: pong, ignored, duplicate or reaped. */
+    record WebhookResult(String delivery, String event, String outcome, List<String> reaped, List<String> kept) {
+    }
+
+    @PostMapping("/github")
+    WebhookResult github(@RequestBody(required = false) byte[] body,
+            @RequestHeader(name = "X-Hub-Signature-256", required = false) String signature,
+            @RequestHeader(name = "X-GitHub-Event", required = false) String event,
+            @RequestHeader(name = "X-GitHub-Delivery", required = false) String delivery) {
+        byte[] payload = body == null ? new byte[0] : body;
+        if (!WebhookSignatures.validGithub(properties.githubSecret(), payload, signature)) {
+            throw unauthorized("missing or invalid X-Hub-Signature-256");
+        }
+        String id = delivery == null || delivery.isBlank() ? UUID.randomUUID().toString() : delivery;
+        if ("ping".equals(event)) {
+            return new WebhookResult(id, event, "pong", List.of(), List.of());
+        }
+        if (!"pull_request".equals(event)) {
+            return new WebhookResult(id, event, "ignored", List.of(), List.of());
+        }
+        return handle("github", id, event, parse(() -> PullRequestEvents.github(payload)));
+    }
+
+    @PostMapping("/gitlab")
+    WebhookResult gitlab(@RequestBody(required = false) byte[] body,
+            @RequestHeader(name = "X-Gitlab-Token", required = false) String token,
+            @RequestHeader(name = "X-Gitlab-Event", required = false) String event,
+            @RequestHeader(name = "X-Gitlab-Event-UUID", required = false) String delivery) {
+        if (!WebhookSignatures.validGitlab(properties.gitlabToken(), token)) {
+            throw unauthorized("missing or invalid X-Gitlab-Token");
+        }
+        byte[] payload = body == null ? new byte[0] : body;
+        String id = delivery == null || delivery.isBlank() ? UUID.randomUUID().toString() : delivery;
+        if (!"Merge Request Hook".equals(event)) {
+            return new WebhookResult(id, event, "ignored", List.of(), List.of());
+        }
+        return handle("gitlab", id, event, parse(() -> PullRequestEvents.gitlab(payload)));
+    }
+
+    private WebhookResult handle(String source, String id, String event, Optional<ClosedPullRequest> closed) {
+        if (closed.isEmpty()) {
+            return new WebhookResult(id, event, "ignored", List.of(), List.of());
+        }
+        if (!deliveries.claim(source, id, event)) {
+            return new WebhookResult(id, event, "duplicate", List.of(), List.of());
+        }
+        try {
+            PullRequestReaper.Result result = reaper.reap(closed.get(), source, id);
+            return new WebhookResult(id, event, "reaped", result.reaped(), result.kept());
+        } catch (RuntimeException e) {
+            deliveries.release(source, id);
+            throw e;
+        }
+    }
+
+    private static Optional<ClosedPullRequest> parse(java.util.function.Supplier<Optional<ClosedPullRequest>> parser) {
+        try {
+            return parser.get();
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("INVALID_PAYLOAD", e.getMessage());
+        }
+    }
+
+    private static ApiException unauthorized(String detail) {
+        return new ApiException(HttpStatus.UNAUTHORIZED, "INVALID_SIGNATURE", detail, false);
+    }
+}

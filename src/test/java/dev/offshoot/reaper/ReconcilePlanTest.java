@@ -1,0 +1,81 @@
+package dev.offshoot.reaper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+
+import dev.offshoot.branch.BranchMaintenance.BranchRecord;
+import dev.offshoot.branch.BranchStatus;
+import dev.offshoot.runtime.ContainerRuntime.ContainerSummary;
+import dev.offshoot.runtime.Labels;
+
+class ReconcilePlanTest {
+
+    static final Instant NOW = Instant.parse("2026-05-01T12:00:00Z");
+    static final Instant STALE_BEFORE = NOW.minus(Duration.ofMinutes(2));
+
+    static BranchRecord row(String name, BranchStatus status, String containerId, Instant since) {
+        return new BranchRecord(UUID.randomUUID(), name, status, containerId, 1, Map.of(), false, since, null, since,
+                since);
+    }
+
+    static ContainerSummary container(String id, BranchRecord row, String state) {
+        return new ContainerSummary(id, "n-" + id, "img", Map.of(Labels.BRANCH_ID, row == null
+                ? UUID.randomUUID().toString() : row.id().toString()), state);
+    }
+
+    @Test
+    void containerWithoutLiveRowIsAnOrphan() {
+        ContainerSummary stray = container("x", null, "running");
+        ReconcilePlan plan = ReconcilePlan.of(List.of(stray), List.of(), STALE_BEFORE);
+        assertThat(plan.orphans()).containsExactly(stray);
+    }
+
+    @Test
+    void readyRowsAreCheckedAgainstTheirContainers() {
+        var ok = row("ok", BranchStatus.READY, "a", NOW.minus(Duration.ofHours(1)));
+        var gone = row("gone", BranchStatus.READY, "b", NOW.minus(Duration.ofHours(1)));
+        var down = row("down", BranchStatus.READY, "c", NOW.minus(Duration.ofHours(1)));
+        var stopped = row("stopped", BranchStatus.STOPPED, "d", NOW.minus(Duration.ofHours(1)));
+
+        ReconcilePlan plan = ReconcilePlan.of(List.of(container("a", ok, "running"), container("c", down, "exited"),
+                container("d", stopped, "exited")), List.of(ok, gone, down, stopped), STALE_BEFORE);
+
+        assertThat(plan.missing()).containsExactly(gone);
+        assertThat(plan.notRunning()).containsExactly(down);
+        assertThat(plan.orphans()).isEmpty();
+    }
+
+    @Test
+    void staleTransitionsAreFinishedOrRolledBackAndFreshOnesLeftAlone() {
+        Instant old = STALE_BEFORE.minusSeconds(1);
+        var createNeverFinished = row("c1", BranchStatus.CREATING, null, old);
+        var resetInterrupted = row("c2", BranchStatus.CREATING, "gone", old);
+        var deleteInterrupted = row("d1", BranchStatus.DELETING, "e", old);
+        var inFlight = row("c3", BranchStatus.CREATING, null, NOW);
+        ContainerSummary halfCreated = container("h", createNeverFinished, "running");
+        ContainerSummary inFlightContainer = container("i", inFlight, "running");
+
+        ReconcilePlan plan = ReconcilePlan.of(List.of(halfCreated, inFlightContainer),
+                List.of(createNeverFinished, resetInterrupted, deleteInterrupted, inFlight), STALE_BEFORE);
+
+        assertThat(plan.rollBacks()).containsExactly(createNeverFinished);
+        assertThat(plan.missing()).containsExactly(resetInterrupted);
+        assertThat(plan.finishDeletes()).containsExactly(deleteInterrupted);
+        assertThat(plan.orphans()).as("containers of rows in transition belong to those rows").isEmpty();
+    }
+
+    @Test
+    void secondContainerOfAReadyBranchIsAnOrphan() {
+        var ok = row("ok", BranchStatus.READY, "a", NOW.minus(Duration.ofHours(1)));
+        ContainerSummary extra = container("z", ok, "running");
+        assertThat(ReconcilePlan.of(List.of(container("a", ok, "running"), extra), List.of(ok), STALE_BEFORE)
+                .orphans()).containsExactly(extra);
+    }
+}
