@@ -95,6 +95,10 @@ public class AuditFilter extends OncePerRequestFilter {
     }
 
     private static String singular(String collection) {
-        return collection.substring(0, collection.length() - 1);
+        return switch (collection) {
+            case "branches" -> "branch";
+            case "templates" -> "template";
+            default -> "token";
+        };
     }
 }
