@@ -10,6 +10,8 @@ import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTrans
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.common.McpTransportContext;
 
+import io.micrometer.core.instrument.MeterRegistry;
+
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -74,8 +76,9 @@ class McpConfiguration {
 
     @Bean(destroyMethod = "closeGracefully")
     McpSyncServer mcpServer(HttpServletStreamableServerTransportProvider transport, McpProperties properties,
-            JsonMapper json, AuditLog audit, BranchOperations branches, TemplateService templates) {
-        ToolRegistry registry = new ToolRegistry(json, audit);
+            JsonMapper json, AuditLog audit, MeterRegistry meters, BranchOperations branches,
+            TemplateService templates) {
+        ToolRegistry registry = new ToolRegistry(json, audit, meters);
         BranchTools.register(registry, branches, templates);
         return McpServer.sync(transport)
                 .serverInfo("offshoot", "0.1.0")

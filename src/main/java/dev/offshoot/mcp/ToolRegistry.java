@@ -10,6 +10,8 @@ import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.modelcontextprotocol.spec.McpSchema.ToolAnnotations;
 
+import io.micrometer.core.instrument.MeterRegistry;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,11 +50,13 @@ final class ToolRegistry {
 
     private final JsonMapper json;
     private final AuditLog audit;
+    private final MeterRegistry meters;
     private final List<SyncToolSpecification> tools = new ArrayList<>();
 
-    ToolRegistry(JsonMapper json, AuditLog audit) {
+    ToolRegistry(JsonMapper json, AuditLog audit, MeterRegistry meters) {
         this.json = json;
         this.audit = audit;
+        this.meters = meters;
     }
 
     /** @param targetArgument the argument naming the branch or template touched, for the audit log */
@@ -97,6 +101,8 @@ final class ToolRegistry {
     }
 
     private void auditWrite(Kind kind, Principal caller, McpSchema.Tool tool, String target, boolean ok, String code) {
+        meters.counter("offshoot.mcp.tool.calls", "tool", tool.name(), "outcome", ok ? "success" : "failure")
+                .increment();
         if (!kind.readOnly) {
             audit.record(caller.name(), "mcp", tool.name(), null, target, ok, null, code);
         }
