@@ -1,5 +1,9 @@
 package dev.offshoot.web;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 import org.springframework.http.HttpStatus;
 
 /** An error with a stable machine-readable code, turned into RFC 9457 problem details. */
@@ -8,6 +12,7 @@ public class ApiException extends RuntimeException {
     private final HttpStatus status;
     private final String code;
     private final boolean retryable;
+    private final Map<String, Object> properties = new LinkedHashMap<>();
 
     public ApiException(HttpStatus status, String code, String detail) {
         this(status, code, detail, false);
@@ -30,6 +35,16 @@ public class ApiException extends RuntimeException {
 
     public boolean retryable() {
         return retryable;
+    }
+
+    /** Extra problem-detail properties (e.g. the failing migration); values must hold no secrets. */
+    public Map<String, Object> properties() {
+        return Collections.unmodifiableMap(properties);
+    }
+
+    public ApiException with(String property, Object value) {
+        properties.put(property, value);
+        return this;
     }
 
     public static ApiException badRequest(String code, String detail) {

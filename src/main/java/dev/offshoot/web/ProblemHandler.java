@@ -36,7 +36,9 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(ApiException.class)
     ResponseEntity<ProblemDetail> api(ApiException e) {
-        return respond(e.status(), e.code(), e.getMessage(), e.retryable(), null);
+        ResponseEntity<ProblemDetail> response = respond(e.status(), e.code(), e.getMessage(), e.retryable(), null);
+        e.properties().forEach(response.getBody()::setProperty);
+        return response;
     }
 
     @ExceptionHandler(RuntimeUnavailableException.class)

@@ -1,0 +1,107 @@
+package dev.offshoot.branch;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.springframework.stereotype.Component;
+
+import dev.offshoot.config.RuntimeProperties;
+import dev.offshoot.template.Template;
+import dev.offshoot.template.TemplateService;
+import dev.offshoot.web.ApiException;
+
+/**
+ * What other features (migrations, schema, SQL) may do with branches: connect to a live READY
+ * branch, learn what it was started from, and create and delete throwaway branches.
+ */
+@Component
+public class BranchAccess {
+
+    /** Label put on throwaway branches so that people (and the reaper) can tell them apart. */
+    public static final String THROWAWAY_LABEL = "offshoot-throwaway";
+
+    private final BranchService service;
+    private final TemplateService templates;
+    private final RuntimeProperties runtime;
+
+    BranchAccess(BranchService service, TemplateService templates, RuntimeProperties runtime) {
+        this.service = service;
+        this.templates = templates;
+        this.runtime = runtime;
+    }
+
+    /**
+     * How to reach a branch's database: as its owner role (for users' SQL and migrations) or as
+     * the superuser (catalog inspection, lock monitoring). Never log or return the passwords.
+     */
+    public record Endpoint(String branch, String jdbcUrl, String ownerRole, String ownerPassword,
+            String superuserPassword) {
+
+        @Override
+        public String toString() {
+            return "Endpoint[" + branch + ", " + jdbcUrl + "]";
+        }
+    }
+
+    /** What a branch was started from: a template revision, or (when set) another branch. */
+    public record Origin(String template, int revision, String parentBranch) {
+    }
+
+    /** A live branch that accepts connections; BRANCH_NOT_FOUND or BRANCH_NOT_READY otherwise. */
+    public Endpoint endpoint(String name) {
+        Branch branch = service.live(name);
+        if (branch.status() != BranchStatus.READY) {
+            throw ApiException.conflict("BRANCH_NOT_READY", "branch '" + name + "' is " + branch.status());
+        }
+        Template template = templates.byId(branch.templateId());
+        return new Endpoint(name, "jdbc:postgresql://" + runtime.connectHost() + ":" + branch.port() + "/"
+                + branch.databaseName(), branch.roleName(), branch.password(), template.superuserPassword());
+    }
+
+    public Origin origin(String name) {
+        Branch branch = service.live(name);
+        Optional<String> parent = service.parentBranchName(branch).filter(this::isLive);
+        return new Origin(service.templateName(branch), branch.templateRevision(), parent.orElse(null));
+    }
+
+    /** A new branch from a live branch's current state; the caller deletes it. */
+    public String throwawayOfBranch(String source, String purpose) {
+        return create(new CreateBranchRequest(throwawayName(purpose), null, null, source, labels(purpose), "1h",
+                null, false));
+    }
+
+    /** A new branch from a template revision (null: the latest); the caller deletes it. */
+    public String throwawayOfTemplate(String template, Integer revision, String purpose) {
+        return create(new CreateBranchRequest(throwawayName(purpose), template, revision, null, labels(purpose), "1h",
+                null, false));
+    }
+
+    /** Deletes a throwaway branch; one already gone is fine. */
+    public void deleteThrowaway(String name) {
+        if (isLive(name)) {
+            service.delete(name, true);
+        }
+    }
+
+    private boolean isLive(String name) {
+        try {
+            service.live(name);
+            return true;
+        } catch (ApiException e) {
+            return false;
+        }
+    }
+
+    private String create(CreateBranchRequest request) {
+        return service.create(request, "offshoot").branch().name();
+    }
+
+    private static Map<String, String> labels(String purpose) {
+        return Map.of(THROWAWAY_LABEL, purpose);
+    }
+
+    private static String throwawayName(String purpose) {
+        return "tmp-" + purpose + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+}

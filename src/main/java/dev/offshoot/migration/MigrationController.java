@@ -1,0 +1,135 @@
+package dev.offshoot.migration;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.List;
+
+import org.springframework.boot.convert.DurationStyle;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RequestPart;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.multipart.MultipartFile;
+
+import dev.offshoot.web.ApiException;
+
+/**
+ * Migrations, schema, diff and SQL of a branch. Migration sets arrive as JSON
+ * ({@code {"migrations": [{"name", "sql"}]}}) or as multipart {@code file} parts: .sql files, or
+ * a .zip / .tar.gz of a migrations folder.
+ */
+@RestController
+@RequestMapping("/api/v1/branches/{name}")
+class MigrationController {
+
+    private final MigrationService migrations;
+    private final MigrationCheck checks;
+    private final SchemaDiffs diffs;
+
+    MigrationController(MigrationService migrations, MigrationCheck checks, SchemaDiffs diffs) {
+        this.migrations = migrations;
+        this.checks = checks;
+        this.diffs = diffs;
+    }
+
+    record MigrationSet(List<MigrationUploads.JsonMigration> migrations) {
+    }
+
+    /** @param timeout statement_timeout, e.g. "5s" or "PT5S" */
+    record SqlRequest(String sql, Integer maxRows, String timeout, Boolean readOnly) {
+    }
+
+    @PostMapping(path = "/migrations", consumes = MediaType.APPLICATION_JSON_VALUE)
+    MigrationService.Run apply(@PathVariable String name, @RequestBody MigrationSet body) {
+        return migrations.apply(name, json(body));
+    }
+
+    @PostMapping(path = "/migrations", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
+    MigrationService.Run applyUpload(@PathVariable String name,
+            @RequestPart(name = "file", required = false) List<MultipartFile> files) {
+        return migrations.apply(name, upload(files));
+    }
+
+    @GetMapping("/migrations")
+    MigrationService.History history(@PathVariable String name) {
+        return migrations.history(name);
+    }
+
+    @PostMapping(path = "/migrations/check", consumes = MediaType.APPLICATION_JSON_VALUE)
+    MigrationCheck.Report check(@PathVariable String name, @RequestBody MigrationSet body) {
+        return checks.check(name, json(body));
+    }
+
+    @PostMapping(path = "/migrations/check", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
+    MigrationCheck.Report checkUpload(@PathVariable String name,
+            @RequestPart(name = "file", required = false) List<MultipartFile> files) {
+        return checks.check(name, upload(files));
+    }
+
+    @GetMapping("/schema")
+    Schema schema(@PathVariable String name) {
+        return migrations.inspect(name);
+    }
+
+    /** JSON by default; {@code format=text} answers the readable form alone, for PR comments. */
+    @GetMapping("/diff")
+    ResponseEntity<?> diff(@PathVariable String name, @RequestParam(required = false) String against,
+            @RequestParam(required = false) String template, @RequestParam(required = false) Integer revision,
+            @RequestParam(defaultValue = "json") String format) {
+        if (!format.equals("json") && !format.equals("text")) {
+            throw ApiException.badRequest("BAD_REQUEST", "format must be 'json' or 'text'");
+        }
+        SchemaDiffs.Result result = diffs.diff(name, blankToNull(against), blankToNull(template), revision);
+        return format.equals("text") ? ResponseEntity.ok().contentType(MediaType.TEXT_PLAIN).body(result.text())
+                : ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(result);
+    }
+
+    @PostMapping(path = "/sql", consumes = MediaType.APPLICATION_JSON_VALUE)
+    SqlRunner.Run sql(@PathVariable String name, @RequestBody SqlRequest body) {
+        return migrations.sql(name, body.sql(), body.maxRows(), timeout(body.timeout()),
+                Boolean.TRUE.equals(body.readOnly()));
+    }
+
+    private List<MigrationFile> json(MigrationSet body) {
+        return migrations.uploads().fromJson(body == null ? null : body.migrations());
+    }
+
+    private List<MigrationFile> upload(List<MultipartFile> files) {
+        return migrations.uploads().fromParts(files == null ? null : files.stream().map(Upload::new).toList());
+    }
+
+    private record Upload(MultipartFile file) implements MigrationUploads.Part {
+
+        @Override
+        public String name() {
+            return file.getOriginalFilename();
+        }
+
+        @Override
+        public InputStream open() throws IOException {
+            return file.getInputStream();
+        }
+    }
+
+    private static Duration timeout(String text) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        try {
+            return DurationStyle.detectAndParse(text);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("INVALID_LIMIT", "timeout '" + text + "' is not a duration (e.g. 5s, PT5S)");
+        }
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+}

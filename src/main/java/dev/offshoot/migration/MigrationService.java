@@ -1,0 +1,126 @@
+package dev.offshoot.migration;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Service;
+
+import dev.offshoot.branch.BranchAccess;
+import dev.offshoot.config.MigrationProperties;
+import dev.offshoot.web.ApiException;
+import dev.offshoot.web.NamedLocks;
+
+/** Migrations on branches: apply, history, and checks on a throwaway copy of the target. */
+@Service
+class MigrationService {
+
+    private static final Logger log = LoggerFactory.getLogger(MigrationService.class);
+
+    private final BranchAccess branches;
+    private final MigrationProperties properties;
+    private final NamedLocks locks = new NamedLocks(64);
+
+    MigrationService(BranchAccess branches, MigrationProperties properties) {
+        this.branches = branches;
+        this.properties = properties;
+    }
+
+    record Run(String branch, String initialVersion, String schemaVersion, int migrationsExecuted,
+            List<FlywayRunner.Applied> applied) {
+    }
+
+    record HistoryEntry(int installedRank, String version, String description, String type, String script,
+            Integer checksum, String installedBy, Instant installedOn, long durationMs, boolean success) {
+    }
+
+    record History(String branch, String schemaVersion, List<HistoryEntry> items) {
+    }
+
+    MigrationUploads uploads() {
+        return new MigrationUploads(properties.maxPayloadBytes(), properties.maxFiles());
+    }
+
+    /** One migration run per branch at a time: Flyway's own lock would make the second wait anyway. */
+    Run apply(String branch, List<MigrationFile> files) {
+        return locks.withLock(branch, () -> {
+            FlywayRunner.Outcome outcome = FlywayRunner.migrate(branches.endpoint(branch), files, null);
+            log.info("branch {}: {} migration(s) applied, schema version {}", branch, outcome.applied().size(),
+                    outcome.schemaVersion());
+            return new Run(branch, outcome.initialVersion(), outcome.schemaVersion(), outcome.applied().size(),
+                    outcome.applied());
+        });
+    }
+
+    History history(String branch) {
+        BranchAccess.Endpoint endpoint = branches.endpoint(branch);
+        List<HistoryEntry> items = new ArrayList<>();
+        try (Connection db = owner(endpoint)) {
+            boolean exists;
+            try (var rs = db.createStatement().executeQuery("SELECT to_regclass('" + SchemaDiff.HISTORY_TABLE
+                    + "') IS NOT NULL")) {
+                rs.next();
+                exists = rs.getBoolean(1);
+            }
+            if (exists) {
+                SchemaInspector.query(db, "SELECT installed_rank, version, description, type, script, checksum,"
+                        + " installed_by, installed_on, execution_time, success FROM " + SchemaDiff.HISTORY_TABLE
+                        + " ORDER BY installed_rank", rs -> items.add(new HistoryEntry(rs.getInt(1), rs.getString(2),
+                                rs.getString(3), rs.getString(4), rs.getString(5), (Integer) rs.getObject(6),
+                                rs.getString(7), rs.getTimestamp(8).toInstant(), rs.getLong(9), rs.getBoolean(10))));
+            }
+        } catch (SQLException e) {
+            throw unavailable(branch, e);
+        }
+        String version = items.stream().filter(i -> i.success() && i.version() != null)
+                .reduce((a, b) -> b).map(HistoryEntry::version).orElse(null);
+        return new History(branch, version, items);
+    }
+
+    /** Catalog of a live branch, read as the superuser so that every object is visible. */
+    Schema inspect(String branch) {
+        return inspect(branches.endpoint(branch));
+    }
+
+    Schema inspect(BranchAccess.Endpoint endpoint) {
+        try (Connection db = DriverManager.getConnection(endpoint.jdbcUrl(), "postgres",
+                endpoint.superuserPassword())) {
+            return SchemaInspector.inspect(db);
+        } catch (SQLException e) {
+            throw unavailable(endpoint.branch(), e);
+        }
+    }
+
+    SqlRunner.Run sql(String branch, String sql, Integer maxRows, Duration timeout, boolean readOnly) {
+        if (sql != null && sql.length() > properties.maxPayloadBytes()) {
+            throw new ApiException(HttpStatus.CONTENT_TOO_LARGE, "PAYLOAD_TOO_LARGE", "the SQL exceeds "
+                    + properties.maxPayloadBytes() + " bytes (offshoot.migration.max-payload-bytes)");
+        }
+        int rows = maxRows == null ? properties.defaultMaxRows() : maxRows;
+        if (rows < 0 || rows > properties.maxRows()) {
+            throw ApiException.badRequest("INVALID_LIMIT", "maxRows must be between 0 and " + properties.maxRows());
+        }
+        Duration effective = timeout == null ? properties.defaultStatementTimeout() : timeout;
+        if (effective.isNegative() || effective.isZero() || effective.compareTo(properties.maxStatementTimeout()) > 0) {
+            throw ApiException.badRequest("INVALID_LIMIT", "timeout must be positive and at most "
+                    + properties.maxStatementTimeout());
+        }
+        return SqlRunner.run(branches.endpoint(branch), sql, rows, effective, readOnly);
+    }
+
+    static Connection owner(BranchAccess.Endpoint endpoint) throws SQLException {
+        return DriverManager.getConnection(endpoint.jdbcUrl(), endpoint.ownerRole(), endpoint.ownerPassword());
+    }
+
+    static ApiException unavailable(String branch, SQLException e) {
+        return new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "BRANCH_UNREACHABLE", "branch '" + branch
+                + "' did not answer: " + e.getMessage(), true);
+    }
+}

@@ -1,0 +1,151 @@
+package dev.offshoot.migration;
+
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import org.postgresql.util.PSQLException;
+import org.postgresql.util.ServerErrorMessage;
+import org.springframework.http.HttpStatus;
+
+import dev.offshoot.branch.BranchAccess;
+import dev.offshoot.web.ApiException;
+
+/**
+ * Runs SQL for agents and the console as the branch's owner role, all statements in one
+ * transaction: committed when every statement succeeds (rolled back in read-only mode, which is a
+ * READ ONLY transaction), rolled back entirely on the first error. Transaction control in the
+ * text is refused, since it could end the read-only transaction.
+ */
+final class SqlRunner {
+
+    private static final Pattern TRANSACTION_CONTROL = Pattern.compile("^(BEGIN|START|COMMIT|END|ROLLBACK|ABORT"
+            + "|SAVEPOINT|RELEASE|PREPARE TRANSACTION|COMMIT PREPARED|ROLLBACK PREPARED|SET SESSION CHARACTERISTICS"
+            + "|SET TRANSACTION|RESET ALL|DISCARD)\\b", Pattern.CASE_INSENSITIVE);
+
+    record Column(String name, String type) {
+    }
+
+    record Result(String statement, List<Column> columns, List<List<Object>> rows, Integer rowCount,
+            boolean truncated, Long updateCount, long durationMs) {
+    }
+
+    record Run(boolean readOnly, List<Result> results, long durationMs) {
+    }
+
+    private SqlRunner() {
+    }
+
+    static Run run(BranchAccess.Endpoint branch, String sql, int maxRows, Duration timeout, boolean readOnly) {
+        List<String> statements = SqlStatements.split(sql == null ? "" : sql);
+        if (statements.isEmpty()) {
+            throw ApiException.badRequest("INVALID_SQL", "send at least one SQL statement in 'sql'");
+        }
+        for (String statement : statements) {
+            if (TRANSACTION_CONTROL.matcher(SqlStatements.normalize(statement)).find()) {
+                throw ApiException.badRequest("INVALID_SQL", "transaction control is not allowed: every run is one"
+                        + " transaction (" + abbreviate(statement) + ")");
+            }
+        }
+        long start = System.nanoTime();
+        try (Connection db = DriverManager.getConnection(branch.jdbcUrl(), branch.ownerRole(), branch.ownerPassword())) {
+            db.setAutoCommit(false);
+            db.setReadOnly(readOnly);
+            try (Statement st = db.createStatement()) {
+                st.execute("SET LOCAL statement_timeout = " + timeout.toMillis());
+            }
+            List<Result> results = new ArrayList<>();
+            for (int i = 0; i < statements.size(); i++) {
+                results.add(execute(db, statements.get(i), i, maxRows));
+            }
+            if (readOnly) {
+                db.rollback();
+            } else {
+                db.commit();
+            }
+            return new Run(readOnly, results, (System.nanoTime() - start) / 1_000_000);
+        } catch (SQLException e) {
+            throw failure(e, null, null);
+        }
+    }
+
+    private static Result execute(Connection db, String statement, int index, int maxRows) {
+        long start = System.nanoTime();
+        try (Statement st = db.createStatement()) {
+            st.setMaxRows(maxRows + 1);
+            if (!st.execute(statement)) {
+                return new Result(statement, List.of(), List.of(), null, false, st.getLargeUpdateCount(),
+                        (System.nanoTime() - start) / 1_000_000);
+            }
+            try (ResultSet rs = st.getResultSet()) {
+                List<Column> columns = columns(rs.getMetaData());
+                List<List<Object>> rows = new ArrayList<>();
+                boolean truncated = false;
+                while (rs.next()) {
+                    if (rows.size() == maxRows) {
+                        truncated = true;
+                        break;
+                    }
+                    rows.add(row(rs, columns.size()));
+                }
+                return new Result(statement, columns, rows, rows.size(), truncated, null,
+                        (System.nanoTime() - start) / 1_000_000);
+            }
+        } catch (SQLException e) {
+            throw failure(e, index, statement);
+        }
+    }
+
+    private static List<Column> columns(ResultSetMetaData meta) throws SQLException {
+        List<Column> columns = new ArrayList<>();
+        for (int i = 1; i <= meta.getColumnCount(); i++) {
+            columns.add(new Column(meta.getColumnLabel(i), meta.getColumnTypeName(i)));
+        }
+        return columns;
+    }
+
+    /** Numbers and booleans stay JSON numbers and booleans; everything else is PostgreSQL's text form. */
+    private static List<Object> row(ResultSet rs, int columns) throws SQLException {
+        List<Object> row = new ArrayList<>(columns);
+        for (int i = 1; i <= columns; i++) {
+            Object value = rs.getObject(i);
+            if (value == null || value instanceof Boolean || value instanceof Integer || value instanceof Long
+                    || value instanceof Short || value instanceof BigDecimal) {
+                row.add(value);
+            } else if (value instanceof Double d && Double.isFinite(d) || value instanceof Float f && Float.isFinite(f)) {
+                row.add(value);
+            } else {
+                row.add(rs.getString(i));
+            }
+        }
+        return row;
+    }
+
+    private static ApiException failure(SQLException e, Integer index, String statement) {
+        ServerErrorMessage server = e instanceof PSQLException p ? p.getServerErrorMessage() : null;
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("statementIndex", index);
+        error.put("statement", statement);
+        error.put("sqlState", e.getSQLState());
+        error.put("message", server != null ? server.getMessage() : e.getMessage());
+        error.put("position", server == null || server.getPosition() == 0 ? null : server.getPosition());
+        return new ApiException(HttpStatus.UNPROCESSABLE_CONTENT, "SQL_ERROR", (index == null ? "" : "statement "
+                + (index + 1) + " failed: ") + error.get("message") + " (SQLSTATE " + e.getSQLState()
+                + "); nothing was committed").with("sqlError", error);
+    }
+
+    private static String abbreviate(String s) {
+        String flat = SqlStatements.normalize(s);
+        return flat.length() > 80 ? flat.substring(0, 80) + "..." : flat;
+    }
+}
