@@ -21,9 +21,9 @@ import tools.jackson.databind.json.JsonMapper;
 import dev.offshoot.audit.AuditLog;
 import dev.offshoot.auth.BearerTokenFilter;
 import dev.offshoot.auth.Principal;
-import dev.offshoot.auth.Scope;
 import dev.offshoot.branch.BranchOperations;
 import dev.offshoot.config.McpProperties;
+import dev.offshoot.migration.MigrationOperations;
 import dev.offshoot.template.TemplateService;
 
 /**
@@ -77,9 +77,10 @@ class McpConfiguration {
     @Bean(destroyMethod = "closeGracefully")
     McpSyncServer mcpServer(HttpServletStreamableServerTransportProvider transport, McpProperties properties,
             JsonMapper json, AuditLog audit, MeterRegistry meters, BranchOperations branches,
-            TemplateService templates) {
+            TemplateService templates, MigrationOperations migrations) {
         ToolRegistry registry = new ToolRegistry(json, audit, meters);
         BranchTools.register(registry, branches, templates);
+        SchemaTools.register(registry, migrations);
         return McpServer.sync(transport)
                 .serverInfo("offshoot", "0.1.0")
                 .instructions(INSTRUCTIONS)
@@ -87,8 +88,7 @@ class McpConfiguration {
                 .requestTimeout(properties.requestTimeout())
                 .addToolFilter((context, tool) -> {
                     Principal caller = (Principal) context.get(ToolRegistry.PRINCIPAL_KEY);
-                    return caller != null && (caller.has(Scope.WRITE) || Boolean.TRUE.equals(
-                            tool.annotations() == null ? null : tool.annotations().readOnlyHint()));
+                    return caller != null && ToolRegistry.visibleTo(caller, registry.kindOf(tool.name()));
                 })
                 .tools(registry.tools())
                 .build();

@@ -35,7 +35,9 @@ final class ToolRegistry {
 
     /** How a tool behaves, for the annotations clients use to decide on approvals. */
     enum Kind {
-        READ(true, false, true), WRITE(false, false, true), DESTRUCTIVE(false, true, true);
+        READ(true, false, true), WRITE(false, false, true), DESTRUCTIVE(false, true, true),
+        /** Arbitrary SQL: may write, so not read-only; read tokens may call it, in a read-only transaction. */
+        SQL(false, true, false);
 
         final boolean readOnly;
         final boolean destructive;
@@ -52,6 +54,7 @@ final class ToolRegistry {
     private final AuditLog audit;
     private final MeterRegistry meters;
     private final List<SyncToolSpecification> tools = new ArrayList<>();
+    private final java.util.Map<String, Kind> kinds = new java.util.HashMap<>();
 
     ToolRegistry(JsonMapper json, AuditLog audit, MeterRegistry meters) {
         this.json = json;
@@ -66,8 +69,18 @@ final class ToolRegistry {
                 .inputSchema(schema.build())
                 .annotations(new ToolAnnotations(title, kind.readOnly, kind.destructive, kind.idempotent, false, null))
                 .build();
+        kinds.put(name, kind);
         tools.add(new SyncToolSpecification(tool, (exchange, request) -> call(exchange, tool, kind, targetArgument,
                 new ToolArguments(request.arguments()), body)));
+    }
+
+    /** Read tools and run_sql for every token; the others need the write scope. */
+    static boolean visibleTo(Principal caller, Kind kind) {
+        return caller.has(Scope.WRITE) || kind.readOnly || kind == Kind.SQL;
+    }
+
+    Kind kindOf(String tool) {
+        return kinds.get(tool);
     }
 
     List<SyncToolSpecification> tools() {
@@ -80,7 +93,7 @@ final class ToolRegistry {
         if (caller == null) {
             return error("UNAUTHORIZED: no caller on this session");
         }
-        if (!kind.readOnly && !caller.has(Scope.WRITE)) {
+        if (!visibleTo(caller, kind)) {
             return error("INSUFFICIENT_SCOPE: token '" + caller.name() + "' has read scope only, and " + tool.name()
                     + " changes data. Use the read-only tools, or ask for a token with the write scope.");
         }
@@ -103,7 +116,7 @@ final class ToolRegistry {
     private void auditWrite(Kind kind, Principal caller, McpSchema.Tool tool, String target, boolean ok, String code) {
         meters.counter("offshoot.mcp.tool.calls", "tool", tool.name(), "outcome", ok ? "success" : "failure")
                 .increment();
-        if (!kind.readOnly) {
+        if (kind != Kind.READ) {
             audit.record(caller.name(), "mcp", tool.name(), null, target, ok, null, code);
         }
     }

@@ -27,6 +27,11 @@ final class ToolSchema {
         return property(name, Map.of("type", "boolean", "description", description), false);
     }
 
+    /** A property with a schema of its own (the one array of objects: a migration set). */
+    ToolSchema raw(String name, Map<String, Object> schema, boolean isRequired) {
+        return property(name, schema, isRequired);
+    }
+
     private ToolSchema property(String name, Map<String, Object> schema, boolean isRequired) {
         properties.put(name, schema);
         if (isRequired) {

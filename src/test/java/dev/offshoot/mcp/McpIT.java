@@ -27,7 +27,10 @@ import tools.jackson.databind.JsonNode;
 class McpIT extends IntegrationTest {
 
     static final List<String> READ_TOOLS = List.of("list_templates", "list_branches", "describe_branch",
-            "get_connection_string");
+            "get_connection_string", "list_tables", "describe_table", "compare_schema", "run_sql");
+    static final List<String> ALL_TOOLS = List.of("list_templates", "list_branches", "create_branch",
+            "describe_branch", "get_connection_string", "reset_branch", "delete_branch", "run_sql", "list_tables",
+            "describe_table", "apply_migrations", "check_migrations", "compare_schema");
 
     @LocalServerPort
     int port;
@@ -35,12 +38,16 @@ class McpIT extends IntegrationTest {
     Api api;
     String template;
     String readToken;
+    String sharedBranch;
 
     @BeforeAll
     void setUp() {
         api = new Api(port, ADMIN_TOKEN);
         template = "mcp-" + suffix();
         assertThat(api.post("/api/v1/templates", Map.of("name", template)).status()).isEqualTo(201);
+        sharedBranch = "shared-" + suffix();
+        assertThat(api.post("/api/v1/branches", Map.of("name", sharedBranch, "template", template)).status())
+                .isEqualTo(201);
         readToken = api.post("/api/v1/tokens", Map.of("name", "reader-" + suffix(), "scopes", List.of("read")))
                 .body().get("token").asString();
     }
@@ -50,8 +57,7 @@ class McpIT extends IntegrationTest {
         try (McpTestClient mcp = new McpTestClient(port, ADMIN_TOKEN)) {
             List<McpSchema.Tool> tools = mcp.client.listTools().tools();
 
-            assertThat(tools).extracting(McpSchema.Tool::name).contains("list_templates", "create_branch",
-                    "reset_branch", "delete_branch", "get_connection_string");
+            assertThat(tools).extracting(McpSchema.Tool::name).containsExactlyInAnyOrderElementsOf(ALL_TOOLS);
             assertThat(tools).allSatisfy(tool -> {
                 assertThat(tool.name()).matches("[a-z][a-z0-9_]{0,39}");
                 assertThat(tool.description()).isNotBlank();
@@ -59,6 +65,8 @@ class McpIT extends IntegrationTest {
                 assertThat(tool.annotations().readOnlyHint()).isNotNull();
                 ((Map<?, ?>) tool.inputSchema().get("properties")).values().forEach(p -> assertThat((Map<String, Object>) p)
                         .containsKey("description").doesNotContainEntry("type", "object"));
+                assertThat(tool.annotations().readOnlyHint()).as(tool.name())
+                        .isEqualTo(READ_TOOLS.contains(tool.name()) && !tool.name().equals("run_sql"));
             });
             assertThat(tools).filteredOn(t -> t.name().equals("delete_branch")).singleElement()
                     .satisfies(t -> assertThat(t.annotations().destructiveHint()).isTrue());
@@ -75,10 +83,30 @@ class McpIT extends IntegrationTest {
             JsonNode connection = McpTestClient.json(mcp.call("get_connection_string", Map.of("name", name)));
             BranchTestSupport.sql(tools.jackson.databind.json.JsonMapper.shared().createObjectNode()
                     .set("connection", connection), "CREATE TABLE t (x int)");
+            List<Map<String, String>> migrations = List.of(
+                    Map.of("name", "V1__tags.sql", "sql", "CREATE TABLE tags (id int primary key, label text);"),
+                    Map.of("name", "V2__tag_color.sql", "sql", "ALTER TABLE tags ADD COLUMN color text;"));
+            JsonNode checked = McpTestClient.json(mcp.call("check_migrations", Map.of("branch", name,
+                    "migrations", migrations)));
+            JsonNode applied = McpTestClient.json(mcp.call("apply_migrations", Map.of("branch", name,
+                    "migrations", migrations)));
+            JsonNode inserted = McpTestClient.json(mcp.call("run_sql", Map.of("branch", name,
+                    "sql", "INSERT INTO tags VALUES (1, 'bug', 'red'); SELECT label, color FROM tags")));
+            JsonNode tables = McpTestClient.json(mcp.call("list_tables", Map.of("branch", name)));
+            JsonNode described = McpTestClient.json(mcp.call("describe_table", Map.of("branch", name, "table", "tags")));
+            JsonNode compared = McpTestClient.json(mcp.call("compare_schema", Map.of("branch", name)));
             JsonNode listed = McpTestClient.json(mcp.call("list_branches", Map.of("label", "task=42")));
             McpSchema.CallToolResult deleted = mcp.call("delete_branch", Map.of("name", name));
             McpSchema.CallToolResult gone = mcp.call("describe_branch", Map.of("name", name));
 
+            assertThat(checked.toString()).contains("V2");
+            assertThat(applied.toString()).contains("\"2\"");
+            assertThat(inserted.toString()).contains("bug", "red");
+            assertThat(tables.toString()).contains("public.tags", "public.t");
+            assertThat(described.get("columns")).extracting(c -> c.get("name").asString())
+                    .containsExactly("id", "label", "color");
+            assertThat(compared.get("identical").asBoolean()).isFalse();
+            assertThat(compared.get("diff").asString()).contains("tags");
             assertThat(created.get("created").asBoolean()).isTrue();
             assertThat(again.get("created").asBoolean()).isFalse();
             assertThat(listed.get("branches")).extracting(b -> b.get("name").asString()).containsExactly(name);
@@ -102,6 +130,12 @@ class McpIT extends IntegrationTest {
             assertThat(refused.isError()).isTrue();
             assertThat(McpTestClient.text(refused)).startsWith("INSUFFICIENT_SCOPE");
             assertThat(McpTestClient.json(mcp.call("list_templates", Map.of())).get("templates")).isNotEmpty();
+            McpSchema.CallToolResult write = mcp.call("run_sql", Map.of("branch", sharedBranch,
+                    "sql", "CREATE TABLE sneaky (x int)"));
+            McpSchema.CallToolResult read = mcp.call("run_sql", Map.of("branch", sharedBranch, "sql", "SELECT 1 AS one"));
+            assertThat(write.isError()).isTrue();
+            assertThat(McpTestClient.text(write)).contains("25006");
+            assertThat(McpTestClient.text(read)).contains("one");
         }
     }
 
