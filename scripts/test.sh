@@ -11,5 +11,12 @@ export OFFSHOOT_BASE_IMAGE
 # Testcontainers on this engine: no Ryuk (its image cannot be pulled), and no gateway probe
 export TESTCONTAINERS_RYUK_DISABLED=true TESTCONTAINERS_HOST_OVERRIDE=localhost
 
+# the MCP interoperability test runs the official TypeScript SDK client from npm
+if ! command -v npm >/dev/null 2>&1; then
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
+fi
+npm ci --prefix src/test/mcp-interop --no-audit --no-fund --loglevel=error >&2
+
 echo "offshoot: testing with base image $OFFSHOOT_BASE_IMAGE" >&2
 exec mvn -B -ntp verify "$@"

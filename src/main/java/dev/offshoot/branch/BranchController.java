@@ -16,7 +16,6 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 import dev.offshoot.auth.BearerTokenFilter;
-import dev.offshoot.config.RuntimeProperties;
 
 /**
  * Branches over REST. Create answers when the branch accepts connections (201), or with the
@@ -26,12 +25,10 @@ import dev.offshoot.config.RuntimeProperties;
 @RequestMapping("/api/v1/branches")
 class BranchController {
 
-    private final BranchService service;
-    private final RuntimeProperties runtime;
+    private final BranchOperations branches;
 
-    BranchController(BranchService service, RuntimeProperties runtime) {
-        this.service = service;
-        this.runtime = runtime;
+    BranchController(BranchOperations branches) {
+        this.branches = branches;
     }
 
     record BranchList(List<BranchView> items) {
@@ -40,43 +37,37 @@ class BranchController {
     @PostMapping
     ResponseEntity<BranchView> create(@RequestBody CreateBranchRequest request,
             @RequestAttribute(BearerTokenFilter.PRINCIPAL) String principal) {
-        BranchService.Outcome outcome = service.create(request, principal);
-        return ResponseEntity.status(outcome.created() ? HttpStatus.CREATED : HttpStatus.OK)
-                .body(view(outcome.branch(), outcome.created(), false));
+        BranchView branch = branches.create(request, principal);
+        return ResponseEntity.status(Boolean.TRUE.equals(branch.created()) ? HttpStatus.CREATED : HttpStatus.OK)
+                .body(branch);
     }
 
     @GetMapping
     BranchList list(@RequestParam(required = false) String status, @RequestParam(required = false) String template,
             @RequestParam(name = "label", required = false) List<String> labels) {
-        return new BranchList(service.list(status, template, labels).stream().map(b -> view(b, null, false)).toList());
+        return new BranchList(branches.list(status, template, labels));
     }
 
     @GetMapping("/{name}")
     BranchView get(@PathVariable String name) {
-        return view(service.live(name), null, true);
+        return branches.get(name);
     }
 
     /** Extends (or shortens) the expiry, or changes protection. */
     @PatchMapping("/{name}")
     BranchView update(@PathVariable String name, @RequestBody UpdateBranchRequest request) {
-        return view(service.update(name, request), null, false);
+        return branches.update(name, request);
     }
 
     @PostMapping("/{name}/reset")
     BranchView reset(@PathVariable String name) {
-        return view(service.reset(name), null, false);
+        return branches.reset(name);
     }
 
     @DeleteMapping("/{name}")
     ResponseEntity<Void> delete(@PathVariable String name,
             @RequestParam(name = "force", defaultValue = "false") boolean force) {
-        service.delete(name, force);
+        branches.delete(name, force);
         return ResponseEntity.noContent().build();
-    }
-
-    private BranchView view(Branch branch, Boolean created, boolean withDiskUsage) {
-        Long disk = withDiskUsage ? service.diskUsage(branch).orElse(null) : null;
-        return BranchView.of(branch, service.templateName(branch), service.parentBranchName(branch).orElse(null),
-                runtime.publicHost(), created, disk);
     }
 }

@@ -20,6 +20,8 @@ import org.springframework.data.relational.core.conversion.DbActionExecutionExce
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 
+import dev.offshoot.auth.CurrentPrincipal;
+import dev.offshoot.auth.Principal;
 import dev.offshoot.config.RuntimeProperties;
 import dev.offshoot.runtime.ContainerRuntime;
 import dev.offshoot.runtime.PortAllocator;
@@ -69,12 +71,15 @@ class BranchService implements TemplateBranches {
 
     Outcome create(CreateBranchRequest request, String principal) {
         String name = Names.requireResourceName("branch", request.name());
-        Map<String, String> labels = requests.labels(request.labels());
+        Map<String, String> labels = withRequiredLabel(requests.labels(request.labels()));
         Instant expiresAt = policies.expiry(requests.expiry(request.ttl(), request.expiresAt()));
         requireOneParent(request);
         return withLock(name, () -> {
             Optional<Branch> existing = branches.findLiveByName(name);
             if (existing.isPresent()) {
+                if (!visible(existing.get())) {
+                    throw ApiException.conflict("NAME_TAKEN", "a branch named '" + name + "' already exists");
+                }
                 Branch same = requireSameParent(existing.get(), request);
                 // a retried create must get a working database: a FAILED one is recreated in place,
                 // a STOPPED (idle) one started again
@@ -220,12 +225,34 @@ class BranchService implements TemplateBranches {
                 .filter(b -> statusFilter == null || b.status() == statusFilter)
                 .filter(b -> templateId == null || templateId.equals(b.templateId()))
                 .filter(b -> b.labels().entrySet().containsAll(wanted.entrySet()))
+                .filter(this::visible)
                 .toList();
     }
 
+    /** A live branch within the current caller's limits; others are reported as not found. */
     Branch live(String name) {
-        return branches.findLiveByName(name).orElseThrow(() -> ApiException.notFound("BRANCH_NOT_FOUND",
-                "no live branch named '" + name + "'"));
+        return branches.findLiveByName(name).filter(this::visible).orElseThrow(() -> ApiException.notFound(
+                "BRANCH_NOT_FOUND", "no live branch named '" + name + "'"));
+    }
+
+    private boolean visible(Branch branch) {
+        return CurrentPrincipal.get().maySee(templateName(branch), branch.labels());
+    }
+
+    /** A token limited to a label stamps it on its branches; asking for another value is refused. */
+    private static Map<String, String> withRequiredLabel(Map<String, String> labels) {
+        Principal caller = CurrentPrincipal.get();
+        if (caller.requiredLabelKey() == null) {
+            return labels;
+        }
+        String asked = labels.get(caller.requiredLabelKey());
+        if (asked != null && !asked.equals(caller.requiredLabelValue())) {
+            throw new ApiException(HttpStatus.FORBIDDEN, "LABEL_NOT_ALLOWED", "this token's branches carry "
+                    + caller.requiredLabelKey() + "=" + caller.requiredLabelValue());
+        }
+        Map<String, String> stamped = new java.util.HashMap<>(labels);
+        stamped.put(caller.requiredLabelKey(), caller.requiredLabelValue());
+        return Map.copyOf(stamped);
     }
 
     Optional<Long> diskUsage(Branch branch) {

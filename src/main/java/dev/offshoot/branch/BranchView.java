@@ -6,7 +6,7 @@ import java.time.Instant;
 import java.util.Map;
 
 /** A branch as the API shows it, with everything needed to connect. */
-record BranchView(String id, String name, BranchStatus status, Boolean created, String template,
+public record BranchView(String id, String name, BranchStatus status, Boolean created, String template,
         int templateRevision, String parentBranch, Map<String, String> labels, String createdBy,
         Instant createdAt, Instant expiresAt, Instant lastActivityAt, boolean protectedBranch,
         String failureReason, Long diskUsageBytes, Connection connection) {
@@ -15,7 +15,7 @@ record BranchView(String id, String name, BranchStatus status, Boolean created, 
      * @param uri     libpq connection URI, credentials included
      * @param jdbcUrl JDBC URL without credentials (pass user and password separately)
      */
-    record Connection(String host, int port, String database, String user, String password, String uri,
+    public record Connection(String host, int port, String database, String user, String password, String uri,
             String jdbcUrl) {
     }
 

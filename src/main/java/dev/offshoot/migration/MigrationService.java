@@ -13,6 +13,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 
+import dev.offshoot.auth.CurrentPrincipal;
+import dev.offshoot.auth.Scope;
 import dev.offshoot.branch.BranchAccess;
 import dev.offshoot.config.MigrationProperties;
 import dev.offshoot.web.ApiException;
@@ -112,7 +114,9 @@ class MigrationService {
             throw ApiException.badRequest("INVALID_LIMIT", "timeout must be positive and at most "
                     + properties.maxStatementTimeout());
         }
-        return SqlRunner.run(branches.endpoint(branch), sql, rows, effective, readOnly);
+        // a token without the write scope may read, never write: its statements run read-only
+        boolean forceReadOnly = readOnly || !CurrentPrincipal.get().has(Scope.WRITE);
+        return SqlRunner.run(branches.endpoint(branch), sql, rows, effective, forceReadOnly);
     }
 
     static Connection owner(BranchAccess.Endpoint endpoint) throws SQLException {

@@ -10,8 +10,10 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.data.relational.core.conversion.DbActionExecutionException;
+import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 
+import dev.offshoot.auth.CurrentPrincipal;
 import dev.offshoot.runtime.ContainerRuntime;
 import dev.offshoot.web.ApiException;
 import dev.offshoot.web.NamedLocks;
@@ -46,6 +48,10 @@ public class TemplateService {
         String database = Names.requireSqlIdentifier("database", orDefault(request.database(), "app"));
         String owner = Names.requireSqlIdentifier("owner role", orDefault(request.owner(), database));
         validate(source);
+        if (!CurrentPrincipal.get().mayUseTemplate(name)) {
+            throw new ApiException(HttpStatus.FORBIDDEN, "TEMPLATE_NOT_ALLOWED", "this token may not use template '"
+                    + name + "'");
+        }
         return withLock(name, () -> {
             if (templates.findByName(name).isPresent()) {
                 throw ApiException.conflict("NAME_TAKEN", "a template named '" + name + "' already exists");
@@ -100,9 +106,10 @@ public class TemplateService {
         });
     }
 
+    /** A template the current caller may use; others are reported as not found. */
     public Template get(String name) {
-        return templates.findByName(name).orElseThrow(() -> ApiException.notFound("TEMPLATE_NOT_FOUND",
-                "no template named '" + name + "'"));
+        return templates.findByName(name).filter(t -> CurrentPrincipal.get().mayUseTemplate(t.name()))
+                .orElseThrow(() -> ApiException.notFound("TEMPLATE_NOT_FOUND", "no template named '" + name + "'"));
     }
 
     public Template byId(java.util.UUID id) {
@@ -110,8 +117,13 @@ public class TemplateService {
                 "the template of this branch no longer exists"));
     }
 
+    /** The templates the current caller may use, as the API shows them. */
+    public List<TemplateView> views() {
+        return list().stream().map(t -> TemplateView.of(t, branchCounts(t))).toList();
+    }
+
     List<Template> list() {
-        return templates.findAll();
+        return templates.findAll().stream().filter(t -> CurrentPrincipal.get().mayUseTemplate(t.name())).toList();
     }
 
     Map<Integer, Long> branchCounts(Template template) {

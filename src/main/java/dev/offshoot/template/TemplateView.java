@@ -6,14 +6,14 @@ import java.util.List;
 import java.util.Map;
 
 /** A template as the API shows it: no superuser password, source URL masked. */
-record TemplateView(String name, String database, String owner, Source source, String createdBy,
+public record TemplateView(String name, String database, String owner, Source source, String createdBy,
         Instant createdAt, int latestRevision, long imageSizeBytes, long databaseSizeBytes, long branchCount,
         List<Revision> revisions) {
 
-    record Source(String type, String url) {
+    public record Source(String type, String url) {
     }
 
-    record Revision(int revision, String image, long imageSizeBytes, long databaseSizeBytes, String source,
+    public record Revision(int revision, String image, long imageSizeBytes, long databaseSizeBytes, String source,
             Instant createdAt, long branchCount) {
     }
 

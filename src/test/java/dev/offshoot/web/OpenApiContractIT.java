@@ -519,6 +519,45 @@ class OpenApiContractIT extends IntegrationTest {
     }
 
     @Test
+    @Order(40)
+    void tokensScopesAndAudit() {
+        String name = "ct-tok-" + suffix();
+        Exchange issued = postJson("/api/v1/tokens", Map.of("name", name, "scopes", List.of("read"),
+                "templates", List.of(emptyTemplate), "requiredLabels", Map.of("team", "ct")));
+        assertThat(issued.status).as(issued.body).isEqualTo(201);
+        String secret = issued.json().get("token").asString();
+        assertProblem(postJson("/api/v1/tokens", Map.of("name", name, "scopes", List.of("read"))), 409, "NAME_TAKEN");
+        assertProblem(postJsonInvalidRequest("/api/v1/tokens", Map.of("name", "ct-x-" + suffix(), "scopes", List.of("root"))), 400,
+                "INVALID_SCOPES");
+
+        Exchange refused = callAs(secret, "POST", "/api/v1/branches", "application/json",
+                JSON.writeValueAsBytes(Map.of("name", "ct-no-" + suffix(), "template", emptyTemplate)));
+        assertProblem(refused, 403, "INSUFFICIENT_SCOPE");
+        assertProblem(callAs(secret, "GET", "/api/v1/tokens", null, null), 403, "INSUFFICIENT_SCOPE");
+
+        Exchange listed = get("/api/v1/tokens", Map.of());
+        assertThat(listed.status).isEqualTo(200);
+        assertThat(listed.body).doesNotContain(secret);
+
+        Exchange audit = get("/api/v1/audit", Map.of("actor", List.of("admin"), "targetType", List.of("token"),
+                "limit", List.of("10")));
+        assertThat(audit.status).as(audit.body).isEqualTo(200);
+        assertThat(audit.json().get("items")).extracting(e -> e.get("action").asString()).contains("token.create");
+        assertProblem(callInvalidRequest("GET", "/api/v1/audit", Map.of("limit", List.of("0")), null, null), 400,
+                "INVALID_FILTER");
+
+        assertThat(delete("/api/v1/tokens/" + name, Map.of()).status).isEqualTo(204);
+        assertProblem(delete("/api/v1/tokens/" + name, Map.of()), 404, "TOKEN_NOT_FOUND");
+    }
+
+    /** A validated call with another token than the admin's. */
+    private Exchange callAs(String token, String method, String path, String contentType, byte[] body) {
+        Exchange exchange = call(method, path, Map.of(), contentType, body, true, token);
+        assertValid(exchange, validator.validateResponse(path, Request.Method.valueOf(method), exchange.response));
+        return exchange;
+    }
+
+    @Test
     @Order(99)
     void everyDocumentedOperationWasExercised() {
         OpenAPI spec = new OpenAPIV3Parser().read(SPEC.toString());

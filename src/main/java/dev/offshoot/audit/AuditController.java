@@ -1,0 +1,37 @@
+package dev.offshoot.audit;
+
+import java.time.Instant;
+import java.util.List;
+
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+import dev.offshoot.web.ApiException;
+
+/** The audit log over REST, newest first; admin scope. */
+@RestController
+@RequestMapping("/api/v1/audit")
+class AuditController {
+
+    private final AuditLog audit;
+
+    AuditController(AuditLog audit) {
+        this.audit = audit;
+    }
+
+    record AuditList(List<AuditLog.Event> items) {
+    }
+
+    @GetMapping
+    AuditList find(@RequestParam(required = false) String actor, @RequestParam(required = false) String action,
+            @RequestParam(required = false) String targetType, @RequestParam(required = false) String target,
+            @RequestParam(required = false) String outcome, @RequestParam(required = false) Instant since,
+            @RequestParam(defaultValue = "100") int limit) {
+        if (limit < 1 || limit > 1000) {
+            throw ApiException.badRequest("INVALID_FILTER", "limit must be between 1 and 1000");
+        }
+        return new AuditList(audit.find(new AuditLog.Query(actor, action, targetType, target, outcome, since, limit)));
+    }
+}

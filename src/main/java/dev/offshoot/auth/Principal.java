@@ -1,0 +1,42 @@
+package dev.offshoot.auth;
+
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Who is calling, and within which limits.
+ *
+ * @param name             the token's name, recorded as creator and in the audit log
+ * @param scopes           granted scopes; admin implies write, write implies read
+ * @param allowedTemplates templates this caller may use and see; empty means all
+ * @param requiredLabelKey a label every branch of this caller carries, or null
+ */
+public record Principal(String name, Set<Scope> scopes, Set<String> allowedTemplates, String requiredLabelKey,
+        String requiredLabelValue) {
+
+    /** Offshoot's own background work (reaper, reconciler): no limits. */
+    public static final Principal SYSTEM = new Principal("offshoot", EnumSet.allOf(Scope.class), Set.of(), null, null);
+
+    public static Principal admin(String name) {
+        return new Principal(name, EnumSet.allOf(Scope.class), Set.of(), null, null);
+    }
+
+    public boolean has(Scope scope) {
+        return switch (scope) {
+            case READ -> !scopes.isEmpty();
+            case WRITE -> scopes.contains(Scope.WRITE) || scopes.contains(Scope.ADMIN);
+            case ADMIN -> scopes.contains(Scope.ADMIN);
+        };
+    }
+
+    public boolean mayUseTemplate(String template) {
+        return allowedTemplates.isEmpty() || allowedTemplates.contains(template);
+    }
+
+    /** Whether a branch of that template with those labels is within this caller's limits. */
+    public boolean maySee(String template, Map<String, String> labels) {
+        return mayUseTemplate(template)
+                && (requiredLabelKey == null || requiredLabelValue.equals(labels.get(requiredLabelKey)));
+    }
+}

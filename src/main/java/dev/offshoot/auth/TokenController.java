@@ -1,0 +1,89 @@
+package dev.offshoot.auth;
+
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+import dev.offshoot.web.ApiException;
+
+/** Token administration; every call here needs the admin scope (see {@link ScopePolicy}). */
+@RestController
+@RequestMapping("/api/v1/tokens")
+class TokenController {
+
+    private final TokenService tokens;
+
+    TokenController(TokenService tokens) {
+        this.tokens = tokens;
+    }
+
+    /** Body of POST /api/v1/tokens; {@code requiredLabels} holds at most one key. */
+    record CreateTokenRequest(String name, List<String> scopes, Instant expiresAt, List<String> templates,
+            Map<String, String> requiredLabels) {
+    }
+
+    /** A token as listed: never its secret, only the secret's first characters. */
+    record TokenView(String name, String prefix, List<String> scopes, List<String> templates,
+            Map<String, String> requiredLabels, Instant expiresAt, String createdBy, Instant createdAt,
+            Instant lastUsedAt, Instant revokedAt) {
+
+        static TokenView of(ApiToken t) {
+            return new TokenView(t.name(), t.secretPrefix(), t.scopes().stream().map(Scope::wire).toList(),
+                    List.copyOf(t.allowedTemplates()),
+                    t.requiredLabelKey() == null ? Map.of() : Map.of(t.requiredLabelKey(), t.requiredLabelValue()),
+                    t.expiresAt(), t.createdBy(), t.createdAt(), t.lastUsedAt(), t.revokedAt());
+        }
+    }
+
+    /** The answer to a create: the only time the secret is shown. */
+    record IssuedToken(String token, TokenView details) {
+    }
+
+    record TokenList(List<TokenView> items) {
+    }
+
+    @PostMapping
+    ResponseEntity<IssuedToken> create(@RequestBody CreateTokenRequest request) {
+        TokenService.Issued issued = tokens.issue(new TokenService.NewToken(request.name(), scopes(request.scopes()),
+                request.expiresAt(), request.templates() == null ? Set.of() : new TreeSet<>(request.templates()),
+                request.requiredLabels()), CurrentPrincipal.get());
+        return ResponseEntity.status(HttpStatus.CREATED)
+                .body(new IssuedToken(issued.secret(), TokenView.of(issued.token())));
+    }
+
+    @GetMapping
+    TokenList list() {
+        return new TokenList(tokens.list().stream().map(TokenView::of).toList());
+    }
+
+    @DeleteMapping("/{name}")
+    ResponseEntity<Void> revoke(@PathVariable String name) {
+        tokens.revoke(name);
+        return ResponseEntity.noContent().build();
+    }
+
+    private static Set<Scope> scopes(List<String> names) {
+        Set<Scope> scopes = EnumSet.noneOf(Scope.class);
+        for (String name : names == null ? List.<String>of() : names) {
+            try {
+                scopes.add(Scope.parse(name));
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badRequest("INVALID_SCOPES", "unknown scope '" + name + "': use read, write or admin");
+            }
+        }
+        return scopes;
+    }
+}

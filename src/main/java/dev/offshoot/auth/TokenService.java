@@ -1,0 +1,122 @@
+package dev.offshoot.auth;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.data.relational.core.conversion.DbActionExecutionException;
+import org.springframework.stereotype.Service;
+
+import dev.offshoot.config.AuthProperties;
+import dev.offshoot.web.ApiException;
+import dev.offshoot.web.Names;
+
+/**
+ * Issues, lists, revokes and checks bearer tokens. Secrets are random, shown once, and kept only as
+ * a SHA-256 hash: they carry 256 bits of entropy, so a slow password hash would add nothing.
+ */
+@Service
+public class TokenService {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final String PREFIX = "osh_";
+    private static final Duration TOUCH_EVERY = Duration.ofMinutes(1);
+
+    private final ApiTokenRepository tokens;
+    private final AuthProperties properties;
+
+    TokenService(ApiTokenRepository tokens, AuthProperties properties) {
+        this.tokens = tokens;
+        this.properties = properties;
+    }
+
+    record NewToken(String name, Set<Scope> scopes, Instant expiresAt, Set<String> templates,
+            Map<String, String> requiredLabel) {
+    }
+
+    record Issued(ApiToken token, String secret) {
+    }
+
+    Issued issue(NewToken request, Principal by) {
+        String name = Names.requireResourceName("token", request.name());
+        if (request.scopes() == null || request.scopes().isEmpty()) {
+            throw ApiException.badRequest("INVALID_SCOPES", "give at least one scope: read, write or admin");
+        }
+        if (request.expiresAt() != null && !request.expiresAt().isAfter(Instant.now())) {
+            throw ApiException.badRequest("INVALID_EXPIRY", "expiresAt must be in the future");
+        }
+        Map<String, String> label = request.requiredLabel() == null ? Map.of() : request.requiredLabel();
+        if (label.size() > 1) {
+            throw ApiException.badRequest("INVALID_LABELS", "a token can require at most one label");
+        }
+        String secret = newSecret();
+        var entry = label.entrySet().stream().findFirst();
+        ApiToken token = new ApiToken(name, hash(secret), secret.substring(0, PREFIX.length() + 6), request.scopes(),
+                request.templates() == null ? Set.of() : request.templates(),
+                entry.map(Map.Entry::getKey).orElse(null), entry.map(Map.Entry::getValue).orElse(null),
+                request.expiresAt(), by.name());
+        try {
+            return new Issued(tokens.save(token), secret);
+        } catch (DuplicateKeyException | DbActionExecutionException e) {
+            throw ApiException.conflict("NAME_TAKEN", "a live token named '" + name + "' already exists");
+        }
+    }
+
+    List<ApiToken> list() {
+        return tokens.findAllOrdered();
+    }
+
+    void revoke(String name) {
+        ApiToken token = tokens.findLiveByName(name).orElseThrow(() -> ApiException.notFound("TOKEN_NOT_FOUND",
+                "no live token named '" + name + "'"));
+        token.revoke();
+        tokens.save(token);
+    }
+
+    /** The caller a presented secret stands for, if it is the configured admin token or a live token. */
+    public Optional<Principal> authenticate(String presented) {
+        if (presented == null || presented.isEmpty()) {
+            return Optional.empty();
+        }
+        String admin = properties.adminToken();
+        if (!admin.isEmpty() && MessageDigest.isEqual(admin.getBytes(StandardCharsets.UTF_8),
+                presented.getBytes(StandardCharsets.UTF_8))) {
+            return Optional.of(Principal.admin("admin"));
+        }
+        if (!presented.startsWith(PREFIX)) {
+            return Optional.empty();
+        }
+        Instant now = Instant.now();
+        return tokens.findBySecretHash(hash(presented)).filter(t -> t.usableAt(now)).map(t -> {
+            if (t.lastUsedAt() == null || t.lastUsedAt().isBefore(now.minus(TOUCH_EVERY))) {
+                tokens.touch(t.id(), now);
+            }
+            return t.principal();
+        });
+    }
+
+    private static String newSecret() {
+        byte[] bytes = new byte[32];
+        RANDOM.nextBytes(bytes);
+        return PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    static String hash(String secret) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(secret.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package dev.offshoot.branch;
+
+import java.util.List;
+
+import org.springframework.stereotype.Component;
+
+import dev.offshoot.config.RuntimeProperties;
+
+/**
+ * The branch feature as other features see it (REST, MCP): every answer is a {@link BranchView}
+ * with connection details, computed the same way for every channel.
+ */
+@Component
+public class BranchOperations {
+
+    private final BranchService service;
+    private final RuntimeProperties runtime;
+
+    BranchOperations(BranchService service, RuntimeProperties runtime) {
+        this.service = service;
+        this.runtime = runtime;
+    }
+
+    public BranchView create(CreateBranchRequest request, String createdBy) {
+        BranchService.Outcome outcome = service.create(request, createdBy);
+        return view(outcome.branch(), outcome.created(), false);
+    }
+
+    public List<BranchView> list(String status, String template, List<String> labels) {
+        return service.list(status, template, labels).stream().map(b -> view(b, null, false)).toList();
+    }
+
+    /** One live branch, with the disk its own layer uses. */
+    public BranchView get(String name) {
+        return view(service.live(name), null, true);
+    }
+
+    /** New expiry or protection; absent fields stay as they are. */
+    BranchView update(String name, UpdateBranchRequest request) {
+        return view(service.update(name, request), null, false);
+    }
+
+    public BranchView reset(String name) {
+        return view(service.reset(name), null, false);
+    }
+
+    public void delete(String name, boolean force) {
+        service.delete(name, force);
+    }
+
+    private BranchView view(Branch branch, Boolean created, boolean withDiskUsage) {
+        Long disk = withDiskUsage ? service.diskUsage(branch).orElse(null) : null;
+        return BranchView.of(branch, service.templateName(branch), service.parentBranchName(branch).orElse(null),
+                runtime.publicHost(), created, disk);
+    }
+}

@@ -1,0 +1,114 @@
+package dev.offshoot.mcp;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.offshoot.auth.CurrentPrincipal;
+import dev.offshoot.branch.BranchOperations;
+import dev.offshoot.branch.BranchView;
+import dev.offshoot.branch.CreateBranchRequest;
+import dev.offshoot.template.TemplateService;
+import dev.offshoot.web.ApiException;
+
+/** Templates and branch lifecycle as MCP tools: thin adapters over the same operations as REST. */
+final class BranchTools {
+
+    private BranchTools() {
+    }
+
+    static void register(ToolRegistry registry, BranchOperations branches, TemplateService templates) {
+        registry.add("list_templates", "List templates",
+                "List the template databases branches can be created from, with their latest revision, size and"
+                        + " number of branches. Templates are read-only bases: never change one, branch it.",
+                ToolRegistry.Kind.READ, ToolSchema.object(), null, args -> Map.of("templates", templates.views()));
+
+        registry.add("list_branches", "List branches",
+                "List live database branches, optionally filtered by status, template or one label.",
+                ToolRegistry.Kind.READ, ToolSchema.object()
+                        .string("status", "CREATING, READY, FAILED or DELETING", false)
+                        .string("template", "only branches of this template", false)
+                        .string("label", "only branches carrying this label, as key=value (e.g. pr=123)", false),
+                null, args -> Map.of("branches", branches.list(args.string("status"), args.string("template"),
+                        args.string("label") == null ? List.of() : List.of(args.string("label"))).stream()
+                        .map(BranchTools::summary).toList()));
+
+        registry.add("create_branch", "Create a database branch",
+                "Create your own PostgreSQL branch from a template (or from another branch) and wait until it"
+                        + " accepts connections. Idempotent: the same name and parent returns the existing branch."
+                        + " Work, migrate and test here; the template is not affected.",
+                ToolRegistry.Kind.WRITE, ToolSchema.object()
+                        .string("name", "branch name: 1-63 lowercase letters, digits, hyphens (e.g. agent-fix-42)", true)
+                        .string("template", "template to branch from (see list_templates); omit with from_branch", false)
+                        .string("from_branch", "existing branch to copy instead of a template", false)
+                        .integer("revision", "template revision; latest when omitted", false)
+                        .string("ttl", "lifetime such as 2h or 30m, after which the branch may be reaped", false)
+                        .string("labels", "comma-separated key=value labels, e.g. repo=acme/shop,pr=12", false),
+                "name", args -> withCredentialsNote(branches.create(new CreateBranchRequest(args.required("name"),
+                        args.string("template"), args.integer("revision"), args.string("from_branch"),
+                        labels(args.string("labels")), args.string("ttl"), null, null),
+                        CurrentPrincipal.get().name())));
+
+        registry.add("describe_branch", "Describe a branch",
+                "Status, parent, labels, expiry, disk used and connection details of one branch.",
+                ToolRegistry.Kind.READ, ToolSchema.object().string("name", "branch name", true), "name",
+                args -> branches.get(args.required("name")));
+
+        registry.add("get_connection_string", "Get a branch's connection string",
+                "The libpq URI (with password), JDBC URL, host, port, database and user of a branch, for psql,"
+                        + " application config or test runs. Treat the password as a secret.",
+                ToolRegistry.Kind.READ, ToolSchema.object().string("name", "branch name", true), "name",
+                args -> branches.get(args.required("name")).connection());
+
+        registry.add("reset_branch", "Reset a branch",
+                "Throw away every change in the branch and restart it from its parent; the connection string"
+                        + " stays the same.",
+                ToolRegistry.Kind.DESTRUCTIVE, ToolSchema.object().string("name", "branch name", true), "name",
+                args -> summary(branches.reset(args.required("name"))));
+
+        registry.add("delete_branch", "Delete a branch",
+                "Delete a branch and its data for good. Protected branches need force=true.",
+                ToolRegistry.Kind.DESTRUCTIVE, ToolSchema.object().string("name", "branch name", true)
+                        .bool("force", "also delete a protected branch"), "name",
+                args -> {
+                    branches.delete(args.required("name"), args.flag("force"));
+                    return "deleted branch " + args.required("name");
+                });
+    }
+
+    static Map<String, String> labels(String spec) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        if (spec == null || spec.isBlank()) {
+            return labels;
+        }
+        for (String pair : spec.split(",")) {
+            int eq = pair.indexOf('=');
+            if (eq <= 0) {
+                throw ApiException.badRequest("INVALID_LABELS", "labels must look like key=value,key=value");
+            }
+            labels.put(pair.substring(0, eq).strip(), pair.substring(eq + 1).strip());
+        }
+        return labels;
+    }
+
+    /** A branch without its password, for listings. */
+    private static Map<String, Object> summary(BranchView b) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("name", b.name());
+        out.put("status", b.status());
+        out.put("template", b.template());
+        out.put("templateRevision", b.templateRevision());
+        out.put("parentBranch", b.parentBranch());
+        out.put("labels", b.labels());
+        out.put("createdAt", b.createdAt());
+        out.put("expiresAt", b.expiresAt());
+        return out;
+    }
+
+    private static Map<String, Object> withCredentialsNote(BranchView b) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("created", b.created());
+        out.put("branch", b);
+        return out;
+    }
+}

@@ -1,0 +1,96 @@
+package dev.offshoot.mcp;
+
+import java.util.Map;
+
+import io.modelcontextprotocol.json.jackson3.JacksonMcpJsonMapper;
+import io.modelcontextprotocol.server.McpServer;
+import io.modelcontextprotocol.server.McpSyncServer;
+import io.modelcontextprotocol.server.transport.DefaultServerTransportSecurityValidator;
+import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
+import io.modelcontextprotocol.spec.McpSchema;
+import io.modelcontextprotocol.common.McpTransportContext;
+
+import io.micrometer.core.instrument.MeterRegistry;
+
+import org.springframework.boot.web.servlet.ServletRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.offshoot.audit.AuditLog;
+import dev.offshoot.auth.BearerTokenFilter;
+import dev.offshoot.auth.Principal;
+import dev.offshoot.branch.BranchOperations;
+import dev.offshoot.config.McpProperties;
+import dev.offshoot.migration.MigrationOperations;
+import dev.offshoot.template.TemplateService;
+
+/**
+ * The MCP endpoint: the official SDK's streamable HTTP transport as a servlet at /mcp (sessions,
+ * 202 for notifications, JSON or SSE answers, DELETE ends a session, Origin checked), behind the
+ * same bearer filter as the REST API. The caller travels in the transport context to the tools.
+ */
+@Configuration(proxyBeanMethods = false)
+class McpConfiguration {
+
+    static final String INSTRUCTIONS = """
+            Offshoot gives you disposable PostgreSQL branches: private copies of a template database that \
+            start in about a second. Workflow: list_templates; create_branch from a template (idempotent \
+            by name); do all work on your branch: apply_migrations, run_sql, run the app's tests against \
+            get_connection_string; use check_migrations to try a risky migration on a throwaway copy; \
+            compare_schema to review what changed; delete_branch when done. Never change a template directly.
+
+            Details: reset_branch discards every change but keeps the connection string. Tools that change \
+            data need a token with the write scope; read-only tokens see only the read tools, and their \
+            run_sql runs in a read-only transaction. Errors come back as tool results starting with a code \
+            (e.g. BRANCH_NOT_FOUND, NAME_TAKEN, MIGRATION_FAILED) and say what to do next.
+            """;
+
+    @Bean
+    HttpServletStreamableServerTransportProvider mcpTransport(JsonMapper json, McpProperties properties) {
+        DefaultServerTransportSecurityValidator.Builder origins = DefaultServerTransportSecurityValidator.builder()
+                .allowedOrigins(properties.allowedOrigins());
+        return HttpServletStreamableServerTransportProvider.builder()
+                .jsonMapper(new JacksonMcpJsonMapper(json))
+                .mcpEndpoint("/mcp")
+                .keepAliveInterval(properties.keepAlive().isZero() ? null : properties.keepAlive())
+                .securityValidator(origins.build())
+                .contextExtractor(request -> {
+                    Object principal = request.getAttribute(BearerTokenFilter.PRINCIPAL_OBJECT);
+                    return principal == null ? McpTransportContext.EMPTY
+                            : McpTransportContext.create(Map.of(ToolRegistry.PRINCIPAL_KEY, principal));
+                })
+                .build();
+    }
+
+    @Bean
+    ServletRegistrationBean<HttpServletStreamableServerTransportProvider> mcpServlet(
+            HttpServletStreamableServerTransportProvider transport) {
+        ServletRegistrationBean<HttpServletStreamableServerTransportProvider> registration =
+                new ServletRegistrationBean<>(transport, "/mcp");
+        registration.setAsyncSupported(true);
+        registration.setName("mcp");
+        return registration;
+    }
+
+    @Bean(destroyMethod = "closeGracefully")
+    McpSyncServer mcpServer(HttpServletStreamableServerTransportProvider transport, McpProperties properties,
+            JsonMapper json, AuditLog audit, MeterRegistry meters, BranchOperations branches,
+            TemplateService templates, MigrationOperations migrations) {
+        ToolRegistry registry = new ToolRegistry(json, audit, meters);
+        BranchTools.register(registry, branches, templates);
+        SchemaTools.register(registry, migrations);
+        return McpServer.sync(transport)
+                .serverInfo("offshoot", "0.1.0")
+                .instructions(INSTRUCTIONS)
+                .capabilities(McpSchema.ServerCapabilities.builder().tools(true).build())
+                .requestTimeout(properties.requestTimeout())
+                .addToolFilter((context, tool) -> {
+                    Principal caller = (Principal) context.get(ToolRegistry.PRINCIPAL_KEY);
+                    return caller != null && ToolRegistry.visibleTo(caller, registry.kindOf(tool.name()));
+                })
+                .tools(registry.tools())
+                .build();
+    }
+}

@@ -1,0 +1,127 @@
+package dev.offshoot.mcp;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
+import io.modelcontextprotocol.server.McpSyncServerExchange;
+import io.modelcontextprotocol.spec.McpSchema;
+import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import io.modelcontextprotocol.spec.McpSchema.ToolAnnotations;
+
+import io.micrometer.core.instrument.MeterRegistry;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.offshoot.audit.AuditLog;
+import dev.offshoot.auth.CurrentPrincipal;
+import dev.offshoot.auth.Principal;
+import dev.offshoot.auth.Scope;
+import dev.offshoot.web.ApiException;
+
+/**
+ * Turns plain functions into MCP tools: runs them as the calling token, refuses writes to read
+ * tokens, audits writes, and reports failures as results with {@code isError} and an actionable
+ * message (a protocol error would only tell the agent that something broke).
+ */
+final class ToolRegistry {
+
+    static final String PRINCIPAL_KEY = "offshoot.principal";
+    private static final Logger log = LoggerFactory.getLogger(ToolRegistry.class);
+
+    /** How a tool behaves, for the annotations clients use to decide on approvals. */
+    enum Kind {
+        READ(true, false, true), WRITE(false, false, true), DESTRUCTIVE(false, true, true),
+        /** Arbitrary SQL: may write, so not read-only; read tokens may call it, in a read-only transaction. */
+        SQL(false, true, false);
+
+        final boolean readOnly;
+        final boolean destructive;
+        final boolean idempotent;
+
+        Kind(boolean readOnly, boolean destructive, boolean idempotent) {
+            this.readOnly = readOnly;
+            this.destructive = destructive;
+            this.idempotent = idempotent;
+        }
+    }
+
+    private final JsonMapper json;
+    private final AuditLog audit;
+    private final MeterRegistry meters;
+    private final List<SyncToolSpecification> tools = new ArrayList<>();
+    private final java.util.Map<String, Kind> kinds = new java.util.HashMap<>();
+
+    ToolRegistry(JsonMapper json, AuditLog audit, MeterRegistry meters) {
+        this.json = json;
+        this.audit = audit;
+        this.meters = meters;
+    }
+
+    /** @param targetArgument the argument naming the branch or template touched, for the audit log */
+    void add(String name, String title, String description, Kind kind, ToolSchema schema, String targetArgument,
+            Function<ToolArguments, Object> body) {
+        McpSchema.Tool tool = McpSchema.Tool.builder().name(name).title(title).description(description)
+                .inputSchema(schema.build())
+                .annotations(new ToolAnnotations(title, kind.readOnly, kind.destructive, kind.idempotent, false, null))
+                .build();
+        kinds.put(name, kind);
+        tools.add(new SyncToolSpecification(tool, (exchange, request) -> call(exchange, tool, kind, targetArgument,
+                new ToolArguments(request.arguments()), body)));
+    }
+
+    /** Read tools and run_sql for every token; the others need the write scope. */
+    static boolean visibleTo(Principal caller, Kind kind) {
+        return caller.has(Scope.WRITE) || kind.readOnly || kind == Kind.SQL;
+    }
+
+    Kind kindOf(String tool) {
+        return kinds.get(tool);
+    }
+
+    List<SyncToolSpecification> tools() {
+        return List.copyOf(tools);
+    }
+
+    private CallToolResult call(McpSyncServerExchange exchange, McpSchema.Tool tool, Kind kind, String targetArgument,
+            ToolArguments args, Function<ToolArguments, Object> body) {
+        Principal caller = (Principal) exchange.transportContext().get(PRINCIPAL_KEY);
+        if (caller == null) {
+            return error("UNAUTHORIZED: no caller on this session");
+        }
+        if (!visibleTo(caller, kind)) {
+            return error("INSUFFICIENT_SCOPE: token '" + caller.name() + "' has read scope only, and " + tool.name()
+                    + " changes data. Use the read-only tools, or ask for a token with the write scope.");
+        }
+        String target = targetArgument == null ? null : args.string(targetArgument);
+        try {
+            Object result = CurrentPrincipal.runAs(caller, () -> body.apply(args));
+            auditWrite(kind, caller, tool, target, true, null);
+            String text = result instanceof String s ? s : json.writerWithDefaultPrettyPrinter().writeValueAsString(result);
+            return CallToolResult.builder().addTextContent(text).isError(false).build();
+        } catch (ApiException e) {
+            auditWrite(kind, caller, tool, target, false, e.code());
+            return error(e.code() + ": " + e.getMessage() + (e.retryable() ? " (retrying later may succeed)" : ""));
+        } catch (RuntimeException e) {
+            log.error("tool {} failed", tool.name(), e);
+            auditWrite(kind, caller, tool, target, false, "INTERNAL_ERROR");
+            return error("INTERNAL_ERROR: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+    }
+
+    private void auditWrite(Kind kind, Principal caller, McpSchema.Tool tool, String target, boolean ok, String code) {
+        meters.counter("offshoot.mcp.tool.calls", "tool", tool.name(), "outcome", ok ? "success" : "failure")
+                .increment();
+        if (kind != Kind.READ) {
+            audit.record(caller.name(), "mcp", tool.name(), null, target, ok, null, code);
+        }
+    }
+
+    private static CallToolResult error(String message) {
+        return CallToolResult.builder().addTextContent(message).isError(true).build();
+    }
+}

@@ -1,0 +1,81 @@
+package dev.offshoot.migration;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.stereotype.Component;
+
+import dev.offshoot.web.ApiException;
+
+/**
+ * Migrations, schema and SQL as other features (the MCP tools) see them: plain arguments in,
+ * JSON-ready answers out, with the same rules and problem codes as the REST endpoints.
+ */
+@Component
+public class MigrationOperations {
+
+    private final MigrationService migrations;
+    private final MigrationCheck checks;
+    private final SchemaDiffs diffs;
+
+    MigrationOperations(MigrationService migrations, MigrationCheck checks, SchemaDiffs diffs) {
+        this.migrations = migrations;
+        this.checks = checks;
+        this.diffs = diffs;
+    }
+
+    /** A migration as sent by a client: a Flyway file name and its SQL. */
+    public record Migration(String name, String sql) {
+    }
+
+    public Object apply(String branch, List<Migration> files) {
+        return migrations.apply(branch, files(files));
+    }
+
+    public Object check(String branch, List<Migration> files) {
+        return checks.check(branch, files(files));
+    }
+
+    public Object runSql(String branch, String sql, Integer maxRows, Duration timeout, boolean readOnly) {
+        return migrations.sql(branch, sql, maxRows, timeout, readOnly);
+    }
+
+    /** Tables with their size and row estimate, without the column details. */
+    public Object listTables(String branch) {
+        return Map.of("branch", branch, "tables", migrations.inspect(branch).tables().stream()
+                .map(t -> {
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    row.put("table", t.qualifiedName());
+                    row.put("rowEstimate", t.rowEstimate());
+                    row.put("sizeBytes", t.sizeBytes());
+                    row.put("columns", t.columns().size());
+                    return row;
+                }).toList());
+    }
+
+    /** Columns, indexes and constraints of one table ({@code schema.table}, or a name in public). */
+    public Object describeTable(String branch, String table) {
+        String qualified = table.contains(".") ? table : "public." + table;
+        return migrations.inspect(branch).tables().stream().filter(t -> t.qualifiedName().equals(qualified))
+                .findFirst().orElseThrow(() -> ApiException.notFound("TABLE_NOT_FOUND", "branch '" + branch
+                        + "' has no table " + qualified + "; list_tables shows what it has"));
+    }
+
+    /** The diff as readable text, plus whether anything changed. */
+    public Object compare(String branch, String againstBranch, String template, Integer revision) {
+        SchemaDiffs.Result result = diffs.diff(branch, againstBranch, template, revision);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("branch", result.branch());
+        out.put("base", result.base());
+        out.put("identical", result.identical());
+        out.put("diff", result.text());
+        return out;
+    }
+
+    private List<MigrationFile> files(List<Migration> files) {
+        return migrations.uploads().fromJson(files == null ? null : files.stream()
+                .map(m -> new MigrationUploads.JsonMigration(m.name(), m.sql())).toList());
+    }
+}
