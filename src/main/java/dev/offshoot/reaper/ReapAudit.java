@@ -11,10 +11,12 @@ import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
+import dev.offshoot.audit.AuditLog;
 import dev.offshoot.branch.BranchMaintenance.BranchRecord;
 
 /**
- * Records every reap: a row in {@code reap_event} (until the general audit log exists), a log line
+ * Records every reap: a row in {@code reap_event} (reason and branch id, for the reaper's own
+ * queries), an event in the general audit log ({@code /api/v1/audit}), a log line
  * and the counter {@code offshoot.reaper.reaped{reason, action}}.
  */
 @Component
@@ -33,10 +35,12 @@ class ReapAudit {
 
     private final JdbcTemplate jdbc;
     private final MeterRegistry meters;
+    private final AuditLog audit;
 
-    ReapAudit(JdbcTemplate jdbc, MeterRegistry meters) {
+    ReapAudit(JdbcTemplate jdbc, MeterRegistry meters, AuditLog audit) {
         this.jdbc = jdbc;
         this.meters = meters;
+        this.audit = audit;
     }
 
     void reaped(BranchRecord branch, Reason reason, String action, String detail) {
@@ -44,6 +48,8 @@ class ReapAudit {
                 branch.id(), branch.name(), reason.tag(), action, Timestamp.from(Instant.now()), detail);
         Counter.builder("offshoot.reaper.reaped").description("branches deleted or stopped by the reaper")
                 .tag("reason", reason.tag()).tag("action", action).register(meters).increment();
+        audit.record("reaper", reason == Reason.PR_CLOSED ? "webhook" : "system", "branch.reap." + reason.tag(),
+                "branch", branch.name(), true, null, action + (detail == null ? "" : ": " + detail));
         log.info("reaped branch {} ({}): {} {} ({})", branch.name(), branch.id(), action, reason.tag(), detail);
     }
 
