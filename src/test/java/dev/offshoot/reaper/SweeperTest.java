@@ -28,6 +28,7 @@ class SweeperTest {
 
     final BranchMaintenance branches = mock(BranchMaintenance.class);
     final ReapAudit audit = mock(ReapAudit.class);
+    final WebhookDeliveries deliveries = mock(WebhookDeliveries.class);
 
     static ReaperProperties properties(Duration idleTimeout, ReaperProperties.IdleAction action, int budget) {
         return new ReaperProperties("", "", ReaperProperties.ReapOn.MERGED, Duration.ofMinutes(1), Duration.ZERO,
@@ -47,7 +48,7 @@ class SweeperTest {
         when(branches.live()).thenReturn(five);
         when(branches.reapDelete(any())).thenReturn(true);
 
-        int reaped = new Sweeper(branches, audit, properties(Duration.ZERO, ReaperProperties.IdleAction.DELETE, 2))
+        int reaped = new Sweeper(branches, audit, properties(Duration.ZERO, ReaperProperties.IdleAction.DELETE, 2), deliveries)
                 .sweepOnce();
 
         assertThat(reaped).isEqualTo(2);
@@ -68,7 +69,8 @@ class SweeperTest {
         when(branches.clientConnections(busy)).thenReturn(Optional.of(1));
         when(branches.clientConnections(unknown)).thenReturn(Optional.empty());
 
-        int reaped = new Sweeper(branches, audit, properties(Duration.ofHours(1), ReaperProperties.IdleAction.STOP, 10))
+        int reaped = new Sweeper(branches, audit, properties(Duration.ofHours(1), ReaperProperties.IdleAction.STOP, 10),
+                deliveries)
                 .sweepOnce();
 
         assertThat(reaped).isZero();
