@@ -67,7 +67,7 @@ public class BranchMaintenance {
 
     /** Deletes a branch for the reaper; protected branches and rows that changed meanwhile are kept. */
     public boolean reapDelete(BranchRecord seen) {
-        return act(seen, b -> {
+        return actIfSettled(seen, b -> {
             if (b.isProtected()) {
                 return false;
             }
@@ -78,7 +78,7 @@ public class BranchMaintenance {
 
     /** Stops an idle branch's container; the row stays live as STOPPED. */
     public boolean reapStop(BranchRecord seen) {
-        return act(seen, b -> {
+        return actIfSettled(seen, b -> {
             if (b.isProtected() || b.status() != BranchStatus.READY || b.containerId() == null) {
                 return false;
             }
@@ -103,7 +103,7 @@ public class BranchMaintenance {
     }
 
     public void recordActivity(BranchRecord seen, Instant at) {
-        act(seen, b -> {
+        actIfSettled(seen, b -> {
             b.activeAt(at);
             branches.save(b);
             return true;
@@ -184,7 +184,20 @@ public class BranchMaintenance {
                 .forEach(c -> runtime.remove(c.id()));
     }
 
-    /** Runs the action under the name lock when the row still has the status and container seen. */
+    /**
+     * Runs a reaper action under the name lock when the branch is still live and settled (READY,
+     * STOPPED or FAILED): a branch stopped or failed since it was read is still reaped, one being
+     * created, reset or deleted is not.
+     */
+    private boolean actIfSettled(BranchRecord seen, Function<Branch, Boolean> action) {
+        return service.withLock(seen.name(), () -> branches.findById(seen.id())
+                .filter(b -> b.status() == BranchStatus.READY || b.status() == BranchStatus.STOPPED
+                        || b.status() == BranchStatus.FAILED)
+                .map(action)
+                .orElse(false));
+    }
+
+    /** Runs a repair under the name lock when the row still has the status and container seen. */
     private boolean act(BranchRecord seen, Function<Branch, Boolean> action) {
         return service.withLock(seen.name(), () -> branches.findById(seen.id())
                 .filter(b -> b.status() == seen.status() && java.util.Objects.equals(b.containerId(), seen.containerId()))

@@ -1,5 +1,6 @@
 package dev.offshoot.reaper;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -22,15 +23,19 @@ import dev.offshoot.reaper.SweepSelection.Due;
 class Sweeper {
 
     private static final Logger log = LoggerFactory.getLogger(Sweeper.class);
+    /** GitHub lets a delivery be redelivered for a few days; a month is safely longer. */
+    private static final Duration KEEP_DELIVERIES = Duration.ofDays(30);
 
     private final BranchMaintenance branches;
     private final ReapAudit audit;
     private final ReaperProperties properties;
+    private final WebhookDeliveries deliveries;
 
-    Sweeper(BranchMaintenance branches, ReapAudit audit, ReaperProperties properties) {
+    Sweeper(BranchMaintenance branches, ReapAudit audit, ReaperProperties properties, WebhookDeliveries deliveries) {
         this.branches = branches;
         this.audit = audit;
         this.properties = properties;
+        this.deliveries = deliveries;
     }
 
     @Scheduled(fixedDelayString = "${offshoot.reaper.sweep-interval:1m}",
@@ -38,6 +43,7 @@ class Sweeper {
     void tick() {
         try {
             sweepOnce();
+            deliveries.prune(Instant.now().minus(KEEP_DELIVERIES));
         } catch (Exception e) {
             audit.jobFailed("sweep", e);
         }

@@ -22,6 +22,11 @@ class WebhookDeliveries {
                 + " ON CONFLICT DO NOTHING", source, deliveryId, event, Timestamp.from(Instant.now())) == 1;
     }
 
+    /** Forgets deliveries older than the forges redeliver (days), so the table stays small. */
+    int prune(Instant before) {
+        return jdbc.update("DELETE FROM webhook_delivery WHERE received_at < ?", Timestamp.from(before));
+    }
+
     /** Gives the claim back when handling failed, so the forge's redelivery is acted on. */
     void release(String source, String deliveryId) {
         jdbc.update("DELETE FROM webhook_delivery WHERE source = ? AND delivery_id = ?", source, deliveryId);

@@ -13,7 +13,6 @@ import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -293,9 +292,5 @@ class ReaperIT {
 
     static String suffix() {
         return UUID.randomUUID().toString().substring(0, 6);
-    }
-
-    static List<String> names(JsonNode items) {
-        return items.valueStream().map(n -> n.get("name").asString()).toList();
     }
 }

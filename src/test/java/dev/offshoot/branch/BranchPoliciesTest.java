@@ -1,0 +1,65 @@
+package dev.offshoot.branch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.when;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.http.HttpStatus;
+
+import dev.offshoot.config.QuotaProperties;
+import dev.offshoot.config.ReaperProperties;
+import dev.offshoot.web.ApiException;
+
+class BranchPoliciesTest {
+
+    final BranchRepository repository = mock(BranchRepository.class);
+
+    BranchPolicies policies(Duration defaultTtl, Duration maxTtl, int total, int perCreator) {
+        ReaperProperties reaper = new ReaperProperties("", "", ReaperProperties.ReapOn.MERGED, Duration.ofMinutes(1),
+                defaultTtl, maxTtl, Duration.ZERO, ReaperProperties.IdleAction.DELETE, 20, Duration.ofMinutes(2),
+                ReaperProperties.MissingContainerAction.RECREATE, 20);
+        return new BranchPolicies(reaper, new QuotaProperties(total, perCreator), repository);
+    }
+
+    @Test
+    void defaultTtlAppliesOnlyWithoutARequestedExpiry() {
+        BranchPolicies p = policies(Duration.ofHours(2), Duration.ZERO, 0, 0);
+        Instant requested = Instant.now().plus(Duration.ofDays(90));
+
+        assertThat(p.expiry(null)).isBetween(Instant.now().plus(Duration.ofMinutes(119)),
+                Instant.now().plus(Duration.ofHours(2)));
+        assertThat(p.expiry(requested)).isEqualTo(requested);
+        assertThat(policies(Duration.ZERO, Duration.ZERO, 0, 0).expiry(null)).isNull();
+    }
+
+    @Test
+    void maxTtlCapsEveryBranchAndRefusesLongerRequests() {
+        BranchPolicies p = policies(Duration.ZERO, Duration.ofDays(7), 0, 0);
+
+        assertThat(p.expiry(null)).isBefore(Instant.now().plus(Duration.ofDays(7)).plusSeconds(1));
+        assertThatThrownBy(() -> p.expiry(Instant.now().plus(Duration.ofDays(8))))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo("INVALID_EXPIRY"));
+    }
+
+    @Test
+    void quotasCountTheReservedRowToo() {
+        BranchPolicies p = policies(Duration.ZERO, Duration.ZERO, 10, 3);
+        when(repository.countLive()).thenReturn(5L);
+        when(repository.countLiveByCreator("ci")).thenReturn(3L);
+        when(repository.countLiveByCreator("bot")).thenReturn(4L);
+
+        p.checkQuota("ci");
+        assertThatThrownBy(() -> p.checkQuota("bot")).isInstanceOfSatisfying(ApiException.class, e -> {
+            assertThat(e.status()).isEqualTo(HttpStatus.TOO_MANY_REQUESTS);
+            assertThat(e.code()).isEqualTo("QUOTA_EXCEEDED");
+            assertThat(e.retryable()).isFalse();
+        });
+        when(repository.countLive()).thenReturn(11L);
+        assertThatThrownBy(() -> p.checkQuota("ci")).isInstanceOf(ApiException.class);
+    }
+}

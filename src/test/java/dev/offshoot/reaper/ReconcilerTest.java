@@ -1,0 +1,88 @@
+package dev.offshoot.reaper;
+
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyMap;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+import org.junit.jupiter.api.Test;
+
+import dev.offshoot.branch.BranchMaintenance;
+import dev.offshoot.branch.BranchMaintenance.BranchRecord;
+import dev.offshoot.branch.BranchStatus;
+import dev.offshoot.config.ReaperProperties;
+import dev.offshoot.config.RuntimeProperties;
+import dev.offshoot.runtime.ContainerRuntime;
+import dev.offshoot.runtime.ContainerRuntime.ContainerSummary;
+import dev.offshoot.runtime.Labels;
+
+class ReconcilerTest {
+
+    final ContainerRuntime runtime = mock(ContainerRuntime.class);
+    final BranchMaintenance branches = mock(BranchMaintenance.class);
+    final Instant old = Instant.now().minus(Duration.ofHours(1));
+
+    Reconciler reconciler(ReaperProperties.MissingContainerAction action) {
+        ReaperProperties reaper = new ReaperProperties("", "", ReaperProperties.ReapOn.MERGED, Duration.ofMinutes(1),
+                Duration.ZERO, Duration.ZERO, Duration.ZERO, ReaperProperties.IdleAction.DELETE, 20,
+                Duration.ofMinutes(2), action, 20);
+        RuntimeProperties runtimeProperties = new RuntimeProperties("", "t1", "img", "", "/pg", "", "127.0.0.1", "",
+                1, 2, Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofMinutes(30));
+        return new Reconciler(runtime, branches, mock(ReapAudit.class), reaper, runtimeProperties,
+                new SimpleMeterRegistry());
+    }
+
+    BranchRecord row(String name, BranchStatus status, String containerId) {
+        return new BranchRecord(UUID.randomUUID(), name, status, containerId, 1, Map.of(), false, old, null, old, old);
+    }
+
+    @Test
+    void missingContainerIsMarkedFailedWhenConfiguredSo() {
+        BranchRecord gone = row("gone", BranchStatus.READY, "c-gone");
+        when(runtime.list(anyMap())).thenReturn(List.of());
+        when(branches.live()).thenReturn(List.of(gone));
+
+        reconciler(ReaperProperties.MissingContainerAction.FAIL).reconcileOnce(Instant.now());
+
+        verify(branches).markFailed(eq(gone), any());
+        verify(branches, never()).recreate(any(), any());
+    }
+
+    @Test
+    void missingContainerIsRecreatedByDefaultAndOrphansRemoved() {
+        BranchRecord gone = row("gone", BranchStatus.READY, "c-gone");
+        ContainerSummary orphan = new ContainerSummary("c-orphan", "n", "img",
+                Map.of(Labels.BRANCH_ID, UUID.randomUUID().toString()), "running");
+        when(runtime.list(anyMap())).thenReturn(List.of(orphan));
+        when(branches.live()).thenReturn(List.of(gone));
+
+        reconciler(ReaperProperties.MissingContainerAction.RECREATE).reconcileOnce(Instant.now());
+
+        verify(branches).recreate(eq(gone), any());
+        verify(runtime).remove("c-orphan");
+    }
+
+    @Test
+    void aContainerThatDoesNotStartAgainIsHandledAsMissing() {
+        BranchRecord down = row("down", BranchStatus.READY, "c-down");
+        when(runtime.list(anyMap())).thenReturn(List.of(new ContainerSummary("c-down", "n", "img",
+                Map.of(Labels.BRANCH_ID, down.id().toString()), "exited")));
+        when(branches.live()).thenReturn(List.of(down));
+        when(branches.restart(down)).thenThrow(new IllegalStateException("exit 1"));
+
+        reconciler(ReaperProperties.MissingContainerAction.FAIL).reconcileOnce(Instant.now());
+
+        verify(branches).markFailed(eq(down), any());
+    }
+}

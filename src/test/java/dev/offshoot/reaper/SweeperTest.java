@@ -1,0 +1,81 @@
+package dev.offshoot.reaper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.times;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.IntStream;
+
+import org.junit.jupiter.api.Test;
+
+import dev.offshoot.branch.BranchMaintenance;
+import dev.offshoot.branch.BranchMaintenance.BranchRecord;
+import dev.offshoot.branch.BranchStatus;
+import dev.offshoot.config.ReaperProperties;
+
+class SweeperTest {
+
+    final BranchMaintenance branches = mock(BranchMaintenance.class);
+    final ReapAudit audit = mock(ReapAudit.class);
+    final WebhookDeliveries deliveries = mock(WebhookDeliveries.class);
+
+    static ReaperProperties properties(Duration idleTimeout, ReaperProperties.IdleAction action, int budget) {
+        return new ReaperProperties("", "", ReaperProperties.ReapOn.MERGED, Duration.ofMinutes(1), Duration.ZERO,
+                Duration.ZERO, idleTimeout, action, budget, Duration.ofMinutes(2),
+                ReaperProperties.MissingContainerAction.RECREATE, 20);
+    }
+
+    static BranchRecord expired(int i) {
+        Instant past = Instant.now().minus(Duration.ofHours(1));
+        return new BranchRecord(UUID.randomUUID(), "b" + i, BranchStatus.READY, "c" + i, 1, Map.of(), false, past,
+                past.plusSeconds(i), Instant.now(), past);
+    }
+
+    @Test
+    void aSweepReapsNoMoreThanItsBudget() {
+        List<BranchRecord> five = IntStream.range(0, 5).mapToObj(SweeperTest::expired).toList();
+        when(branches.live()).thenReturn(five);
+        when(branches.reapDelete(any())).thenReturn(true);
+
+        int reaped = new Sweeper(branches, audit, properties(Duration.ZERO, ReaperProperties.IdleAction.DELETE, 2), deliveries)
+                .sweepOnce();
+
+        assertThat(reaped).isEqualTo(2);
+        verify(branches).reapDelete(five.get(0));
+        verify(branches).reapDelete(five.get(1));
+        verify(branches, times(2)).reapDelete(any());
+        verify(audit, times(2)).reaped(any(), eq(ReapAudit.Reason.TTL), eq("delete"), any());
+    }
+
+    @Test
+    void anIdleBranchWithAClientIsMarkedActiveAndOneThatCannotBeAskedIsKept() {
+        Instant old = Instant.now().minus(Duration.ofHours(3));
+        BranchRecord busy = new BranchRecord(UUID.randomUUID(), "busy", BranchStatus.READY, "c1", 1, Map.of(), false,
+                old, null, old, old);
+        BranchRecord unknown = new BranchRecord(UUID.randomUUID(), "unknown", BranchStatus.READY, "c2", 2, Map.of(),
+                false, old, null, old, old);
+        when(branches.live()).thenReturn(List.of(busy, unknown));
+        when(branches.clientConnections(busy)).thenReturn(Optional.of(1));
+        when(branches.clientConnections(unknown)).thenReturn(Optional.empty());
+
+        int reaped = new Sweeper(branches, audit, properties(Duration.ofHours(1), ReaperProperties.IdleAction.STOP, 10),
+                deliveries)
+                .sweepOnce();
+
+        assertThat(reaped).isZero();
+        verify(branches).recordActivity(eq(busy), any());
+        verify(branches, never()).reapStop(any());
+        verify(branches, never()).reapDelete(any());
+    }
+}
