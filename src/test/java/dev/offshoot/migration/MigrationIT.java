@@ -290,7 +290,7 @@ class MigrationIT extends IntegrationTest {
         assertThat(tooLarge.status()).isEqualTo(413);
         assertThat(tooLarge.code()).isEqualTo("PAYLOAD_TOO_LARGE");
         assertThat(hugeBody.status()).isEqualTo(413);
-        assertThat(hugeBody.body().get("detail").asString()).contains("request body of");
+        assertThat(hugeBody.body().get("detail").asString()).contains("request body exceeds");
         assertThat(unknown.code()).isEqualTo("BRANCH_NOT_FOUND");
         assertThat(api.get(migrations(branch)).body().get("items")).isEmpty();
         assertThat(count(branch, "SELECT count(*) FROM pg_tables WHERE tablename = 't'")).isZero();
