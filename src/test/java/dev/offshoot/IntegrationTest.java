@@ -73,8 +73,18 @@ public abstract class IntegrationTest {
         registry.add("offshoot.runtime.base-image", () -> BASE_IMAGE);
     }
 
+    /**
+     * Removes this class's containers and images, and retires their rows in the shared store, so
+     * that the reconciler of a later test class's context has nothing to repair.
+     */
     @AfterAll
     static void leaveNothingBehind() {
         TestDocker.removeEverythingOf(INSTANCE_ID);
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(METADATA.getJdbcUrl(),
+                METADATA.getUsername(), METADATA.getPassword()); java.sql.Statement st = c.createStatement()) {
+            st.executeUpdate("UPDATE branch SET status = 'DELETED', deleted_at = now() WHERE status <> 'DELETED'");
+        } catch (java.sql.SQLException e) {
+            // no schema yet: no context of this class started, so there is nothing to retire
+        }
     }
 }
