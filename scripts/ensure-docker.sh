@@ -42,23 +42,48 @@ if ! command -v dockerd >/dev/null 2>&1 || ! command -v docker >/dev/null 2>&1; 
   command -v dockerd >/dev/null 2>&1 || die "dockerd still missing after installing docker.io"
 fi
 
-if ! pgrep -x dockerd >/dev/null 2>&1; then
-  # Also make sure containerd is reachable; dockerd starts its own if none is running.
+# The containerd a previous dockerd started may outlive it for a few seconds; a new dockerd that
+# starts meanwhile cannot reach its own containerd and never answers. Wait for it, then kill it.
+wait_for_stale_containerd() {
+  local pattern="containerd --config /var/run/docker/containerd/containerd.toml"
+  for _ in $(seq 1 40); do
+    pgrep -f "$pattern" >/dev/null 2>&1 || return 0
+    sleep 0.5
+  done
+  pkill -9 -f "$pattern" 2>/dev/null || true
+  sleep 0.5
+}
+
+start_dockerd() {
+  wait_for_stale_containerd
   log "starting dockerd (log: /var/log/offshoot-dockerd.log)..."
   rm -f /var/run/docker.pid
-  setsid nohup dockerd >/var/log/offshoot-dockerd.log 2>&1 </dev/null &
+  setsid nohup dockerd >>/var/log/offshoot-dockerd.log 2>&1 </dev/null &
   disown || true
-fi
+}
 
-deadline=$((SECONDS + 60))
-until docker_ok; do
-  if (( SECONDS >= deadline )); then
+wait_until_ready() {
+  local deadline=$((SECONDS + $1))
+  until docker_ok; do
+    (( SECONDS >= deadline )) && return 1
+    sleep 0.5
+  done
+}
+
+pgrep -x dockerd >/dev/null 2>&1 || start_dockerd
+if ! wait_until_ready 40; then
+  # one retry from scratch: a dockerd stuck on a half-gone containerd does not recover by itself
+  log "dockerd did not answer within 40 s; restarting it once"
+  pkill -x dockerd 2>/dev/null || true
+  for _ in $(seq 1 20); do pgrep -x dockerd >/dev/null 2>&1 || break; sleep 0.5; done
+  pkill -9 -x dockerd 2>/dev/null || true
+  start_dockerd
+  if ! wait_until_ready 60; then
     log "last lines of /var/log/offshoot-dockerd.log:"
     tail -n 20 /var/log/offshoot-dockerd.log >&2 2>/dev/null || true
-    die "docker did not become ready within 60 s"
+    die "docker did not become ready"
   fi
-  sleep 0.5
-done
+fi
 
 check_driver
 exit 0
