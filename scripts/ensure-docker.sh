@@ -71,9 +71,9 @@ wait_until_ready() {
 }
 
 pgrep -x dockerd >/dev/null 2>&1 || start_dockerd
-if ! wait_until_ready 40; then
+if ! wait_until_ready 15; then
   # one retry from scratch: a dockerd stuck on a half-gone containerd does not recover by itself
-  log "dockerd did not answer within 40 s; restarting it once"
+  log "dockerd did not answer within 15 s; restarting it once"
   pkill -x dockerd 2>/dev/null || true
   for _ in $(seq 1 20); do pgrep -x dockerd >/dev/null 2>&1 || break; sleep 0.5; done
   pkill -9 -x dockerd 2>/dev/null || true
