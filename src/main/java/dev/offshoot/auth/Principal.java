@@ -34,7 +34,10 @@ public record Principal(String name, Set<Scope> scopes, Set<String> allowedTempl
         return allowedTemplates.isEmpty() || allowedTemplates.contains(template);
     }
 
-    /** Whether a branch of that template with those labels is within this caller's limits. */
+    /**
+     * Whether a branch of that template with those labels is within this caller's limits; the
+     * template may be null for a caller not limited to some templates.
+     */
     public boolean maySee(String template, Map<String, String> labels) {
         return mayUseTemplate(template)
                 && (requiredLabelKey == null || requiredLabelValue.equals(labels.get(requiredLabelKey)));
