@@ -5,11 +5,7 @@
 # into ~/.offshoot/admin-token.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source scripts/java-env.sh
-
-bash scripts/ensure-docker.sh
-OFFSHOOT_BASE_IMAGE="$(bash scripts/build-pg-image.sh)"
-export OFFSHOOT_BASE_IMAGE
+source scripts/prepare.sh
 
 if [[ -z "${OFFSHOOT_ADMIN_TOKEN:-}" ]]; then
   token_file="$HOME/.offshoot/admin-token"

@@ -3,11 +3,7 @@
 # Docker engine, installing and starting what is missing (Docker, the local Postgres image).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source scripts/java-env.sh
-
-bash scripts/ensure-docker.sh
-OFFSHOOT_BASE_IMAGE="$(bash scripts/build-pg-image.sh)"
-export OFFSHOOT_BASE_IMAGE
+source scripts/prepare.sh
 # Testcontainers on this engine: no Ryuk (its image cannot be pulled), and no gateway probe
 export TESTCONTAINERS_RYUK_DISABLED=true TESTCONTAINERS_HOST_OVERRIDE=localhost
 
