@@ -10,7 +10,7 @@ import tools.jackson.databind.json.JsonMapper;
 @Configuration(proxyBeanMethods = false)
 class AuditConfiguration {
 
-    /** Runs before the bearer filter, so it sees the final status of refused calls too. */
+    /** Runs around the security chain, so it sees the final status of refused calls too. */
     @Bean
     FilterRegistrationBean<AuditFilter> auditFilter(AuditLog audit, JsonMapper json) {
         FilterRegistrationBean<AuditFilter> registration = new FilterRegistrationBean<>(new AuditFilter(audit, json));

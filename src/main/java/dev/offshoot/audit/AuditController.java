@@ -3,15 +3,18 @@ package dev.offshoot.audit;
 import java.time.Instant;
 import java.util.List;
 
+import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
+import dev.offshoot.auth.Scopes;
 import dev.offshoot.web.ApiException;
 
 /** The audit log over REST, newest first; admin scope. */
 @RestController
+@PreAuthorize(Scopes.ADMIN)
 @RequestMapping("/api/v1/audit")
 class AuditController {
 

@@ -11,24 +11,31 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.security.authentication.AnonymousAuthenticationToken;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
+import org.springframework.security.web.context.SecurityContextRepository;
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.util.ContentCachingRequestWrapper;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-import dev.offshoot.auth.BearerTokenFilter;
 import dev.offshoot.web.Problems;
 
 /**
  * Records every REST call that changes something (any method but GET/HEAD), after it ran: actor,
  * action and target derived from the path (and the body's {@code name} for creates), outcome by
- * status, and the problem code of a failure. Calls refused for a missing token are not changes.
+ * status, and the problem code of a failure. The actor is the authenticated caller the security
+ * chain left in the request; calls refused before authentication (no or a bad token, firewall) are
+ * not changes and are not recorded.
  */
 public class AuditFilter extends OncePerRequestFilter {
 
     private static final Logger log = LoggerFactory.getLogger(AuditFilter.class);
     private static final Pattern PATH = Pattern.compile("/api/v1/(branches|templates|tokens)(?:/([^/]+)(?:/(.+))?)?");
+
+    private static final SecurityContextRepository CONTEXTS = new RequestAttributeSecurityContextRepository();
 
     private final AuditLog audit;
     private final JsonMapper json;
@@ -57,7 +64,9 @@ public class AuditFilter extends OncePerRequestFilter {
 
     private void record(ContentCachingRequestWrapper request, int status) {
         Matcher m = PATH.matcher(request.getRequestURI());
-        if (status == 401 || !m.matches()) {
+        Authentication actor = CONTEXTS.loadDeferredContext(request).get().getAuthentication();
+        if (status == 401 || !m.matches() || actor == null || !actor.isAuthenticated()
+                || actor instanceof AnonymousAuthenticationToken) {
             return;
         }
         String type = singular(m.group(1));
@@ -67,10 +76,9 @@ public class AuditFilter extends OncePerRequestFilter {
             case "PATCH", "PUT" -> "update";
             default -> m.group(2) == null ? "create" : m.group(3) == null ? "update" : m.group(3).replace('/', '.');
         };
-        Object actor = request.getAttribute(BearerTokenFilter.PRINCIPAL);
         Object code = request.getAttribute(Problems.CODE_ATTRIBUTE);
         try {
-            audit.record(actor == null ? "anonymous" : actor.toString(), "rest", type + "." + verb, type, target,
+            audit.record(actor.getName(), "rest", type + "." + verb, type, target,
                     status < 400, status, code == null ? null : code.toString());
         } catch (RuntimeException e) {
             log.error("could not record audit event {}.{} on {}", type, verb, target, e);

@@ -15,9 +15,6 @@ import java.util.Set;
 public record Principal(String name, Set<Scope> scopes, Set<String> allowedTemplates, String requiredLabelKey,
         String requiredLabelValue) {
 
-    /** Offshoot's own background work (reaper, reconciler): no limits. */
-    public static final Principal SYSTEM = new Principal("offshoot", EnumSet.allOf(Scope.class), Set.of(), null, null);
-
     public static Principal admin(String name) {
         return new Principal(name, EnumSet.allOf(Scope.class), Set.of(), null, null);
     }
@@ -28,6 +25,11 @@ public record Principal(String name, Set<Scope> scopes, Set<String> allowedTempl
             case WRITE -> scopes.contains(Scope.WRITE) || scopes.contains(Scope.ADMIN);
             case ADMIN -> scopes.contains(Scope.ADMIN);
         };
+    }
+
+    /** Whether this caller has no limits at all: neither templates nor a label. */
+    public boolean unlimited() {
+        return allowedTemplates.isEmpty() && requiredLabelKey == null;
     }
 
     public boolean mayUseTemplate(String template) {

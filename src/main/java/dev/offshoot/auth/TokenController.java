@@ -9,6 +9,7 @@ import java.util.TreeSet;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -19,8 +20,9 @@ import org.springframework.web.bind.annotation.RestController;
 
 import dev.offshoot.web.ApiException;
 
-/** Token administration; every call here needs the admin scope (see {@link ScopePolicy}). */
+/** Token administration; every call here needs the admin scope (and a token issues only tokens no wider than itself, see {@link Tenancy}). */
 @RestController
+@PreAuthorize(Scopes.ADMIN)
 @RequestMapping("/api/v1/tokens")
 class TokenController {
 

@@ -59,11 +59,12 @@ public class TokenService {
         if (label.size() > 1) {
             throw ApiException.badRequest("INVALID_LABELS", "a token can require at most one label");
         }
+        Set<String> templates = request.templates() == null ? Set.of() : request.templates();
+        Tenancy.requireNoWider(by, request.scopes(), templates, label);
         String secret = newSecret();
         var entry = label.entrySet().stream().findFirst();
         ApiToken token = new ApiToken(name, hash(secret), secret.substring(0, PREFIX.length() + 6), request.scopes(),
-                request.templates() == null ? Set.of() : request.templates(),
-                entry.map(Map.Entry::getKey).orElse(null), entry.map(Map.Entry::getValue).orElse(null),
+                templates, entry.map(Map.Entry::getKey).orElse(null), entry.map(Map.Entry::getValue).orElse(null),
                 request.expiresAt(), by.name());
         try {
             return new Issued(tokens.save(token), secret);

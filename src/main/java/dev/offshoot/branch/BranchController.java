@@ -4,24 +4,26 @@ import java.util.List;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestAttribute;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-import dev.offshoot.auth.BearerTokenFilter;
+import dev.offshoot.auth.CurrentPrincipal;
+import dev.offshoot.auth.Scopes;
 
 /**
  * Branches over REST. Create answers when the branch accepts connections (201), or with the
  * existing branch (200, created=false) when the same name and parent were asked for before.
  */
 @RestController
+@PreAuthorize(Scopes.READ)
 @RequestMapping("/api/v1/branches")
 class BranchController {
 
@@ -34,10 +36,10 @@ class BranchController {
     record BranchList(List<BranchView> items) {
     }
 
+    @PreAuthorize(Scopes.WRITE)
     @PostMapping
-    ResponseEntity<BranchView> create(@RequestBody CreateBranchRequest request,
-            @RequestAttribute(BearerTokenFilter.PRINCIPAL) String principal) {
-        BranchView branch = branches.create(request, principal);
+    ResponseEntity<BranchView> create(@RequestBody CreateBranchRequest request) {
+        BranchView branch = branches.create(request, CurrentPrincipal.get().name());
         return ResponseEntity.status(Boolean.TRUE.equals(branch.created()) ? HttpStatus.CREATED : HttpStatus.OK)
                 .body(branch);
     }
@@ -54,16 +56,19 @@ class BranchController {
     }
 
     /** Extends (or shortens) the expiry, or changes protection. */
+    @PreAuthorize(Scopes.WRITE)
     @PatchMapping("/{name}")
     BranchView update(@PathVariable String name, @RequestBody UpdateBranchRequest request) {
         return branches.update(name, request);
     }
 
+    @PreAuthorize(Scopes.WRITE)
     @PostMapping("/{name}/reset")
     BranchView reset(@PathVariable String name) {
         return branches.reset(name);
     }
 
+    @PreAuthorize(Scopes.WRITE)
     @DeleteMapping("/{name}")
     ResponseEntity<Void> delete(@PathVariable String name,
             @RequestParam(name = "force", defaultValue = "false") boolean force) {

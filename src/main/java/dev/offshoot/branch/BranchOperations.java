@@ -4,11 +4,13 @@ import java.util.List;
 
 import org.springframework.stereotype.Component;
 
+import dev.offshoot.auth.CurrentPrincipal;
 import dev.offshoot.config.RuntimeProperties;
 
 /**
  * The branch feature as other features see it (REST, MCP): every answer is a {@link BranchView}
- * with connection details, computed the same way for every channel.
+ * with connection details, computed the same way for every channel; which secrets it carries is
+ * decided by {@link Disclosure}.
  */
 @Component
 public class BranchOperations {
@@ -23,34 +25,35 @@ public class BranchOperations {
 
     public BranchView create(CreateBranchRequest request, String createdBy) {
         BranchService.Outcome outcome = service.create(request, createdBy);
-        return view(outcome.branch(), outcome.created(), false);
+        return view(outcome.branch(), outcome.created(), false, true);
     }
 
     public List<BranchView> list(String status, String template, List<String> labels) {
-        return service.list(status, template, labels).stream().map(b -> view(b, null, false)).toList();
+        return service.list(status, template, labels).stream().map(b -> view(b, null, false, false)).toList();
     }
 
     /** One live branch, with the disk its own layer uses. */
     public BranchView get(String name) {
-        return view(service.live(name), null, true);
+        return view(service.live(name), null, true, true);
     }
 
     /** New expiry or protection; absent fields stay as they are. */
     BranchView update(String name, UpdateBranchRequest request) {
-        return view(service.update(name, request), null, false);
+        return view(service.update(name, request), null, false, true);
     }
 
     public BranchView reset(String name) {
-        return view(service.reset(name), null, false);
+        return view(service.reset(name), null, false, true);
     }
 
     public void delete(String name, boolean force) {
         service.delete(name, force);
     }
 
-    private BranchView view(Branch branch, Boolean created, boolean withDiskUsage) {
+    /** @param single one branch asked for by name (may carry a password), not a list entry (never does) */
+    private BranchView view(Branch branch, Boolean created, boolean withDiskUsage, boolean single) {
         Long disk = withDiskUsage ? service.diskUsage(branch).orElse(null) : null;
         return BranchView.of(branch, service.templateName(branch), service.parentBranchName(branch).orElse(null),
-                runtime.publicHost(), created, disk);
+                runtime.publicHost(), created, disk, Disclosure.of(CurrentPrincipal.get(), single));
     }
 }

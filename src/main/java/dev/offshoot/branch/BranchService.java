@@ -20,8 +20,7 @@ import org.springframework.data.relational.core.conversion.DbActionExecutionExce
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 
-import dev.offshoot.auth.CurrentPrincipal;
-import dev.offshoot.auth.Principal;
+import dev.offshoot.auth.Tenancy;
 import dev.offshoot.config.RuntimeProperties;
 import dev.offshoot.runtime.ContainerRuntime;
 import dev.offshoot.runtime.PortAllocator;
@@ -71,7 +70,7 @@ class BranchService implements TemplateBranches {
 
     Outcome create(CreateBranchRequest request, String principal) {
         String name = Names.requireResourceName("branch", request.name());
-        Map<String, String> labels = withRequiredLabel(requests.labels(request.labels()));
+        Map<String, String> labels = Tenancy.stampLabels(requests.labels(request.labels()));
         Instant expiresAt = policies.expiry(requests.expiry(request.ttl(), request.expiresAt()));
         requireOneParent(request);
         return withLock(name, () -> {
@@ -236,26 +235,8 @@ class BranchService implements TemplateBranches {
     }
 
     private boolean visible(Branch branch) {
-        Principal caller = CurrentPrincipal.get();
         // the template's name costs a query; only a caller limited to some templates needs it
-        String template = caller.allowedTemplates().isEmpty() ? null : templateName(branch);
-        return caller.maySee(template, branch.labels());
-    }
-
-    /** A token limited to a label stamps it on its branches; asking for another value is refused. */
-    private static Map<String, String> withRequiredLabel(Map<String, String> labels) {
-        Principal caller = CurrentPrincipal.get();
-        if (caller.requiredLabelKey() == null) {
-            return labels;
-        }
-        String asked = labels.get(caller.requiredLabelKey());
-        if (asked != null && !asked.equals(caller.requiredLabelValue())) {
-            throw new ApiException(HttpStatus.FORBIDDEN, "LABEL_NOT_ALLOWED", "this token's branches carry "
-                    + caller.requiredLabelKey() + "=" + caller.requiredLabelValue());
-        }
-        Map<String, String> stamped = new java.util.HashMap<>(labels);
-        stamped.put(caller.requiredLabelKey(), caller.requiredLabelValue());
-        return Map.copyOf(stamped);
+        return Tenancy.maySeeBranch(Tenancy.limitedToTemplates() ? templateName(branch) : null, branch.labels());
     }
 
     Optional<Long> diskUsage(Branch branch) {

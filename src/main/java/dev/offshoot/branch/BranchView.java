@@ -12,19 +12,21 @@ public record BranchView(String id, String name, BranchStatus status, Boolean cr
         String failureReason, Long diskUsageBytes, Connection connection) {
 
     /**
-     * @param uri     libpq connection URI, credentials included
-     * @param jdbcUrl JDBC URL without credentials (pass user and password separately)
+     * @param password the owner's password; null unless the caller may write and asked for one branch
+     * @param uri      libpq connection URI, with the password only when {@code password} is set
+     * @param jdbcUrl  JDBC URL without credentials (pass user and password separately)
      */
     public record Connection(String host, int port, String database, String user, String password, String uri,
             String jdbcUrl) {
     }
 
     static BranchView of(Branch b, String template, String parentBranch, String host, Boolean created,
-            Long diskUsageBytes) {
+            Long diskUsageBytes, Disclosure disclosure) {
         String hostPort = host + ":" + b.port();
-        Connection connection = new Connection(host, b.port(), b.databaseName(), b.roleName(), b.password(),
-                "postgresql://" + enc(b.roleName()) + ":" + enc(b.password()) + "@" + hostPort + "/"
-                        + enc(b.databaseName()),
+        String password = disclosure == Disclosure.OWNER ? b.password() : null;
+        Connection connection = new Connection(host, b.port(), b.databaseName(), b.roleName(), password,
+                "postgresql://" + enc(b.roleName()) + (password == null ? "" : ":" + enc(password)) + "@" + hostPort
+                        + "/" + enc(b.databaseName()),
                 "jdbc:postgresql://" + hostPort + "/" + b.databaseName());
         return new BranchView(b.id().toString(), b.name(), b.status(), created, template, b.templateRevision(),
                 parentBranch, b.labels(), b.createdBy(), b.createdAt(), b.expiresAt(), b.lastActivityAt(),

@@ -5,22 +5,25 @@ import java.util.Map;
 import io.modelcontextprotocol.json.jackson3.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpSyncServer;
-import io.modelcontextprotocol.server.transport.DefaultServerTransportSecurityValidator;
 import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
+import io.modelcontextprotocol.server.transport.ServerTransportSecurityValidator;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.common.McpTransportContext;
 
 import io.micrometer.core.instrument.MeterRegistry;
 
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.security.access.hierarchicalroles.RoleHierarchy;
+import org.springframework.security.core.Authentication;
 
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.offshoot.audit.AuditLog;
-import dev.offshoot.auth.BearerTokenFilter;
-import dev.offshoot.auth.Principal;
+import dev.offshoot.auth.CurrentPrincipal;
 import dev.offshoot.branch.BranchOperations;
 import dev.offshoot.config.McpProperties;
 import dev.offshoot.migration.MigrationOperations;
@@ -29,7 +32,7 @@ import dev.offshoot.template.TemplateService;
 /**
  * The MCP endpoint: the official SDK's streamable HTTP transport as a servlet at /mcp (sessions,
  * 202 for notifications, JSON or SSE answers, DELETE ends a session, Origin checked), behind the
- * same bearer filter as the REST API. The caller travels in the transport context to the tools.
+ * same security chain as the REST API. The caller travels in the transport context to the tools.
  */
 @Configuration(proxyBeanMethods = false)
 class McpConfiguration {
@@ -47,21 +50,33 @@ class McpConfiguration {
             (e.g. BRANCH_NOT_FOUND, NAME_TAKEN, MIGRATION_FAILED) and say what to do next.
             """;
 
+    /**
+     * The caller is read from the security context on the request's thread and travels in the
+     * transport context, because the SDK may run a tool on another thread; Origin is checked by
+     * {@link OriginCheck} before the security chain, so the SDK's own check stays off.
+     */
     @Bean
     HttpServletStreamableServerTransportProvider mcpTransport(JsonMapper json, McpProperties properties) {
-        DefaultServerTransportSecurityValidator.Builder origins = DefaultServerTransportSecurityValidator.builder()
-                .allowedOrigins(properties.allowedOrigins());
         return HttpServletStreamableServerTransportProvider.builder()
                 .jsonMapper(new JacksonMcpJsonMapper(json))
                 .mcpEndpoint("/mcp")
                 .keepAliveInterval(properties.keepAlive().isZero() ? null : properties.keepAlive())
-                .securityValidator(origins.build())
+                .securityValidator(ServerTransportSecurityValidator.NOOP)
                 .contextExtractor(request -> {
-                    Object principal = request.getAttribute(BearerTokenFilter.PRINCIPAL_OBJECT);
-                    return principal == null ? McpTransportContext.EMPTY
-                            : McpTransportContext.create(Map.of(ToolRegistry.PRINCIPAL_KEY, principal));
+                    Authentication caller = CurrentPrincipal.authentication();
+                    return caller == null ? McpTransportContext.EMPTY
+                            : McpTransportContext.create(Map.of(ToolRegistry.CALLER_KEY, caller));
                 })
                 .build();
+    }
+
+    @Bean
+    FilterRegistrationBean<OriginCheck> mcpOriginCheck(McpProperties properties) {
+        FilterRegistrationBean<OriginCheck> registration =
+                new FilterRegistrationBean<>(new OriginCheck(properties.allowedOrigins()));
+        registration.addUrlPatterns("/mcp", "/mcp/*");
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 30);
+        return registration;
     }
 
     @Bean
@@ -76,9 +91,9 @@ class McpConfiguration {
 
     @Bean(destroyMethod = "closeGracefully")
     McpSyncServer mcpServer(HttpServletStreamableServerTransportProvider transport, McpProperties properties,
-            JsonMapper json, AuditLog audit, MeterRegistry meters, BranchOperations branches,
+            JsonMapper json, AuditLog audit, MeterRegistry meters, RoleHierarchy scopes, BranchOperations branches,
             TemplateService templates, MigrationOperations migrations) {
-        ToolRegistry registry = new ToolRegistry(json, audit, meters);
+        ToolRegistry registry = new ToolRegistry(json, audit, meters, scopes);
         BranchTools.register(registry, branches, templates);
         SchemaTools.register(registry, migrations);
         return McpServer.sync(transport)
@@ -86,10 +101,8 @@ class McpConfiguration {
                 .instructions(INSTRUCTIONS)
                 .capabilities(McpSchema.ServerCapabilities.builder().tools(true).build())
                 .requestTimeout(properties.requestTimeout())
-                .addToolFilter((context, tool) -> {
-                    Principal caller = (Principal) context.get(ToolRegistry.PRINCIPAL_KEY);
-                    return caller != null && ToolRegistry.visibleTo(caller, registry.kindOf(tool.name()));
-                })
+                .addToolFilter((context, tool) -> registry.permits((Authentication) context.get(ToolRegistry.CALLER_KEY),
+                        registry.kindOf(tool.name())))
                 .tools(registry.tools())
                 .build();
     }

@@ -14,13 +14,15 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.security.access.hierarchicalroles.RoleHierarchy;
+import org.springframework.security.core.Authentication;
 
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.offshoot.audit.AuditLog;
 import dev.offshoot.auth.CurrentPrincipal;
-import dev.offshoot.auth.Principal;
 import dev.offshoot.auth.Scope;
+import dev.offshoot.auth.TokenAuthentication;
 import dev.offshoot.web.ApiException;
 
 /**
@@ -30,7 +32,7 @@ import dev.offshoot.web.ApiException;
  */
 final class ToolRegistry {
 
-    static final String PRINCIPAL_KEY = "offshoot.principal";
+    static final String CALLER_KEY = "offshoot.caller";
     private static final Logger log = LoggerFactory.getLogger(ToolRegistry.class);
 
     /** How a tool behaves, for the annotations clients use to decide on approvals. */
@@ -53,10 +55,12 @@ final class ToolRegistry {
     private final JsonMapper json;
     private final AuditLog audit;
     private final MeterRegistry meters;
+    private final RoleHierarchy scopes;
     private final List<SyncToolSpecification> tools = new ArrayList<>();
     private final java.util.Map<String, Kind> kinds = new java.util.HashMap<>();
 
-    ToolRegistry(JsonMapper json, AuditLog audit, MeterRegistry meters) {
+    ToolRegistry(JsonMapper json, AuditLog audit, MeterRegistry meters, RoleHierarchy scopes) {
+        this.scopes = scopes;
         this.json = json;
         this.audit = audit;
         this.meters = meters;
@@ -74,9 +78,19 @@ final class ToolRegistry {
                 new ToolArguments(request.arguments()), body)));
     }
 
-    /** Read tools and run_sql for every token; the others need the write scope. */
-    static boolean visibleTo(Principal caller, Kind kind) {
-        return caller.has(Scope.WRITE) || kind.readOnly || kind == Kind.SQL;
+    /** The scope a tool needs: read tools and run_sql (read-only for readers) need read, the others write. */
+    static Scope required(Kind kind) {
+        return kind.readOnly || kind == Kind.SQL ? Scope.READ : Scope.WRITE;
+    }
+
+    /** The same rule as REST's method security: the caller's scopes, through the scope hierarchy. */
+    boolean permits(Authentication caller, Kind kind) {
+        if (caller == null || kind == null) {
+            return false;
+        }
+        String needed = TokenAuthentication.authority(required(kind));
+        return scopes.getReachableGrantedAuthorities(caller.getAuthorities()).stream()
+                .anyMatch(a -> needed.equals(a.getAuthority()));
     }
 
     Kind kindOf(String tool) {
@@ -89,17 +103,17 @@ final class ToolRegistry {
 
     private CallToolResult call(McpSyncServerExchange exchange, McpSchema.Tool tool, Kind kind, String targetArgument,
             ToolArguments args, Function<ToolArguments, Object> body) {
-        Principal caller = (Principal) exchange.transportContext().get(PRINCIPAL_KEY);
+        Authentication caller = (Authentication) exchange.transportContext().get(CALLER_KEY);
         if (caller == null) {
             return error("UNAUTHORIZED: no caller on this session");
         }
-        if (!visibleTo(caller, kind)) {
-            return error("INSUFFICIENT_SCOPE: token '" + caller.name() + "' has read scope only, and " + tool.name()
+        if (!permits(caller, kind)) {
+            return error("INSUFFICIENT_SCOPE: token '" + caller.getName() + "' has read scope only, and " + tool.name()
                     + " changes data. Use the read-only tools, or ask for a token with the write scope.");
         }
         String target = targetArgument == null ? null : args.string(targetArgument);
         try {
-            Object result = CurrentPrincipal.runAs(caller, () -> body.apply(args));
+            Object result = CurrentPrincipal.callAs(caller, () -> body.apply(args));
             auditWrite(kind, caller, tool, target, true, null);
             String text = result instanceof String s ? s : json.writerWithDefaultPrettyPrinter().writeValueAsString(result);
             return CallToolResult.builder().addTextContent(text).isError(false).build();
@@ -113,11 +127,11 @@ final class ToolRegistry {
         }
     }
 
-    private void auditWrite(Kind kind, Principal caller, McpSchema.Tool tool, String target, boolean ok, String code) {
+    private void auditWrite(Kind kind, Authentication caller, McpSchema.Tool tool, String target, boolean ok, String code) {
         meters.counter("offshoot.mcp.tool.calls", "tool", tool.name(), "outcome", ok ? "success" : "failure")
                 .increment();
         if (kind != Kind.READ) {
-            audit.record(caller.name(), "mcp", tool.name(), null, target, ok, null, code);
+            audit.record(caller.getName(), "mcp", tool.name(), null, target, ok, null, code);
         }
     }
 

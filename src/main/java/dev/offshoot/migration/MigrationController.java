@@ -8,6 +8,7 @@ import java.util.List;
 import org.springframework.boot.convert.DurationStyle;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -18,6 +19,7 @@ import org.springframework.web.bind.annotation.RequestPart;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.multipart.MultipartFile;
 
+import dev.offshoot.auth.Scopes;
 import dev.offshoot.web.ApiException;
 
 /**
@@ -26,6 +28,7 @@ import dev.offshoot.web.ApiException;
  * a .zip / .tar.gz of a migrations folder.
  */
 @RestController
+@PreAuthorize(Scopes.READ)
 @RequestMapping("/api/v1/branches/{name}")
 class MigrationController {
 
@@ -46,11 +49,13 @@ class MigrationController {
     record SqlRequest(String sql, Integer maxRows, String timeout, Boolean readOnly) {
     }
 
+    @PreAuthorize(Scopes.WRITE)
     @PostMapping(path = "/migrations", consumes = MediaType.APPLICATION_JSON_VALUE)
     MigrationService.Run apply(@PathVariable String name, @RequestBody MigrationSet body) {
         return migrations.apply(name, json(body));
     }
 
+    @PreAuthorize(Scopes.WRITE)
     @PostMapping(path = "/migrations", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
     MigrationService.Run applyUpload(@PathVariable String name,
             @RequestPart(name = "file", required = false) List<MultipartFile> files) {
@@ -62,11 +67,13 @@ class MigrationController {
         return migrations.history(name);
     }
 
+    @PreAuthorize(Scopes.WRITE)
     @PostMapping(path = "/migrations/check", consumes = MediaType.APPLICATION_JSON_VALUE)
     MigrationCheck.Report check(@PathVariable String name, @RequestBody MigrationSet body) {
         return checks.check(name, json(body));
     }
 
+    @PreAuthorize(Scopes.WRITE)
     @PostMapping(path = "/migrations/check", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
     MigrationCheck.Report checkUpload(@PathVariable String name,
             @RequestPart(name = "file", required = false) List<MultipartFile> files) {

@@ -6,6 +6,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 
+import dev.offshoot.auth.Tenancy;
 import dev.offshoot.branch.BranchAccess;
 import dev.offshoot.template.TemplateRevision;
 import dev.offshoot.template.TemplateService;
@@ -34,6 +35,7 @@ class TemplateMigrations {
 
     NewRevision apply(String template, List<MigrationFile> files) {
         templates.get(template);
+        Tenancy.requireTemplateChange(template, "add a migrated revision to");
         String throwaway = branches.throwawayOfTemplate(template, null, "revision");
         try {
             int base = branches.origin(throwaway).revision();

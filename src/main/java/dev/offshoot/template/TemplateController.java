@@ -10,11 +10,11 @@ import java.util.List;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestAttribute;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -22,10 +22,12 @@ import org.springframework.web.bind.annotation.RequestPart;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.multipart.MultipartFile;
 
-import dev.offshoot.auth.BearerTokenFilter;
+import dev.offshoot.auth.CurrentPrincipal;
+import dev.offshoot.auth.Scopes;
 import dev.offshoot.web.ApiException;
 
 @RestController
+@PreAuthorize(Scopes.READ)
 @RequestMapping("/api/v1/templates")
 class TemplateController {
 
@@ -45,25 +47,25 @@ class TemplateController {
     record TemplateList(List<TemplateView> items) {
     }
 
+    @PreAuthorize(Scopes.WRITE)
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<TemplateView> create(@RequestBody CreateTemplateRequest request,
-            @RequestAttribute(BearerTokenFilter.PRINCIPAL) String principal) {
+    ResponseEntity<TemplateView> create(@RequestBody CreateTemplateRequest request) {
         TemplateSource source = request.sourceUrl() == null || request.sourceUrl().isBlank()
                 ? TemplateSource.empty() : TemplateSource.url(request.sourceUrl());
         Template template = service.create(new TemplateService.NewTemplate(request.name(), request.database(),
-                request.owner()), source, List.of(), principal);
+                request.owner()), source, List.of(), CurrentPrincipal.get().name());
         return ResponseEntity.status(HttpStatus.CREATED).body(view(template));
     }
 
     /** Multipart: plain-SQL files in {@code file} parts, applied in the order sent. */
+    @PreAuthorize(Scopes.WRITE)
     @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
     ResponseEntity<TemplateView> createFromSql(@RequestParam(name = "name", required = false) String name,
             @RequestParam(name = "database", required = false) String database,
             @RequestParam(name = "owner", required = false) String owner,
-            @RequestPart(name = "file", required = false) List<MultipartFile> files,
-            @RequestAttribute(BearerTokenFilter.PRINCIPAL) String principal) {
+            @RequestPart(name = "file", required = false) List<MultipartFile> files) {
         return withUploads(files, (source, names) -> ResponseEntity.status(HttpStatus.CREATED).body(view(
-                service.create(new TemplateService.NewTemplate(name, database, owner), source, names, principal))));
+                service.create(new TemplateService.NewTemplate(name, database, owner), source, names, CurrentPrincipal.get().name()))));
     }
 
     @GetMapping
@@ -76,6 +78,7 @@ class TemplateController {
         return view(service.get(name));
     }
 
+    @PreAuthorize(Scopes.WRITE)
     @PostMapping(path = "/{name}/refresh", consumes = MediaType.APPLICATION_JSON_VALUE)
     TemplateView refresh(@PathVariable String name, @RequestBody(required = false) RefreshRequest request) {
         TemplateSource source = request == null || request.sourceUrl() == null || request.sourceUrl().isBlank()
@@ -83,6 +86,7 @@ class TemplateController {
         return view(service.refresh(name, source, List.of()));
     }
 
+    @PreAuthorize(Scopes.WRITE)
     @PostMapping(path = "/{name}/refresh", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
     TemplateView refreshFromSql(@PathVariable String name,
             @RequestPart(name = "file", required = false) List<MultipartFile> files) {
@@ -90,6 +94,7 @@ class TemplateController {
         return withUploads(files, (source, names) -> view(service.refresh(name, source, names)));
     }
 
+    @PreAuthorize(Scopes.WRITE)
     @DeleteMapping("/{name}")
     ResponseEntity<Void> delete(@PathVariable String name,
             @RequestParam(name = "force", defaultValue = "false") boolean force) {

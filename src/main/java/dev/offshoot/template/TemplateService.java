@@ -10,10 +10,9 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.data.relational.core.conversion.DbActionExecutionException;
-import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 
-import dev.offshoot.auth.CurrentPrincipal;
+import dev.offshoot.auth.Tenancy;
 import dev.offshoot.runtime.ContainerRuntime;
 import dev.offshoot.web.ApiException;
 import dev.offshoot.web.NamedLocks;
@@ -48,10 +47,7 @@ public class TemplateService {
         String database = Names.requireSqlIdentifier("database", orDefault(request.database(), "app"));
         String owner = Names.requireSqlIdentifier("owner role", orDefault(request.owner(), database));
         validate(source);
-        if (!CurrentPrincipal.get().mayUseTemplate(name)) {
-            throw new ApiException(HttpStatus.FORBIDDEN, "TEMPLATE_NOT_ALLOWED", "this token may not use template '"
-                    + name + "'");
-        }
+        Tenancy.requireTemplateChange(name, "create");
         return withLock(name, () -> {
             if (templates.findByName(name).isPresent()) {
                 throw ApiException.conflict("NAME_TAKEN", "a template named '" + name + "' already exists");
@@ -70,6 +66,8 @@ public class TemplateService {
 
     /** A new revision from the given source, or from the template's stored source when none is given. */
     Template refresh(String name, TemplateSource source, List<String> fileNames) {
+        get(name);
+        Tenancy.requireTemplateChange(name, "refresh");
         return withLock(name, () -> {
             Template template = get(name);
             TemplateSource effective = source != null ? source : storedSource(template);
@@ -91,6 +89,7 @@ public class TemplateService {
      * latest revision with migrations applied. The caller removes the container afterwards.
      */
     public TemplateRevision addRevisionFromContainer(String name, String containerId, String source) {
+        Tenancy.requireTemplateChange(name, "add a revision to");
         return withLock(name, () -> {
             Template template = get(name);
             TemplateRevision revision = builder.commitRunning(template, template.nextRevisionNumber(), containerId,
@@ -108,7 +107,7 @@ public class TemplateService {
 
     /** A template the current caller may use; others are reported as not found. */
     public Template get(String name) {
-        return templates.findByName(name).filter(t -> CurrentPrincipal.get().mayUseTemplate(t.name()))
+        return templates.findByName(name).filter(t -> Tenancy.mayUseTemplate(t.name()))
                 .orElseThrow(() -> ApiException.notFound("TEMPLATE_NOT_FOUND", "no template named '" + name + "'"));
     }
 
@@ -123,7 +122,7 @@ public class TemplateService {
     }
 
     List<Template> list() {
-        return templates.findAll().stream().filter(t -> CurrentPrincipal.get().mayUseTemplate(t.name())).toList();
+        return templates.findAll().stream().filter(t -> Tenancy.mayUseTemplate(t.name())).toList();
     }
 
     Map<Integer, Long> branchCounts(Template template) {
@@ -131,6 +130,8 @@ public class TemplateService {
     }
 
     void delete(String name, boolean force) {
+        get(name);
+        Tenancy.requireTemplateChange(name, force ? "force-delete" : "delete");
         withLock(name, () -> {
             Template template = get(name);
             long live = branchCounts(template).values().stream().mapToLong(Long::longValue).sum();

@@ -10,6 +10,9 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.authorization.AuthorizationDeniedException;
+import org.springframework.security.authorization.ExpressionAuthorizationDecision;
 import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -40,6 +43,17 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         ResponseEntity<ProblemDetail> response = respond(e.status(), e.code(), e.getMessage(), e.retryable(), null);
         e.properties().forEach(response.getBody()::setProperty);
         return response;
+    }
+
+    /** Method security refused the call: the token lacks the scope the operation declares. */
+    @ExceptionHandler(AccessDeniedException.class)
+    ResponseEntity<ProblemDetail> accessDenied(AccessDeniedException e) {
+        String needed = e instanceof AuthorizationDeniedException denied
+                && denied.getAuthorizationResult() instanceof ExpressionAuthorizationDecision decision
+                ? decision.getExpression().getExpressionString().replaceAll(".*SCOPE_(\\w+).*", "$1") : null;
+        return respond(HttpStatus.FORBIDDEN, "INSUFFICIENT_SCOPE", needed == null
+                ? "this token lacks the scope this call needs"
+                : "this token lacks the " + needed + " scope this call needs", false, null);
     }
 
     @ExceptionHandler(RuntimeUnavailableException.class)

@@ -1,11 +1,20 @@
 package dev.offshoot.web;
 
+import java.io.IOException;
 import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.context.request.RequestAttributes;
 import org.springframework.web.context.request.RequestContextHolder;
+
+import tools.jackson.databind.json.JsonMapper;
 
 /** Builds the problem details every error of the API uses. */
 public final class Problems {
@@ -26,5 +35,28 @@ public final class Problems {
             request.setAttribute(CODE_ATTRIBUTE, code, RequestAttributes.SCOPE_REQUEST);
         }
         return problem;
+    }
+
+    /**
+     * Writes a problem document straight to a servlet response, for refusals made before Spring
+     * MVC runs (the security chain, the firewall, the servlet container's own error pages).
+     */
+    public static void write(HttpServletResponse response, HttpStatus status, String code, String detail)
+            throws IOException {
+        if (response.isCommitted()) {
+            return;
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("type", "https://offshoot.dev/problems/" + code.toLowerCase().replace('_', '-'));
+        body.put("title", status.getReasonPhrase());
+        body.put("status", status.value());
+        body.put("detail", detail);
+        body.put("code", code);
+        body.put("retryable", false);
+        response.setStatus(status.value());
+        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        response.setCharacterEncoding("UTF-8");
+        response.getOutputStream().write(JsonMapper.shared().writeValueAsBytes(body));
+        response.flushBuffer();
     }
 }

@@ -29,7 +29,6 @@ class PrincipalTest {
         assertThat(limited.maySee("main", Map.of("team", "payments"))).isTrue();
         assertThat(limited.maySee("main", Map.of("team", "search"))).isFalse();
         assertThat(limited.maySee("staging", Map.of("team", "payments"))).isFalse();
-        assertThat(Principal.SYSTEM.maySee("anything", Map.of())).isTrue();
     }
 
     @Test

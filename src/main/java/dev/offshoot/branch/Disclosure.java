@@ -1,0 +1,27 @@
+package dev.offshoot.branch;
+
+import dev.offshoot.auth.Principal;
+import dev.offshoot.auth.Scope;
+
+/**
+ * How much of a branch's credentials one answer may carry: the single place that decides, by
+ * caller and by endpoint. Lists never carry a password; one branch's connection carries the owner
+ * password only for callers that may write (they may change the branch anyway). A read-scope
+ * caller gets READ_ONLY: today the connection without any password, later a read-only role's.
+ */
+public enum Disclosure {
+    /** Connection details without any password (lists). */
+    NONE,
+    /** One branch for a caller that may only read: no owner password. */
+    READ_ONLY,
+    /** One branch for a caller that may write: the owner's password. */
+    OWNER;
+
+    /** @param single whether the answer is about one branch (get, create, reset) rather than a list */
+    static Disclosure of(Principal caller, boolean single) {
+        if (!single) {
+            return NONE;
+        }
+        return caller.has(Scope.WRITE) ? OWNER : READ_ONLY;
+    }
+}
