@@ -12,11 +12,11 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** The official Java SDK client over streamable HTTP, with a bearer token on every request. */
-final class McpTestClient implements AutoCloseable {
+public final class McpTestClient implements AutoCloseable {
 
-    final McpSyncClient client;
+    public final McpSyncClient client;
 
-    McpTestClient(int port, String token) {
+    public McpTestClient(int port, String token) {
         HttpClientStreamableHttpTransport transport = HttpClientStreamableHttpTransport
                 .builder("http://localhost:" + port).endpoint("/mcp")
                 .httpRequestCustomizer((builder, method, uri, body, context) ->
@@ -27,16 +27,16 @@ final class McpTestClient implements AutoCloseable {
         client.initialize();
     }
 
-    McpSchema.CallToolResult call(String tool, Map<String, Object> arguments) {
+    public McpSchema.CallToolResult call(String tool, Map<String, Object> arguments) {
         return client.callTool(new McpSchema.CallToolRequest(tool, arguments));
     }
 
-    static String text(McpSchema.CallToolResult result) {
+    public static String text(McpSchema.CallToolResult result) {
         return ((McpSchema.TextContent) result.content().getFirst()).text();
     }
 
     /** The JSON a successful tool returned. */
-    static JsonNode json(McpSchema.CallToolResult result) {
+    public static JsonNode json(McpSchema.CallToolResult result) {
         if (Boolean.TRUE.equals(result.isError())) {
             throw new AssertionError("tool failed: " + text(result));
         }
