@@ -55,8 +55,9 @@ final class BranchTools {
                 args -> branches.get(args.required("name")));
 
         registry.add("get_connection_string", "Get a branch's connection string",
-                "The libpq URI (with password), JDBC URL, host, port, database and user of a branch, for psql,"
-                        + " application config or test runs. Treat the password as a secret.",
+                "The libpq URI, JDBC URL, host, port, database and user of a branch, for psql, application"
+                        + " config or test runs. The owner password is included only for tokens with the write scope;"
+                        + " treat it as a secret.",
                 ToolRegistry.Kind.READ, ToolSchema.object().string("name", "branch name", true), "name",
                 args -> branches.get(args.required("name")).connection());
 

@@ -16,6 +16,7 @@ import org.springframework.context.event.EventListener;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
+import dev.offshoot.auth.CurrentPrincipal;
 import dev.offshoot.branch.BranchMaintenance;
 import dev.offshoot.branch.BranchMaintenance.BranchRecord;
 import dev.offshoot.config.ReaperProperties;
@@ -70,7 +71,10 @@ class Reconciler {
 
     private void run(Instant staleBefore) {
         try {
-            reconcileOnce(staleBefore);
+            CurrentPrincipal.runAsSystem(() -> {
+                reconcileOnce(staleBefore);
+                return null;
+            });
             if (!engineUp.getAndSet(true)) {
                 log.warn("the Docker engine answers again; branches reconciled");
             }

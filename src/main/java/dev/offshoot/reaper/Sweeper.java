@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
+import dev.offshoot.auth.CurrentPrincipal;
 import dev.offshoot.branch.BranchMaintenance;
 import dev.offshoot.config.ReaperProperties;
 import dev.offshoot.config.ReaperProperties.IdleAction;
@@ -42,7 +43,7 @@ class Sweeper {
             initialDelayString = "${offshoot.reaper.sweep-interval:1m}")
     void tick() {
         try {
-            sweepOnce();
+            CurrentPrincipal.runAsSystem(this::sweepOnce);
             deliveries.prune(Instant.now().minus(KEEP_DELIVERIES));
         } catch (Exception e) {
             audit.jobFailed("sweep", e);

@@ -55,7 +55,6 @@ public final class Problems {
         body.put("retryable", false);
         response.setStatus(status.value());
         response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-        response.setCharacterEncoding("UTF-8");
         response.getOutputStream().write(JsonMapper.shared().writeValueAsBytes(body));
         response.flushBuffer();
     }

@@ -118,8 +118,10 @@ class PathSpellingsIT extends IntegrationTest {
 
         assertThat(metrics.status()).as(metrics.toString()).isEqualTo(401);
         assertThat(info.status()).as(info.toString()).isEqualTo(401);
-        assertThat(RawHttp.send(port, "GET", "/actuator/prometheus", ADMIN_TOKEN, null).body())
-                .contains("jvm_memory_used_bytes");
+        String writer = admin.post("/api/v1/tokens", Map.of("name", "metrics-" + sneaky, "scopes", List.of("write")))
+                .body().get("token").asString();
+        assertThat(RawHttp.send(port, "GET", "/actuator/prometheus", writer, null).body())
+                .as("write implies read through the scope hierarchy").contains("jvm_memory_used_bytes");
         assertThat(webhook.body()).as("the webhook checks its own signature, not a bearer token")
                 .contains("INVALID_SIGNATURE");
     }

@@ -178,6 +178,31 @@ class McpIT extends IntegrationTest {
         assertThat(first).contains("create_branch", "delete_branch", "Never change a template directly");
     }
 
+    @Test
+    void foreignOriginsAreRefusedAndLoopbackOnesPass() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        String initialize = """
+                {"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18",
+                 "capabilities":{},"clientInfo":{"name":"origin","version":"1"}}}""";
+
+        for (String loopback : List.of("http://localhost:3000", "http://127.0.0.1:" + port, "http://[::1]:9")) {
+            HttpResponse<String> passed = http.send(post(initialize, ADMIN_TOKEN, null, loopback),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(passed.statusCode()).as(loopback).isEqualTo(200);
+        }
+        for (String foreign : List.of("https://evil.example", "http://localhost.evil.example", "null")) {
+            HttpResponse<String> refused = http.send(post(initialize, ADMIN_TOKEN, null, foreign),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(refused.statusCode()).as(foreign).isEqualTo(403);
+            assertThat(refused.headers().firstValue("Content-Type")).hasValueSatisfying(
+                    t -> assertThat(t).startsWith("application/problem+json"));
+            assertThat(refused.body()).contains("ORIGIN_NOT_ALLOWED");
+        }
+        HttpResponse<String> foreignWithoutToken = http.send(post(initialize, null, null, "https://evil.example"),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(foreignWithoutToken.statusCode()).as("the origin is checked before the token").isEqualTo(403);
+    }
+
     private HttpRequest post(String body, String token, String session, String origin) {
         HttpRequest.Builder builder = request(session).POST(HttpRequest.BodyPublishers.ofString(body))
                 .header("Content-Type", "application/json");
