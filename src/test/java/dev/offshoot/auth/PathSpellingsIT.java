@@ -109,6 +109,24 @@ class PathSpellingsIT extends IntegrationTest {
     }
 
     @Test
+    void aMatrixParameterOnApiNoLongerIssuesAnAdminTokenWithoutAuthorization() {
+        RawHttp.Response response = RawHttp.send(port, "POST", "/api;x/v1/tokens", null,
+                "{\"name\":\"" + sneaky + "\",\"scopes\":[\"admin\"]}");
+
+        assertThat(response.status()).as(response.toString()).isEqualTo(400);
+        assertThat(response.body()).contains("REQUEST_REJECTED").doesNotContain("osh_");
+        assertNothingChanged();
+    }
+
+    @Test
+    void aPercentEncodedApiNoLongerListsTemplatesWithoutAToken() {
+        RawHttp.Response response = RawHttp.send(port, "GET", "/%61pi/v1/templates", null, null);
+
+        assertThat(response.status()).as(response.toString()).isEqualTo(401);
+        assertThat(response.body()).contains("UNAUTHORIZED").doesNotContain(template);
+    }
+
+    @Test
     void openPathsStayOpenAndMetricsNeedAToken() {
         assertThat(RawHttp.send(port, "GET", "/actuator/health", null, null).status()).isEqualTo(200);
         assertThat(RawHttp.send(port, "GET", "/actuator/health/readiness", null, null).status()).isEqualTo(200);

@@ -143,7 +143,7 @@ class TenancyIT extends IntegrationTest {
     }
 
     @Test
-    void restTemplateChangesNeedATokenWithoutLimits() {
+    void restALimitedTokenCannotForceDeleteRefreshMigrateOrImportIntoASharedTemplate() {
         int revisions = admin.get("/api/v1/templates/" + shared).body().get("revisions").size();
         for (Api token : List.of(limited, templateOnly, labelOnly)) {
             assertThat(token.post("/api/v1/templates", Map.of("name", shared + "-x")).code())
