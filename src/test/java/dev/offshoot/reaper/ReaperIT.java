@@ -286,7 +286,8 @@ class ReaperIT {
     }
 
     private String scrape() throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/prometheus")).build(),
+        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/prometheus"))
+                .header("Authorization", "Bearer " + IntegrationTest.ADMIN_TOKEN).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
     }
 
