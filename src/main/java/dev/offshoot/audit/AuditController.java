@@ -10,6 +10,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 import dev.offshoot.auth.Scopes;
+import dev.offshoot.auth.Tenancy;
 import dev.offshoot.web.ApiException;
 
 /** The audit log over REST, newest first; admin scope. */
@@ -32,6 +33,7 @@ class AuditController {
             @RequestParam(required = false) String targetType, @RequestParam(required = false) String target,
             @RequestParam(required = false) String outcome, @RequestParam(required = false) Instant since,
             @RequestParam(defaultValue = "100") int limit) {
+        Tenancy.requireUnlimited("read the audit log");
         if (limit < 1 || limit > 1000) {
             throw ApiException.badRequest("INVALID_FILTER", "limit must be between 1 and 1000");
         }

@@ -17,7 +17,9 @@ import dev.offshoot.web.ApiException;
  * <li>its new branches carry its label (asking for another value is refused);</li>
  * <li>changing a template (create, URL import, refresh, new revision, delete) needs a token without
  * any limit, because a template is shared by every owner's branches;</li>
- * <li>it issues only tokens with the same or fewer scopes and the same or narrower limits.</li>
+ * <li>it issues, lists and revokes only tokens with the same or fewer scopes and the same or narrower
+ * limits;</li>
+ * <li>it does not read the audit log, which spans every owner.</li>
  * </ul>
  * Background work running as system has no limits.
  */
@@ -96,6 +98,27 @@ public final class Tenancy {
                 && !Map.of(issuer.requiredLabelKey(), issuer.requiredLabelValue()).equals(label)) {
             throw widening("branches without the label " + issuer.requiredLabelKey() + "="
                     + issuer.requiredLabelValue() + " the issuing token is limited to");
+        }
+    }
+
+    /** Whether {@code issuer} could have issued a token with {@code other}'s scopes and limits. */
+    static boolean covers(Principal issuer, Principal other) {
+        try {
+            requireNoWider(issuer, other.scopes(), other.allowedTemplates(), other.requiredLabelKey() == null
+                    ? Map.of() : Map.of(other.requiredLabelKey(), other.requiredLabelValue()));
+            return true;
+        } catch (ApiException wider) {
+            return false;
+        }
+    }
+
+    /** Refuses an operation that spans every owner (e.g. the whole audit log) to a caller with limits. */
+    public static void requireUnlimited(String what) {
+        Principal caller = CurrentPrincipal.get();
+        if (!caller.unlimited()) {
+            throw new ApiException(HttpStatus.FORBIDDEN, "UNLIMITED_TOKEN_REQUIRED", "token '" + caller.name()
+                    + "' is limited to some templates or a label, and may not " + what
+                    + ": it spans every owner; use a token without limits");
         }
     }
 

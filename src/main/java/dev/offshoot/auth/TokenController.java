@@ -68,12 +68,12 @@ class TokenController {
 
     @GetMapping
     TokenList list() {
-        return new TokenList(tokens.list().stream().map(TokenView::of).toList());
+        return new TokenList(tokens.list(CurrentPrincipal.get()).stream().map(TokenView::of).toList());
     }
 
     @DeleteMapping("/{name}")
     ResponseEntity<Void> revoke(@PathVariable String name) {
-        tokens.revoke(name);
+        tokens.revoke(name, CurrentPrincipal.get());
         return ResponseEntity.noContent().build();
     }
 

@@ -73,13 +73,15 @@ public class TokenService {
         }
     }
 
-    List<ApiToken> list() {
-        return tokens.findAllOrdered();
+    /** The tokens the caller could have issued itself: all for an unlimited admin, narrower ones for others. */
+    List<ApiToken> list(Principal by) {
+        return tokens.findAllOrdered().stream().filter(t -> Tenancy.covers(by, t.principal())).toList();
     }
 
-    void revoke(String name) {
-        ApiToken token = tokens.findLiveByName(name).orElseThrow(() -> ApiException.notFound("TOKEN_NOT_FOUND",
-                "no live token named '" + name + "'"));
+    /** Revokes a live token within the caller's reach; others are not found. */
+    void revoke(String name, Principal by) {
+        ApiToken token = tokens.findLiveByName(name).filter(t -> Tenancy.covers(by, t.principal()))
+                .orElseThrow(() -> ApiException.notFound("TOKEN_NOT_FOUND", "no live token named '" + name + "'"));
         token.revoke();
         tokens.save(token);
     }

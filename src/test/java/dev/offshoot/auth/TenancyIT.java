@@ -196,6 +196,25 @@ class TenancyIT extends IntegrationTest {
     }
 
     @Test
+    void aLimitedAdminTokenListsAndRevokesOnlyTokensWithinItsLimitsAndCannotReadTheAuditLog() {
+        Api.Response unlimited = issue(admin, List.of("read"), null, null);
+        String unlimitedName = unlimited.body().get("details").get("name").asString();
+        String narrowerName = issue(limited, List.of("read"), List.of(shared), Map.of("team", "pay")).body()
+                .get("details").get("name").asString();
+
+        List<String> seen = names(limited.get("/api/v1/tokens").body());
+        Api.Response revokeUnlimited = limited.delete("/api/v1/tokens/" + unlimitedName);
+
+        assertThat(seen).contains(narrowerName, limitedName).doesNotContain(unlimitedName);
+        assertThat(revokeUnlimited.code()).isEqualTo("TOKEN_NOT_FOUND");
+        assertThat(new Api(port, unlimited.body().get("token").asString()).get("/api/v1/templates").status())
+                .isEqualTo(200);
+        assertThat(limited.delete("/api/v1/tokens/" + narrowerName).status()).isEqualTo(204);
+        assertThat(limited.get("/api/v1/audit").code()).isEqualTo("UNLIMITED_TOKEN_REQUIRED");
+        assertThat(admin.get("/api/v1/audit").status()).isEqualTo(200);
+    }
+
+    @Test
     void restPasswordsReachOnlyCallersThatMayWriteAndNeverLists() throws SQLException {
         Api reader = new Api(port, issue(admin, List.of("read"), null, null).body().get("token").asString());
         JsonNode readerView = reader.get("/api/v1/branches/" + foreign).body().get("connection");

@@ -56,6 +56,17 @@ class TenancyTest {
         assertThatCode(() -> Tenancy.requireTemplateChange(ADMIN, "main", "delete")).doesNotThrowAnyException();
     }
 
+    @Test
+    void aTokenReachesOnlyTokensItCouldHaveIssued() {
+        Principal narrower = new Principal("n", EnumSet.of(Scope.READ), Set.of("main"), "team", "pay");
+        Principal unlimitedReader = new Principal("u", EnumSet.of(Scope.READ), Set.of(), null, null);
+
+        assertThat(Tenancy.covers(LIMITED_ADMIN, narrower)).isTrue();
+        assertThat(Tenancy.covers(LIMITED_ADMIN, unlimitedReader)).isFalse();
+        assertThat(Tenancy.covers(LIMITED_ADMIN, ADMIN)).isFalse();
+        assertThat(Tenancy.covers(ADMIN, LIMITED_ADMIN)).isTrue();
+    }
+
     private static void assertWider(org.assertj.core.api.ThrowableAssert.ThrowingCallable call) {
         assertThatThrownBy(call).isInstanceOfSatisfying(ApiException.class,
                 e -> assertThat(e.code()).isEqualTo("TOKEN_WIDER_THAN_ISSUER"));
