@@ -54,7 +54,12 @@ public interface ContainerRuntime {
     boolean removeImage(String imageRef);
 
     /** Runs a command inside a running container and collects its output. */
-    ExecResult exec(String containerId, List<String> command, Duration timeout);
+    default ExecResult exec(String containerId, List<String> command, Duration timeout) {
+        return exec(containerId, command, ExecOptions.DEFAULT, timeout);
+    }
+
+    /** Runs a command inside a running container as the given user, with extra environment. */
+    ExecResult exec(String containerId, List<String> command, ExecOptions options, Duration timeout);
 
     /** Copies a host file into a directory of the container. */
     void copyInto(String containerId, Path hostFile, String containerDirectory);
@@ -87,6 +92,21 @@ public interface ContainerRuntime {
     record ExecResult(long exitCode, String output) {
         public boolean succeeded() {
             return exitCode == 0;
+        }
+    }
+
+    /**
+     * How to run an exec.
+     *
+     * @param user OS user (name or uid) inside the container; empty for the image's user
+     * @param env  extra environment of the exec process only (may hold secrets: they stay out of argv)
+     */
+    record ExecOptions(String user, Map<String, String> env) {
+        public static final ExecOptions DEFAULT = new ExecOptions("", Map.of());
+
+        @Override
+        public String toString() {
+            return "ExecOptions[user=" + user + "]";
         }
     }
 

@@ -241,10 +241,17 @@ public class DockerRuntime implements ContainerRuntime {
     }
 
     @Override
-    public ExecResult exec(String containerId, List<String> command, Duration timeout) {
+    public ExecResult exec(String containerId, List<String> command, ExecOptions options, Duration timeout) {
         return call(() -> {
-            String execId = docker.execCreateCmd(containerId).withCmd(command.toArray(String[]::new))
-                    .withAttachStdout(true).withAttachStderr(true).exec().getId();
+            var create = docker.execCreateCmd(containerId).withCmd(command.toArray(String[]::new))
+                    .withAttachStdout(true).withAttachStderr(true);
+            if (!options.user().isEmpty()) {
+                create.withUser(options.user());
+            }
+            if (!options.env().isEmpty()) {
+                create.withEnv(envList(options.env()));
+            }
+            String execId = create.exec().getId();
             StringBuilder out = new StringBuilder();
             try {
                 boolean done = docker.execStartCmd(execId).exec(collectInto(out))
