@@ -137,7 +137,7 @@ class TemplateIT extends IntegrationTest {
     }
 
     /** A branch is a real Postgres with a URI: a handy source database for imports. */
-    JsonNode sourceBranchWithRows(int rows) {
+    private JsonNode sourceBranchWithRows(int rows) {
         String template = "src-" + suffix();
         api.post("/api/v1/templates", Map.of("name", template));
         JsonNode source = api.post("/api/v1/branches", Map.of("name", "src-" + suffix(), "template", template)).body();
