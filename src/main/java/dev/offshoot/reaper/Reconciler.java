@@ -116,6 +116,14 @@ class Reconciler {
     }
 
     private void restart(BranchRecord row) {
+        var state = runtime.state(row.containerId());
+        if (state.isPresent() && state.get().oomKilled()) {
+            // restarting would run into the same limit again; the owner resets it or asks for more memory
+            if (branches.markFailed(row, "its container was killed: " + state.get().stopReason())) {
+                repaired.incrementAndGet();
+            }
+            return;
+        }
         try {
             if (branches.restart(row)) {
                 repaired.incrementAndGet();

@@ -83,7 +83,16 @@ public interface ContainerRuntime {
     record ImageInfo(String id, long sizeBytes, Map<String, String> labels) {
     }
 
-    record ContainerState(boolean running, long exitCode, boolean oomKilled, String status) {
+    /** @param memoryLimitBytes the container's memory limit, 0 when unlimited */
+    record ContainerState(boolean running, long exitCode, boolean oomKilled, String status, long memoryLimitBytes) {
+
+        /** Why the container stopped, for people: an out-of-memory kill names the limit. */
+        public String stopReason() {
+            if (oomKilled) {
+                return "out of memory (limit " + Resources.describeBytes(memoryLimitBytes) + ")";
+            }
+            return "exited with code " + exitCode;
+        }
     }
 
     record ContainerSummary(String id, String name, String image, Map<String, String> labels, String state) {
@@ -110,7 +119,10 @@ public interface ContainerRuntime {
         }
     }
 
-    /** A one-off helper container, e.g. pg_dump | pg_restore. Secrets go in env, never in the command. */
+    /**
+     * A one-off helper container, e.g. pg_dump | pg_restore. Secrets go in env, never in the command.
+     * It runs boxed like every container, with no capabilities at all.
+     */
     record JobSpec(String image, List<String> command, Map<String, String> env, Map<String, String> labels) {
     }
 }

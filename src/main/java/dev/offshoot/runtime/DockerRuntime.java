@@ -39,9 +39,11 @@ public class DockerRuntime implements ContainerRuntime {
     private static final ExposedPort POSTGRES_PORT = ExposedPort.tcp(5432);
 
     private final DockerClient docker;
+    private final ContainerBox box;
 
-    public DockerRuntime(DockerClient docker) {
+    public DockerRuntime(DockerClient docker, ContainerBox box) {
         this.docker = docker;
+        this.box = box;
     }
 
     @Override
@@ -73,6 +75,7 @@ public class DockerRuntime implements ContainerRuntime {
         if (spec.restartOnEngineRestart()) {
             hostConfig.withRestartPolicy(RestartPolicy.unlessStoppedRestart());
         }
+        box.apply(hostConfig, spec.resources(), ContainerBox.POSTGRES_CAPABILITIES);
         CreateContainerCmd cmd = docker.createContainerCmd(spec.image())
                 .withName(spec.name())
                 .withEnv(envList(spec.env()))
@@ -152,9 +155,10 @@ public class DockerRuntime implements ContainerRuntime {
     public Optional<ContainerState> state(String containerId) {
         return call(() -> inspect(containerId, false).map(c -> {
             InspectContainerResponse.ContainerState s = c.getState();
+            Long memory = c.getHostConfig() == null ? null : c.getHostConfig().getMemory();
             return new ContainerState(Boolean.TRUE.equals(s.getRunning()),
                     s.getExitCodeLong() == null ? 0 : s.getExitCodeLong(),
-                    Boolean.TRUE.equals(s.getOOMKilled()), s.getStatus());
+                    Boolean.TRUE.equals(s.getOOMKilled()), s.getStatus(), memory == null ? 0 : memory);
         }));
     }
 
@@ -286,7 +290,8 @@ public class DockerRuntime implements ContainerRuntime {
                         .withCmd(spec.command())
                         .withEnv(envList(spec.env()))
                         .withLabels(spec.labels())
-                        .withHostConfig(HostConfig.newHostConfig().withNetworkMode("host"))
+                        .withHostConfig(box.apply(HostConfig.newHostConfig().withNetworkMode("host"),
+                                Resources.DEFAULTS, List.of()))
                         .exec().getId();
             } catch (NotFoundException e) {
                 throw new ImageMissingException(spec.image());

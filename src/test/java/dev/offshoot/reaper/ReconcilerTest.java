@@ -85,4 +85,20 @@ class ReconcilerTest {
 
         verify(branches).markFailed(eq(down), any());
     }
+
+    @Test
+    void anOutOfMemoryBranchIsMarkedFailedWithItsLimitInsteadOfRestarted() {
+        BranchRecord oom = row("oom", BranchStatus.READY, "c-oom");
+        when(runtime.list(anyMap())).thenReturn(List.of(new ContainerSummary("c-oom", "n", "img",
+                Map.of(Labels.BRANCH_ID, oom.id().toString()), "exited")));
+        when(runtime.state("c-oom")).thenReturn(java.util.Optional.of(
+                new ContainerRuntime.ContainerState(false, 137, true, "exited", 64L * 1024 * 1024)));
+        when(branches.live()).thenReturn(List.of(oom));
+
+        reconciler(ReaperProperties.MissingContainerAction.RECREATE).reconcileOnce(Instant.now());
+
+        verify(branches).markFailed(eq(oom), org.mockito.ArgumentMatchers.contains("out of memory (limit 64 MiB)"));
+        verify(branches, never()).restart(any());
+        verify(branches, never()).recreate(any(), any());
+    }
 }
