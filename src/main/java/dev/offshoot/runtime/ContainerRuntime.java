@@ -67,6 +67,14 @@ public interface ContainerRuntime {
     /** Runs a one-off helper container to completion (host network), then removes it. */
     ExecResult runJob(JobSpec spec, Duration timeout);
 
+    /**
+     * Ids of the containers carrying all the given labels in which the kernel killed a process for
+     * running out of memory between the two instants, including kills the container survived (a
+     * Postgres backend killed and recovered from).
+     */
+    java.util.Set<String> outOfMemorySince(Map<String, String> labels, java.time.Instant since,
+            java.time.Instant until);
+
     /** Containers carrying all the given labels. */
     List<ContainerSummary> list(Map<String, String> labels);
 

@@ -313,6 +313,33 @@ public class DockerRuntime implements ContainerRuntime {
     }
 
     @Override
+    public java.util.Set<String> outOfMemorySince(Map<String, String> labels, java.time.Instant since,
+            java.time.Instant until) {
+        return call(() -> {
+            java.util.Set<String> ids = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            try {
+                // with an end time the engine answers the past events and closes the stream
+                docker.eventsCmd().withEventTypeFilter(com.github.dockerjava.api.model.EventType.CONTAINER)
+                        .withEventFilter("oom").withLabelFilter(labels)
+                        .withSince(timestamp(since)).withUntil(timestamp(until))
+                        .exec(new ResultCallback.Adapter<com.github.dockerjava.api.model.Event>() {
+                            @Override
+                            public void onNext(com.github.dockerjava.api.model.Event event) {
+                                ids.add(event.getId());
+                            }
+                        }).awaitCompletion(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return java.util.Set.copyOf(ids);
+        });
+    }
+
+    private static String timestamp(java.time.Instant instant) {
+        return instant.getEpochSecond() + "." + String.format("%09d", instant.getNano());
+    }
+
+    @Override
     public List<ContainerSummary> list(Map<String, String> labels) {
         return call(() -> docker.listContainersCmd().withShowAll(true).withLabelFilter(labels).exec().stream()
                 .map(c -> new ContainerSummary(c.getId(), c.getNames().length > 0 ? c.getNames()[0].substring(1) : "",

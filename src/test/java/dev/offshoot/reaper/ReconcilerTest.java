@@ -101,4 +101,22 @@ class ReconcilerTest {
         verify(branches, never()).restart(any());
         verify(branches, never()).recreate(any(), any());
     }
+
+    @Test
+    void aReadyBranchWhoseContainerHadAnOutOfMemoryKillIsMarkedFailedWithItsLimit() {
+        BranchRecord hungry = row("hungry", BranchStatus.READY, "c-hungry");
+        BranchRecord calm = row("calm", BranchStatus.READY, "c-calm");
+        when(runtime.list(anyMap())).thenReturn(List.of(
+                new ContainerSummary("c-hungry", "n", "img", Map.of(Labels.BRANCH_ID, hungry.id().toString()), "running"),
+                new ContainerSummary("c-calm", "n", "img", Map.of(Labels.BRANCH_ID, calm.id().toString()), "running")));
+        when(runtime.outOfMemorySince(anyMap(), any(), any())).thenReturn(java.util.Set.of("c-hungry"));
+        when(runtime.state("c-hungry")).thenReturn(java.util.Optional.of(
+                new ContainerRuntime.ContainerState(true, 0, false, "running", 96L * 1024 * 1024)));
+        when(branches.live()).thenReturn(List.of(hungry, calm));
+
+        reconciler(ReaperProperties.MissingContainerAction.RECREATE).reconcileOnce(Instant.now());
+
+        verify(branches).markFailed(eq(hungry), org.mockito.ArgumentMatchers.contains("out of memory (limit 96 MiB)"));
+        verify(branches, never()).markFailed(eq(calm), any());
+    }
 }
