@@ -4,7 +4,6 @@ import static dev.offshoot.branch.BranchTestSupport.count;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -146,9 +145,5 @@ class TemplateLoadingIT extends IntegrationTest {
                 .noneMatch(c -> template.equals(c.getLabels().get(Labels.TEMPLATE)));
         assertThat(TestDocker.client().listImagesCmd().withLabelFilter(Map.of(Labels.INSTANCE, INSTANCE_ID,
                 Labels.TEMPLATE, template)).exec()).isEmpty();
-    }
-
-    static List<String> nonEmpty(String text) {
-        return text.lines().filter(l -> !l.isBlank()).toList();
     }
 }
