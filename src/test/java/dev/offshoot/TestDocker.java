@@ -35,6 +35,30 @@ public final class TestDocker {
                 .map(i -> i.getId()).toList();
     }
 
+    /** Runs a command in a container as the given user and returns its output (stdout and stderr). */
+    public static String exec(String containerId, String user, String... command) {
+        String execId = client().execCreateCmd(containerId).withUser(user).withCmd(command)
+                .withAttachStdout(true).withAttachStderr(true).exec().getId();
+        StringBuilder out = new StringBuilder();
+        try {
+            client().execStartCmd(execId).exec(new com.github.dockerjava.api.async.ResultCallback.Adapter<
+                    com.github.dockerjava.api.model.Frame>() {
+                @Override
+                public void onNext(com.github.dockerjava.api.model.Frame frame) {
+                    synchronized (out) {
+                        out.append(new String(frame.getPayload(), java.nio.charset.StandardCharsets.UTF_8));
+                    }
+                }
+            }).awaitCompletion(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        synchronized (out) {
+            return out.toString();
+        }
+    }
+
     /** Removes what a test run left, so a failed test cannot leak into the next run. */
     public static void removeEverythingOf(String instanceId) {
         for (Container c : containersOf(instanceId)) {

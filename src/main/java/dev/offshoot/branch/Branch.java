@@ -10,6 +10,8 @@ import java.util.UUID;
 import org.springframework.data.annotation.Id;
 import org.springframework.data.annotation.Version;
 import org.springframework.data.relational.core.mapping.Column;
+
+import dev.offshoot.runtime.Resources;
 import org.springframework.data.relational.core.mapping.MappedCollection;
 import org.springframework.data.relational.core.mapping.Table;
 
@@ -40,6 +42,8 @@ class Branch {
     private boolean protectedBranch;
     private String failureReason;
     private Instant statusSince;
+    private Long memoryBytes;
+    private Integer cpuShares;
     @Version
     private Long version;
     @MappedCollection(idColumn = "branch_id")
@@ -126,6 +130,16 @@ class Branch {
     void useSnapshot(String image) {
         this.snapshotImage = image;
         this.parentImage = image;
+    }
+
+    /** The container's resources beyond the configured defaults. */
+    void limitTo(Resources resources) {
+        this.memoryBytes = resources.memoryBytes() > 0 ? resources.memoryBytes() : null;
+        this.cpuShares = resources.cpuShares() > 0 ? resources.cpuShares() : null;
+    }
+
+    Resources resources() {
+        return new Resources(memoryBytes == null ? 0 : memoryBytes, cpuShares == null ? 0 : cpuShares);
     }
 
     void movePort(int port) {

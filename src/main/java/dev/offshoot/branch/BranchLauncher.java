@@ -39,7 +39,7 @@ class BranchLauncher {
     String launch(Branch branch, Template template) {
         String containerId = runtime.start(new ContainerSpec(containerName(branch), branch.parentImage(), Map.of(),
                 labels(branch, template, Labels.KIND_BRANCH), properties.bindAddress(), branch.port(), Map.of(), true,
-                List.of()));
+                List.of(), branch.resources()));
         try (Connection admin = PostgresReadiness.connect(runtime, containerId, adminUrl(branch), "postgres",
                 template.superuserPassword(), properties.readyTimeout());
                 Statement st = admin.createStatement()) {

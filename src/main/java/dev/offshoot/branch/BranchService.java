@@ -25,6 +25,7 @@ import dev.offshoot.config.RuntimeProperties;
 import dev.offshoot.runtime.ContainerRuntime;
 import dev.offshoot.runtime.PortAllocator;
 import dev.offshoot.runtime.PortConflictException;
+import dev.offshoot.runtime.Resources;
 import dev.offshoot.template.Template;
 import dev.offshoot.template.TemplateBranches;
 import dev.offshoot.template.TemplateRevision;
@@ -51,11 +52,14 @@ class BranchService implements TemplateBranches {
     private final RuntimeProperties properties;
     private final BranchRequests requests;
     private final BranchPolicies policies;
+    private final BranchResources resources;
     private final NamedLocks locks = new NamedLocks(64);
 
     BranchService(BranchRepository branches, TemplateService templates, BranchLauncher launcher,
-            ContainerRuntime runtime, PortAllocator ports, RuntimeProperties properties, BranchPolicies policies) {
+            ContainerRuntime runtime, PortAllocator ports, RuntimeProperties properties, BranchPolicies policies,
+            BranchResources resources) {
         this.branches = branches;
+        this.resources = resources;
         this.policies = policies;
         this.templates = templates;
         this.launcher = launcher;
@@ -72,6 +76,7 @@ class BranchService implements TemplateBranches {
         String name = Names.requireResourceName("branch", request.name());
         Map<String, String> labels = Tenancy.stampLabels(requests.labels(request.labels()));
         Instant expiresAt = policies.expiry(requests.expiry(request.ttl(), request.expiresAt()));
+        Resources limits = resources.of(request.resources());
         requireOneParent(request);
         return withLock(name, () -> {
             Optional<Branch> existing = branches.findLiveByName(name);
@@ -86,7 +91,7 @@ class BranchService implements TemplateBranches {
                         : same.status() == BranchStatus.STOPPED ? resume(same) : same, false);
             }
             Parent parent = resolveParent(request);
-            Branch branch = reserve(name, parent, labels, expiresAt, request, principal);
+            Branch branch = reserve(name, parent, labels, expiresAt, limits, request, principal);
             try {
                 policies.checkQuota(principal);
                 if (parent.source() != null) {
@@ -153,7 +158,7 @@ class BranchService implements TemplateBranches {
     }
 
     private Branch reserve(String name, Parent parent, Map<String, String> labels, Instant expiresAt,
-            CreateBranchRequest request, String principal) {
+            Resources limits, CreateBranchRequest request, String principal) {
         Template template = parent.template();
         Set<Integer> raced = new HashSet<>();
         for (int attempt = 1; ; attempt++) {
@@ -161,6 +166,7 @@ class BranchService implements TemplateBranches {
                     parent.source() == null ? null : parent.source().id(), parent.revision().imageRef(),
                     freePort(raced), template.databaseName(), template.ownerRole(), newPassword(), principal,
                     expiresAt, Boolean.TRUE.equals(request.protectedBranch()), labels);
+            branch.limitTo(limits);
             try {
                 return branches.save(branch);
             } catch (DbActionExecutionException | DuplicateKeyException e) {

@@ -5,8 +5,23 @@ import java.util.Map;
 
 /**
  * Body of POST /api/v1/branches. Exactly one of {@code template} and {@code fromBranch} names the
- * parent; {@code ttl} (e.g. "2h", "PT30M") and {@code expiresAt} are alternatives.
+ * parent; {@code ttl} (e.g. "2h", "PT30M") and {@code expiresAt} are alternatives; {@code resources}
+ * raises or lowers the container's limits within the operator's maxima.
  */
 public record CreateBranchRequest(String name, String template, Integer revision, String fromBranch,
-        Map<String, String> labels, String ttl, Instant expiresAt, Boolean protectedBranch) {
+        Map<String, String> labels, String ttl, Instant expiresAt, Boolean protectedBranch,
+        ResourceRequest resources) {
+
+    /** Compatible with callers that do not ask for resources. */
+    public CreateBranchRequest(String name, String template, Integer revision, String fromBranch,
+            Map<String, String> labels, String ttl, Instant expiresAt, Boolean protectedBranch) {
+        this(name, template, revision, fromBranch, labels, ttl, expiresAt, protectedBranch, null);
+    }
+
+    /**
+     * @param memory    e.g. "512MB" or "2GB"
+     * @param cpuShares relative CPU weight (1024 is Docker's default)
+     */
+    public record ResourceRequest(String memory, Integer cpuShares) {
+    }
 }

@@ -1,7 +1,9 @@
 package dev.offshoot.reaper;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -19,11 +21,14 @@ import org.springframework.stereotype.Component;
 import dev.offshoot.auth.CurrentPrincipal;
 import dev.offshoot.branch.BranchMaintenance;
 import dev.offshoot.branch.BranchMaintenance.BranchRecord;
+import dev.offshoot.branch.BranchStatus;
 import dev.offshoot.config.ReaperProperties;
 import dev.offshoot.config.ReaperProperties.MissingContainerAction;
 import dev.offshoot.config.RuntimeProperties;
 import dev.offshoot.runtime.ContainerRuntime;
+import dev.offshoot.runtime.ContainerRuntime.ContainerState;
 import dev.offshoot.runtime.Labels;
+import dev.offshoot.runtime.Resources;
 
 /**
  * Keeps rows and containers consistent after crashes of the service, the engine or the metadata
@@ -44,6 +49,8 @@ class Reconciler {
     private final Timer duration;
     private final AtomicBoolean engineUp = new AtomicBoolean(true);
     private final AtomicInteger repaired = new AtomicInteger();
+    /** Out-of-memory kills before this instant have been looked at (only by the synchronized pass). */
+    private Instant oomCheckedUntil = Instant.now();
 
     Reconciler(ContainerRuntime runtime, BranchMaintenance branches, ReapAudit audit, ReaperProperties properties,
             RuntimeProperties runtimeProperties, MeterRegistry meters) {
@@ -91,12 +98,14 @@ class Reconciler {
         long start = System.nanoTime();
         var containers = runtime.list(Map.of(Labels.INSTANCE, runtimeProperties.instanceId(),
                 Labels.KIND, Labels.KIND_BRANCH));
-        ReconcilePlan plan = ReconcilePlan.of(containers, branches.live(), staleBefore);
+        List<BranchRecord> live = branches.live();
+        ReconcilePlan plan = ReconcilePlan.of(containers, live, staleBefore);
         plan.orphans().forEach(c -> {
             runtime.remove(c.id());
             log.warn("removed orphan container {} ({}) of branch id {}", c.name(), c.id(),
                     c.labels().get(Labels.BRANCH_ID));
         });
+        failOutOfMemory(live, plan);
         plan.rollBacks().forEach(branches::rollBackCreate);
         plan.finishDeletes().forEach(branches::finishDelete);
         int budget = properties.maxRepairsPerReconcile();
@@ -119,7 +128,40 @@ class Reconciler {
         return plan;
     }
 
+    /**
+     * READY branches in whose container the kernel killed a process for memory since the last
+     * pass: Postgres recovers from a killed backend by ending every session, which without this
+     * would look like a mystery to whoever was connected.
+     */
+    private void failOutOfMemory(List<BranchRecord> live, ReconcilePlan plan) {
+        Instant until = Instant.now();
+        Set<String> killed = runtime.outOfMemorySince(Map.of(Labels.INSTANCE, runtimeProperties.instanceId(),
+                Labels.KIND, Labels.KIND_BRANCH), oomCheckedUntil, until);
+        oomCheckedUntil = until;
+        if (killed.isEmpty()) {
+            return;
+        }
+        for (BranchRecord row : live) {
+            if (row.status() == BranchStatus.READY && killed.contains(row.containerId())
+                    && !plan.notRunning().contains(row)) {
+                long limit = runtime.state(row.containerId()).map(ContainerState::memoryLimitBytes).orElse(0L);
+                if (branches.markFailed(row, "out of memory (limit " + Resources.describeBytes(limit)
+                        + "): the kernel killed a Postgres process, which ended every session")) {
+                    repaired.incrementAndGet();
+                }
+            }
+        }
+    }
+
     private void restart(BranchRecord row) {
+        var state = runtime.state(row.containerId());
+        if (state.isPresent() && state.get().oomKilled()) {
+            // restarting would run into the same limit again; the owner resets it or asks for more memory
+            if (branches.markFailed(row, "its container was killed: " + state.get().stopReason())) {
+                repaired.incrementAndGet();
+            }
+            return;
+        }
         try {
             if (branches.restart(row)) {
                 repaired.incrementAndGet();

@@ -54,13 +54,26 @@ public interface ContainerRuntime {
     boolean removeImage(String imageRef);
 
     /** Runs a command inside a running container and collects its output. */
-    ExecResult exec(String containerId, List<String> command, Duration timeout);
+    default ExecResult exec(String containerId, List<String> command, Duration timeout) {
+        return exec(containerId, command, ExecOptions.DEFAULT, timeout);
+    }
+
+    /** Runs a command inside a running container as the given user, with extra environment. */
+    ExecResult exec(String containerId, List<String> command, ExecOptions options, Duration timeout);
 
     /** Copies a host file into a directory of the container. */
     void copyInto(String containerId, Path hostFile, String containerDirectory);
 
     /** Runs a one-off helper container to completion (host network), then removes it. */
     ExecResult runJob(JobSpec spec, Duration timeout);
+
+    /**
+     * Ids of the containers carrying all the given labels in which the kernel killed a process for
+     * running out of memory between the two instants, including kills the container survived (a
+     * Postgres backend killed and recovered from).
+     */
+    java.util.Set<String> outOfMemorySince(Map<String, String> labels, java.time.Instant since,
+            java.time.Instant until);
 
     /** Containers carrying all the given labels. */
     List<ContainerSummary> list(Map<String, String> labels);
@@ -78,7 +91,16 @@ public interface ContainerRuntime {
     record ImageInfo(String id, long sizeBytes, Map<String, String> labels) {
     }
 
-    record ContainerState(boolean running, long exitCode, boolean oomKilled, String status) {
+    /** @param memoryLimitBytes the container's memory limit, 0 when unlimited */
+    record ContainerState(boolean running, long exitCode, boolean oomKilled, String status, long memoryLimitBytes) {
+
+        /** Why the container stopped, for people: an out-of-memory kill names the limit. */
+        public String stopReason() {
+            if (oomKilled) {
+                return "out of memory (limit " + Resources.describeBytes(memoryLimitBytes) + ")";
+            }
+            return "exited with code " + exitCode;
+        }
     }
 
     record ContainerSummary(String id, String name, String image, Map<String, String> labels, String state) {
@@ -90,7 +112,25 @@ public interface ContainerRuntime {
         }
     }
 
-    /** A one-off helper container, e.g. pg_dump | pg_restore. Secrets go in env, never in the command. */
+    /**
+     * How to run an exec.
+     *
+     * @param user OS user (name or uid) inside the container; empty for the image's user
+     * @param env  extra environment of the exec process only (may hold secrets: they stay out of argv)
+     */
+    record ExecOptions(String user, Map<String, String> env) {
+        public static final ExecOptions DEFAULT = new ExecOptions("", Map.of());
+
+        @Override
+        public String toString() {
+            return "ExecOptions[user=" + user + "]";
+        }
+    }
+
+    /**
+     * A one-off helper container, e.g. pg_dump | pg_restore. Secrets go in env, never in the command.
+     * It runs boxed like every container, with no capabilities at all.
+     */
     record JobSpec(String image, List<String> command, Map<String, String> env, Map<String, String> labels) {
     }
 }

@@ -15,6 +15,7 @@ import java.util.Map;
  * @param volumeBinds named volume to container path, for the metadata store only
  * @param restartOnEngineRestart whether the engine brings it back after its own restart
  * @param command     command override, empty for the image's default
+ * @param resources   memory and CPU beyond the configured defaults (limits apply to every container)
  */
 public record ContainerSpec(
         String name,
@@ -25,7 +26,16 @@ public record ContainerSpec(
         int hostPort,
         Map<String, String> volumeBinds,
         boolean restartOnEngineRestart,
-        List<String> command) {
+        List<String> command,
+        Resources resources) {
+
+    /** A container with the configured default resources. */
+    public ContainerSpec(String name, String image, Map<String, String> env, Map<String, String> labels,
+            String bindAddress, int hostPort, Map<String, String> volumeBinds, boolean restartOnEngineRestart,
+            List<String> command) {
+        this(name, image, env, labels, bindAddress, hostPort, volumeBinds, restartOnEngineRestart, command,
+                Resources.DEFAULTS);
+    }
 
     @Override
     public String toString() {

@@ -39,9 +39,11 @@ public class DockerRuntime implements ContainerRuntime {
     private static final ExposedPort POSTGRES_PORT = ExposedPort.tcp(5432);
 
     private final DockerClient docker;
+    private final ContainerBox box;
 
-    public DockerRuntime(DockerClient docker) {
+    public DockerRuntime(DockerClient docker, ContainerBox box) {
         this.docker = docker;
+        this.box = box;
     }
 
     @Override
@@ -73,6 +75,7 @@ public class DockerRuntime implements ContainerRuntime {
         if (spec.restartOnEngineRestart()) {
             hostConfig.withRestartPolicy(RestartPolicy.unlessStoppedRestart());
         }
+        box.apply(hostConfig, spec.resources(), ContainerBox.POSTGRES_CAPABILITIES);
         CreateContainerCmd cmd = docker.createContainerCmd(spec.image())
                 .withName(spec.name())
                 .withEnv(envList(spec.env()))
@@ -152,9 +155,10 @@ public class DockerRuntime implements ContainerRuntime {
     public Optional<ContainerState> state(String containerId) {
         return call(() -> inspect(containerId, false).map(c -> {
             InspectContainerResponse.ContainerState s = c.getState();
+            Long memory = c.getHostConfig() == null ? null : c.getHostConfig().getMemory();
             return new ContainerState(Boolean.TRUE.equals(s.getRunning()),
                     s.getExitCodeLong() == null ? 0 : s.getExitCodeLong(),
-                    Boolean.TRUE.equals(s.getOOMKilled()), s.getStatus());
+                    Boolean.TRUE.equals(s.getOOMKilled()), s.getStatus(), memory == null ? 0 : memory);
         }));
     }
 
@@ -241,10 +245,17 @@ public class DockerRuntime implements ContainerRuntime {
     }
 
     @Override
-    public ExecResult exec(String containerId, List<String> command, Duration timeout) {
+    public ExecResult exec(String containerId, List<String> command, ExecOptions options, Duration timeout) {
         return call(() -> {
-            String execId = docker.execCreateCmd(containerId).withCmd(command.toArray(String[]::new))
-                    .withAttachStdout(true).withAttachStderr(true).exec().getId();
+            var create = docker.execCreateCmd(containerId).withCmd(command.toArray(String[]::new))
+                    .withAttachStdout(true).withAttachStderr(true);
+            if (!options.user().isEmpty()) {
+                create.withUser(options.user());
+            }
+            if (!options.env().isEmpty()) {
+                create.withEnv(envList(options.env()));
+            }
+            String execId = create.exec().getId();
             StringBuilder out = new StringBuilder();
             try {
                 boolean done = docker.execStartCmd(execId).exec(collectInto(out))
@@ -279,7 +290,8 @@ public class DockerRuntime implements ContainerRuntime {
                         .withCmd(spec.command())
                         .withEnv(envList(spec.env()))
                         .withLabels(spec.labels())
-                        .withHostConfig(HostConfig.newHostConfig().withNetworkMode("host"))
+                        .withHostConfig(box.apply(HostConfig.newHostConfig().withNetworkMode("host"),
+                                Resources.DEFAULTS, List.of()))
                         .exec().getId();
             } catch (NotFoundException e) {
                 throw new ImageMissingException(spec.image());
@@ -298,6 +310,33 @@ public class DockerRuntime implements ContainerRuntime {
                 remove(id);
             }
         });
+    }
+
+    @Override
+    public java.util.Set<String> outOfMemorySince(Map<String, String> labels, java.time.Instant since,
+            java.time.Instant until) {
+        return call(() -> {
+            java.util.Set<String> ids = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            try {
+                // with an end time the engine answers the past events and closes the stream
+                docker.eventsCmd().withEventTypeFilter(com.github.dockerjava.api.model.EventType.CONTAINER)
+                        .withEventFilter("oom").withLabelFilter(labels)
+                        .withSince(timestamp(since)).withUntil(timestamp(until))
+                        .exec(new ResultCallback.Adapter<com.github.dockerjava.api.model.Event>() {
+                            @Override
+                            public void onNext(com.github.dockerjava.api.model.Event event) {
+                                ids.add(event.getId());
+                            }
+                        }).awaitCompletion(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return java.util.Set.copyOf(ids);
+        });
+    }
+
+    private static String timestamp(java.time.Instant instant) {
+        return instant.getEpochSecond() + "." + String.format("%09d", instant.getNano());
     }
 
     @Override

@@ -34,7 +34,7 @@ public final class PostgresReadiness {
             try {
                 return DriverManager.getConnection(jdbcUrl, props);
             } catch (SQLException e) {
-                if (isAuthenticationFailure(e)) {
+                if (isAuthenticationFailure(e) && !outOfMemory(runtime, containerId)) {
                     // the server is up and refuses the credentials: waiting longer will not help
                     throw new ContainerFailedException("Postgres refused Offshoot's credentials: " + e.getMessage(),
                             runtime.logTail(containerId, 10), e);
@@ -42,7 +42,8 @@ public final class PostgresReadiness {
                 last = e;
             }
             ContainerRuntime.ContainerState state = runtime.state(containerId).orElse(null);
-            if (state == null || !state.running()) {
+            // a container the engine restarts after an out-of-memory kill may look running again
+            if (state == null || !state.running() || state.oomKilled()) {
                 throw died(runtime, containerId, state, last);
             }
             sleep();
@@ -50,6 +51,10 @@ public final class PostgresReadiness {
         throw new ContainerFailedException("Postgres did not accept connections within " + timeout
                 + (last == null ? "" : " (last error: " + last.getMessage() + ")"),
                 runtime.logTail(containerId, 30), last);
+    }
+
+    private static boolean outOfMemory(ContainerRuntime runtime, String containerId) {
+        return runtime.state(containerId).map(ContainerRuntime.ContainerState::oomKilled).orElse(false);
     }
 
     private static boolean isAuthenticationFailure(SQLException e) {
@@ -62,7 +67,7 @@ public final class PostgresReadiness {
         if (state == null) {
             why = "the container disappeared while starting";
         } else if (state.oomKilled()) {
-            why = "the container was killed for running out of memory";
+            why = "the container was killed for running " + state.stopReason();
         } else {
             why = "the container exited with code " + state.exitCode() + " while starting";
         }

@@ -5,6 +5,7 @@ import com.github.dockerjava.api.DockerClient;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import dev.offshoot.config.LimitsProperties;
 import dev.offshoot.config.RuntimeProperties;
 
 @Configuration(proxyBeanMethods = false)
@@ -16,8 +17,9 @@ class RuntimeConfiguration {
     }
 
     @Bean
-    ContainerRuntime containerRuntime(DockerClient dockerClient) {
-        return new DockerRuntime(dockerClient);
+    ContainerRuntime containerRuntime(DockerClient dockerClient, LimitsProperties limits) {
+        return new DockerRuntime(dockerClient, new ContainerBox(limits.memory().toBytes(), limits.pids(),
+                limits.cpuShares()));
     }
 
     @Bean

@@ -1,15 +1,12 @@
 package dev.offshoot.template;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,17 +35,28 @@ import dev.offshoot.runtime.PostgresReadiness;
 class TemplateBuilder {
 
     private static final Logger log = LoggerFactory.getLogger(TemplateBuilder.class);
-    private static final String LOAD_DIR = "/tmp";
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final ContainerRuntime runtime;
     private final RuntimeProperties properties;
+    private final SqlFileLoader sqlLoader;
+    private final SourceGuard sourceGuard;
 
-    TemplateBuilder(ContainerRuntime runtime, RuntimeProperties properties) {
+    TemplateBuilder(ContainerRuntime runtime, RuntimeProperties properties, SqlFileLoader sqlLoader,
+            SourceGuard sourceGuard) {
         this.runtime = runtime;
         this.properties = properties;
+        this.sqlLoader = sqlLoader;
+        this.sourceGuard = sourceGuard;
     }
 
     TemplateRevision build(Template template, int revision, TemplateSource source, List<String> fileNames) {
+        // refusals that need no container come first, so a refused source leaves nothing behind
+        switch (source.type()) {
+            case SQL -> SqlFileLoader.refuseMetaCommands(source.sqlFiles(), fileNames);
+            case URL -> sourceGuard.check(SourceUrl.parse(source.url()));
+            case EMPTY -> { }
+        }
         String name = "offshoot-" + properties.instanceId() + "-build-" + template.name() + "-"
                 + UUID.randomUUID().toString().substring(0, 8);
         String containerId = runtime.start(new ContainerSpec(name, properties.baseImage(),
@@ -59,7 +67,7 @@ class TemplateBuilder {
         ImageRef image = imageRef(template, revision);
         boolean committed = false;
         try {
-            long databaseSize = load(template, containerId, source);
+            long databaseSize = load(template, containerId, source, fileNames);
             long exitCode = runtime.stop(containerId, properties.stopTimeout());
             if (exitCode != 0) {
                 throw new TemplateBuildException("Postgres did not shut down cleanly (exit code " + exitCode + ")",
@@ -116,17 +124,21 @@ class TemplateBuilder {
         }
     }
 
-    private long load(Template template, String containerId, TemplateSource source) {
+    private long load(Template template, String containerId, TemplateSource source, List<String> fileNames) {
         int port = runtime.publishedPort(containerId);
         String jdbcUrl = "jdbc:postgresql://" + properties.connectHost() + ":" + port + "/postgres";
         try (Connection admin = PostgresReadiness.connect(runtime, containerId, jdbcUrl, "postgres",
                 template.superuserPassword(), properties.readyTimeout())) {
-            createOwnerAndDatabase(admin, template);
+            ClientAuthentication.lockDown(admin);
+            // the owner's password is good for this build only; branches set their own
+            String buildPassword = secret();
+            createOwnerAndDatabase(admin, template, buildPassword);
             switch (source.type()) {
                 case EMPTY -> { }
-                case SQL -> loadSqlFiles(template, containerId, source.sqlFiles());
-                case URL -> importFromUrl(template, port, source.url());
+                case SQL -> sqlLoader.load(containerId, template, source.sqlFiles(), fileNames, buildPassword);
+                case URL -> importFromUrl(template, port, SourceUrl.parse(source.url()), buildPassword);
             }
+            setPassword(admin, template.ownerRole(), secret());
             freeze(jdbcUrl.substring(0, jdbcUrl.lastIndexOf('/') + 1) + template.databaseName(), template);
             return databaseSize(admin, template.databaseName());
         } catch (SQLException e) {
@@ -135,61 +147,51 @@ class TemplateBuilder {
         }
     }
 
-    private static void createOwnerAndDatabase(Connection admin, Template template) throws SQLException {
-        char[] unusable = UUID.randomUUID().toString().toCharArray();
+    private static void createOwnerAndDatabase(Connection admin, Template template, String password)
+            throws SQLException {
         try (Statement st = admin.createStatement()) {
             st.execute("CREATE ROLE " + quoteIdent(template.ownerRole()) + " LOGIN");
-            // branches set their own password for this role; the template's stays unknown
-            st.execute(PasswordUtil.genAlterUserPasswordSQL(template.ownerRole(), unusable, "scram-sha-256"));
+            setPassword(admin, template.ownerRole(), password);
             st.execute("CREATE DATABASE " + quoteIdent(template.databaseName()) + " OWNER "
                     + quoteIdent(template.ownerRole()));
         }
     }
 
-    private void loadSqlFiles(Template template, String containerId, List<Path> files) {
-        List<String> loaded = new ArrayList<>();
-        try {
-            for (int i = 0; i < files.size(); i++) {
-                Path filtered = Files.createTempFile("offshoot-load-", ".sql");
-                try {
-                    SqlOwnerFilter.copyWithoutOwnerStatements(files.get(i), filtered);
-                    runtime.copyInto(containerId, filtered, LOAD_DIR);
-                    String inContainer = LOAD_DIR + "/" + filtered.getFileName();
-                    ExecResult result = runtime.exec(containerId, List.of("psql", "-X", "-q", "-v", "ON_ERROR_STOP=1",
-                            "-U", template.ownerRole(), "-d", template.databaseName(), "-f", inContainer),
-                            properties.importTimeout());
-                    runtime.exec(containerId, List.of("rm", "-f", inContainer), properties.stopTimeout());
-                    if (!result.succeeded()) {
-                        throw new TemplateSourceException("loading SQL file #" + (i + 1) + " failed after "
-                                + loaded.size() + " file(s) loaded: " + result.output().strip());
-                    }
-                    loaded.add(files.get(i).getFileName().toString());
-                } finally {
-                    Files.deleteIfExists(filtered);
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    private static void setPassword(Connection admin, String role, String password) throws SQLException {
+        try (Statement st = admin.createStatement()) {
+            st.execute(PasswordUtil.genAlterUserPasswordSQL(role, password.toCharArray(), "scram-sha-256"));
         }
     }
 
-    private void importFromUrl(Template template, int targetPort, String url) {
-        // pg_dump | pg_restore in a helper container on the host network; URLs travel in env, not argv
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("SOURCE_URL", url);
-        env.put("PGHOST", properties.connectHost());
-        env.put("PGPORT", String.valueOf(targetPort));
-        env.put("PGUSER", "postgres");
-        env.put("PGPASSWORD", template.superuserPassword());
-        env.put("PGDATABASE", template.databaseName());
-        env.put("OWNER_ROLE", template.ownerRole());
-        String script = "set -o pipefail; pg_dump --format=custom --no-owner --no-acl \"$SOURCE_URL\""
-                + " | pg_restore --no-owner --no-acl --exit-on-error --role=\"$OWNER_ROLE\" --dbname=\"$PGDATABASE\"";
+    private static String secret() {
+        byte[] bytes = new byte[24];
+        RANDOM.nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+
+    /**
+     * pg_dump | pg_restore in a helper container on the host network. The helper holds only the
+     * source's credential and the build's temporary owner password, all in its environment: its
+     * processes' arguments (visible in {@code ps} on the host) carry no secret. It restores as the
+     * owner, so it needs no superuser.
+     */
+    private void importFromUrl(Template template, int targetPort, SourceUrl source, String ownerPassword) {
+        Map<String, String> env = new LinkedHashMap<>(source.environment("SOURCE_"));
+        env.put("TARGET_PGHOST", properties.connectHost());
+        env.put("TARGET_PGPORT", String.valueOf(targetPort));
+        env.put("TARGET_PGUSER", template.ownerRole());
+        env.put("TARGET_PGPASSWORD", ownerPassword);
+        env.put("TARGET_PGDATABASE", template.databaseName());
+        String script = "set -o pipefail; unset PGPASSWORD PGPASSFILE PGSERVICE;"
+                + " (for v in ${!SOURCE_PG@}; do export \"${v#SOURCE_}=${!v}\"; done;"
+                + " exec pg_dump --format=custom --no-owner --no-acl)"
+                + " | (for v in ${!TARGET_PG@}; do export \"${v#TARGET_}=${!v}\"; done;"
+                + " exec pg_restore --no-owner --no-acl --exit-on-error --dbname=\"$PGDATABASE\")";
         ExecResult result = runtime.runJob(new ContainerRuntime.JobSpec(properties.effectiveToolsImage(),
                 List.of("bash", "-c", script), env, labels(template, 0, Labels.KIND_JOB)), properties.importTimeout());
         if (!result.succeeded()) {
-            throw new TemplateSourceException("importing from " + ConnectionUris.maskPassword(url)
-                    + " failed: " + result.output().strip());
+            throw new TemplateSourceException("importing from " + source.host() + ":" + source.port() + "/"
+                    + source.database() + " failed: " + result.output().strip());
         }
     }
 

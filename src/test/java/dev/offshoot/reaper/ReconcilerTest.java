@@ -85,4 +85,38 @@ class ReconcilerTest {
 
         verify(branches).markFailed(eq(down), any());
     }
+
+    @Test
+    void anOutOfMemoryBranchIsMarkedFailedWithItsLimitInsteadOfRestarted() {
+        BranchRecord oom = row("oom", BranchStatus.READY, "c-oom");
+        when(runtime.list(anyMap())).thenReturn(List.of(new ContainerSummary("c-oom", "n", "img",
+                Map.of(Labels.BRANCH_ID, oom.id().toString()), "exited")));
+        when(runtime.state("c-oom")).thenReturn(java.util.Optional.of(
+                new ContainerRuntime.ContainerState(false, 137, true, "exited", 64L * 1024 * 1024)));
+        when(branches.live()).thenReturn(List.of(oom));
+
+        reconciler(ReaperProperties.MissingContainerAction.RECREATE).reconcileOnce(Instant.now());
+
+        verify(branches).markFailed(eq(oom), org.mockito.ArgumentMatchers.contains("out of memory (limit 64 MiB)"));
+        verify(branches, never()).restart(any());
+        verify(branches, never()).recreate(any(), any());
+    }
+
+    @Test
+    void aReadyBranchWhoseContainerHadAnOutOfMemoryKillIsMarkedFailedWithItsLimit() {
+        BranchRecord hungry = row("hungry", BranchStatus.READY, "c-hungry");
+        BranchRecord calm = row("calm", BranchStatus.READY, "c-calm");
+        when(runtime.list(anyMap())).thenReturn(List.of(
+                new ContainerSummary("c-hungry", "n", "img", Map.of(Labels.BRANCH_ID, hungry.id().toString()), "running"),
+                new ContainerSummary("c-calm", "n", "img", Map.of(Labels.BRANCH_ID, calm.id().toString()), "running")));
+        when(runtime.outOfMemorySince(anyMap(), any(), any())).thenReturn(java.util.Set.of("c-hungry"));
+        when(runtime.state("c-hungry")).thenReturn(java.util.Optional.of(
+                new ContainerRuntime.ContainerState(true, 0, false, "running", 96L * 1024 * 1024)));
+        when(branches.live()).thenReturn(List.of(hungry, calm));
+
+        reconciler(ReaperProperties.MissingContainerAction.RECREATE).reconcileOnce(Instant.now());
+
+        verify(branches).markFailed(eq(hungry), org.mockito.ArgumentMatchers.contains("out of memory (limit 96 MiB)"));
+        verify(branches, never()).markFailed(eq(calm), any());
+    }
 }

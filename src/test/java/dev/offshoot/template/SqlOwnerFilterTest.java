@@ -14,7 +14,7 @@ class SqlOwnerFilterTest {
     Path dir;
 
     @Test
-    void dropsOwnerStatementsAndKeepsEverythingElse() throws Exception {
+    void blanksOwnerStatementsKeepingLineNumbersAndEverythingElse() throws Exception {
         String dump = """
                 CREATE TABLE public.actor (id int);
                 ALTER TABLE public.actor OWNER TO postgres;
@@ -32,6 +32,9 @@ class SqlOwnerFilterTest {
 
         assertThat(Files.readString(out)).isEqualTo("""
                 CREATE TABLE public.actor (id int);
+
+
+
                 COPY public.actor (id) FROM stdin;
                 ALTER TABLE x OWNER TO y;
                 \\.
