@@ -52,7 +52,7 @@ class ApiToken {
     }
 
     Principal principal() {
-        return new Principal(name, scopes(), allowedTemplates(), requiredLabelKey, requiredLabelValue);
+        return new Principal(name, scopes(), allowedTemplates(), requiredLabelKey, requiredLabelValue, expiresAt);
     }
 
     boolean usableAt(Instant now) {

@@ -1,5 +1,6 @@
 package dev.offshoot.auth;
 
+import java.time.Instant;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
@@ -11,9 +12,16 @@ import java.util.Set;
  * @param scopes           granted scopes; admin implies write, write implies read
  * @param allowedTemplates templates this caller may use and see; empty means all
  * @param requiredLabelKey a label every branch of this caller carries, or null
+ * @param expiresAt        when the caller's token stops working, or null if never
  */
 public record Principal(String name, Set<Scope> scopes, Set<String> allowedTemplates, String requiredLabelKey,
-        String requiredLabelValue) {
+        String requiredLabelValue, Instant expiresAt) {
+
+    /** A caller whose token does not expire. */
+    public Principal(String name, Set<Scope> scopes, Set<String> allowedTemplates, String requiredLabelKey,
+            String requiredLabelValue) {
+        this(name, scopes, allowedTemplates, requiredLabelKey, requiredLabelValue, null);
+    }
 
     public static Principal admin(String name) {
         return new Principal(name, EnumSet.allOf(Scope.class), Set.of(), null, null);

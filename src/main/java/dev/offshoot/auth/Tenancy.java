@@ -1,5 +1,6 @@
 package dev.offshoot.auth;
 
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -98,6 +99,20 @@ public final class Tenancy {
                 && !Map.of(issuer.requiredLabelKey(), issuer.requiredLabelValue()).equals(label)) {
             throw widening("branches without the label " + issuer.requiredLabelKey() + "="
                     + issuer.requiredLabelValue() + " the issuing token is limited to");
+        }
+    }
+
+    /**
+     * Refuses a new token that would outlive its issuer: a token that expires can only issue tokens
+     * that expire no later than itself (otherwise a short-lived token could mint a permanent one).
+     */
+    static void requireNoLater(Principal issuer, Instant expiresAt) {
+        if (issuer.expiresAt() == null) {
+            return;
+        }
+        if (expiresAt == null || expiresAt.isAfter(issuer.expiresAt())) {
+            throw widening("beyond " + issuer.expiresAt() + ", when the issuing token expires; give an expiresAt"
+                    + " no later than that");
         }
     }
 

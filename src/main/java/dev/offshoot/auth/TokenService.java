@@ -61,6 +61,7 @@ public class TokenService {
         }
         Set<String> templates = request.templates() == null ? Set.of() : request.templates();
         Tenancy.requireNoWider(by, request.scopes(), templates, label);
+        Tenancy.requireNoLater(by, request.expiresAt());
         String secret = newSecret();
         var entry = label.entrySet().stream().findFirst();
         ApiToken token = new ApiToken(name, hash(secret), secret.substring(0, PREFIX.length() + 6), request.scopes(),

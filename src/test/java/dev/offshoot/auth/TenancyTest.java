@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
@@ -39,6 +41,17 @@ class TenancyTest {
                 .doesNotThrowAnyException();
         assertThatCode(() -> Tenancy.requireNoWider(ADMIN, EnumSet.allOf(Scope.class), Set.of(), Map.of()))
                 .doesNotThrowAnyException();
+    }
+
+    @Test
+    void anExpiringTokenCannotMintOneThatOutlivesIt() {
+        Instant end = Instant.now().plus(Duration.ofHours(1));
+        Principal shortLived = new Principal("s", EnumSet.of(Scope.ADMIN), Set.of(), null, null, end);
+
+        assertWider(() -> Tenancy.requireNoLater(shortLived, null));
+        assertWider(() -> Tenancy.requireNoLater(shortLived, end.plusSeconds(1)));
+        assertThatCode(() -> Tenancy.requireNoLater(shortLived, end)).doesNotThrowAnyException();
+        assertThatCode(() -> Tenancy.requireNoLater(ADMIN, null)).doesNotThrowAnyException();
     }
 
     @Test
