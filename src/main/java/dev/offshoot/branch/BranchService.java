@@ -52,7 +52,7 @@ class BranchService implements TemplateBranches {
     private final RuntimeProperties properties;
     private final BranchRequests requests;
     private final BranchPolicies policies;
-    private final NamedLocks locks = new NamedLocks(64);
+    private final NamedLocks locks = new NamedLocks(NamedLocks.DEFAULT_WAIT);
 
     BranchService(BranchRepository branches, TemplateService templates, BranchLauncher launcher,
             ContainerRuntime runtime, PortAllocator ports, RuntimeProperties properties, BranchPolicies policies) {
