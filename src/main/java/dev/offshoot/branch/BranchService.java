@@ -87,18 +87,23 @@ class BranchService implements TemplateBranches {
                         : same.status() == BranchStatus.STOPPED ? resume(same) : same, false);
             }
             Parent parent = resolveParent(request);
-            Branch branch = reserve(name, parent, labels, expiresAt, request, principal);
+            Branch reserved = reserve(name, parent, labels, expiresAt, request, principal);
+            Branch branch = reserved;
             try {
                 policies.checkQuota(principal);
                 if (parent.source() != null) {
-                    branch.useSnapshot(launcher.snapshot(parent.source(), branch, parent.template()));
+                    // the row names the image before the image exists: a concurrent delete's prune
+                    // keeps every image a live row (CREATING included) names, so it cannot take it
+                    branch.useSnapshot(launcher.snapshotRef(branch));
+                    branch = branches.save(branch);
+                    launcher.snapshot(parent.source(), branch, parent.template());
                 }
                 branch.started(launchOnFreePort(branch, parent.template()));
                 Branch saved = branches.save(branch);
                 log.info("branch {} ({}) ready on port {}", name, saved.id(), saved.port());
                 return new Outcome(saved, true);
             } catch (RuntimeException e) {
-                rollback(branch);
+                rollback(reserved);
                 throw e;
             }
         });
@@ -342,7 +347,11 @@ class BranchService implements TemplateBranches {
         }
         branch.deleted();
         branches.save(branch);
-        SnapshotImages.prune(runtime, properties.instanceId(), Set.copyOf(branches.findLiveSnapshotImages()));
+        if (branch.snapshotImage() != null) {
+            // only a branch started from a snapshot can leave images unowned: deleting any other
+            // one has nothing to prune, and listing images on every delete slowed bulk deletes
+            SnapshotImages.prune(runtime, properties.instanceId(), Set.copyOf(branches.findLiveSnapshotImages()));
+        }
         log.info("branch {} ({}) deleted, port {} released", branch.name(), branch.id(), branch.port());
     }
 
