@@ -31,6 +31,11 @@ import dev.offshoot.web.ApiException;
 final class ToolRegistry {
 
     static final String PRINCIPAL_KEY = "offshoot.principal";
+    /**
+     * The longest tool result, in characters: 256 KiB of text is already more than an agent's
+     * context should take at once; past it the agent gets an error telling it to ask for less.
+     */
+    static final int MAX_RESULT_CHARS = 256 * 1024;
     private static final Logger log = LoggerFactory.getLogger(ToolRegistry.class);
 
     /** How a tool behaves, for the annotations clients use to decide on approvals. */
@@ -102,6 +107,11 @@ final class ToolRegistry {
             Object result = CurrentPrincipal.runAs(caller, () -> body.apply(args));
             auditWrite(kind, caller, tool, target, true, null);
             String text = result instanceof String s ? s : json.writerWithDefaultPrettyPrinter().writeValueAsString(result);
+            if (text.length() > MAX_RESULT_CHARS) {
+                return error("RESULT_TOO_LARGE: " + tool.name() + " ran, but its result has " + text.length()
+                        + " characters, more than the " + MAX_RESULT_CHARS + " a tool returns. Ask for less: fewer"
+                        + " rows (maxRows, LIMIT, a WHERE clause), one schema or table at a time.");
+            }
             return CallToolResult.builder().addTextContent(text).isError(false).build();
         } catch (ApiException e) {
             auditWrite(kind, caller, tool, target, false, e.code());

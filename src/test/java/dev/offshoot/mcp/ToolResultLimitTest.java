@@ -1,0 +1,58 @@
+package dev.offshoot.mcp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.when;
+
+import java.util.Map;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.modelcontextprotocol.common.McpTransportContext;
+import io.modelcontextprotocol.server.McpSyncServerExchange;
+import io.modelcontextprotocol.spec.McpSchema;
+import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+
+import org.junit.jupiter.api.Test;
+
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.offshoot.audit.AuditLog;
+import dev.offshoot.auth.Principal;
+
+/** An agent asking for a huge result gets a clear error, not megabytes in its context. */
+class ToolResultLimitTest {
+
+    final ToolRegistry registry = new ToolRegistry(JsonMapper.builder().build(), mock(AuditLog.class),
+            new SimpleMeterRegistry());
+    final McpSyncServerExchange exchange = mock(McpSyncServerExchange.class);
+
+    ToolResultLimitTest() {
+        McpTransportContext context = McpTransportContext.create(Map.of(ToolRegistry.PRINCIPAL_KEY,
+                Principal.admin("agent")));
+        when(exchange.transportContext()).thenReturn(context);
+    }
+
+    CallToolResult call(int size) {
+        registry.add("big", "Big", "returns a big text", ToolRegistry.Kind.READ, ToolSchema.object(), null,
+                args -> Map.of("text", "x".repeat(size)));
+        return registry.tools().getLast().callHandler().apply(exchange,
+                new McpSchema.CallToolRequest("big", Map.of()));
+    }
+
+    @Test
+    void aResultPastTheCapIsAnErrorThatSaysToAskForLess() {
+        CallToolResult result = call(ToolRegistry.MAX_RESULT_CHARS + 1);
+
+        assertThat(result.isError()).isTrue();
+        assertThat(((McpSchema.TextContent) result.content().getFirst()).text()).startsWith("RESULT_TOO_LARGE")
+                .hasSizeLessThan(1000);
+    }
+
+    @Test
+    void aResultWithinTheCapIsReturned() {
+        CallToolResult result = call(1000);
+
+        assertThat(result.isError()).isFalse();
+        assertThat(((McpSchema.TextContent) result.content().getFirst()).text()).contains("xxxx");
+    }
+}
