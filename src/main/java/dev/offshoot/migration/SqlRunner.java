@@ -154,6 +154,12 @@ final class SqlRunner {
     }
 
     private static ApiException failure(SQLException e, Integer index, String statement) {
+        if (branchGone(e.getSQLState())) {
+            // not the caller's SQL: the branch went away under it (a reset, delete or restart ran)
+            return new ApiException(HttpStatus.CONFLICT, "BRANCH_NOT_READY", "the branch stopped answering"
+                    + " (SQLSTATE " + e.getSQLState() + "): it is being reset, deleted or restarted;"
+                    + " nothing was committed", true);
+        }
         ServerErrorMessage server = e instanceof PSQLException p ? p.getServerErrorMessage() : null;
         Map<String, Object> error = new LinkedHashMap<>();
         error.put("statementIndex", index);
@@ -164,6 +170,11 @@ final class SqlRunner {
         return new ApiException(HttpStatus.UNPROCESSABLE_CONTENT, "SQL_ERROR", (index == null ? "" : "statement "
                 + (index + 1) + " failed: ") + error.get("message") + " (SQLSTATE " + e.getSQLState()
                 + "); nothing was committed").with("sqlError", error);
+    }
+
+    /** Connection exceptions (class 08) and server shutdowns (57P01-57P03). */
+    private static boolean branchGone(String sqlState) {
+        return sqlState != null && (sqlState.startsWith("08") || sqlState.matches("57P0[123]"));
     }
 
     private static String abbreviate(String s) {

@@ -78,8 +78,11 @@ class LoadIT {
 
         assertThat(calls).hasSize(OPERATIONS);
         assertThat(calls).filteredOn(c -> c.status() >= 500).as("5xx answers").isEmpty();
+        // a name may be absent when a call comes; SQL may also meet its branch in the middle of a
+        // create, reset or delete (changes of one name are serialised by the clients, reads are not)
         assertThat(calls).filteredOn(c -> c.status() / 100 == 4)
-                .allSatisfy(c -> assertThat(c.code()).as(c.toString()).isIn("BRANCH_NOT_FOUND"));
+                .allSatisfy(c -> assertThat(c.code()).as(c.toString()).isIn(c.op() == LoadRun.Op.SQL
+                        ? List.of("BRANCH_NOT_FOUND", "BRANCH_NOT_READY") : List.of("BRANCH_NOT_FOUND")));
         load.expected().forEach((name, expected) -> assertEndsAsExpected(api, name, expected));
 
         for (String name : names) {
