@@ -80,7 +80,7 @@ class BulkDeleteRun {
 
     @Test
     void twoHundredBranchesDeleted20And50AtATimeAllAnswer204() throws Exception {
-        Api api = new Api(port, ADMIN_TOKEN);
+        Api api = Api.concurrent(port, ADMIN_TOKEN);
         String template = "bulk-" + UUID.randomUUID().toString().substring(0, 6);
         assertThat(api.post("/api/v1/templates", Map.of("name", template)).status()).isEqualTo(201);
         List<String> names = IntStream.range(0, BRANCHES).mapToObj(i -> "bd-" + i).toList();

@@ -67,7 +67,7 @@ class LoadIT {
 
     @Test
     void mixedLoadAnswersNo5xxLosesNothingAndLeavesNothing() throws Exception {
-        Api api = new Api(port, ADMIN_TOKEN);
+        Api api = Api.concurrent(port, ADMIN_TOKEN);
         String template = "load-" + UUID.randomUUID().toString().substring(0, 6);
         assertThat(api.post("/api/v1/templates", Map.of("name", template)).status()).isEqualTo(201);
         List<String> names = IntStream.range(0, NAMES).mapToObj(i -> "ld-" + i).toList();
