@@ -171,9 +171,7 @@ class BranchService implements TemplateBranches {
                 return branches.save(branch);
             } catch (DbActionExecutionException | DuplicateKeyException e) {
                 // another create took the same port between our read and our insert: take the next one
-                // (Spring Data JDBC throws the DuplicateKeyException bare or wrapped, by version)
-                boolean duplicate = e instanceof DuplicateKeyException || e.getCause() instanceof DuplicateKeyException;
-                if (!duplicate || attempt == RESERVE_ATTEMPTS) {
+                if (!isDuplicate(e) || attempt == RESERVE_ATTEMPTS) {
                     throw e;
                 }
                 raced.add(branch.port());
@@ -192,10 +190,29 @@ class BranchService implements TemplateBranches {
                     throw e;
                 }
                 refused.add(branch.port());
-                branch.movePort(freePort(refused));
-                branch = branches.save(branch);
+                branch = moveToFreePort(branch, refused);
             }
         }
+    }
+
+    /** Like {@link #reserve}: a create that takes the same port between our read and our update loses it. */
+    private Branch moveToFreePort(Branch branch, Set<Integer> refused) {
+        for (int attempt = 1; ; attempt++) {
+            branch.movePort(freePort(refused));
+            try {
+                return branches.save(branch);
+            } catch (DbActionExecutionException | DuplicateKeyException e) {
+                if (!isDuplicate(e) || attempt == RESERVE_ATTEMPTS) {
+                    throw e;
+                }
+                refused.add(branch.port());
+            }
+        }
+    }
+
+    private static boolean isDuplicate(RuntimeException e) {
+        // Spring Data JDBC throws the DuplicateKeyException bare or wrapped, by version
+        return e instanceof DuplicateKeyException || e.getCause() instanceof DuplicateKeyException;
     }
 
     private int freePort(Set<Integer> alsoTaken) {

@@ -45,7 +45,7 @@ import dev.offshoot.TestDocker;
  * the deletes and summarised: where request threads wait, and whether any waits for a connection
  * while holding one (a nested transaction on its stack).
  */
-@TestPropertySource(properties = {"offshoot.runtime.port-range-start=56300", "offshoot.runtime.port-range-end=56599",
+@TestPropertySource(properties = {"offshoot.runtime.port-range-start=24300", "offshoot.runtime.port-range-end=24599",
         "offshoot.quota.max-live-branches=0", "offshoot.quota.max-live-branches-per-creator=0",
         "offshoot.reaper.reconcile-interval=5s", "offshoot.reaper.sweep-interval=5s",
         "spring.datasource.hikari.maximum-pool-size=10"})
@@ -91,7 +91,7 @@ class BulkDeleteRun {
         System.out.printf("%d creates, 10 at a time: %d ms%n", BRANCHES, (System.nanoTime() - start) / 1_000_000);
 
         ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
-        sampler.scheduleAtFixedRate(this::dump, 1, 2, TimeUnit.SECONDS);
+        sampler.scheduleAtFixedRate(this::dump, 0, 1, TimeUnit.SECONDS);
         try {
             List<String> first = names.subList(0, BRANCHES / 2);
             List<String> second = names.subList(BRANCHES / 2, BRANCHES);
@@ -101,13 +101,13 @@ class BulkDeleteRun {
             start = System.nanoTime();
             List<Integer> byFifty = inParallel(50, second, n -> api.delete("/api/v1/branches/" + n).status());
             System.out.printf("%d deletes, 50 at a time: %d ms%n", second.size(), (System.nanoTime() - start) / 1_000_000);
+            dumps.stream().map(d -> d.substring(0, d.indexOf('\n'))).forEach(System.out::println);
             assertThat(byTwenty).containsOnly(204);
             assertThat(byFifty).containsOnly(204);
         } finally {
             sampler.shutdownNow();
+            Files.writeString(Path.of("target", "bulk-delete-threads.txt"), String.join("\n\n", dumps));
         }
-        Files.writeString(Path.of("target", "bulk-delete-threads.txt"), String.join("\n\n", dumps));
-        dumps.stream().map(d -> d.substring(0, d.indexOf('\n'))).forEach(System.out::println);
     }
 
     /** One dump, summarised on its first line, kept whole after it. */
@@ -123,7 +123,11 @@ class BulkDeleteRun {
             int poolWaitsHolding = 0;
             int lockWaits = 0;
             int docker = 0;
+            int querying = 0;
             for (String thread : text.split("\n\n")) {
+                if (thread.contains("org.postgresql.core.") && !thread.contains("PostgresReadiness")) {
+                    querying++;
+                }
                 if (thread.contains("HikariPool.getConnection") && thread.contains("ConcurrentBag.borrow")) {
                     poolWaits++;
                     if (thread.split("invokeWithinTransaction", -1).length > 2
@@ -140,9 +144,10 @@ class BulkDeleteRun {
             }
             var pool = ((HikariDataSource) dataSource).getHikariPoolMXBean();
             dumps.add(String.format("pool active=%d idle=%d waiting=%d | threads waiting for a connection=%d,"
-                    + " of them holding one=%d | waiting for a name lock=%d | deletes in Docker calls=%d%n%s",
+                    + " of them holding one=%d | waiting for a name lock=%d | deletes in Docker calls=%d"
+                    + " | threads inside the JDBC driver=%d%n%s",
                     pool.getActiveConnections(), pool.getIdleConnections(), pool.getThreadsAwaitingConnection(),
-                    poolWaits, poolWaitsHolding, lockWaits, docker, text));
+                    poolWaits, poolWaitsHolding, lockWaits, docker, querying, text));
         } catch (Exception e) {
             dumps.add("dump failed: " + e + "\n");
         }

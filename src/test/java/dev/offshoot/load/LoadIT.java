@@ -34,7 +34,7 @@ import dev.offshoot.runtime.Labels;
  * and nothing is left behind. Bounded in count (offshoot.load.ops, default 400) and loopback only.
  * scripts/load.sh runs it with more operations and prints the latency table.
  */
-@TestPropertySource(properties = {"offshoot.runtime.port-range-start=56200", "offshoot.runtime.port-range-end=56299",
+@TestPropertySource(properties = {"offshoot.runtime.port-range-start=24200", "offshoot.runtime.port-range-end=24299",
         "offshoot.reaper.reconcile-interval=3s", "offshoot.reaper.sweep-interval=3s"})
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
