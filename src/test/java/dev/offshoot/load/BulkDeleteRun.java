@@ -130,8 +130,9 @@ class BulkDeleteRun {
                 }
                 if (thread.contains("HikariPool.getConnection") && thread.contains("ConcurrentBag.borrow")) {
                     poolWaits++;
-                    if (thread.split("invokeWithinTransaction", -1).length > 2
-                            || thread.split("HikariPool.getConnection", -1).length > 2) {
+                    // holding one: an outer JDBC call (its result set open) below the one that waits
+                    if (thread.split("JdbcTemplate.execute(", -1).length > 2
+                            || thread.split("invokeWithinTransaction", -1).length > 2) {
                         poolWaitsHolding++;
                     }
                 }
