@@ -28,7 +28,8 @@ import dev.offshoot.TestDocker;
 import dev.offshoot.runtime.Labels;
 
 /**
- * ~50 concurrent clients, a fixed number of mixed operations over ~20 names, with the sweeper and
+ * ~50 concurrent clients, a fixed number of mixed operations over ~20 names (forks from other
+ * names' snapshots among them, so snapshot images are made and pruned), with the sweeper and
  * the reconciler running every few seconds: no 5xx, every name ends as its last successful change
  * left it (data included: a branch wrongly recreated by the reconciler would lose its migration),
  * and nothing is left behind. Bounded in count (offshoot.load.ops, default 400) and loopback only.
@@ -79,10 +80,14 @@ class LoadIT {
         assertThat(calls).hasSize(OPERATIONS);
         assertThat(calls).filteredOn(c -> c.status() >= 500).as("5xx answers").isEmpty();
         // a name may be absent when a call comes; SQL may also meet its branch in the middle of a
-        // create, reset or delete (changes of one name are serialised by the clients, reads are not)
-        assertThat(calls).filteredOn(c -> c.status() / 100 == 4)
-                .allSatisfy(c -> assertThat(c.code()).as(c.toString()).isIn(c.op() == LoadRun.Op.SQL
-                        ? List.of("BRANCH_NOT_FOUND", "BRANCH_NOT_READY") : List.of("BRANCH_NOT_FOUND")));
+        // create, reset or delete (changes of one name are serialised by the clients, reads are not);
+        // a name taken by a branch of another parent (template or fork) is NAME_TAKEN
+        assertThat(calls).filteredOn(c -> c.status() / 100 == 4).allSatisfy(c -> assertThat(c.code())
+                .as(c.toString()).isIn(switch (c.op()) {
+                    case SQL -> List.of("BRANCH_NOT_FOUND", "BRANCH_NOT_READY");
+                    case CREATE, FORK -> List.of("BRANCH_NOT_FOUND", "NAME_TAKEN");
+                    default -> List.of("BRANCH_NOT_FOUND");
+                }));
         load.expected().forEach((name, expected) -> assertEndsAsExpected(api, name, expected));
 
         for (String name : names) {

@@ -27,10 +27,14 @@ import dev.offshoot.Api;
  */
 public final class LoadRun {
 
-    public enum Op { CREATE, GET, LIST, RESET, SQL, MIGRATE, DELETE }
+    public enum Op { CREATE, FORK, GET, LIST, RESET, SQL, MIGRATE, DELETE }
 
-    /** What a name should be after the last successful change on it. */
-    public record Expected(boolean exists, boolean migrated) {
+    /**
+     * What a name should be after the last successful change on it: whether it exists, whether its
+     * data holds the migration, and whether a reset brings the migration back (a branch forked from
+     * a migrated branch starts from that snapshot).
+     */
+    public record Expected(boolean exists, boolean migrated, boolean resetsToMigrated) {
     }
 
     public record Call(Op op, String name, int status, String code, long micros) {
@@ -51,7 +55,7 @@ public final class LoadRun {
         this.api = api;
         this.template = template;
         this.names = List.copyOf(names);
-        names.forEach(n -> expected.put(n, new Expected(false, false)));
+        names.forEach(n -> expected.put(n, new Expected(false, false, false)));
     }
 
     /** Runs {@code operations} calls from {@code clients} virtual threads; returns every call made. */
@@ -84,9 +88,11 @@ public final class LoadRun {
     private void one(Random random) {
         String name = names.get(random.nextInt(names.size()));
         int roll = random.nextInt(100);
-        Op op = roll < 22 ? Op.CREATE : roll < 37 ? Op.GET : roll < 45 ? Op.LIST : roll < 55 ? Op.RESET
-                : roll < 72 ? Op.SQL : roll < 84 ? Op.MIGRATE : Op.DELETE;
+        Op op = roll < 18 ? Op.CREATE : roll < 24 ? Op.FORK : roll < 37 ? Op.GET : roll < 44 ? Op.LIST
+                : roll < 53 ? Op.RESET : roll < 70 ? Op.SQL : roll < 83 ? Op.MIGRATE : Op.DELETE;
         switch (op) {
+            case FORK -> fork(name, names.get((names.indexOf(name) + 1 + random.nextInt(names.size() - 1))
+                    % names.size()));
             case GET -> call(op, name, () -> api.get("/api/v1/branches/" + name));
             case LIST -> call(op, name, () -> api.get("/api/v1/branches"));
             case SQL -> call(op, name, () -> api.post("/api/v1/branches/" + name + "/sql",
@@ -108,14 +114,38 @@ public final class LoadRun {
             Expected before = expected.get(name);
             if (r.status() / 100 == 2) {
                 expected.put(name, switch (op) {
-                    case CREATE -> r.status() == 201 ? new Expected(true, false) : before;
-                    case RESET -> new Expected(true, false);
-                    case MIGRATE -> new Expected(true, true);
-                    default -> new Expected(false, false);
+                    case CREATE -> r.status() == 201 ? new Expected(true, false, false) : before;
+                    case RESET -> new Expected(true, before.resetsToMigrated(), before.resetsToMigrated());
+                    case MIGRATE -> new Expected(true, true, before.resetsToMigrated());
+                    default -> new Expected(false, false, false);
                 });
             }
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * A child from a parent's snapshot. Both names are held (in a fixed order, so two forks cannot
+     * wait for each other), so the parent's data at the snapshot is known exactly.
+     */
+    private void fork(String child, String parent) {
+        ReentrantLock first = changing.computeIfAbsent(child.compareTo(parent) < 0 ? child : parent,
+                n -> new ReentrantLock());
+        ReentrantLock second = changing.computeIfAbsent(child.compareTo(parent) < 0 ? parent : child,
+                n -> new ReentrantLock());
+        first.lock();
+        second.lock();
+        try {
+            Api.Response r = call(Op.FORK, child, () -> api.post("/api/v1/branches",
+                    Map.of("name", child, "fromBranch", parent)));
+            if (r.status() == 201) {
+                boolean migrated = expected.get(parent).migrated();
+                expected.put(child, new Expected(true, migrated, migrated));
+            }
+        } finally {
+            second.unlock();
+            first.unlock();
         }
     }
 
