@@ -14,6 +14,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.TransientDataAccessException;
 
 import tools.jackson.databind.json.JsonMapper;
 
@@ -116,6 +118,12 @@ final class ToolRegistry {
         } catch (ApiException e) {
             auditWrite(kind, caller, tool, target, false, e.code());
             return error(e.code() + ": " + e.getMessage() + (e.retryable() ? " (retrying later may succeed)" : ""));
+        } catch (DataAccessResourceFailureException | TransientDataAccessException e) {
+            // the metadata store momentarily out of connections: the same convention as REST's 503
+            log.warn("tool {}: metadata store busy: {}", tool.name(), e.getMessage());
+            auditWrite(kind, caller, tool, target, false, "METADATA_STORE_BUSY");
+            return error("METADATA_STORE_BUSY: the service is busy; retry in a few seconds (retrying later may"
+                    + " succeed)");
         } catch (RuntimeException e) {
             log.error("tool {} failed", tool.name(), e);
             auditWrite(kind, caller, tool, target, false, "INTERNAL_ERROR");

@@ -55,4 +55,17 @@ class ToolResultLimitTest {
         assertThat(result.isError()).isFalse();
         assertThat(((McpSchema.TextContent) result.content().getFirst()).text()).contains("xxxx");
     }
+
+    @Test
+    void anExhaustedMetadataPoolIsARetryableErrorNotAnInternalOne() {
+        registry.add("busy", "Busy", "fails", ToolRegistry.Kind.READ, ToolSchema.object(), null, args -> {
+            throw new org.springframework.jdbc.CannotGetJdbcConnectionException("Failed to obtain JDBC Connection");
+        });
+        CallToolResult result = registry.tools().getLast().callHandler().apply(exchange,
+                new McpSchema.CallToolRequest("busy", Map.of()));
+
+        assertThat(result.isError()).isTrue();
+        assertThat(((McpSchema.TextContent) result.content().getFirst()).text()).startsWith("METADATA_STORE_BUSY")
+                .contains("retry");
+    }
 }
