@@ -18,4 +18,4 @@ mvn -B -ntp verify -Dtest=NoSuchTest -Dsurefire.failIfNoSpecifiedTests=false -Di
   -Doffshoot.load.ops="$ops" -Doffshoot.load.clients="$clients" -Doffshoot.load.names="$names" >"$log" 2>&1 \
   || { echo "offshoot: load run failed; see $log" >&2; tail -40 "$log" >&2; exit 1; }
 # the tables and timings the tests print
-grep -E '^(CREATE|GET|LIST|RESET|SQL|MIGRATE|DELETE|op) |calls in|at a time|^pool active' "$log"
+grep -E '^(CREATE|FORK|GET|LIST|RESET|SQL|MIGRATE|DELETE|op) |calls in|at a time|^pool active' "$log"
