@@ -14,7 +14,21 @@ public final class Api {
     private final RestClient client;
 
     public Api(int port, String token) {
-        this.client = RestClient.builder()
+        this(port, token, RestClient.builder());
+    }
+
+    /**
+     * A client for many concurrent calls: the JDK's HttpClient opens as many connections as there
+     * are calls, where the default (Apache HttpClient's pool) allows 5 per host and queues the rest.
+     */
+    public static Api concurrent(int port, String token) {
+        return new Api(port, token, RestClient.builder().requestFactory(new org.springframework.http.client
+                .JdkClientHttpRequestFactory(java.net.http.HttpClient.newBuilder()
+                        .version(java.net.http.HttpClient.Version.HTTP_1_1).build())));
+    }
+
+    private Api(int port, String token, RestClient.Builder builder) {
+        this.client = builder
                 .baseUrl("http://localhost:" + port)
                 .defaultHeaders(h -> {
                     if (token != null) {

@@ -28,7 +28,8 @@ public final class TokenAuthentication extends AbstractAuthenticationToken {
         return new TokenAuthentication(secret, null, List.of());
     }
 
-    static TokenAuthentication authenticated(Principal principal) {
+    /** An authenticated caller: the bearer filter makes one after checking a secret; tests make them directly. */
+    public static TokenAuthentication authenticated(Principal principal) {
         return new TokenAuthentication(null, principal, authorities(principal));
     }
 

@@ -6,6 +6,7 @@ import java.util.UUID;
 
 import org.springframework.stereotype.Component;
 
+import dev.offshoot.auth.CurrentPrincipal;
 import dev.offshoot.config.RuntimeProperties;
 import dev.offshoot.template.Template;
 import dev.offshoot.template.TemplateService;
@@ -98,8 +99,9 @@ public class BranchAccess {
         }
     }
 
+    /** Created as the caller, so it counts against the caller's quota as well as the global one. */
     private String create(CreateBranchRequest request) {
-        return service.create(request, "offshoot").branch().name();
+        return service.create(request, CurrentPrincipal.get().name()).branch().name();
     }
 
     private static Map<String, String> labels(String purpose) {

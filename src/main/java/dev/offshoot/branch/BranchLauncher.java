@@ -86,9 +86,10 @@ class BranchLauncher {
 
     /**
      * Freezes a running branch into an image for a child branch: a checkpoint first so recovery
-     * at the child's start is short, then a commit of the paused container (crash-consistent).
+     * at the child's start is short, then a commit of the paused container (crash-consistent) to
+     * {@link #snapshotRef(Branch)}, which the child's saved row must already name.
      */
-    String snapshot(Branch source, Branch child, Template template) {
+    void snapshot(Branch source, Branch child, Template template) {
         try (Connection admin = PostgresReadiness.connect(runtime, source.containerId(), adminUrl(source),
                 "postgres", template.superuserPassword(), properties.readyTimeout());
                 Statement st = admin.createStatement()) {
@@ -97,10 +98,18 @@ class BranchLauncher {
             throw new ContainerFailedException("checkpoint of branch '" + source.name() + "' failed: "
                     + e.getMessage(), "", e);
         }
-        ImageRef ref = new ImageRef("offshoot/snapshot-" + properties.instanceId() + "-" + child.name(),
+        runtime.commit(source.containerId(), snapshotImage(child), labels(child, template, Labels.KIND_SNAPSHOT),
+                List.of());
+    }
+
+    /** The image a child's snapshot is committed to; its row records it before the commit. */
+    String snapshotRef(Branch child) {
+        return snapshotImage(child).toString();
+    }
+
+    private ImageRef snapshotImage(Branch child) {
+        return new ImageRef("offshoot/snapshot-" + properties.instanceId() + "-" + child.name(),
                 child.id().toString().substring(0, 8));
-        runtime.commit(source.containerId(), ref, labels(child, template, Labels.KIND_SNAPSHOT), List.of());
-        return ref.toString();
     }
 
     private String adminUrl(Branch branch) {

@@ -4,6 +4,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
@@ -197,11 +198,20 @@ public class BranchMaintenance {
                 .orElse(false));
     }
 
-    /** Runs a repair under the name lock when the row still has the status and container seen. */
+    /**
+     * Runs a repair under the name lock when the row is unchanged since it was seen (the reconciler
+     * reads rows before it lists containers): same status, container and time of its last transition,
+     * so a create, reset or delete that ran in between is never undone.
+     */
     private boolean act(BranchRecord seen, Function<Branch, Boolean> action) {
         return service.withLock(seen.name(), () -> branches.findById(seen.id())
-                .filter(b -> b.status() == seen.status() && java.util.Objects.equals(b.containerId(), seen.containerId()))
+                .filter(b -> unchanged(BranchRecord.of(b), seen))
                 .map(action)
                 .orElse(false));
+    }
+
+    private static boolean unchanged(BranchRecord now, BranchRecord seen) {
+        return now.status() == seen.status() && Objects.equals(now.containerId(), seen.containerId())
+                && Objects.equals(now.statusSince(), seen.statusSince());
     }
 }

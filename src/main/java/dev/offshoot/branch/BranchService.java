@@ -53,7 +53,7 @@ class BranchService implements TemplateBranches {
     private final BranchRequests requests;
     private final BranchPolicies policies;
     private final BranchResources resources;
-    private final NamedLocks locks = new NamedLocks(64);
+    private final NamedLocks locks = new NamedLocks(NamedLocks.DEFAULT_WAIT);
 
     BranchService(BranchRepository branches, TemplateService templates, BranchLauncher launcher,
             ContainerRuntime runtime, PortAllocator ports, RuntimeProperties properties, BranchPolicies policies,
@@ -91,18 +91,23 @@ class BranchService implements TemplateBranches {
                         : same.status() == BranchStatus.STOPPED ? resume(same) : same, false);
             }
             Parent parent = resolveParent(request);
-            Branch branch = reserve(name, parent, labels, expiresAt, limits, request, principal);
+            Branch reserved = reserve(name, parent, labels, expiresAt, limits, request, principal);
+            Branch branch = reserved;
             try {
                 policies.checkQuota(principal);
                 if (parent.source() != null) {
-                    branch.useSnapshot(launcher.snapshot(parent.source(), branch, parent.template()));
+                    // the row names the image before the image exists: a concurrent delete's prune
+                    // keeps every image a live row (CREATING included) names, so it cannot take it
+                    branch.useSnapshot(launcher.snapshotRef(branch));
+                    branch = branches.save(branch);
+                    launcher.snapshot(parent.source(), branch, parent.template());
                 }
                 branch.started(launchOnFreePort(branch, parent.template()));
                 Branch saved = branches.save(branch);
                 log.info("branch {} ({}) ready on port {}", name, saved.id(), saved.port());
                 return new Outcome(saved, true);
             } catch (RuntimeException e) {
-                rollback(branch);
+                rollback(reserved);
                 throw e;
             }
         });
@@ -171,9 +176,7 @@ class BranchService implements TemplateBranches {
                 return branches.save(branch);
             } catch (DbActionExecutionException | DuplicateKeyException e) {
                 // another create took the same port between our read and our insert: take the next one
-                // (Spring Data JDBC throws the DuplicateKeyException bare or wrapped, by version)
-                boolean duplicate = e instanceof DuplicateKeyException || e.getCause() instanceof DuplicateKeyException;
-                if (!duplicate || attempt == RESERVE_ATTEMPTS) {
+                if (!isDuplicate(e) || attempt == RESERVE_ATTEMPTS) {
                     throw e;
                 }
                 raced.add(branch.port());
@@ -192,10 +195,29 @@ class BranchService implements TemplateBranches {
                     throw e;
                 }
                 refused.add(branch.port());
-                branch.movePort(freePort(refused));
-                branch = branches.save(branch);
+                branch = moveToFreePort(branch, refused);
             }
         }
+    }
+
+    /** Like {@link #reserve}: a create that takes the same port between our read and our update loses it. */
+    private Branch moveToFreePort(Branch branch, Set<Integer> refused) {
+        for (int attempt = 1; ; attempt++) {
+            branch.movePort(freePort(refused));
+            try {
+                return branches.save(branch);
+            } catch (DbActionExecutionException | DuplicateKeyException e) {
+                if (!isDuplicate(e) || attempt == RESERVE_ATTEMPTS) {
+                    throw e;
+                }
+                refused.add(branch.port());
+            }
+        }
+    }
+
+    private static boolean isDuplicate(RuntimeException e) {
+        // Spring Data JDBC throws the DuplicateKeyException bare or wrapped, by version
+        return e instanceof DuplicateKeyException || e.getCause() instanceof DuplicateKeyException;
     }
 
     private int freePort(Set<Integer> alsoTaken) {
@@ -329,7 +351,11 @@ class BranchService implements TemplateBranches {
         }
         branch.deleted();
         branches.save(branch);
-        SnapshotImages.prune(runtime, properties.instanceId(), Set.copyOf(branches.findLiveSnapshotImages()));
+        if (branch.snapshotImage() != null) {
+            // only a branch started from a snapshot can leave images unowned: deleting any other
+            // one has nothing to prune, and listing images on every delete slowed bulk deletes
+            SnapshotImages.prune(runtime, properties.instanceId(), Set.copyOf(branches.findLiveSnapshotImages()));
+        }
         log.info("branch {} ({}) deleted, port {} released", branch.name(), branch.id(), branch.port());
     }
 

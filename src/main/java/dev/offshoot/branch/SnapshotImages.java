@@ -12,7 +12,9 @@ import dev.offshoot.runtime.Labels;
 /**
  * Snapshot images belong to the branch created from them. One that a deleted branch owned may
  * still be the parent layer of a live grandchild's snapshot, so the engine refuses to remove it
- * then; pruning retries every unowned snapshot after each delete until nothing more goes.
+ * then; pruning retries every unowned snapshot after each delete of a branch that had a snapshot
+ * until nothing more goes. "Owned" means named by any live row, CREATING ones included: a child's
+ * row names its image before the image is committed, so no prune can take an image being made.
  */
 final class SnapshotImages {
 

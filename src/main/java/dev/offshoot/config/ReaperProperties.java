@@ -15,8 +15,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param reapOn                MERGED: only merged pull requests reap their branches; CLOSED: closed
  *                              ones too (merged or not)
  * @param sweepInterval         how often expired and idle branches are looked for
- * @param defaultTtl            expiry given to branches created without ttl/expiresAt; 0 means none
- * @param maxTtl                the longest expiry a create or an extension may ask for; 0 means no limit
+ * @param defaultTtl            expiry given to branches created without ttl/expiresAt (7 days, so a
+ *                              forgotten branch does not live forever); 0 means none
+ * @param maxTtl                the longest expiry a create or an extension may ask for (30 days); 0
+ *                              means no limit (and, with default-ttl 0, branches without expiry)
  * @param idleTimeout           a branch with no client connection for this long is reaped; 0 disables
  * @param idleAction            DELETE or STOP idle branches (a stopped branch keeps its data, name and
  *                              port; a create retry with the same name starts it again)
@@ -32,8 +34,8 @@ public record ReaperProperties(
         @DefaultValue("") String gitlabToken,
         @DefaultValue("MERGED") ReapOn reapOn,
         @DefaultValue("1m") Duration sweepInterval,
-        @DefaultValue("0s") Duration defaultTtl,
-        @DefaultValue("0s") Duration maxTtl,
+        @DefaultValue("7d") Duration defaultTtl,
+        @DefaultValue("30d") Duration maxTtl,
         @DefaultValue("0s") Duration idleTimeout,
         @DefaultValue("DELETE") IdleAction idleAction,
         @DefaultValue("20") int maxDeletionsPerSweep,

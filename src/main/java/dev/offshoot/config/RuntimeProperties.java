@@ -20,7 +20,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param bindAddress    host address branch ports are published on
  * @param advertisedHost host name put into connection strings; empty means the bind address
  *                       (or localhost when binding to all interfaces)
- * @param portRangeStart first host port handed to branches
+ * @param portRangeStart first host port handed to branches. The default range 25000-25999 lies
+ *                       below Linux's ephemeral range (32768-60999, where any outgoing connection
+ *                       may hold a port for a moment) and holds no well-known database port
  * @param portRangeEnd   last host port handed to branches (inclusive)
  * @param readyTimeout   how long a starting container may take to accept connections
  * @param stopTimeout    how long a clean Postgres shutdown may take before it is killed
@@ -36,8 +38,8 @@ public record RuntimeProperties(
         @DefaultValue("--wal-segsize=1") String initdbArgs,
         @DefaultValue("127.0.0.1") String bindAddress,
         @DefaultValue("") String advertisedHost,
-        @DefaultValue("54400") int portRangeStart,
-        @DefaultValue("54999") int portRangeEnd,
+        @DefaultValue("25000") int portRangeStart,
+        @DefaultValue("25999") int portRangeEnd,
         @DefaultValue("60s") Duration readyTimeout,
         @DefaultValue("60s") Duration stopTimeout,
         @DefaultValue("30m") Duration importTimeout) {

@@ -14,6 +14,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.TransientDataAccessException;
 import org.springframework.security.access.hierarchicalroles.RoleHierarchy;
 import org.springframework.security.core.Authentication;
 
@@ -33,6 +35,11 @@ import dev.offshoot.web.ApiException;
 final class ToolRegistry {
 
     static final String CALLER_KEY = "offshoot.caller";
+    /**
+     * The longest tool result, in characters: 256 KiB of text is already more than an agent's
+     * context should take at once; past it the agent gets an error telling it to ask for less.
+     */
+    static final int MAX_RESULT_CHARS = 256 * 1024;
     private static final Logger log = LoggerFactory.getLogger(ToolRegistry.class);
 
     /** How a tool behaves, for the annotations clients use to decide on approvals. */
@@ -116,10 +123,21 @@ final class ToolRegistry {
             Object result = CurrentPrincipal.callAs(caller, () -> body.apply(args));
             auditWrite(kind, caller, tool, target, true, null);
             String text = result instanceof String s ? s : json.writerWithDefaultPrettyPrinter().writeValueAsString(result);
+            if (text.length() > MAX_RESULT_CHARS) {
+                return error("RESULT_TOO_LARGE: " + tool.name() + " ran, but its result has " + text.length()
+                        + " characters, more than the " + MAX_RESULT_CHARS + " a tool returns. Ask for less: fewer"
+                        + " rows (maxRows, LIMIT, a WHERE clause), one schema or table at a time.");
+            }
             return CallToolResult.builder().addTextContent(text).isError(false).build();
         } catch (ApiException e) {
             auditWrite(kind, caller, tool, target, false, e.code());
             return error(e.code() + ": " + e.getMessage() + (e.retryable() ? " (retrying later may succeed)" : ""));
+        } catch (DataAccessResourceFailureException | TransientDataAccessException e) {
+            // the metadata store momentarily out of connections: the same convention as REST's 503
+            log.warn("tool {}: metadata store busy: {}", tool.name(), e.getMessage());
+            auditWrite(kind, caller, tool, target, false, "METADATA_STORE_BUSY");
+            return error("METADATA_STORE_BUSY: the service is busy; retry in a few seconds (retrying later may"
+                    + " succeed)");
         } catch (RuntimeException e) {
             log.error("tool {} failed", tool.name(), e);
             auditWrite(kind, caller, tool, target, false, "INTERNAL_ERROR");

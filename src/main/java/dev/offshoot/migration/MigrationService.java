@@ -28,7 +28,7 @@ class MigrationService {
 
     private final BranchAccess branches;
     private final MigrationProperties properties;
-    private final NamedLocks locks = new NamedLocks(64);
+    private final NamedLocks locks = new NamedLocks(NamedLocks.DEFAULT_WAIT);
 
     MigrationService(BranchAccess branches, MigrationProperties properties) {
         this.branches = branches;

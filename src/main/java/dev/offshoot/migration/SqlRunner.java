@@ -43,6 +43,14 @@ final class SqlRunner {
     record Run(boolean readOnly, List<Result> results, long durationMs) {
     }
 
+    /**
+     * Result rows kept per run, over all its statements, in bytes (besides the row limit): past it
+     * the statement's result is cut and marked truncated, like at the row limit, so a few huge
+     * values cannot make an answer of gigabytes. One more row than fits is still kept whole.
+     */
+    static final long MAX_RESULT_BYTES = 8L * 1024 * 1024;
+    private static final int FETCH_SIZE = 500;
+
     private SqlRunner() {
     }
 
@@ -65,8 +73,9 @@ final class SqlRunner {
                 st.execute("SET LOCAL statement_timeout = " + timeout.toMillis());
             }
             List<Result> results = new ArrayList<>();
+            long[] bytesLeft = {MAX_RESULT_BYTES};
             for (int i = 0; i < statements.size(); i++) {
-                results.add(execute(db, statements.get(i), i, maxRows));
+                results.add(execute(db, statements.get(i), i, maxRows, bytesLeft));
             }
             if (readOnly) {
                 db.rollback();
@@ -79,10 +88,12 @@ final class SqlRunner {
         }
     }
 
-    private static Result execute(Connection db, String statement, int index, int maxRows) {
+    private static Result execute(Connection db, String statement, int index, int maxRows, long[] bytesLeft) {
         long start = System.nanoTime();
         try (Statement st = db.createStatement()) {
             st.setMaxRows(maxRows + 1);
+            // rows arrive in batches (a cursor: autocommit is off), so a big result is never held whole
+            st.setFetchSize(FETCH_SIZE);
             if (!st.execute(statement)) {
                 return new Result(statement, List.of(), List.of(), null, false, st.getLargeUpdateCount(),
                         (System.nanoTime() - start) / 1_000_000);
@@ -92,11 +103,13 @@ final class SqlRunner {
                 List<List<Object>> rows = new ArrayList<>();
                 boolean truncated = false;
                 while (rs.next()) {
-                    if (rows.size() == maxRows) {
+                    if (rows.size() == maxRows || bytesLeft[0] <= 0) {
                         truncated = true;
                         break;
                     }
-                    rows.add(row(rs, columns.size()));
+                    List<Object> row = row(rs, columns.size());
+                    bytesLeft[0] -= size(row);
+                    rows.add(row);
                 }
                 return new Result(statement, columns, rows, rows.size(), truncated, null,
                         (System.nanoTime() - start) / 1_000_000);
@@ -104,6 +117,15 @@ final class SqlRunner {
         } catch (SQLException e) {
             throw failure(e, index, statement);
         }
+    }
+
+    /** About the bytes a row takes in the JSON answer: text by its length, other values 8. */
+    private static long size(List<Object> row) {
+        long bytes = 0;
+        for (Object value : row) {
+            bytes += value instanceof String text ? text.length() + 2 : 8;
+        }
+        return bytes;
     }
 
     private static List<Column> columns(ResultSetMetaData meta) throws SQLException {
@@ -132,6 +154,12 @@ final class SqlRunner {
     }
 
     private static ApiException failure(SQLException e, Integer index, String statement) {
+        if (branchGone(e.getSQLState())) {
+            // not the caller's SQL: the branch went away under it (a reset, delete or restart ran)
+            return new ApiException(HttpStatus.CONFLICT, "BRANCH_NOT_READY", "the branch stopped answering"
+                    + " (SQLSTATE " + e.getSQLState() + "): it is being reset, deleted or restarted;"
+                    + " nothing was committed", true);
+        }
         ServerErrorMessage server = e instanceof PSQLException p ? p.getServerErrorMessage() : null;
         Map<String, Object> error = new LinkedHashMap<>();
         error.put("statementIndex", index);
@@ -142,6 +170,11 @@ final class SqlRunner {
         return new ApiException(HttpStatus.UNPROCESSABLE_CONTENT, "SQL_ERROR", (index == null ? "" : "statement "
                 + (index + 1) + " failed: ") + error.get("message") + " (SQLSTATE " + e.getSQLState()
                 + "); nothing was committed").with("sqlError", error);
+    }
+
+    /** Connection exceptions (class 08) and server shutdowns (57P01-57P03). */
+    private static boolean branchGone(String sqlState) {
+        return sqlState != null && (sqlState.startsWith("08") || sqlState.matches("57P0[123]"));
     }
 
     private static String abbreviate(String s) {

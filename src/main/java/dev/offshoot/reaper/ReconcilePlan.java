@@ -15,19 +15,24 @@ import dev.offshoot.runtime.ContainerRuntime.ContainerSummary;
 import dev.offshoot.runtime.Labels;
 
 /**
- * What the reconciler should do, computed from the labelled branch containers and the live rows
- * (containers listed first: a row is always written before its container, so a container seen
- * without a row is truly an orphan).
+ * What the reconciler should do, computed from the live rows read before the labelled branch
+ * containers were listed, and the live rows read after. Repairs of rows come from the rows read
+ * before: a create or reset that finishes in between is then seen in transition, not as a READY row
+ * whose new container is missing. Orphans come from the rows read after: a row is always written
+ * before its container, so a container listed without a row read afterwards is truly an orphan.
  */
 record ReconcilePlan(List<ContainerSummary> orphans, List<BranchRecord> rollBacks, List<BranchRecord> finishDeletes,
         List<BranchRecord> missing, List<BranchRecord> notRunning) {
 
     /**
+     * @param live        live rows read before the containers were listed
+     * @param liveAfter   live rows read after the containers were listed
      * @param staleBefore CREATING and DELETING rows that entered their status before this are
      *                    finished or rolled back; newer ones may still be in flight
      */
-    static ReconcilePlan of(List<ContainerSummary> containers, List<BranchRecord> live, Instant staleBefore) {
-        Map<String, BranchRecord> rowsById = live.stream()
+    static ReconcilePlan of(List<BranchRecord> live, List<ContainerSummary> containers, List<BranchRecord> liveAfter,
+            Instant staleBefore) {
+        Map<String, BranchRecord> rowsById = liveAfter.stream()
                 .collect(Collectors.toMap(r -> r.id().toString(), Function.identity()));
         Set<String> containerIds = containers.stream().map(ContainerSummary::id).collect(Collectors.toSet());
         List<ContainerSummary> orphans = containers.stream()

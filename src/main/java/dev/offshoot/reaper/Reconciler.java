@@ -51,6 +51,8 @@ class Reconciler {
     private final AtomicInteger repaired = new AtomicInteger();
     /** Out-of-memory kills before this instant have been looked at (only by the synchronized pass). */
     private Instant oomCheckedUntil = Instant.now();
+    /** Test hook: runs between listing containers and reading rows again. */
+    Runnable beforeRowsReread = () -> { };
 
     Reconciler(ContainerRuntime runtime, BranchMaintenance branches, ReapAudit audit, ReaperProperties properties,
             RuntimeProperties runtimeProperties, MeterRegistry meters) {
@@ -96,10 +98,15 @@ class Reconciler {
     /** One pass; returns what it found. */
     synchronized ReconcilePlan reconcileOnce(Instant staleBefore) {
         long start = System.nanoTime();
+        // rows first: a create or reset that finishes while the containers are listed then shows as
+        // a row in transition, never as a READY row whose (new) container is "missing"; each repair
+        // re-checks the row under its name lock and acts only if it is still as seen here
+        var seen = branches.live();
         var containers = runtime.list(Map.of(Labels.INSTANCE, runtimeProperties.instanceId(),
                 Labels.KIND, Labels.KIND_BRANCH));
+        beforeRowsReread.run();
         List<BranchRecord> live = branches.live();
-        ReconcilePlan plan = ReconcilePlan.of(containers, live, staleBefore);
+        ReconcilePlan plan = ReconcilePlan.of(seen, containers, live, staleBefore);
         plan.orphans().forEach(c -> {
             runtime.remove(c.id());
             log.warn("removed orphan container {} ({}) of branch id {}", c.name(), c.id(),

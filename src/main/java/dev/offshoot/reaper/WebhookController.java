@@ -1,12 +1,15 @@
 package dev.offshoot.reaper;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
+import jakarta.servlet.http.HttpServletRequest;
+
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -24,6 +27,9 @@ import dev.offshoot.web.ApiException;
 @RequestMapping("/api/v1/webhooks")
 class WebhookController {
 
+    /** GitHub caps deliveries at 25 MB but pull_request payloads are a few tens of KB; 1 MiB is ample. */
+    static final int MAX_BODY_BYTES = 1024 * 1024;
+
     private final ReaperProperties properties;
     private final WebhookDeliveries deliveries;
     private final PullRequestReaper reaper;
@@ -39,11 +45,11 @@ class WebhookController {
     }
 
     @PostMapping("/github")
-    WebhookResult github(@RequestBody(required = false) byte[] body,
+    WebhookResult github(HttpServletRequest request,
             @RequestHeader(name = "X-Hub-Signature-256", required = false) String signature,
             @RequestHeader(name = "X-GitHub-Event", required = false) String event,
             @RequestHeader(name = "X-GitHub-Delivery", required = false) String delivery) {
-        byte[] payload = body == null ? new byte[0] : body;
+        byte[] payload = boundedBody(request);
         if (!WebhookSignatures.validGithub(properties.githubSecret(), payload, signature)) {
             throw unauthorized("missing or invalid X-Hub-Signature-256");
         }
@@ -58,14 +64,14 @@ class WebhookController {
     }
 
     @PostMapping("/gitlab")
-    WebhookResult gitlab(@RequestBody(required = false) byte[] body,
+    WebhookResult gitlab(HttpServletRequest request,
             @RequestHeader(name = "X-Gitlab-Token", required = false) String token,
             @RequestHeader(name = "X-Gitlab-Event", required = false) String event,
             @RequestHeader(name = "X-Gitlab-Event-UUID", required = false) String delivery) {
         if (!WebhookSignatures.validGitlab(properties.gitlabToken(), token)) {
             throw unauthorized("missing or invalid X-Gitlab-Token");
         }
-        byte[] payload = body == null ? new byte[0] : body;
+        byte[] payload = boundedBody(request);
         String id = delivery == null || delivery.isBlank() ? UUID.randomUUID().toString() : delivery;
         if (!"Merge Request Hook".equals(event)) {
             return new WebhookResult(id, event, "ignored", List.of(), List.of());
@@ -95,6 +101,31 @@ class WebhookController {
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest("INVALID_PAYLOAD", e.getMessage());
         }
+    }
+
+    /**
+     * The body, refused past {@link #MAX_BODY_BYTES} before more is read: announced by
+     * Content-Length, or counted while reading (chunked). The signature check needs the whole body,
+     * so without this bound anyone could make the service buffer any amount of memory.
+     */
+    static byte[] boundedBody(HttpServletRequest request) {
+        if (request.getContentLengthLong() > MAX_BODY_BYTES) {
+            throw tooLarge();
+        }
+        try (InputStream in = request.getInputStream()) {
+            byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
+            if (body.length > MAX_BODY_BYTES) {
+                throw tooLarge();
+            }
+            return body;
+        } catch (IOException e) {
+            throw ApiException.badRequest("INVALID_PAYLOAD", "the webhook body could not be read");
+        }
+    }
+
+    private static ApiException tooLarge() {
+        return new ApiException(HttpStatus.CONTENT_TOO_LARGE, "PAYLOAD_TOO_LARGE", "a webhook body may have at most "
+                + MAX_BODY_BYTES + " bytes", false);
     }
 
     private static ApiException unauthorized(String detail) {

@@ -172,12 +172,12 @@ public class DockerRuntime implements ContainerRuntime {
 
     @Override
     public String logTail(String containerId, int lines) {
-        StringBuilder out = new StringBuilder();
+        OutputTail out = new OutputTail(OutputTail.DEFAULT_CHARS);
         try {
             docker.logContainerCmd(containerId).withStdOut(true).withStdErr(true).withTail(lines)
                     .exec(collectInto(out)).awaitCompletion(10, TimeUnit.SECONDS);
         } catch (Exception e) {
-            out.append("(log unavailable: ").append(e.getClass().getSimpleName()).append(')');
+            out.append("(log unavailable: " + e.getClass().getSimpleName() + ")");
         }
         return out.toString().strip();
     }
@@ -256,19 +256,19 @@ public class DockerRuntime implements ContainerRuntime {
                 create.withEnv(envList(options.env()));
             }
             String execId = create.exec().getId();
-            StringBuilder out = new StringBuilder();
+            OutputTail out = new OutputTail(OutputTail.DEFAULT_CHARS);
             try {
                 boolean done = docker.execStartCmd(execId).exec(collectInto(out))
                         .awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS);
                 if (!done) {
-                    return new ExecResult(-1, "timed out after " + timeout + "\n" + tail(out));
+                    return new ExecResult(-1, "timed out after " + timeout + "\n" + out);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return new ExecResult(-1, "interrupted");
             }
             Long exitCode = docker.inspectExecCmd(execId).exec().getExitCodeLong();
-            return new ExecResult(exitCode == null ? -1 : exitCode, tail(out));
+            return new ExecResult(exitCode == null ? -1 : exitCode, out.toString());
         });
     }
 
@@ -359,22 +359,13 @@ public class DockerRuntime implements ContainerRuntime {
         });
     }
 
-    private static ResultCallback.Adapter<Frame> collectInto(StringBuilder out) {
+    private static ResultCallback.Adapter<Frame> collectInto(OutputTail out) {
         return new ResultCallback.Adapter<>() {
             @Override
             public void onNext(Frame frame) {
-                synchronized (out) {
-                    out.append(new String(frame.getPayload(), StandardCharsets.UTF_8));
-                }
+                out.append(new String(frame.getPayload(), StandardCharsets.UTF_8));
             }
         };
-    }
-
-    private static String tail(StringBuilder out) {
-        synchronized (out) {
-            String text = out.toString();
-            return text.length() <= 4000 ? text : text.substring(text.length() - 4000);
-        }
     }
 
     /** Turns transport failures into {@link RuntimeUnavailableException}; engine answers pass through. */

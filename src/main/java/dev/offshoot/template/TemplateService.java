@@ -29,7 +29,7 @@ public class TemplateService {
     private final TemplateBuilder builder;
     private final ContainerRuntime runtime;
     private final ObjectProvider<TemplateBranches> branches;
-    private final NamedLocks locks = new NamedLocks(16);
+    private final NamedLocks locks = new NamedLocks(NamedLocks.DEFAULT_WAIT);
 
     TemplateService(TemplateRepository templates, TemplateBuilder builder, ContainerRuntime runtime,
             ObjectProvider<TemplateBranches> branches) {

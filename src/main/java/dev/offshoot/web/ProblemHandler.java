@@ -1,9 +1,12 @@
 package dev.offshoot.web;
 
+import java.sql.SQLTransientException;
 import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.TransientDataAccessException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -37,6 +40,8 @@ import dev.offshoot.template.TemplateSourceException;
 class ProblemHandler extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
+    /** Sent with every retryable 503: long enough for a pool or a name lock to free up. */
+    static final int RETRY_AFTER_SECONDS = 2;
 
     @ExceptionHandler(ApiException.class)
     ResponseEntity<ProblemDetail> api(ApiException e) {
@@ -141,8 +146,25 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         return ResponseEntity.status(status).headers(headers).body(problem);
     }
 
+    /**
+     * The metadata store momentarily out of connections (pool wait timed out) or unreachable: a
+     * retryable 503, whether Spring translated the error or Spring Data JDBC wrapped it.
+     */
+    @ExceptionHandler({DataAccessResourceFailureException.class, TransientDataAccessException.class,
+            SQLTransientException.class})
+    ResponseEntity<ProblemDetail> metadataStoreBusy(Exception e) {
+        return respond(HttpStatus.SERVICE_UNAVAILABLE, "METADATA_STORE_BUSY", "the metadata store is busy or"
+                + " unreachable; retry later", true, e);
+    }
+
     @ExceptionHandler(Exception.class)
     ResponseEntity<ProblemDetail> unexpected(Exception e) {
+        for (Throwable t = e.getCause(); t != null && t != t.getCause(); t = t.getCause()) {
+            if (t instanceof DataAccessResourceFailureException || t instanceof TransientDataAccessException
+                    || t instanceof SQLTransientException) {
+                return metadataStoreBusy(e);
+            }
+        }
         return respond(HttpStatus.INTERNAL_SERVER_ERROR, "INTERNAL_ERROR",
                 "unexpected error; see the service log", true, e);
     }
@@ -150,7 +172,12 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     private static ResponseEntity<ProblemDetail> respond(HttpStatusCode status, String code, String detail,
             boolean retryable, Throwable cause) {
         log(status, code, detail, cause);
-        return ResponseEntity.status(status).body(Problems.of(status, code, detail, retryable));
+        ResponseEntity.BodyBuilder response = ResponseEntity.status(status);
+        if (retryable && status.value() == HttpStatus.SERVICE_UNAVAILABLE.value()) {
+            // the retry convention: a momentarily exhausted resource says when to come back
+            response.header(HttpHeaders.RETRY_AFTER, String.valueOf(RETRY_AFTER_SECONDS));
+        }
+        return response.body(Problems.of(status, code, detail, retryable));
     }
 
     private static void log(HttpStatusCode status, String code, String detail, Throwable cause) {

@@ -33,7 +33,7 @@ class ReconcilePlanTest {
     @Test
     void containerWithoutLiveRowIsAnOrphan() {
         ContainerSummary stray = container("x", null, "running");
-        ReconcilePlan plan = ReconcilePlan.of(List.of(stray), List.of(), STALE_BEFORE);
+        ReconcilePlan plan = ReconcilePlan.of(List.of(), List.of(stray), List.of(), STALE_BEFORE);
         assertThat(plan.orphans()).containsExactly(stray);
     }
 
@@ -44,8 +44,9 @@ class ReconcilePlanTest {
         var down = row("down", BranchStatus.READY, "c", NOW.minus(Duration.ofHours(1)));
         var stopped = row("stopped", BranchStatus.STOPPED, "d", NOW.minus(Duration.ofHours(1)));
 
-        ReconcilePlan plan = ReconcilePlan.of(List.of(container("a", ok, "running"), container("c", down, "exited"),
-                container("d", stopped, "exited")), List.of(ok, gone, down, stopped), STALE_BEFORE);
+        var rows = List.of(ok, gone, down, stopped);
+        ReconcilePlan plan = ReconcilePlan.of(rows, List.of(container("a", ok, "running"),
+                container("c", down, "exited"), container("d", stopped, "exited")), rows, STALE_BEFORE);
 
         assertThat(plan.missing()).containsExactly(gone);
         assertThat(plan.notRunning()).containsExactly(down);
@@ -62,8 +63,8 @@ class ReconcilePlanTest {
         ContainerSummary halfCreated = container("h", createNeverFinished, "running");
         ContainerSummary inFlightContainer = container("i", inFlight, "running");
 
-        ReconcilePlan plan = ReconcilePlan.of(List.of(halfCreated, inFlightContainer),
-                List.of(createNeverFinished, resetInterrupted, deleteInterrupted, inFlight), STALE_BEFORE);
+        var rows = List.of(createNeverFinished, resetInterrupted, deleteInterrupted, inFlight);
+        ReconcilePlan plan = ReconcilePlan.of(rows, List.of(halfCreated, inFlightContainer), rows, STALE_BEFORE);
 
         assertThat(plan.rollBacks()).containsExactly(createNeverFinished);
         assertThat(plan.missing()).containsExactly(resetInterrupted);
@@ -75,7 +76,32 @@ class ReconcilePlanTest {
     void secondContainerOfAReadyBranchIsAnOrphan() {
         var ok = row("ok", BranchStatus.READY, "a", NOW.minus(Duration.ofHours(1)));
         ContainerSummary extra = container("z", ok, "running");
-        assertThat(ReconcilePlan.of(List.of(container("a", ok, "running"), extra), List.of(ok), STALE_BEFORE)
+        assertThat(ReconcilePlan.of(List.of(ok), List.of(container("a", ok, "running"), extra), List.of(ok),
+                STALE_BEFORE)
                 .orphans()).containsExactly(extra);
+    }
+
+    /** A create finishing between the first row read and the container list is left alone. */
+    @Test
+    void aCreateThatFinishesWhileContainersAreListedIsNeitherMissingNorOrphan() {
+        var creating = row("new", BranchStatus.CREATING, null, NOW);
+        var ready = new BranchRecord(creating.id(), "new", BranchStatus.READY, "n", 1, Map.of(), false, NOW, null,
+                NOW, NOW);
+
+        ReconcilePlan plan = ReconcilePlan.of(List.of(creating), List.of(container("n", ready, "running")),
+                List.of(ready), STALE_BEFORE);
+
+        assertThat(plan.isEmpty()).isTrue();
+    }
+
+    /** A container whose row was written after the first read is not an orphan: the reread knows it. */
+    @Test
+    void aContainerWhoseRowAppearedAfterTheFirstReadIsNoOrphan() {
+        var ready = row("late", BranchStatus.READY, "l", NOW);
+
+        ReconcilePlan plan = ReconcilePlan.of(List.of(), List.of(container("l", ready, "running")), List.of(ready),
+                STALE_BEFORE);
+
+        assertThat(plan.isEmpty()).isTrue();
     }
 }

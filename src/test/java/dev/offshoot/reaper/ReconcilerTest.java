@@ -1,5 +1,6 @@
 package dev.offshoot.reaper;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyMap;
 import static org.mockito.ArgumentMatchers.eq;
@@ -118,5 +119,55 @@ class ReconcilerTest {
 
         verify(branches).markFailed(eq(hungry), org.mockito.ArgumentMatchers.contains("out of memory (limit 96 MiB)"));
         verify(branches, never()).markFailed(eq(calm), any());
+    }
+
+    /**
+     * The race: a create finishes while the reconciler lists containers. Listing first and reading
+     * rows after made the new READY row look as if its container were missing, and it was recreated
+     * from the parent, throwing the new data away.
+     */
+    @Test
+    void aCreateFinishingWhileContainersAreListedIsNotRecreated() {
+        Instant now = Instant.now();
+        BranchRecord creating = new BranchRecord(UUID.randomUUID(), "new", BranchStatus.CREATING, null, 1, Map.of(),
+                false, now, null, now, now);
+        BranchRecord ready = new BranchRecord(creating.id(), "new", BranchStatus.READY, "c-new", 1, Map.of(), false,
+                now, null, now, now);
+        java.util.concurrent.atomic.AtomicBoolean finished = new java.util.concurrent.atomic.AtomicBoolean();
+        // the engine answers with the list as it was before the create's container started...
+        when(runtime.list(anyMap())).thenAnswer(call -> {
+            finished.set(true);
+            return List.of();
+        });
+        // ...and the create saves its READY row right after
+        when(branches.live()).thenAnswer(call -> List.of(finished.get() ? ready : creating));
+
+        ReconcilePlan plan = reconciler(ReaperProperties.MissingContainerAction.RECREATE)
+                .reconcileOnce(Instant.now().minus(Duration.ofMinutes(2)));
+
+        assertThat(plan.isEmpty()).isTrue();
+        verify(branches, never()).recreate(any(), any());
+        verify(branches, never()).markFailed(any(), any());
+    }
+
+    /** A reset finishing between the container list and the row reread: its new container is kept. */
+    @Test
+    void aContainerOfAResetFinishingMeanwhileIsNotRemovedAsAnOrphan() {
+        Instant now = Instant.now();
+        BranchRecord before = new BranchRecord(UUID.randomUUID(), "r", BranchStatus.CREATING, "c-old", 1, Map.of(),
+                false, now, null, now, now);
+        BranchRecord after = new BranchRecord(before.id(), "r", BranchStatus.READY, "c-new", 1, Map.of(), false, now,
+                null, now, now);
+        when(runtime.list(anyMap())).thenReturn(List.of(new ContainerSummary("c-new", "n", "img",
+                Map.of(Labels.BRANCH_ID, before.id().toString()), "running")));
+        Reconciler reconciler = reconciler(ReaperProperties.MissingContainerAction.RECREATE);
+        java.util.concurrent.atomic.AtomicBoolean finished = new java.util.concurrent.atomic.AtomicBoolean();
+        reconciler.beforeRowsReread = () -> finished.set(true);
+        when(branches.live()).thenAnswer(call -> List.of(finished.get() ? after : before));
+
+        reconciler.reconcileOnce(Instant.now().minus(Duration.ofMinutes(2)));
+
+        verify(runtime, never()).remove("c-new");
+        verify(branches, never()).recreate(any(), any());
     }
 }

@@ -296,7 +296,7 @@ class OpenApiContractIT extends IntegrationTest {
         assertThat(child.json().get("parentBranch").asString()).isEqualTo(branch);
 
         Exchange prot = postJson("/api/v1/branches", Map.of("name", protectedBranch, "template", emptyTemplate,
-                "revision", 1, "protectedBranch", true, "expiresAt", "2099-01-01T00:00:00Z"));
+                "revision", 1, "protectedBranch", true, "expiresAt", java.time.Instant.now().plus(Duration.ofDays(20)).toString()));
         assertThat(prot.status).as(prot.body).isEqualTo(201);
         assertThat(prot.json().get("protectedBranch").asBoolean()).isTrue();
     }
@@ -448,7 +448,7 @@ class OpenApiContractIT extends IntegrationTest {
         assertThat(java.time.Instant.parse(extended.json().get("expiresAt").asString()))
                 .isAfter(java.time.Instant.now().plus(Duration.ofHours(47)));
         Exchange unprotected = patchJson("/api/v1/branches/" + protectedBranch,
-                Map.of("protectedBranch", false, "expiresAt", "2098-01-01T00:00:00Z"));
+                Map.of("protectedBranch", false, "expiresAt", java.time.Instant.now().plus(Duration.ofDays(10)).toString()));
         assertThat(unprotected.status).as(unprotected.body).isEqualTo(200);
         assertThat(unprotected.json().get("protectedBranch").asBoolean()).isFalse();
         assertThat(patchJson("/api/v1/branches/" + protectedBranch, Map.of("protectedBranch", true)).status)

@@ -1,0 +1,137 @@
+package dev.offshoot.branch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.doAnswer;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+
+import dev.offshoot.config.RuntimeProperties;
+import dev.offshoot.runtime.ContainerRuntime;
+import dev.offshoot.runtime.PortAllocator;
+import dev.offshoot.template.Template;
+import dev.offshoot.template.TemplateRevision;
+import dev.offshoot.template.TemplateService;
+
+/**
+ * A child's snapshot image must be owned by a saved row before it exists: a concurrent delete
+ * prunes every snapshot image no live row names, and used to take a just-committed one whose
+ * child had not saved it yet (the child then failed with IMAGE_NOT_FOUND).
+ */
+class SnapshotOwnershipTest {
+
+    final BranchRepository branches = mock(BranchRepository.class);
+    final TemplateService templates = mock(TemplateService.class);
+    final BranchLauncher launcher = mock(BranchLauncher.class);
+    final ContainerRuntime runtime = mock(ContainerRuntime.class);
+    final PortAllocator ports = mock(PortAllocator.class);
+    final BranchPolicies policies = mock(BranchPolicies.class);
+    final RuntimeProperties properties = new RuntimeProperties("", "t1", "img", "", "/pg", "", "127.0.0.1", "",
+            25000, 25999, Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofMinutes(30));
+    final BranchService service = new BranchService(branches, templates, launcher, runtime, ports, properties,
+            policies, new BranchResources(new dev.offshoot.config.LimitsProperties(org.springframework.util.unit.DataSize.ofGigabytes(1), 512, 1024,
+                    org.springframework.util.unit.DataSize.ofGigabytes(4), 4096)));
+
+    final Template template = mock(Template.class);
+    final UUID templateId = UUID.randomUUID();
+    final Branch parent = new Branch("parent", templateId, 1, null, "tpl:1", 25001, "app", "app", "pw", "me", null,
+            false, Map.of());
+    /** The snapshot image each save handed to the store, as it was at the moment of the save. */
+    final List<String> savedImages = new ArrayList<>();
+
+    SnapshotOwnershipTest() {
+        parent.started("c-parent");
+        when(template.id()).thenReturn(templateId);
+        when(template.databaseName()).thenReturn("app");
+        when(template.ownerRole()).thenReturn("app");
+        when(template.revision(1)).thenReturn(Optional.of(new TemplateRevision(1, "tpl:1", "sha", 1, 1, "empty",
+                Instant.now())));
+        when(templates.byId(templateId)).thenReturn(template);
+        when(branches.findLiveByName("parent")).thenReturn(Optional.of(parent));
+        when(branches.findLiveByName("child")).thenReturn(Optional.empty());
+        when(branches.findLivePorts()).thenReturn(List.of(25001));
+        when(branches.save(any())).thenAnswer(call -> {
+            Branch saved = call.getArgument(0);
+            savedImages.add(saved.snapshotImage());
+            return saved;
+        });
+        when(ports.next(any())).thenReturn(OptionalInt.of(25002));
+        when(launcher.snapshotRef(any())).thenReturn("offshoot/snapshot-t1-child:0000");
+        when(launcher.launch(any(), eq(template))).thenReturn("c-child");
+    }
+
+    CreateBranchRequest childOfParent() {
+        return new CreateBranchRequest("child", null, null, "parent", Map.of(), null, null, false);
+    }
+
+    @Test
+    void theSnapshotImageIsNamedByASavedRowBeforeItIsCommitted() {
+        doAnswer(call -> {
+            assertThat(savedImages).as("rows saved before the commit").contains("offshoot/snapshot-t1-child:0000");
+            return null;
+        }).when(launcher).snapshot(eq(parent), any(), eq(template));
+
+        BranchService.Outcome outcome = service.create(childOfParent(), "me");
+
+        assertThat(outcome.branch().snapshotImage()).isEqualTo("offshoot/snapshot-t1-child:0000");
+        verify(launcher).snapshot(eq(parent), any(), eq(template));
+    }
+
+    @Test
+    void aFailedSnapshotRemovesTheImageAndTheRow() {
+        doAnswer(call -> {
+            throw new IllegalStateException("commit failed");
+        }).when(launcher).snapshot(any(), any(), any());
+
+        assertThatThrownBy(() -> service.create(childOfParent(), "me")).hasMessageContaining("commit failed");
+
+        verify(runtime).removeImage("offshoot/snapshot-t1-child:0000");
+        verify(branches).deleteById(any());
+    }
+
+    @Test
+    void deletingABranchWithoutASnapshotListsNoImages() {
+        Branch plain = new Branch("plain", templateId, 1, null, "tpl:1", 25003, "app", "app", "pw", "me", null,
+                false, Map.of());
+        plain.started("c-plain");
+
+        service.remove(plain);
+
+        verify(runtime).remove("c-plain");
+        org.mockito.Mockito.verify(runtime, org.mockito.Mockito.never()).listImages(any());
+    }
+
+    @Test
+    void deletingASnapshotChildPrunesOnlyImagesNoLiveRowNames() {
+        Branch child = new Branch("child", templateId, 1, parent.id(), "tpl:1", 25004, "app", "app", "pw", "me",
+                null, false, Map.of());
+        child.useSnapshot("offshoot/snapshot-t1-child:1111");
+        child.started("c-child");
+        when(branches.findLiveSnapshotImages()).thenReturn(List.of("offshoot/snapshot-t1-creating:2222"));
+        when(runtime.listImages(any())).thenReturn(List.of("offshoot/snapshot-t1-child:1111",
+                "offshoot/snapshot-t1-creating:2222"));
+        when(runtime.removeImage(anyString())).thenReturn(false);
+
+        service.remove(child);
+
+        verify(runtime).removeImage("offshoot/snapshot-t1-child:1111");
+        verify(runtime, org.mockito.Mockito.never()).removeImage("offshoot/snapshot-t1-creating:2222");
+        assertThat(Set.of(child.status())).containsExactly(BranchStatus.DELETED);
+    }
+}

@@ -1,0 +1,38 @@
+package dev.offshoot.branch;
+
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+
+import dev.offshoot.auth.CurrentPrincipal;
+import dev.offshoot.auth.Principal;
+import dev.offshoot.auth.TokenAuthentication;
+import dev.offshoot.config.RuntimeProperties;
+import dev.offshoot.template.TemplateService;
+
+/** Throwaway branches (checks, diffs, template migrations) used to be created as the service itself. */
+class ThrowawayQuotaTest {
+
+    final BranchService service = mock(BranchService.class);
+    final BranchAccess access = new BranchAccess(service, mock(TemplateService.class), mock(RuntimeProperties.class));
+
+    @Test
+    void aThrowawayBranchIsCreatedAsTheCallerSoItCountsAgainstTheCallersQuota() {
+        Branch tmp = new Branch("tmp-check-1", UUID.randomUUID(), 1, null, "img", 25000, "app", "app", "pw", "alice",
+                null, false, Map.of());
+        when(service.create(any(), any())).thenReturn(new BranchService.Outcome(tmp, true));
+
+        TokenAuthentication alice = TokenAuthentication.authenticated(Principal.admin("alice"));
+        CurrentPrincipal.callAs(alice, () -> access.throwawayOfTemplate("main", null, "check"));
+        CurrentPrincipal.callAs(alice, () -> access.throwawayOfBranch("pr-1", "diff"));
+
+        verify(service, org.mockito.Mockito.times(2)).create(any(), eq("alice"));
+    }
+}

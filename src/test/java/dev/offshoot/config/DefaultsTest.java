@@ -1,0 +1,39 @@
+package dev.offshoot.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+
+/** The defaults a fresh install runs with: fit for a service that agents can reach. */
+class DefaultsTest {
+
+    final Binder nothingConfigured = new Binder(new MapConfigurationPropertySource(Map.of()));
+    final RuntimeProperties runtime = nothingConfigured.bindOrCreate("offshoot.runtime", RuntimeProperties.class);
+    final QuotaProperties quota = nothingConfigured.bindOrCreate("offshoot.quota", QuotaProperties.class);
+    final ReaperProperties reaper = nothingConfigured.bindOrCreate("offshoot.reaper", ReaperProperties.class);
+
+    @Test
+    void branchPortsLieOutsideLinuxsEphemeralRange() {
+        assertThat(runtime.portRangeEnd()).isLessThan(32768);
+        assertThat(runtime.portRangeStart()).isGreaterThan(5432).isLessThanOrEqualTo(runtime.portRangeEnd());
+    }
+
+    @Test
+    void theGlobalLimitIsOneThePortRangeCanServe() {
+        int ports = runtime.portRangeEnd() - runtime.portRangeStart() + 1;
+        assertThat(quota.maxLiveBranches()).isPositive().isLessThanOrEqualTo(ports);
+        assertThat(quota.maxLiveBranchesPerCreator()).isPositive().isLessThan(quota.maxLiveBranches());
+    }
+
+    @Test
+    void branchesExpireByDefaultAndCannotAskForForever() {
+        assertThat(reaper.defaultTtl()).isEqualTo(Duration.ofDays(7));
+        assertThat(reaper.maxTtl()).isGreaterThanOrEqualTo(reaper.defaultTtl());
+        assertThat(reaper.hasMaxTtl()).isTrue();
+    }
+}
