@@ -1,5 +1,7 @@
 package dev.offshoot.branch;
 
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -7,6 +9,8 @@ import java.util.UUID;
 import org.springframework.stereotype.Component;
 
 import dev.offshoot.config.RuntimeProperties;
+import dev.offshoot.postgres.BranchRoles;
+import dev.offshoot.postgres.PostgresConnections;
 import dev.offshoot.template.Template;
 import dev.offshoot.template.TemplateService;
 import dev.offshoot.web.ApiException;
@@ -32,11 +36,37 @@ public class BranchAccess {
     }
 
     /**
-     * How to reach a branch's database: as its owner role (for users' SQL and migrations) or as
-     * the superuser (catalog inspection, lock monitoring). Never log or return the passwords.
+     * How to reach a branch's database, and the one way Offshoot opens sessions on it: as its owner
+     * (users' SQL and migrations), as its owner with a pinned search path (catalog inspection and
+     * lock watching: the owner sees every catalog row those need), as its read-only role (read-only
+     * runs), or as its superuser with a pinned search path. Never log or return the passwords.
+     *
+     * @param readOnlyPassword null for branches from before V5 that were not reset since: they have no
+     *                         read-only role yet, and their read-only runs use the owner
      */
     public record Endpoint(String branch, String jdbcUrl, String ownerRole, String ownerPassword,
-            String superuserPassword) {
+            String readOnlyRole, String readOnlyPassword, String superuserPassword) {
+
+        /** A session for users' SQL and migrations: the owner, under its own search path. */
+        public Connection owner() throws SQLException {
+            return PostgresConnections.user(jdbcUrl, ownerRole, ownerPassword);
+        }
+
+        /** A session for Offshoot's catalog reads: the owner, search path pinned to pg_catalog. */
+        public Connection inspector() throws SQLException {
+            return PostgresConnections.inspector(jdbcUrl, ownerRole, ownerPassword);
+        }
+
+        /** A session for read-only runs: the read-only role (the owner on branches that have none). */
+        public Connection readOnly() throws SQLException {
+            return readOnlyPassword == null ? owner()
+                    : PostgresConnections.user(jdbcUrl, readOnlyRole, readOnlyPassword);
+        }
+
+        /** A superuser session with a pinned search path, for what only a superuser may do. */
+        public Connection superuser() throws SQLException {
+            return PostgresConnections.superuser(jdbcUrl, superuserPassword);
+        }
 
         @Override
         public String toString() {
@@ -56,7 +86,8 @@ public class BranchAccess {
         }
         Template template = templates.byId(branch.templateId());
         return new Endpoint(name, "jdbc:postgresql://" + runtime.connectHost() + ":" + branch.port() + "/"
-                + branch.databaseName(), branch.roleName(), branch.password(), template.superuserPassword());
+                + branch.databaseName(), branch.roleName(), branch.password(), BranchRoles.READ_ONLY_ROLE,
+                branch.readonlyPassword(), BranchLauncher.superuserPassword(branch, template));
     }
 
     public Origin origin(String name) {

@@ -56,6 +56,9 @@ public interface ContainerRuntime {
     /** Runs a command inside a running container and collects its output. */
     ExecResult exec(String containerId, List<String> command, Duration timeout);
 
+    /** Runs a command inside a running container as the given user (null: the image's user). */
+    ExecResult exec(String containerId, String user, List<String> command, Duration timeout);
+
     /** Copies a host file into a directory of the container. */
     void copyInto(String containerId, Path hostFile, String containerDirectory);
 

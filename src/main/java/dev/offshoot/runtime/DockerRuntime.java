@@ -242,9 +242,18 @@ public class DockerRuntime implements ContainerRuntime {
 
     @Override
     public ExecResult exec(String containerId, List<String> command, Duration timeout) {
+        return exec(containerId, null, command, timeout);
+    }
+
+    @Override
+    public ExecResult exec(String containerId, String user, List<String> command, Duration timeout) {
         return call(() -> {
-            String execId = docker.execCreateCmd(containerId).withCmd(command.toArray(String[]::new))
-                    .withAttachStdout(true).withAttachStderr(true).exec().getId();
+            var create = docker.execCreateCmd(containerId).withCmd(command.toArray(String[]::new))
+                    .withAttachStdout(true).withAttachStderr(true);
+            if (user != null) {
+                create.withUser(user);
+            }
+            String execId = create.exec().getId();
             StringBuilder out = new StringBuilder();
             try {
                 boolean done = docker.execStartCmd(execId).exec(collectInto(out))
