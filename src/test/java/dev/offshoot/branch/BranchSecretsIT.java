@@ -150,7 +150,7 @@ class BranchSecretsIT extends IntegrationTest {
         JsonNode ro = readOnlyConnection(api.get("/api/v1/branches/" + branch.get("name").asString()).body());
 
         Psql read = psql(ro, "SELECT count(*) FROM items");
-        Psql write = psql(ro, "SET SESSION CHARACTERISTICS AS TRANSACTION READ WRITE;\nINSERT INTO items VALUES (2);");
+        Psql write = psql(ro, "SET SESSION CHARACTERISTICS AS TRANSACTION READ WRITE", "INSERT INTO items VALUES (2)");
 
         assertThat(read.exitCode()).as(read.output()).isZero();
         assertThat(read.output().strip()).isEqualTo("1");
@@ -193,10 +193,14 @@ class BranchSecretsIT extends IntegrationTest {
                 .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("28P01"));
     }
 
-    private static Psql psql(JsonNode ro, String sql) throws Exception {
+    /** Each statement in its own {@code -c}, so each is its own transaction. */
+    private static Psql psql(JsonNode ro, String... statements) throws Exception {
         List<String> command = new ArrayList<>(List.of(PSQL.toString(), "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1",
                 "-h", ro.get("host").asString(), "-p", ro.get("port").asString(), "-U", ro.get("user").asString(),
-                "-d", ro.get("database").asString(), "-c", sql));
+                "-d", ro.get("database").asString()));
+        for (String statement : statements) {
+            command.addAll(List.of("-c", statement));
+        }
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         pb.environment().put("PGPASSWORD", ro.get("password").asString());
         Process p = pb.start();

@@ -4,6 +4,11 @@ import static dev.offshoot.branch.BranchTestSupport.count;
 import static dev.offshoot.branch.BranchTestSupport.sql;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -92,11 +97,43 @@ class PrivilegedSqlHijackIT extends IntegrationTest {
                 .isEqualTo(201);
         Api.Response revision = api.post("/api/v1/templates/" + trapped + "/migrations",
                 migration("V1__trap.sql", TRAP));
-        assertThat(revision.status()).as(String.valueOf(revision.body())).isEqualTo(200);
+        assertThat(revision.status()).as(String.valueOf(revision.body())).isEqualTo(201);
 
         Api.Response branch = api.post("/api/v1/branches", Map.of("name", "hj-rev-" + suffix(), "template", trapped));
         assertThat(branch.status()).as(String.valueOf(branch.body())).isEqualTo(201);
         assertNotEscalated(branch.body());
+    }
+
+    /**
+     * Proof that the trap bites: the schema query Offshoot ran before, in a superuser session
+     * without a pinned search path, makes the owner a superuser. (This branch is then discarded.)
+     */
+    @Test
+    void theTrapMakesTheOwnerASuperuserThroughAnUnpinnedSuperuserSession() throws Exception {
+        JsonNode branch = trappedBranch();
+        String owner = branch.get("connection").get("user").asString();
+
+        try (Connection su = DriverManager.getConnection(branch.get("connection").get("jdbcUrl").asString(),
+                "postgres", superuserSecret(branch)); Statement st = su.createStatement()) {
+            st.executeQuery("SELECT n.nspname FROM pg_namespace n WHERE n.nspname NOT IN ('pg_catalog')"
+                    + " AND n.nspname NOT LIKE 'pg_temp%'").close();
+        }
+
+        assertThat(count(branch, "SELECT count(*) FROM pg_roles WHERE rolsuper AND rolname = '" + owner + "'"))
+                .isEqualTo(1);
+        api.delete("/api/v1/branches/" + name(branch) + "?force=true");
+    }
+
+    private static String superuserSecret(JsonNode branch) throws Exception {
+        try (Connection c = DriverManager.getConnection(METADATA.getJdbcUrl(), METADATA.getUsername(),
+                METADATA.getPassword()); PreparedStatement ps = c.prepareStatement(
+                        "SELECT superuser_password FROM branch WHERE id = ?::uuid")) {
+            ps.setString(1, branch.get("id").asString());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getString(1);
+            }
+        }
     }
 
     /** A branch with the trap planted, proven live: the owner's own unqualified query springs it. */
@@ -151,8 +188,6 @@ class PrivilegedSqlHijackIT extends IntegrationTest {
               AS $f$ SELECT public.escalate() AND $1 OPERATOR(pg_catalog.=) $2::oid $f$;
             CREATE FUNCTION public.hijack_ge(real, integer) RETURNS boolean LANGUAGE sql SECURITY INVOKER
               AS $f$ SELECT public.escalate() AND $1 OPERATOR(pg_catalog.>=) $2::real $f$;
-            CREATE FUNCTION public.hijack_eq_text(text, text) RETURNS boolean LANGUAGE sql SECURITY INVOKER
-              AS $f$ SELECT public.escalate() AND $1 OPERATOR(pg_catalog.=) $2 $f$;
             CREATE OPERATOR public.!~~ (LEFTARG = name, RIGHTARG = name, FUNCTION = public.hijack);
             CREATE OPERATOR public.~~ (LEFTARG = name, RIGHTARG = name, FUNCTION = public.hijack_like);
             CREATE OPERATOR public.~~* (LEFTARG = name, RIGHTARG = name, FUNCTION = public.hijack_like);
@@ -160,7 +195,6 @@ class PrivilegedSqlHijackIT extends IntegrationTest {
             CREATE OPERATOR public.<> (LEFTARG = oid, RIGHTARG = integer, FUNCTION = public.hijack_ne);
             CREATE OPERATOR public.= (LEFTARG = oid, RIGHTARG = integer, FUNCTION = public.hijack_eq);
             CREATE OPERATOR public.>= (LEFTARG = real, RIGHTARG = integer, FUNCTION = public.hijack_ge);
-            CREATE OPERATOR public.= (LEFTARG = "char", RIGHTARG = text, FUNCTION = public.hijack_eq_text);
             CREATE FUNCTION public.pg_total_relation_size(oid) RETURNS bigint LANGUAGE sql SECURITY INVOKER
               AS $f$ SELECT CASE WHEN public.escalate() THEN 0::bigint END $f$;
             CREATE FUNCTION public.pg_get_indexdef(oid) RETURNS text LANGUAGE sql SECURITY INVOKER
