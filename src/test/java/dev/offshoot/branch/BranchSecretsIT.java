@@ -159,6 +159,61 @@ class BranchSecretsIT extends IntegrationTest {
         assertThat(BranchTestSupport.count(branch, "SELECT count(*) FROM items")).isEqualTo(1);
     }
 
+    /**
+     * A branch as rows and containers were before per-branch secrets: no secrets on its row, the
+     * template's superuser password in its container, and (in the parent it is branched from) no
+     * read-only role. It keeps working, and a launch gives it its own secrets and the role.
+     */
+    @Test
+    void aBranchFromBeforePerBranchSecretsKeepsWorkingAndGetsThemAtItsNextLaunch() throws Exception {
+        JsonNode old = branch();
+        String name = old.get("name").asString();
+        Secrets secrets = secrets(old);
+        try (Connection su = DriverManager.getConnection(url(old), "postgres", secrets.superuser());
+                Statement st = su.createStatement()) {
+            st.execute("DROP ROLE offshoot_readonly");
+            st.execute("ALTER ROLE postgres PASSWORD '" + secrets.template() + "'");
+        }
+        BranchTestSupport.sql(old, "CREATE TABLE items (id int); INSERT INTO items VALUES (1)");
+        metadata("UPDATE branch SET superuser_password = NULL, readonly_password = NULL WHERE id = '"
+                + old.get("id").asString() + "'");
+
+        JsonNode view = api.get("/api/v1/branches/" + name).body();
+        Api.Response read = api.post("/api/v1/branches/" + name + "/sql", Map.of("sql", "SELECT count(*) FROM items",
+                "readOnly", true));
+        Api.Response write = api.post("/api/v1/branches/" + name + "/sql", Map.of("sql", "DELETE FROM items",
+                "readOnly", true));
+        Api.Response schema = api.get("/api/v1/branches/" + name + "/schema");
+        Api.Response child = api.post("/api/v1/branches", Map.of("name", "sec-child-" + suffix(), "fromBranch", name));
+
+        assertThat(view.get("readOnlyConnection").isNull()).isTrue();
+        assertThat(read.status()).as(String.valueOf(read.body())).isEqualTo(200);
+        assertThat(write.status()).as(String.valueOf(write.body())).isEqualTo(422);
+        assertThat(schema.status()).isEqualTo(200);
+        assertThat(child.status()).as(String.valueOf(child.body())).isEqualTo(201);
+        JsonNode ro = readOnlyConnection(child.body());
+        try (Connection db = DriverManager.getConnection(ro.get("jdbcUrl").asString(), ro.get("user").asString(),
+                ro.get("password").asString()); Statement st = db.createStatement();
+                ResultSet rs = st.executeQuery("SELECT count(*) FROM items")) {
+            rs.next();
+            assertThat(rs.getLong(1)).isEqualTo(1);
+        }
+        Secrets childSecrets = secrets(child.body());
+        assertThat(isSuperuser(url(child.body()), "postgres", childSecrets.superuser())).isTrue();
+        assertRefused(url(child.body()), "postgres", secrets.template());
+        Api.Response reset = api.post("/api/v1/branches/" + name + "/reset", null);
+        assertThat(reset.status()).as(String.valueOf(reset.body())).isEqualTo(200);
+        assertThat(secrets(old).superuser()).isNotNull();
+        assertThat(readOnlyConnection(reset.body())).isNotNull();
+    }
+
+    private static void metadata(String sql) throws SQLException {
+        try (Connection c = DriverManager.getConnection(METADATA.getJdbcUrl(), METADATA.getUsername(),
+                METADATA.getPassword()); Statement st = c.createStatement()) {
+            assertThat(st.executeUpdate(sql)).isEqualTo(1);
+        }
+    }
+
     private record Secrets(String superuser, String readOnly, String template, String containerId) {
     }
 
@@ -217,8 +272,11 @@ class BranchSecretsIT extends IntegrationTest {
     }
 
     private JsonNode branch() {
+        long started = System.nanoTime();
         Api.Response created = api.post("/api/v1/branches", Map.of("name", "sec-" + suffix(), "template", template));
         assertThat(created.status()).as(String.valueOf(created.body())).isEqualTo(201);
+        System.out.printf("[secrets] branch created with its own secrets in %d ms (request)%n",
+                (System.nanoTime() - started) / 1_000_000);
         return created.body();
     }
 
