@@ -1,14 +1,11 @@
 package dev.offshoot.branch;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 import org.springframework.stereotype.Component;
@@ -26,14 +23,15 @@ import dev.offshoot.template.Template;
  * read-only role's passwords, each as a SCRAM verifier, and the read-only role itself where the
  * template predates it. Template images carry no usable superuser password, so the way in is psql
  * on the container's local socket as the OS user {@code postgres} (peer authentication; local
- * trust in images built before). The SQL travels in a file copied into the container and removed
- * at once, never in process arguments or the environment. Templates built before per-branch
+ * trust in images built before). The SQL, which holds verifiers only, travels in the environment
+ * of that one exec (a shell builtin pipes it into psql): never in process arguments, files or the
+ * container's configuration. Templates built before per-branch
  * secrets still know their template-wide superuser password: over TCP with it is the fallback.
  */
 @Component
 class BranchCredentials {
 
-    private static final String LOAD_DIR = "/tmp";
+    private static final String SQL_VARIABLE = "OFFSHOOT_CREDENTIALS_SQL";
     private static final Pattern VERIFIER = Pattern.compile("SCRAM-SHA-256\\$[^'\\s]*");
 
     private final ContainerRuntime runtime;
@@ -74,25 +72,13 @@ class BranchCredentials {
     }
 
     private ExecResult throughLocalSocket(String containerId, List<String> sql) {
-        Path file = null;
         try {
-            file = Files.createTempFile("offshoot-credentials-", ".sql");
-            Files.writeString(file, String.join(";\n", sql) + ";\n");
-            runtime.copyInto(containerId, file, LOAD_DIR);
-            String inContainer = LOAD_DIR + "/" + file.getFileName();
-            try {
-                return runtime.exec(containerId, PostgresConnections.SUPERUSER, List.of("psql", "-X", "-q", "-v",
-                        "ON_ERROR_STOP=1", "-U", PostgresConnections.SUPERUSER, "-d", "postgres", "-f", inContainer),
-                        properties.readyTimeout());
-            } finally {
-                runtime.exec(containerId, List.of("rm", "-f", inContainer), properties.stopTimeout());
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            return runtime.exec(containerId, PostgresConnections.SUPERUSER, Map.of(SQL_VARIABLE,
+                    String.join(";\n", sql) + ";\n"), List.of("sh", "-c", "printf '%s' \"$" + SQL_VARIABLE
+                            + "\" | psql -X -q -v ON_ERROR_STOP=1 -U " + PostgresConnections.SUPERUSER
+                            + " -d postgres -f -"), properties.readyTimeout());
         } catch (RuntimeException e) {
             return new ContainerRuntime.ExecResult(-1, String.valueOf(e.getMessage()));
-        } finally {
-            deleteQuietly(file);
         }
     }
 
@@ -101,13 +87,4 @@ class BranchCredentials {
         return output == null ? "" : VERIFIER.matcher(output).replaceAll("SCRAM-SHA-256\\$***");
     }
 
-    private static void deleteQuietly(Path file) {
-        if (file != null) {
-            try {
-                Files.deleteIfExists(file);
-            } catch (IOException e) {
-                // a temp file left in the host's temp directory holds only verifiers, not passwords
-            }
-        }
-    }
 }

@@ -56,8 +56,12 @@ public interface ContainerRuntime {
     /** Runs a command inside a running container and collects its output. */
     ExecResult exec(String containerId, List<String> command, Duration timeout);
 
-    /** Runs a command inside a running container as the given user (null: the image's user). */
-    ExecResult exec(String containerId, String user, List<String> command, Duration timeout);
+    /**
+     * Runs a command inside a running container as the given user (null: the image's user) with
+     * extra environment variables. The environment of an exec is seen neither in process
+     * arguments nor in the container's configuration: pass what must stay out of both there.
+     */
+    ExecResult exec(String containerId, String user, Map<String, String> env, List<String> command, Duration timeout);
 
     /** Copies a host file into a directory of the container. */
     void copyInto(String containerId, Path hostFile, String containerDirectory);

@@ -242,16 +242,20 @@ public class DockerRuntime implements ContainerRuntime {
 
     @Override
     public ExecResult exec(String containerId, List<String> command, Duration timeout) {
-        return exec(containerId, null, command, timeout);
+        return exec(containerId, null, Map.of(), command, timeout);
     }
 
     @Override
-    public ExecResult exec(String containerId, String user, List<String> command, Duration timeout) {
+    public ExecResult exec(String containerId, String user, Map<String, String> env, List<String> command,
+            Duration timeout) {
         return call(() -> {
             var create = docker.execCreateCmd(containerId).withCmd(command.toArray(String[]::new))
                     .withAttachStdout(true).withAttachStderr(true);
             if (user != null) {
                 create.withUser(user);
+            }
+            if (!env.isEmpty()) {
+                create.withEnv(env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList());
             }
             String execId = create.exec().getId();
             StringBuilder out = new StringBuilder();

@@ -101,7 +101,7 @@ class BranchSecretsIT extends IntegrationTest {
                 "127.0.0.1", 0, Map.of(), false, List.of()));
         try {
             ContainerRuntime.ExecResult passwords = Awaitility.await().atMost(Duration.ofSeconds(30))
-                    .until(() -> runtime.exec(id, "postgres", List.of("psql", "-X", "-A", "-t", "-d", "postgres", "-c",
+                    .until(() -> runtime.exec(id, "postgres", Map.of(), List.of("psql", "-X", "-A", "-t", "-d", "postgres", "-c",
                             "SELECT string_agg(rolname || '=' || (rolpassword IS NOT NULL), ',' ORDER BY rolname)"
                                     + " FROM pg_authid WHERE rolcanlogin"), Duration.ofSeconds(10)),
                             ContainerRuntime.ExecResult::succeeded);
