@@ -28,7 +28,7 @@ import tools.jackson.databind.JsonNode;
  * The CVE-2018-1058 class of attack, as a branch's owner would try it: functions and operators
  * planted in {@code public} that an unqualified name in Offshoot's own SQL could resolve to, each
  * trying {@code ALTER ROLE <owner> SUPERUSER} and leaving a mark of who ran it. Then every endpoint
- * that touches the branch is called; the owner must still be no superuser, and none of Offshoot's
+ * that touches the branch is called (table details through what MCP's describe_table calls); the owner must still be no superuser, and none of Offshoot's
  * own sessions may have run a planted object.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -39,6 +39,9 @@ class PrivilegedSqlHijackIT extends IntegrationTest {
 
     @Autowired
     BranchMaintenance maintenance;
+
+    @Autowired
+    MigrationOperations operations;
 
     Api api;
     final String template = "hijack-" + suffix();
@@ -56,6 +59,7 @@ class PrivilegedSqlHijackIT extends IntegrationTest {
         String name = name(branch);
 
         assertThat(api.get(path(name, "/schema")).status()).isEqualTo(200);
+        assertThat(operations.describeTable(name, "planted")).isNotNull();
         assertThat(api.get(path(name, "/diff")).status()).isEqualTo(200);
         assertThat(api.get(path(name, "/diff?against=" + name)).status()).isEqualTo(200);
         Api.Response check = api.post(path(name, "/migrations/check"), migration("V1__more.sql",
