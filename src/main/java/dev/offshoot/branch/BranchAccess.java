@@ -6,6 +6,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 import dev.offshoot.config.RuntimeProperties;
@@ -25,12 +27,19 @@ public class BranchAccess {
     /** Label put on throwaway branches so that people (and the reaper) can tell them apart. */
     public static final String THROWAWAY_LABEL = "offshoot-throwaway";
 
+    private static final Logger log = LoggerFactory.getLogger(BranchAccess.class);
+
     private final BranchService service;
+    private final BranchRepository branches;
+    private final BranchLauncher launcher;
     private final TemplateService templates;
     private final RuntimeProperties runtime;
 
-    BranchAccess(BranchService service, TemplateService templates, RuntimeProperties runtime) {
+    BranchAccess(BranchService service, BranchRepository branches, BranchLauncher launcher, TemplateService templates,
+            RuntimeProperties runtime) {
         this.service = service;
+        this.branches = branches;
+        this.launcher = launcher;
         this.templates = templates;
         this.runtime = runtime;
     }
@@ -80,7 +89,7 @@ public class BranchAccess {
 
     /** A live branch that accepts connections; BRANCH_NOT_FOUND or BRANCH_NOT_READY otherwise. */
     public Endpoint endpoint(String name) {
-        Branch branch = service.live(name);
+        Branch branch = withOwnSecrets(service.live(name));
         if (branch.status() != BranchStatus.READY) {
             throw ApiException.conflict("BRANCH_NOT_READY", "branch '" + name + "' is " + branch.status());
         }
@@ -88,6 +97,31 @@ public class BranchAccess {
         return new Endpoint(name, "jdbc:postgresql://" + runtime.connectHost() + ":" + branch.port() + "/"
                 + branch.databaseName(), branch.roleName(), branch.password(), BranchRoles.READ_ONLY_ROLE,
                 branch.readonlyPassword(), BranchLauncher.superuserPassword(branch, template));
+    }
+
+    /**
+     * A branch from before per-branch secrets (V5) gets its own on first use, so that its read-only
+     * runs too go through the read-only role. Should that fail, it keeps working as before.
+     */
+    private Branch withOwnSecrets(Branch seen) {
+        if (seen.status() != BranchStatus.READY || seen.readonlyPassword() != null) {
+            return seen;
+        }
+        return service.withLock(seen.name(), () -> {
+            Branch branch = service.live(seen.name());
+            if (branch.status() != BranchStatus.READY || branch.readonlyPassword() != null) {
+                return branch;
+            }
+            try {
+                launcher.giveOwnSecrets(branch, templates.byId(branch.templateId()));
+                log.info("branch {} ({}) got its own superuser and read-only secrets", branch.name(), branch.id());
+                return branches.save(branch);
+            } catch (RuntimeException e) {
+                log.warn("branch {} ({}) keeps its template's secrets for now: {}", branch.name(), branch.id(),
+                        e.getMessage());
+                return service.live(seen.name());
+            }
+        });
     }
 
     public Origin origin(String name) {

@@ -66,6 +66,12 @@ class BranchLauncher {
         }
     }
 
+    /** Gives a running branch from before per-branch secrets its own; the caller saves the row. */
+    void giveOwnSecrets(Branch branch, Template template) {
+        branch.ensureSecrets(BranchLauncher::newSecret);
+        credentials.apply(branch.containerId(), adminUrl(branch), branch, template);
+    }
+
     /** Waits until an existing branch container accepts connections again (after a start). */
     void awaitReady(Branch branch, Template template) {
         try (Connection admin = PostgresReadiness.connect(runtime, branch.containerId(), adminUrl(branch),

@@ -161,11 +161,11 @@ class BranchSecretsIT extends IntegrationTest {
 
     /**
      * A branch as rows and containers were before per-branch secrets: no secrets on its row, the
-     * template's superuser password in its container, and (in the parent it is branched from) no
-     * read-only role. It keeps working, and a launch gives it its own secrets and the role.
+     * template's superuser password in its container, no read-only role. It keeps working; its first
+     * use gives it its own secrets and the role, and so does a launch of a branch made from it.
      */
     @Test
-    void aBranchFromBeforePerBranchSecretsKeepsWorkingAndGetsThemAtItsNextLaunch() throws Exception {
+    void aBranchFromBeforePerBranchSecretsKeepsWorkingAndGetsThemOnFirstUse() throws Exception {
         JsonNode old = branch();
         String name = old.get("name").asString();
         Secrets secrets = secrets(old);
@@ -178,33 +178,48 @@ class BranchSecretsIT extends IntegrationTest {
         metadata("UPDATE branch SET superuser_password = NULL, readonly_password = NULL WHERE id = '"
                 + old.get("id").asString() + "'");
 
-        JsonNode view = api.get("/api/v1/branches/" + name).body();
+        JsonNode before = api.get("/api/v1/branches/" + name).body();
         Api.Response read = api.post("/api/v1/branches/" + name + "/sql", Map.of("sql", "SELECT count(*) FROM items",
                 "readOnly", true));
-        Api.Response write = api.post("/api/v1/branches/" + name + "/sql", Map.of("sql", "DELETE FROM items",
-                "readOnly", true));
-        Api.Response schema = api.get("/api/v1/branches/" + name + "/schema");
-        Api.Response child = api.post("/api/v1/branches", Map.of("name", "sec-child-" + suffix(), "fromBranch", name));
+        Api.Response write = api.post("/api/v1/branches/" + name + "/sql", Map.of("sql",
+                "/* /* */ */ COMMIT; SET transaction_read_only = off; DELETE FROM items", "readOnly", true));
+        Secrets upgraded = secrets(old);
 
-        assertThat(view.get("readOnlyConnection").isNull()).isTrue();
+        assertThat(before.get("readOnlyConnection").isNull()).isTrue();
         assertThat(read.status()).as(String.valueOf(read.body())).isEqualTo(200);
         assertThat(write.status()).as(String.valueOf(write.body())).isEqualTo(422);
-        assertThat(schema.status()).isEqualTo(200);
-        assertThat(child.status()).as(String.valueOf(child.body())).isEqualTo(201);
-        JsonNode ro = readOnlyConnection(child.body());
+        assertThat(BranchTestSupport.count(old, "SELECT count(*) FROM items")).isEqualTo(1);
+        assertThat(upgraded.superuser()).isNotNull().isNotEqualTo(secrets.template());
+        assertThat(upgraded.readOnly()).isNotNull();
+        assertThat(isSuperuser(url(old), "postgres", upgraded.superuser())).isTrue();
+        assertRefused(url(old), "postgres", secrets.template());
+        JsonNode ro = readOnlyConnection(api.get("/api/v1/branches/" + name).body());
         try (Connection db = DriverManager.getConnection(ro.get("jdbcUrl").asString(), ro.get("user").asString(),
                 ro.get("password").asString()); Statement st = db.createStatement();
                 ResultSet rs = st.executeQuery("SELECT count(*) FROM items")) {
             rs.next();
             assertThat(rs.getLong(1)).isEqualTo(1);
         }
-        Secrets childSecrets = secrets(child.body());
-        assertThat(isSuperuser(url(child.body()), "postgres", childSecrets.superuser())).isTrue();
-        assertRefused(url(child.body()), "postgres", secrets.template());
-        Api.Response reset = api.post("/api/v1/branches/" + name + "/reset", null);
-        assertThat(reset.status()).as(String.valueOf(reset.body())).isEqualTo(200);
-        assertThat(secrets(old).superuser()).isNotNull();
-        assertThat(readOnlyConnection(reset.body())).isNotNull();
+    }
+
+    /** A template image from before the read-only role: a branch launched from it gets the role. */
+    @Test
+    void aLaunchCreatesTheReadOnlyRoleWhereTheParentImageHasNone() throws Exception {
+        JsonNode source = branch();
+        try (Connection su = DriverManager.getConnection(url(source), "postgres", secrets(source).superuser());
+                Statement st = su.createStatement()) {
+            st.execute("DROP ROLE offshoot_readonly");
+        }
+
+        Api.Response child = api.post("/api/v1/branches", Map.of("name", "sec-child-" + suffix(), "fromBranch",
+                source.get("name").asString()));
+
+        assertThat(child.status()).as(String.valueOf(child.body())).isEqualTo(201);
+        JsonNode ro = readOnlyConnection(child.body());
+        try (Connection db = DriverManager.getConnection(ro.get("jdbcUrl").asString(), ro.get("user").asString(),
+                ro.get("password").asString()); Statement st = db.createStatement()) {
+            assertThatThrownBy(() -> st.execute("CREATE TABLE intruder (id int)")).isInstanceOf(SQLException.class);
+        }
     }
 
     private static void metadata(String sql) throws SQLException {
