@@ -33,7 +33,7 @@ class Branch {
     private String password;
     /** This branch's superuser password; null for rows written before V5 (the template's then). */
     private String superuserPassword;
-    /** The read-only role's password; null for rows written before V5 until their next launch. */
+    /** The read-only role's password; null for rows written before V5 until their first use or launch. */
     private String readonlyPassword;
     private String createdBy;
     private Instant createdAt;
@@ -198,12 +198,12 @@ class Branch {
         return password;
     }
 
-    /** Null for rows written before V5 that were not launched since. */
+    /** Null for rows written before V5 that were not used or launched since. */
     String superuserPassword() {
         return superuserPassword;
     }
 
-    /** Null for rows written before V5 that were not launched since. */
+    /** Null for rows written before V5 that were not used or launched since. */
     String readonlyPassword() {
         return readonlyPassword;
     }

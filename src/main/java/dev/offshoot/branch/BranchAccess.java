@@ -50,8 +50,8 @@ public class BranchAccess {
      * lock watching: the owner sees every catalog row those need), as its read-only role (read-only
      * runs), or as its superuser with a pinned search path. Never log or return the passwords.
      *
-     * @param readOnlyPassword null for branches from before V5 that were not reset since: they have no
-     *                         read-only role yet, and their read-only runs use the owner
+     * @param readOnlyPassword null only for a branch from before V5 whose upgrade to its own secrets
+     *                         failed: it has no read-only role, and its read-only runs use the owner
      */
     public record Endpoint(String branch, String jdbcUrl, String ownerRole, String ownerPassword,
             String readOnlyRole, String readOnlyPassword, String superuserPassword) {

@@ -118,7 +118,7 @@ class BranchLauncher {
     }
 
     /**
-     * The branch's superuser password; rows from before V5 that were not launched since have
+     * The branch's superuser password; rows from before V5 that were not used or launched since have
      * none, and their containers still take the template's.
      */
     static String superuserPassword(Branch branch, Template template) {

@@ -9,7 +9,7 @@ import dev.offshoot.postgres.BranchRoles;
 
 /**
  * A branch as the API shows it, with everything needed to connect: as its owner, and as its
- * read-only role (null for branches from before per-branch read-only roles, until their next reset).
+ * read-only role (null for branches from before per-branch read-only roles, until their first use or reset).
  */
 public record BranchView(String id, String name, BranchStatus status, Boolean created, String template,
         int templateRevision, String parentBranch, Map<String, String> labels, String createdBy,
