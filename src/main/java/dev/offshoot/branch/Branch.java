@@ -33,6 +33,10 @@ class Branch {
     private String databaseName;
     private String roleName;
     private String password;
+    /** This branch's superuser password; null for rows written before V5 (the template's then). */
+    private String superuserPassword;
+    /** The read-only role's password; null for rows written before V5 until their first use or launch. */
+    private String readonlyPassword;
     private String createdBy;
     private Instant createdAt;
     private Instant expiresAt;
@@ -73,6 +77,16 @@ class Branch {
         this.expiresAt = expiresAt;
         this.protectedBranch = protectedBranch;
         labels.forEach((k, v) -> this.labels.add(new BranchLabel(k, v)));
+    }
+
+    /** Gives a row its own secrets where it has none yet (new rows, and rows from before V5). */
+    void ensureSecrets(java.util.function.Supplier<String> newSecret) {
+        if (superuserPassword == null) {
+            superuserPassword = newSecret.get();
+        }
+        if (readonlyPassword == null) {
+            readonlyPassword = newSecret.get();
+        }
     }
 
     void started(String containerId) {
@@ -196,6 +210,16 @@ class Branch {
 
     String password() {
         return password;
+    }
+
+    /** Null for rows written before V5 that were not used or launched since. */
+    String superuserPassword() {
+        return superuserPassword;
+    }
+
+    /** Null for rows written before V5 that were not used or launched since. */
+    String readonlyPassword() {
+        return readonlyPassword;
     }
 
     String createdBy() {

@@ -1,13 +1,19 @@
 package dev.offshoot.branch;
 
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 import dev.offshoot.auth.CurrentPrincipal;
 import dev.offshoot.config.RuntimeProperties;
+import dev.offshoot.postgres.BranchRoles;
+import dev.offshoot.postgres.PostgresConnections;
 import dev.offshoot.template.Template;
 import dev.offshoot.template.TemplateService;
 import dev.offshoot.web.ApiException;
@@ -22,22 +28,55 @@ public class BranchAccess {
     /** Label put on throwaway branches so that people (and the reaper) can tell them apart. */
     public static final String THROWAWAY_LABEL = "offshoot-throwaway";
 
+    private static final Logger log = LoggerFactory.getLogger(BranchAccess.class);
+
     private final BranchService service;
+    private final BranchRepository branches;
+    private final BranchLauncher launcher;
     private final TemplateService templates;
     private final RuntimeProperties runtime;
 
-    BranchAccess(BranchService service, TemplateService templates, RuntimeProperties runtime) {
+    BranchAccess(BranchService service, BranchRepository branches, BranchLauncher launcher, TemplateService templates,
+            RuntimeProperties runtime) {
         this.service = service;
+        this.branches = branches;
+        this.launcher = launcher;
         this.templates = templates;
         this.runtime = runtime;
     }
 
     /**
-     * How to reach a branch's database: as its owner role (for users' SQL and migrations) or as
-     * the superuser (catalog inspection, lock monitoring). Never log or return the passwords.
+     * How to reach a branch's database, and the one way Offshoot opens sessions on it: as its owner
+     * (users' SQL and migrations), as its owner with a pinned search path (catalog inspection and
+     * lock watching: the owner sees every catalog row those need), as its read-only role (read-only
+     * runs), or as its superuser with a pinned search path. Never log or return the passwords.
+     *
+     * @param readOnlyPassword null only for a branch from before V5 whose upgrade to its own secrets
+     *                         failed: it has no read-only role, and its read-only runs use the owner
      */
     public record Endpoint(String branch, String jdbcUrl, String ownerRole, String ownerPassword,
-            String superuserPassword) {
+            String readOnlyRole, String readOnlyPassword, String superuserPassword) {
+
+        /** A session for users' SQL and migrations: the owner, under its own search path. */
+        public Connection owner() throws SQLException {
+            return PostgresConnections.user(jdbcUrl, ownerRole, ownerPassword);
+        }
+
+        /** A session for Offshoot's catalog reads: the owner, search path pinned to pg_catalog. */
+        public Connection inspector() throws SQLException {
+            return PostgresConnections.inspector(jdbcUrl, ownerRole, ownerPassword);
+        }
+
+        /** A session for read-only runs: the read-only role (the owner on branches that have none). */
+        public Connection readOnly() throws SQLException {
+            return readOnlyPassword == null ? owner()
+                    : PostgresConnections.user(jdbcUrl, readOnlyRole, readOnlyPassword);
+        }
+
+        /** A superuser session with a pinned search path, for what only a superuser may do. */
+        public Connection superuser() throws SQLException {
+            return PostgresConnections.superuser(jdbcUrl, superuserPassword);
+        }
 
         @Override
         public String toString() {
@@ -51,13 +90,39 @@ public class BranchAccess {
 
     /** A live branch that accepts connections; BRANCH_NOT_FOUND or BRANCH_NOT_READY otherwise. */
     public Endpoint endpoint(String name) {
-        Branch branch = service.live(name);
+        Branch branch = withOwnSecrets(service.live(name));
         if (branch.status() != BranchStatus.READY) {
             throw ApiException.conflict("BRANCH_NOT_READY", "branch '" + name + "' is " + branch.status());
         }
         Template template = templates.byId(branch.templateId());
         return new Endpoint(name, "jdbc:postgresql://" + runtime.connectHost() + ":" + branch.port() + "/"
-                + branch.databaseName(), branch.roleName(), branch.password(), template.superuserPassword());
+                + branch.databaseName(), branch.roleName(), branch.password(), BranchRoles.READ_ONLY_ROLE,
+                branch.readonlyPassword(), BranchLauncher.superuserPassword(branch, template));
+    }
+
+    /**
+     * A branch from before per-branch secrets (V5) gets its own on first use, so that its read-only
+     * runs too go through the read-only role. Should that fail, it keeps working as before.
+     */
+    private Branch withOwnSecrets(Branch seen) {
+        if (seen.status() != BranchStatus.READY || seen.readonlyPassword() != null) {
+            return seen;
+        }
+        return service.withLock(seen.name(), () -> {
+            Branch branch = service.live(seen.name());
+            if (branch.status() != BranchStatus.READY || branch.readonlyPassword() != null) {
+                return branch;
+            }
+            try {
+                launcher.giveOwnSecrets(branch, templates.byId(branch.templateId()));
+                log.info("branch {} ({}) got its own superuser and read-only secrets", branch.name(), branch.id());
+                return branches.save(branch);
+            } catch (RuntimeException e) {
+                log.warn("branch {} ({}) keeps its template's secrets for now: {}", branch.name(), branch.id(),
+                        e.getMessage());
+                return service.live(seen.name());
+            }
+        });
     }
 
     public Origin origin(String name) {

@@ -5,11 +5,16 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
 
-/** A branch as the API shows it, with everything needed to connect. */
+import dev.offshoot.postgres.BranchRoles;
+
+/**
+ * A branch as the API shows it, with everything needed to connect: as its owner, and as its
+ * read-only role (null for branches from before per-branch read-only roles, until their first use or reset).
+ */
 public record BranchView(String id, String name, BranchStatus status, Boolean created, String template,
         int templateRevision, String parentBranch, Map<String, String> labels, String createdBy,
         Instant createdAt, Instant expiresAt, Instant lastActivityAt, boolean protectedBranch,
-        String failureReason, Long diskUsageBytes, Connection connection) {
+        String failureReason, Long diskUsageBytes, Connection connection, Connection readOnlyConnection) {
 
     /**
      * @param password the owner's password; null unless the caller may write and asked for one branch
@@ -22,15 +27,23 @@ public record BranchView(String id, String name, BranchStatus status, Boolean cr
 
     static BranchView of(Branch b, String template, String parentBranch, String host, Boolean created,
             Long diskUsageBytes, Disclosure disclosure) {
-        String hostPort = host + ":" + b.port();
-        String password = disclosure == Disclosure.OWNER ? b.password() : null;
-        Connection connection = new Connection(host, b.port(), b.databaseName(), b.roleName(), password,
-                "postgresql://" + enc(b.roleName()) + (password == null ? "" : ":" + enc(password)) + "@" + hostPort
-                        + "/" + enc(b.databaseName()),
-                "jdbc:postgresql://" + hostPort + "/" + b.databaseName());
+        String ownerPassword = disclosure == Disclosure.OWNER ? b.password() : null;
+        String readOnlyPassword = disclosure == Disclosure.NONE ? null : b.readonlyPassword();
+        // rows from before per-branch secrets have no read-only role until their first use
+        Connection readOnly = b.readonlyPassword() == null ? null
+                : connection(b, host, BranchRoles.READ_ONLY_ROLE, readOnlyPassword);
         return new BranchView(b.id().toString(), b.name(), b.status(), created, template, b.templateRevision(),
                 parentBranch, b.labels(), b.createdBy(), b.createdAt(), b.expiresAt(), b.lastActivityAt(),
-                b.isProtected(), b.failureReason(), diskUsageBytes, connection);
+                b.isProtected(), b.failureReason(), diskUsageBytes, connection(b, host, b.roleName(), ownerPassword),
+                readOnly);
+    }
+
+    private static Connection connection(Branch b, String host, String user, String password) {
+        String hostPort = host + ":" + b.port();
+        return new Connection(host, b.port(), b.databaseName(), user, password,
+                "postgresql://" + enc(user) + (password == null ? "" : ":" + enc(password)) + "@" + hostPort + "/"
+                        + enc(b.databaseName()),
+                "jdbc:postgresql://" + hostPort + "/" + b.databaseName());
     }
 
     private static String enc(String s) {

@@ -2,7 +2,6 @@ package dev.offshoot.migration;
 
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,12 +29,16 @@ final class LockWatch implements FlywayRunner.Observer, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(LockWatch.class);
     private static final String PREEXISTING = "SELECT c.oid, n.nspname || '.' || c.relname, CASE WHEN c.reltuples >= 0"
-            + " THEN c.reltuples::bigint ELSE coalesce(s.n_live_tup, 0) END, c.relfilenode FROM pg_class c"
-            + " JOIN pg_namespace n ON n.oid = c.relnamespace LEFT JOIN pg_stat_all_tables s ON s.relid = c.oid"
+            + " THEN c.reltuples::bigint ELSE coalesce(s.n_live_tup, 0) END, c.relfilenode FROM pg_catalog.pg_class c"
+            + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+            + " LEFT JOIN pg_catalog.pg_stat_all_tables s ON s.relid = c.oid"
             + " WHERE c.relkind IN ('r', 'p', 'm') AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')"
             + " AND c.relname <> '" + SchemaDiff.HISTORY_TABLE + "'";
-    private static final String LOCKS = "SELECT relation, mode FROM pg_locks WHERE locktype = 'relation' AND granted"
-            + " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())";
+    /** Also runs on the migration's own session (the user's search path): every name is qualified. */
+    private static final String LOCKS = "SELECT relation, mode FROM pg_catalog.pg_locks"
+            + " WHERE locktype OPERATOR(pg_catalog.=) 'relation' AND granted"
+            + " AND database OPERATOR(pg_catalog.=) (SELECT oid FROM pg_catalog.pg_database"
+            + " WHERE datname OPERATOR(pg_catalog.=) pg_catalog.current_database())";
 
     record Relation(String name, long rowEstimate) {
     }
@@ -64,8 +67,9 @@ final class LockWatch implements FlywayRunner.Observer, AutoCloseable {
     private final Thread thread;
 
     LockWatch(BranchAccess.Endpoint branch, Duration interval) throws SQLException {
-        this.sampler = DriverManager.getConnection(branch.jdbcUrl(), "postgres", branch.superuserPassword());
-        this.catalog = DriverManager.getConnection(branch.jdbcUrl(), "postgres", branch.superuserPassword());
+        // the owner sees every row of pg_locks and pg_class it needs: no superuser session here
+        this.sampler = branch.inspector();
+        this.catalog = branch.inspector();
         this.interval = interval;
         SchemaInspector.query(catalog, PREEXISTING, rs -> relations.put(rs.getLong(1),
                 new Relation(rs.getString(2), rs.getLong(3))));
@@ -87,7 +91,7 @@ final class LockWatch implements FlywayRunner.Observer, AutoCloseable {
         spans.get(script)[1] = System.nanoTime();
         current = null;
         try {
-            SchemaInspector.query(connection, LOCKS + " AND pid = pg_backend_pid()", rs -> {
+            SchemaInspector.query(connection, LOCKS + " AND pid OPERATOR(pg_catalog.=) pg_catalog.pg_backend_pid()", rs -> {
                 if (relations.containsKey(rs.getLong(1))) {
                     heldAtEnd.put(new Key(script, rs.getLong(1), rs.getString(2)), true);
                 }
@@ -137,7 +141,7 @@ final class LockWatch implements FlywayRunner.Observer, AutoCloseable {
     private Map<Long, Long> fileNodes() {
         Map<Long, Long> nodes = new HashMap<>();
         try {
-            SchemaInspector.query(catalog, "SELECT oid, relfilenode FROM pg_class WHERE oid = ANY (?)".replace("?",
+            SchemaInspector.query(catalog, "SELECT oid, relfilenode FROM pg_catalog.pg_class WHERE oid = ANY (?)".replace("?",
                     "'{" + String.join(",", relations.keySet().stream().map(String::valueOf).toList()) + "}'::oid[]"),
                     rs -> nodes.put(rs.getLong(1), rs.getLong(2)));
         } catch (SQLException e) {
@@ -152,7 +156,7 @@ final class LockWatch implements FlywayRunner.Observer, AutoCloseable {
             if (migration != null) {
                 long now = System.nanoTime();
                 try {
-                    SchemaInspector.query(sampler, LOCKS + " AND pid <> pg_backend_pid()", rs -> {
+                    SchemaInspector.query(sampler, LOCKS + " AND pid <> pg_catalog.pg_backend_pid()", rs -> {
                         if (relations.containsKey(rs.getLong(1))) {
                             Key key = new Key(migration, rs.getLong(1), rs.getString(2));
                             firstSeen.putIfAbsent(key, now);

@@ -1,7 +1,6 @@
 package dev.offshoot.migration;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -86,14 +85,13 @@ class MigrationService {
         return new History(branch, version, items);
     }
 
-    /** Catalog of a live branch, read as the superuser so that every object is visible. */
+    /** Catalog of a live branch, read as its owner (catalogs show every object to every role). */
     Schema inspect(String branch) {
         return inspect(branches.endpoint(branch));
     }
 
     Schema inspect(BranchAccess.Endpoint endpoint) {
-        try (Connection db = DriverManager.getConnection(endpoint.jdbcUrl(), "postgres",
-                endpoint.superuserPassword())) {
+        try (Connection db = endpoint.inspector()) {
             return SchemaInspector.inspect(db);
         } catch (SQLException e) {
             throw unavailable(endpoint.branch(), e);
@@ -120,7 +118,7 @@ class MigrationService {
     }
 
     static Connection owner(BranchAccess.Endpoint endpoint) throws SQLException {
-        return DriverManager.getConnection(endpoint.jdbcUrl(), endpoint.ownerRole(), endpoint.ownerPassword());
+        return endpoint.owner();
     }
 
     static ApiException unavailable(String branch, SQLException e) {

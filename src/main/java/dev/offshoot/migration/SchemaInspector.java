@@ -10,14 +10,17 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads a schema from pg_catalog. System schemas and objects that belong to extensions are left
+ * Reads a schema from pg_catalog, on a session whose search path is pinned to pg_catalog (see
+ * BranchAccess.Endpoint#inspector); every catalog object is named with its schema as well, so
+ * nothing a branch's users create can stand in for one. System schemas and objects that belong to extensions are left
  * out: they are the extension's, not the application's.
  */
 final class SchemaInspector {
 
     private static final String USER_NAMESPACE = "n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')"
-            + " AND n.nspname NOT LIKE 'pg_temp%' AND n.nspname NOT LIKE 'pg_toast_temp%'";
-    private static final String NOT_EXTENSION = " NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = %s"
+            + " AND n.nspname OPERATOR(pg_catalog.!~~) 'pg_temp%'"
+            + " AND n.nspname OPERATOR(pg_catalog.!~~) 'pg_toast_temp%'";
+    private static final String NOT_EXTENSION = " NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.objid = %s"
             + " AND d.deptype = 'e')";
 
     private SchemaInspector() {
@@ -28,7 +31,7 @@ final class SchemaInspector {
         columns(db, tables);
         indexes(db, tables);
         constraints(db, tables);
-        return new Schema(strings(db, "SELECT n.nspname FROM pg_namespace n WHERE " + USER_NAMESPACE
+        return new Schema(strings(db, "SELECT n.nspname FROM pg_catalog.pg_namespace n WHERE " + USER_NAMESPACE
                 + " ORDER BY 1"), tables.values().stream().map(TableBuilder::build).toList(), views(db),
                 functions(db), extensions(db));
     }
@@ -45,9 +48,9 @@ final class SchemaInspector {
     private static Map<Long, TableBuilder> tables(Connection db) throws SQLException {
         Map<Long, TableBuilder> tables = new LinkedHashMap<>();
         query(db, "SELECT c.oid, n.nspname, c.relname, CASE WHEN c.reltuples >= 0 THEN c.reltuples::bigint"
-                + " ELSE coalesce(s.n_live_tup, 0) END, pg_total_relation_size(c.oid)"
-                + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-                + " LEFT JOIN pg_stat_all_tables s ON s.relid = c.oid"
+                + " ELSE coalesce(s.n_live_tup, 0) END, pg_catalog.pg_total_relation_size(c.oid)"
+                + " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+                + " LEFT JOIN pg_catalog.pg_stat_all_tables s ON s.relid = c.oid"
                 + " WHERE c.relkind IN ('r', 'p') AND " + USER_NAMESPACE + " AND" + NOT_EXTENSION.formatted("c.oid")
                 + " ORDER BY 2, 3", rs -> tables.put(rs.getLong(1), new TableBuilder(rs.getString(2), rs.getString(3),
                         rs.getLong(4), rs.getLong(5), new ArrayList<>(), new ArrayList<>(), new ArrayList<>())));
@@ -55,9 +58,9 @@ final class SchemaInspector {
     }
 
     private static void columns(Connection db, Map<Long, TableBuilder> tables) throws SQLException {
-        query(db, "SELECT a.attrelid, a.attname, format_type(a.atttypid, a.atttypmod), NOT a.attnotnull,"
-                + " pg_get_expr(d.adbin, d.adrelid) FROM pg_attribute a"
-                + " LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum"
+        query(db, "SELECT a.attrelid, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod),"
+                + " NOT a.attnotnull, pg_catalog.pg_get_expr(d.adbin, d.adrelid) FROM pg_catalog.pg_attribute a"
+                + " LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum"
                 + " WHERE a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attrelid, a.attnum", rs -> {
                     TableBuilder t = tables.get(rs.getLong(1));
                     if (t != null) {
@@ -68,8 +71,8 @@ final class SchemaInspector {
     }
 
     private static void indexes(Connection db, Map<Long, TableBuilder> tables) throws SQLException {
-        query(db, "SELECT i.indrelid, c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i"
-                + " JOIN pg_class c ON c.oid = i.indexrelid ORDER BY 1, 2", rs -> {
+        query(db, "SELECT i.indrelid, c.relname, pg_catalog.pg_get_indexdef(i.indexrelid)"
+                + " FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid ORDER BY 1, 2", rs -> {
                     TableBuilder t = tables.get(rs.getLong(1));
                     if (t != null) {
                         t.indexes().add(new Schema.Index(rs.getString(2), rs.getString(3)));
@@ -80,7 +83,8 @@ final class SchemaInspector {
     private static void constraints(Connection db, Map<Long, TableBuilder> tables) throws SQLException {
         query(db, "SELECT conrelid, conname, CASE contype WHEN 'p' THEN 'primary key' WHEN 'f' THEN 'foreign key'"
                 + " WHEN 'u' THEN 'unique' WHEN 'c' THEN 'check' WHEN 'x' THEN 'exclusion' ELSE contype::text END,"
-                + " pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid <> 0 ORDER BY 1, 2", rs -> {
+                + " pg_catalog.pg_get_constraintdef(oid) FROM pg_catalog.pg_constraint WHERE conrelid <> 0"
+                + " ORDER BY 1, 2", rs -> {
                     TableBuilder t = tables.get(rs.getLong(1));
                     if (t != null) {
                         t.constraints().add(new Schema.Constraint(rs.getString(2), rs.getString(3), rs.getString(4)));
@@ -90,8 +94,9 @@ final class SchemaInspector {
 
     private static List<Schema.View> views(Connection db) throws SQLException {
         List<Schema.View> views = new ArrayList<>();
-        query(db, "SELECT n.nspname, c.relname, c.relkind = 'm', pg_get_viewdef(c.oid) FROM pg_class c"
-                + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('v', 'm') AND " + USER_NAMESPACE
+        query(db, "SELECT n.nspname, c.relname, c.relkind = 'm', pg_catalog.pg_get_viewdef(c.oid)"
+                + " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+                + " WHERE c.relkind IN ('v', 'm') AND " + USER_NAMESPACE
                 + " AND" + NOT_EXTENSION.formatted("c.oid") + " ORDER BY 1, 2",
                 rs -> views.add(new Schema.View(rs.getString(1), rs.getString(2), rs.getBoolean(3), rs.getString(4))));
         return views;
@@ -99,9 +104,11 @@ final class SchemaInspector {
 
     private static List<Schema.Function> functions(Connection db) throws SQLException {
         List<Schema.Function> functions = new ArrayList<>();
-        query(db, "SELECT n.nspname, p.proname, pg_get_function_identity_arguments(p.oid),"
-                + " coalesce(pg_get_function_result(p.oid), ''), l.lanname, md5(coalesce(p.prosrc, ''))"
-                + " FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace JOIN pg_language l ON l.oid = p.prolang"
+        query(db, "SELECT n.nspname, p.proname, pg_catalog.pg_get_function_identity_arguments(p.oid),"
+                + " coalesce(pg_catalog.pg_get_function_result(p.oid), ''), l.lanname,"
+                + " pg_catalog.md5(coalesce(p.prosrc, '')) FROM pg_catalog.pg_proc p"
+                + " JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace"
+                + " JOIN pg_catalog.pg_language l ON l.oid = p.prolang"
                 + " WHERE " + USER_NAMESPACE + " AND" + NOT_EXTENSION.formatted("p.oid") + " ORDER BY 1, 2, 3",
                 rs -> functions.add(new Schema.Function(rs.getString(1), rs.getString(2), rs.getString(3),
                         rs.getString(4), rs.getString(5), rs.getString(6))));
@@ -110,8 +117,8 @@ final class SchemaInspector {
 
     private static List<Schema.Extension> extensions(Connection db) throws SQLException {
         List<Schema.Extension> extensions = new ArrayList<>();
-        query(db, "SELECT e.extname, e.extversion, n.nspname FROM pg_extension e"
-                + " JOIN pg_namespace n ON n.oid = e.extnamespace ORDER BY 1",
+        query(db, "SELECT e.extname, e.extversion, n.nspname FROM pg_catalog.pg_extension e"
+                + " JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace ORDER BY 1",
                 rs -> extensions.add(new Schema.Extension(rs.getString(1), rs.getString(2), rs.getString(3))));
         return extensions;
     }

@@ -2,7 +2,6 @@ package dev.offshoot.migration;
 
 import java.math.BigDecimal;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
@@ -22,10 +21,13 @@ import dev.offshoot.branch.BranchAccess;
 import dev.offshoot.web.ApiException;
 
 /**
- * Runs SQL for agents and the console as the branch's owner role, all statements in one
- * transaction: committed when every statement succeeds (rolled back in read-only mode, which is a
- * READ ONLY transaction), rolled back entirely on the first error. Transaction control in the
- * text is refused, since it could end the read-only transaction.
+ * Runs SQL for agents and the console, all statements in one transaction: committed when every
+ * statement succeeds, rolled back entirely on the first error. Writable runs use the branch's
+ * owner. Read-only runs are guarded by the database, not by reading the text: they connect as the
+ * branch's read-only role (no write or create privilege anywhere) inside a READ ONLY transaction
+ * that has already taken its snapshot, so {@code SET transaction_read_only = off} is refused too,
+ * and they are rolled back. Transaction control in the text is still refused early, as a friendlier
+ * error than the database's, but nothing depends on that check.
  */
 final class SqlRunner {
 
@@ -66,11 +68,16 @@ final class SqlRunner {
             }
         }
         long start = System.nanoTime();
-        try (Connection db = DriverManager.getConnection(branch.jdbcUrl(), branch.ownerRole(), branch.ownerPassword())) {
+        try (Connection db = readOnly ? branch.readOnly() : branch.owner()) {
             db.setAutoCommit(false);
             db.setReadOnly(readOnly);
             try (Statement st = db.createStatement()) {
                 st.execute("SET LOCAL statement_timeout = " + timeout.toMillis());
+                if (readOnly) {
+                    // a READ ONLY transaction can be switched to read-write until its first snapshot
+                    st.execute("SET TRANSACTION READ ONLY");
+                    st.execute("SELECT 1");
+                }
             }
             List<Result> results = new ArrayList<>();
             long[] bytesLeft = {MAX_RESULT_BYTES};

@@ -39,11 +39,12 @@ class TemplateMigrations {
         String throwaway = branches.throwawayOfTemplate(template, null, "revision");
         try {
             int base = branches.origin(throwaway).revision();
-            FlywayRunner.Outcome outcome = FlywayRunner.migrate(branches.endpoint(throwaway), files, null);
+            BranchAccess.Endpoint endpoint = branches.endpoint(throwaway);
+            FlywayRunner.Outcome outcome = FlywayRunner.migrate(endpoint, files, null);
             String source = "revision " + base + " + migrations " + String.join(", ",
                     files.stream().map(MigrationFile::name).toList());
             TemplateRevision revision = templates.addRevisionFromContainer(template, branches.containerId(throwaway),
-                    source.length() > 1000 ? source.substring(0, 1000) + "..." : source);
+                    endpoint.superuserPassword(), source.length() > 1000 ? source.substring(0, 1000) + "..." : source);
             log.info("template {}: revision {} = revision {} + {} migration(s)", template, revision.revision(), base,
                     outcome.applied().size());
             return new NewRevision(template, revision.revision(), base, revision.imageRef(), outcome.schemaVersion(),

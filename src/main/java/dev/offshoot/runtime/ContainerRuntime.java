@@ -61,6 +61,7 @@ public interface ContainerRuntime {
     /** Runs a command inside a running container as the given user, with extra environment. */
     ExecResult exec(String containerId, List<String> command, ExecOptions options, Duration timeout);
 
+
     /** Copies a host file into a directory of the container. */
     void copyInto(String containerId, Path hostFile, String containerDirectory);
 

@@ -4,7 +4,10 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Properties;
+
+import dev.offshoot.postgres.PostgresConnections;
 
 /**
  * Waits until a Postgres container accepts connections, like Testcontainers' wait strategies: a
@@ -18,23 +21,38 @@ public final class PostgresReadiness {
     }
 
     /**
-     * Returns an open connection once the server accepts one. On failure the container is left
-     * for the caller to remove (it owns the compensation).
+     * Returns an open connection once the server accepts one. The session's search path is pinned
+     * to pg_catalog (see {@link PostgresConnections}). On failure the container is left for the
+     * caller to remove (it owns the compensation).
      */
     public static Connection connect(ContainerRuntime runtime, String containerId, String jdbcUrl,
             String user, String password, Duration timeout) {
+        return await(runtime, containerId, jdbcUrl, user, password, timeout, false).orElseThrow();
+    }
+
+    /**
+     * Waits until the server answers connection attempts. Returns the connection when the
+     * credentials were accepted, empty when the server is up but refused them (a container whose
+     * credentials are still to be set).
+     */
+    public static Optional<Connection> awaitAnswering(ContainerRuntime runtime, String containerId, String jdbcUrl,
+            String user, String password, Duration timeout) {
+        return await(runtime, containerId, jdbcUrl, user, password, timeout, true);
+    }
+
+    private static Optional<Connection> await(ContainerRuntime runtime, String containerId, String jdbcUrl,
+            String user, String password, Duration timeout, boolean refusalMeansUp) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        Properties props = new Properties();
-        props.setProperty("user", user);
-        props.setProperty("password", password);
-        props.setProperty("connectTimeout", "5");
-        props.setProperty("ApplicationName", "offshoot");
+        Properties props = PostgresConnections.pinned(user, password);
         SQLException last = null;
         while (System.nanoTime() < deadline) {
             try {
-                return DriverManager.getConnection(jdbcUrl, props);
+                return Optional.of(DriverManager.getConnection(jdbcUrl, props));
             } catch (SQLException e) {
                 if (isAuthenticationFailure(e) && !outOfMemory(runtime, containerId)) {
+                    if (refusalMeansUp) {
+                        return Optional.empty();
+                    }
                     // the server is up and refuses the credentials: waiting longer will not help
                     throw new ContainerFailedException("Postgres refused Offshoot's credentials: " + e.getMessage(),
                             runtime.logTail(containerId, 10), e);

@@ -19,6 +19,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 import dev.offshoot.config.RuntimeProperties;
+import dev.offshoot.postgres.BranchRoles;
+import dev.offshoot.postgres.PostgresConnections;
 import dev.offshoot.runtime.ContainerRuntime;
 import dev.offshoot.runtime.ContainerRuntime.ExecResult;
 import dev.offshoot.runtime.ContainerRuntime.ImageRef;
@@ -94,18 +96,19 @@ class TemplateBuilder {
 
     /**
      * Turns a running container of this template (a branch that had migrations applied) into
-     * the next revision: its owner password made unusable again, a freeze as for any build, a
-     * clean shutdown and a commit. The container is left stopped; its owner removes it.
+     * the next revision: a freeze as for any build, its passwords made unusable again, a clean
+     * shutdown and a commit. The container is left stopped; its owner removes it.
+     *
+     * @param superuserPassword the running branch's own superuser password
      */
-    TemplateRevision commitRunning(Template template, int revision, String containerId, String source) {
+    TemplateRevision commitRunning(Template template, int revision, String containerId, String superuserPassword,
+            String source) {
         int port = runtime.publishedPort(containerId);
         String url = "jdbc:postgresql://" + properties.connectHost() + ":" + port + "/" + template.databaseName();
-        try (Connection db = java.sql.DriverManager.getConnection(url, "postgres", template.superuserPassword());
-                Statement st = db.createStatement()) {
-            st.execute(PasswordUtil.genAlterUserPasswordSQL(template.ownerRole(),
-                    UUID.randomUUID().toString().toCharArray(), "scram-sha-256"));
-            freeze(url, template);
+        try (Connection db = PostgresConnections.superuser(url, superuserPassword)) {
+            freeze(db);
             long databaseSize = databaseSize(db, template.databaseName());
+            seal(db, template);
             long exitCode = runtime.stop(containerId, properties.stopTimeout());
             if (exitCode != 0) {
                 throw new TemplateBuildException("Postgres did not shut down cleanly (exit code " + exitCode + ")",
@@ -138,9 +141,13 @@ class TemplateBuilder {
                 case SQL -> sqlLoader.load(containerId, template, source.sqlFiles(), fileNames, buildPassword);
                 case URL -> importFromUrl(template, port, SourceUrl.parse(source.url()), buildPassword);
             }
-            setPassword(admin, template.ownerRole(), secret());
-            freeze(jdbcUrl.substring(0, jdbcUrl.lastIndexOf('/') + 1) + template.databaseName(), template);
-            return databaseSize(admin, template.databaseName());
+            try (Connection db = PostgresConnections.superuser(jdbcUrl.substring(0, jdbcUrl.lastIndexOf('/') + 1)
+                    + template.databaseName(), template.superuserPassword())) {
+                freeze(db);
+            }
+            long databaseSize = databaseSize(admin, template.databaseName());
+            seal(admin, template);
+            return databaseSize;
         } catch (SQLException e) {
             throw new TemplateBuildException("preparing the template database failed: " + e.getMessage(),
                     runtime.logTail(containerId, 20));
@@ -154,6 +161,22 @@ class TemplateBuilder {
             setPassword(admin, template.ownerRole(), password);
             st.execute("CREATE DATABASE " + quoteIdent(template.databaseName()) + " OWNER "
                     + quoteIdent(template.ownerRole()));
+            for (String statement : BranchRoles.readOnlyRole(template.databaseName())) {
+                st.execute(statement);
+            }
+        }
+    }
+
+    /**
+     * Leaves the image without a usable password: the owner's is random and forgotten, the
+     * read-only role and the superuser have none. Each branch gets its own at launch, through the
+     * container's local socket (see branch/BranchCredentials), so no secret is shared by branches.
+     */
+    private static void seal(Connection admin, Template template) throws SQLException {
+        try (Statement st = admin.createStatement()) {
+            st.execute(BranchRoles.password(template.ownerRole(), UUID.randomUUID().toString()));
+            st.execute(BranchRoles.noPassword(BranchRoles.READ_ONLY_ROLE));
+            st.execute(BranchRoles.noPassword(PostgresConnections.SUPERUSER));
         }
     }
 
@@ -200,15 +223,14 @@ class TemplateBuilder {
      * read of freshly loaded rows would rewrite those pages and copy whole relation files into
      * its own layer.
      */
-    private void freeze(String databaseUrl, Template template) throws SQLException {
-        try (Connection db = java.sql.DriverManager.getConnection(databaseUrl, "postgres", template.superuserPassword());
-                Statement st = db.createStatement()) {
+    private static void freeze(Connection db) throws SQLException {
+        try (Statement st = db.createStatement()) {
             st.execute("VACUUM (FREEZE, ANALYZE)");
         }
     }
 
     private static long databaseSize(Connection admin, String database) throws SQLException {
-        try (var ps = admin.prepareStatement("SELECT pg_database_size(?)")) {
+        try (var ps = admin.prepareStatement("SELECT pg_catalog.pg_database_size(?)")) {
             ps.setString(1, database);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();

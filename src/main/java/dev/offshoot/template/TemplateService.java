@@ -88,12 +88,13 @@ public class TemplateService {
      * The next revision from a running container of this template, e.g. a throwaway branch of the
      * latest revision with migrations applied. The caller removes the container afterwards.
      */
-    public TemplateRevision addRevisionFromContainer(String name, String containerId, String source) {
+    public TemplateRevision addRevisionFromContainer(String name, String containerId, String superuserPassword,
+            String source) {
         Tenancy.requireTemplateChange(name, "add a revision to");
         return withLock(name, () -> {
             Template template = get(name);
             TemplateRevision revision = builder.commitRunning(template, template.nextRevisionNumber(), containerId,
-                    source);
+                    superuserPassword, source);
             template.addRevision(revision);
             try {
                 templates.save(template);

@@ -2,6 +2,8 @@ package dev.offshoot.web;
 
 import java.util.regex.Pattern;
 
+import dev.offshoot.postgres.BranchRoles;
+
 /** Validation of the names users choose: branches and templates are DNS-label-like identifiers. */
 public final class Names {
 
@@ -30,7 +32,7 @@ public final class Names {
             throw ApiException.badRequest("INVALID_NAME", what + " '" + abbreviate(name)
                     + "' is invalid: use 1-63 lowercase letters, digits and underscores, not starting with a digit");
         }
-        if (name.startsWith("pg_") || name.equals("postgres")) {
+        if (name.startsWith("pg_") || name.equals("postgres") || name.equals(BranchRoles.READ_ONLY_ROLE)) {
             throw ApiException.badRequest("INVALID_NAME", what + " '" + name + "' is reserved");
         }
         return name;

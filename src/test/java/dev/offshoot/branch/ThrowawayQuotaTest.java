@@ -21,7 +21,8 @@ import dev.offshoot.template.TemplateService;
 class ThrowawayQuotaTest {
 
     final BranchService service = mock(BranchService.class);
-    final BranchAccess access = new BranchAccess(service, mock(TemplateService.class), mock(RuntimeProperties.class));
+    final BranchAccess access = new BranchAccess(service, mock(BranchRepository.class), mock(BranchLauncher.class),
+            mock(TemplateService.class), mock(RuntimeProperties.class));
 
     @Test
     void aThrowawayBranchIsCreatedAsTheCallerSoItCountsAgainstTheCallersQuota() {

@@ -222,6 +222,8 @@ class ReaperIT {
         await().atMost(DEADLINE).ignoreExceptions()
                 .until(() -> BranchTestSupport.count(stopped, "SELECT count(*) FROM survives") == 0);
         await().atMost(DEADLINE).ignoreExceptions().until(() -> BranchTestSupport.count(removed, "SELECT 1") == 1);
+        // the new container answers a moment before its row records it
+        await().atMost(DEADLINE).until(() -> !containerOf(removed).equals(removedContainer));
         await().atMost(DEADLINE).until(() -> TestDocker.containersOf(INSTANCE).stream()
                 .noneMatch(c -> c.getId().equals(orphanContainer)));
         System.out.printf("reconciler repaired a stopped, a removed and an orphan container in %d ms%n",

@@ -26,7 +26,7 @@ class NamesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"postgres", "pg_app", "1db", "App", "a-b"})
+    @ValueSource(strings = {"postgres", "pg_app", "offshoot_readonly", "1db", "App", "a-b"})
     void rejectsReservedOrInvalidSqlIdentifiers(String name) {
         assertThatThrownBy(() -> Names.requireSqlIdentifier("database", name)).isInstanceOf(ApiException.class);
     }

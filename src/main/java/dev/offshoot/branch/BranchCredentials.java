@@ -1,0 +1,91 @@
+package dev.offshoot.branch;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import org.springframework.stereotype.Component;
+
+import dev.offshoot.config.RuntimeProperties;
+import dev.offshoot.postgres.BranchRoles;
+import dev.offshoot.postgres.PostgresConnections;
+import dev.offshoot.runtime.ContainerFailedException;
+import dev.offshoot.runtime.ContainerRuntime;
+import dev.offshoot.runtime.ContainerRuntime.ExecResult;
+import dev.offshoot.template.Template;
+
+/**
+ * Gives a started branch container its own credentials: the superuser's, the owner's and the
+ * read-only role's passwords, each as a SCRAM verifier, and the read-only role itself where the
+ * template predates it. Template images carry no usable superuser password, so the way in is psql
+ * on the container's local socket as the OS user {@code postgres} (peer authentication; local
+ * trust in images built before). The SQL, which holds verifiers only, travels in the environment
+ * of that one exec (a shell builtin pipes it into psql): never in process arguments, files or the
+ * container's configuration. Templates built before per-branch
+ * secrets still know their template-wide superuser password: over TCP with it is the fallback.
+ */
+@Component
+class BranchCredentials {
+
+    private static final String SQL_VARIABLE = "OFFSHOOT_CREDENTIALS_SQL";
+    private static final Pattern VERIFIER = Pattern.compile("SCRAM-SHA-256\\$[^'\\s]*");
+
+    private final ContainerRuntime runtime;
+    private final RuntimeProperties properties;
+
+    BranchCredentials(ContainerRuntime runtime, RuntimeProperties properties) {
+        this.runtime = runtime;
+        this.properties = properties;
+    }
+
+    /** Sets the branch's credentials in its running container; throws when no way in worked. */
+    void apply(String containerId, String jdbcUrl, Branch branch, Template template) {
+        List<String> sql = statements(branch, template);
+        ExecResult local = throughLocalSocket(containerId, sql);
+        if (local.succeeded()) {
+            return;
+        }
+        try (Connection admin = PostgresConnections.superuser(jdbcUrl, template.superuserPassword());
+                Statement st = admin.createStatement()) {
+            for (String statement : sql) {
+                st.execute(statement);
+            }
+        } catch (SQLException e) {
+            throw new ContainerFailedException("setting the branch's credentials failed (local socket: "
+                    + masked(local.output()).strip() + "; template password: " + e.getMessage() + ")",
+                    runtime.logTail(containerId, 20), e);
+        }
+    }
+
+    static List<String> statements(Branch branch, Template template) {
+        List<String> sql = new ArrayList<>();
+        sql.add("SET search_path = pg_catalog");
+        sql.add(BranchRoles.password(PostgresConnections.SUPERUSER, branch.superuserPassword()));
+        sql.add(BranchRoles.password(branch.roleName(), branch.password()));
+        sql.addAll(BranchRoles.readOnlyRole(template.databaseName()));
+        sql.add(BranchRoles.password(BranchRoles.READ_ONLY_ROLE, branch.readonlyPassword()));
+        return sql;
+    }
+
+    private ExecResult throughLocalSocket(String containerId, List<String> sql) {
+        try {
+            return runtime.exec(containerId, List.of("sh", "-c", "printf '%s' \"$" + SQL_VARIABLE
+                    + "\" | psql -X -q -v ON_ERROR_STOP=1 -U " + PostgresConnections.SUPERUSER + " -d postgres -f -"),
+                    new ContainerRuntime.ExecOptions(PostgresConnections.SUPERUSER,
+                            Map.of(SQL_VARIABLE, String.join(";\n", sql) + ";\n")),
+                    properties.readyTimeout());
+        } catch (RuntimeException e) {
+            return new ContainerRuntime.ExecResult(-1, String.valueOf(e.getMessage()));
+        }
+    }
+
+    /** Never let a verifier reach an error message or a log, should psql echo a statement. */
+    static String masked(String output) {
+        return output == null ? "" : VERIFIER.matcher(output).replaceAll("SCRAM-SHA-256\\$***");
+    }
+
+}
