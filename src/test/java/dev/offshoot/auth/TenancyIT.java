@@ -232,8 +232,21 @@ class TenancyIT extends IntegrationTest {
         assertThatThrownBy(() -> DriverManager.getConnection(jdbc, readerView.get("user").asString(), ""))
                 .as("a reader has no credential that could write").isInstanceOf(SQLException.class);
         try (var owner = DriverManager.getConnection(jdbc, writerView.get("user").asString(),
-                writerView.get("password").asString())) {
-            assertThat(owner.isValid(5)).isTrue();
+                writerView.get("password").asString()); var st = owner.createStatement()) {
+            st.execute("CREATE TABLE IF NOT EXISTS reader_probe (x int); INSERT INTO reader_probe VALUES (1)");
+        }
+        assertThat(admin.get("/api/v1/branches").body().get("items")).allSatisfy(b ->
+                assertThat(b.get("readOnlyConnection").get("password").isNull()).isTrue());
+        JsonNode readOnly = reader.get("/api/v1/branches/" + foreign).body().get("readOnlyConnection");
+        try (var ro = DriverManager.getConnection(readOnly.get("jdbcUrl").asString(), readOnly.get("user").asString(),
+                readOnly.get("password").asString()); var st = ro.createStatement()) {
+            try (var rs = st.executeQuery("SELECT count(*) FROM reader_probe")) {
+                assertThat(rs.next() && rs.getInt(1) >= 1).as("the read-only role reads").isTrue();
+            }
+            assertThatThrownBy(() -> st.execute("INSERT INTO reader_probe VALUES (2)")).isInstanceOf(SQLException.class);
+            assertThatThrownBy(() -> st.execute("SET default_transaction_read_only = off;"
+                    + " UPDATE reader_probe SET x = 3")).isInstanceOf(SQLException.class);
+            assertThatThrownBy(() -> st.execute("CREATE TABLE reader_table (x int)")).isInstanceOf(SQLException.class);
         }
     }
 
