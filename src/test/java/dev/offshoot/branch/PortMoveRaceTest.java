@@ -44,6 +44,17 @@ class PortMoveRaceTest {
             new BranchResources(new dev.offshoot.config.LimitsProperties(org.springframework.util.unit.DataSize.ofGigabytes(1), 512, 1024,
                     org.springframework.util.unit.DataSize.ofGigabytes(4), 4096)));
 
+    @org.junit.jupiter.api.BeforeEach
+    void callAsAnAdmin() {
+        org.springframework.security.core.context.SecurityContextHolder.getContext().setAuthentication(
+                dev.offshoot.auth.TokenAuthentication.authenticated(dev.offshoot.auth.Principal.admin("me")));
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void forgetTheCaller() {
+        org.springframework.security.core.context.SecurityContextHolder.clearContext();
+    }
+
     @Test
     void aMoveToAPortAConcurrentCreateJustTookTriesTheNextOne() {
         Template template = mock(Template.class);

@@ -48,6 +48,17 @@ class SnapshotOwnershipTest {
             policies, new BranchResources(new dev.offshoot.config.LimitsProperties(org.springframework.util.unit.DataSize.ofGigabytes(1), 512, 1024,
                     org.springframework.util.unit.DataSize.ofGigabytes(4), 4096)));
 
+    @org.junit.jupiter.api.BeforeEach
+    void callAsAnAdmin() {
+        org.springframework.security.core.context.SecurityContextHolder.getContext().setAuthentication(
+                dev.offshoot.auth.TokenAuthentication.authenticated(dev.offshoot.auth.Principal.admin("me")));
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void forgetTheCaller() {
+        org.springframework.security.core.context.SecurityContextHolder.clearContext();
+    }
+
     final Template template = mock(Template.class);
     final UUID templateId = UUID.randomUUID();
     final Branch parent = new Branch("parent", templateId, 1, null, "tpl:1", 25001, "app", "app", "pw", "me", null,
