@@ -27,7 +27,9 @@ public abstract class IntegrationTest {
 
     public static final PostgreSQLContainer METADATA = new PostgreSQLContainer(
             DockerImageName.parse(BASE_IMAGE).asCompatibleSubstituteFor("postgres"))
-            .withLabel("offshoot.test", "metadata");
+            .withLabel("offshoot.test", "metadata")
+            // every cached test context keeps a pool open against this one server
+            .withCommand("postgres", "-c", "fsync=off", "-c", "max_connections=400");
 
     static {
         METADATA.start();
@@ -42,6 +44,16 @@ public abstract class IntegrationTest {
         registry.add("offshoot.auth.admin-token", () -> ADMIN_TOKEN);
         registry.add("offshoot.runtime.instance-id", () -> INSTANCE_ID);
         registry.add("offshoot.runtime.base-image", () -> BASE_IMAGE);
+        smallIdlePool(registry);
+    }
+
+    /**
+     * Spring keeps the contexts of earlier test classes, each with its pool open against the one
+     * metadata server: they keep two idle connections, not the whole pool.
+     */
+    private static void smallIdlePool(DynamicPropertyRegistry registry) {
+        registry.add("spring.datasource.hikari.minimum-idle", () -> "2");
+        registry.add("spring.datasource.hikari.idle-timeout", () -> "10s");
     }
 
     /**
@@ -72,6 +84,7 @@ public abstract class IntegrationTest {
         registry.add("offshoot.auth.admin-token", () -> ADMIN_TOKEN);
         registry.add("offshoot.runtime.instance-id", () -> instanceId);
         registry.add("offshoot.runtime.base-image", () -> BASE_IMAGE);
+        smallIdlePool(registry);
     }
 
     /**

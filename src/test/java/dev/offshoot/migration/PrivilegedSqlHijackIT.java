@@ -21,6 +21,9 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 
 import dev.offshoot.Api;
 import dev.offshoot.IntegrationTest;
+import dev.offshoot.auth.CurrentPrincipal;
+import dev.offshoot.auth.Principal;
+import dev.offshoot.auth.TokenAuthentication;
 import dev.offshoot.branch.BranchMaintenance;
 import tools.jackson.databind.JsonNode;
 
@@ -59,7 +62,9 @@ class PrivilegedSqlHijackIT extends IntegrationTest {
         String name = name(branch);
 
         assertThat(api.get(path(name, "/schema")).status()).isEqualTo(200);
-        assertThat(operations.describeTable(name, "planted")).isNotNull();
+        // what MCP's describe_table calls, as the caller a tool call runs as
+        assertThat(CurrentPrincipal.callAs(TokenAuthentication.authenticated(Principal.admin("admin")),
+                () -> operations.describeTable(name, "planted"))).isNotNull();
         assertThat(api.get(path(name, "/diff")).status()).isEqualTo(200);
         assertThat(api.get(path(name, "/diff?against=" + name)).status()).isEqualTo(200);
         Api.Response check = api.post(path(name, "/migrations/check"), migration("V1__more.sql",
