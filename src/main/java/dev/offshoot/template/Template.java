@@ -86,7 +86,11 @@ public class Template {
         return ownerRole;
     }
 
-    /** Offshoot's own credential for containers of this template. Never leaves the service. */
+    /**
+     * The superuser password that images of this template built before per-branch secrets accept
+     * (their branches fall back to it until their first launch or use). Images built since carry no
+     * superuser password: each build uses a throwaway one. Never leaves the service.
+     */
     public String superuserPassword() {
         return superuserPassword;
     }

@@ -61,15 +61,17 @@ class TemplateBuilder {
         }
         String name = "offshoot-" + properties.instanceId() + "-build-" + template.name() + "-"
                 + UUID.randomUUID().toString().substring(0, 8);
+        // the superuser's password is good for this build only: the build ends by removing it (seal)
+        String buildSuperuser = secret();
         String containerId = runtime.start(new ContainerSpec(name, properties.baseImage(),
-                Map.of("POSTGRES_PASSWORD", template.superuserPassword(), "PGDATA", properties.pgdata(),
+                Map.of("POSTGRES_PASSWORD", buildSuperuser, "PGDATA", properties.pgdata(),
                         "POSTGRES_INITDB_ARGS", properties.initdbArgs()),
                 labels(template, revision, Labels.KIND_BUILD), properties.bindAddress(), 0, Map.of(), false,
                 List.of()));
         ImageRef image = imageRef(template, revision);
         boolean committed = false;
         try {
-            long databaseSize = load(template, containerId, source, fileNames);
+            long databaseSize = load(template, containerId, source, fileNames, buildSuperuser);
             long exitCode = runtime.stop(containerId, properties.stopTimeout());
             if (exitCode != 0) {
                 throw new TemplateBuildException("Postgres did not shut down cleanly (exit code " + exitCode + ")",
@@ -127,11 +129,12 @@ class TemplateBuilder {
         }
     }
 
-    private long load(Template template, String containerId, TemplateSource source, List<String> fileNames) {
+    private long load(Template template, String containerId, TemplateSource source, List<String> fileNames,
+            String superuserPassword) {
         int port = runtime.publishedPort(containerId);
         String jdbcUrl = "jdbc:postgresql://" + properties.connectHost() + ":" + port + "/postgres";
         try (Connection admin = PostgresReadiness.connect(runtime, containerId, jdbcUrl, "postgres",
-                template.superuserPassword(), properties.readyTimeout())) {
+                superuserPassword, properties.readyTimeout())) {
             ClientAuthentication.lockDown(admin);
             // the owner's password is good for this build only; branches set their own
             String buildPassword = secret();
@@ -142,7 +145,7 @@ class TemplateBuilder {
                 case URL -> importFromUrl(template, port, SourceUrl.parse(source.url()), buildPassword);
             }
             try (Connection db = PostgresConnections.superuser(jdbcUrl.substring(0, jdbcUrl.lastIndexOf('/') + 1)
-                    + template.databaseName(), template.superuserPassword())) {
+                    + template.databaseName(), superuserPassword)) {
                 freeze(db);
             }
             long databaseSize = databaseSize(admin, template.databaseName());
