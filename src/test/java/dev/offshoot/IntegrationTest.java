@@ -53,7 +53,7 @@ public abstract class IntegrationTest {
      */
     private static void smallIdlePool(DynamicPropertyRegistry registry) {
         registry.add("spring.datasource.hikari.minimum-idle", () -> "2");
-        registry.add("spring.datasource.hikari.idle-timeout", () -> "10s");
+        registry.add("spring.datasource.hikari.idle-timeout", () -> "10000");
     }
 
     /**
