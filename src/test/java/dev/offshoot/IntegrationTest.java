@@ -16,7 +16,7 @@ import org.testcontainers.utility.DockerImageName;
  * service creates carries this run's instance id, so runs sharing an engine stay apart.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@TestPropertySource(properties = {"offshoot.runtime.port-range-start=55100", "offshoot.runtime.port-range-end=55399",
+@TestPropertySource(properties = {"offshoot.runtime.port-range-start=23100", "offshoot.runtime.port-range-end=23399",
         "offshoot.templates.allowed-source-hosts=localhost"})
 public abstract class IntegrationTest {
 

@@ -13,7 +13,7 @@ import dev.offshoot.Api;
 import dev.offshoot.IntegrationTest;
 
 /** A range of a single port: the second branch finds it exhausted until the first is deleted. */
-@TestPropertySource(properties = {"offshoot.runtime.port-range-start=55450", "offshoot.runtime.port-range-end=55450"})
+@TestPropertySource(properties = {"offshoot.runtime.port-range-start=23450", "offshoot.runtime.port-range-end=23450"})
 class PortRangeIT extends IntegrationTest {
 
     @LocalServerPort
@@ -38,7 +38,7 @@ class PortRangeIT extends IntegrationTest {
         assertThat(api.delete("/api/v1/branches/" + first).status()).isEqualTo(204);
         Api.Response retried = api.post("/api/v1/branches", Map.of("name", second, "template", template));
         assertThat(retried.status()).isEqualTo(201);
-        assertThat(retried.body().get("connection").get("port").asInt()).isEqualTo(55450);
+        assertThat(retried.body().get("connection").get("port").asInt()).isEqualTo(23450);
     }
 
     static String suffix() {

@@ -50,7 +50,7 @@ class ManagedMetadataStoreIT {
                 "server.port", "0",
                 "offshoot.metadata.container-name", name,
                 "offshoot.metadata.volume-name", name,
-                "offshoot.metadata.port", "55491",
+                "offshoot.metadata.port", "23491",
                 "offshoot.runtime.base-image", IntegrationTest.BASE_IMAGE,
                 "offshoot.runtime.instance-id", name,
                 "offshoot.auth.admin-token", "unused")).run();

@@ -41,7 +41,7 @@ import dev.offshoot.TestDocker;
  * Parallel creates and deletes end with exactly the right branches, distinct ports and no orphan;
  * a quota refuses the branch past it. A store and an instance id of its own, so counts are exact.
  */
-@TestPropertySource(properties = {"offshoot.runtime.port-range-start=56100", "offshoot.runtime.port-range-end=56199",
+@TestPropertySource(properties = {"offshoot.runtime.port-range-start=23600", "offshoot.runtime.port-range-end=23699",
         "offshoot.quota.max-live-branches=25"})
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)

@@ -41,8 +41,8 @@ import dev.offshoot.TestDocker;
 class CrashRecoveryIT {
 
     static final String INSTANCE = "cr" + UUID.randomUUID().toString().substring(0, 8);
-    static final int PORT_START = 56300;
-    static final int PORT_END = 56399;
+    static final int PORT_START = 23800;
+    static final int PORT_END = 23899;
 
     @AfterAll
     static void removeInstance() {

@@ -59,8 +59,8 @@ class EngineRestartIT {
     void branchesComeBackOnTheSameConnectionStringsAfterAnEngineRestart() throws Exception {
         List<String> args = List.of("--offshoot.runtime.instance-id=" + INSTANCE,
                 "--offshoot.metadata.container-name=" + METADATA, "--offshoot.metadata.volume-name=" + METADATA,
-                "--offshoot.metadata.port=56998", "--offshoot.runtime.port-range-start=56400",
-                "--offshoot.runtime.port-range-end=56499", "--offshoot.reaper.reconcile-interval=2s");
+                "--offshoot.metadata.port=23998", "--offshoot.runtime.port-range-start=23700",
+                "--offshoot.runtime.port-range-end=23799", "--offshoot.reaper.reconcile-interval=2s");
         try (ServiceProcess service = new ServiceProcess("engine-restart", args).start()) {
             Api api = new Api(service.port, IntegrationTest.ADMIN_TOKEN);
             assertThat(api.post("/api/v1/templates", Map.of("name", "er")).status()).isEqualTo(201);

@@ -42,7 +42,7 @@ import dev.offshoot.branch.BranchTestSupport;
  * repairs. A store and an instance id of its own, so the sweeps and the reconciler see only this
  * class's branches.
  */
-@TestPropertySource(properties = {"offshoot.runtime.port-range-start=56000", "offshoot.runtime.port-range-end=56099",
+@TestPropertySource(properties = {"offshoot.runtime.port-range-start=23500", "offshoot.runtime.port-range-end=23599",
         "offshoot.reaper.github-secret=" + ReaperIT.SECRET, "offshoot.reaper.gitlab-token=" + ReaperIT.GITLAB_TOKEN,
         "offshoot.reaper.sweep-interval=500ms", "offshoot.reaper.reconcile-interval=1s",
         "offshoot.reaper.max-ttl=30d", "offshoot.reaper.idle-timeout=4s", "offshoot.reaper.idle-action=stop",
