@@ -34,7 +34,9 @@ public class PortAllocator {
 
     private boolean bindable(int port) {
         try (ServerSocket socket = new ServerSocket()) {
-            socket.setReuseAddress(false);
+            // as the engine's port proxy binds: a port that only closed connections (TIME_WAIT, up to
+            // 60 s after a branch on it was deleted) still hold is free; one with a listener is not
+            socket.setReuseAddress(true);
             socket.bind(new InetSocketAddress(InetAddress.getByName(properties.bindAddress()), port));
             return true;
         } catch (IOException e) {
