@@ -109,7 +109,7 @@ final class BranchCommands {
         fields.put("expires", Output.text(branch, "expiresAt"));
         fields.put("protected", Output.text(branch, "protectedBranch"));
         fields.put("connection", Output.text(c, "uri"));
-        fields.put("password", "offshoot connection-string " + Output.text(branch, "name") + " --env-file .env");
+        fields.put("password", "not shown: offshoot connection-string " + Output.text(branch, "name") + " --env-file .env");
         output.fields(fields);
         return ExitCodes.OK;
     }

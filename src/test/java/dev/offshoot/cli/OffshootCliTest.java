@@ -18,7 +18,7 @@ class OffshootCliTest {
     static final String TOKEN = "tok-secret-123";
     static final String PASSWORD = "pw-s3cret";
     static final String BRANCH = """
-            {"name":"pr-1","status":"RUNNING","template":"pagila","templateRevision":2,"labels":{"pr":"1"},
+            {"name":"pr-1","status":"READY","template":"pagila","templateRevision":2,"labels":{"pr":"1"},
              "expiresAt":"2026-01-01T00:00:00Z","protectedBranch":false,
              "connection":{"host":"localhost","port":23001,"database":"pagila","user":"o_pr1",
                "password":"%s","uri":"postgresql://o_pr1:%s@localhost:23001/pagila"},
@@ -121,8 +121,8 @@ class OffshootCliTest {
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out().lines().toList()).containsExactly(
-                "NAME  STATUS   TEMPLATE  EXPIRES               LABELS",
-                "pr-1  RUNNING  pagila    2026-01-01T00:00:00Z  pr=1");
+                "NAME  STATUS  TEMPLATE  EXPIRES               LABELS",
+                "pr-1  READY   pagila    2026-01-01T00:00:00Z  pr=1");
     }
 
     @Test
