@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
  * service's REST API. It runs from the service's jar without starting Spring (see
  * {@code scripts/offshoot}); tests run it in-process with {@link #commandLine}.
  */
-@Command(name = "offshoot", mixinStandardHelpOptions = true, versionProvider = OffshootCli.Version.class,
+@Command(name = "offshoot", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT, versionProvider = OffshootCli.Version.class,
         description = "Disposable PostgreSQL branches from the command line.",
         subcommands = {LoginCommand.class, BranchCommands.class, ConnectionStringCommand.class,
                 MigrateCommands.class, DiffCommand.class, CommandLine.HelpCommand.class},

@@ -217,6 +217,14 @@ class OffshootCliTest {
     }
 
     @Test
+    void everyCommandHasHelp() {
+        CliRun help = CliRun.run(env, "branch", "create", "--help");
+        assertThat(help.exitCode()).isZero();
+        assertThat(help.out()).contains("Usage: offshoot branch create", "--from-branch", "--ttl");
+        assertThat(service.requests).isEmpty();
+    }
+
+    @Test
     void unknownCommandIsAUsageError() {
         assertThat(CliRun.run(env, "branch", "frobnicate").exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(CliRun.run(env, "branch").exitCode()).isEqualTo(ExitCodes.USAGE);
