@@ -36,7 +36,8 @@ record CliSettings(String url, String token) {
         Path file = configFile(env);
         String url = null;
         String token = null;
-        if (Files.isRegularFile(file)) {
+        boolean envComplete = !blank(env.get("OFFSHOOT_URL")) && !blank(env.get("OFFSHOOT_TOKEN"));
+        if (!envComplete && Files.isRegularFile(file)) {
             try {
                 JsonNode saved = JSON.readTree(Files.readString(file));
                 url = text(saved, "url");
@@ -69,6 +70,10 @@ record CliSettings(String url, String token) {
     }
 
     private static String firstNonBlank(String a, String b) {
-        return a != null && !a.isBlank() ? a : (b != null && !b.isBlank() ? b : null);
+        return !blank(a) ? a : (!blank(b) ? b : null);
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
     }
 }

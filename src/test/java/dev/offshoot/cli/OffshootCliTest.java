@@ -74,6 +74,17 @@ class OffshootCliTest {
     }
 
     @Test
+    void environmentOverridesTheSavedSettings() throws IOException {
+        service.json("GET /api/v1/branches", 200, "{\"items\":[]}");
+        Files.writeString(dir.resolve("cli.json"), "{\"url\":\"http://127.0.0.1:1\",\"token\":\"saved\"}");
+        assertThat(CliRun.run(env, "branch", "list").exitCode()).isZero();
+        assertThat(service.requests.getFirst().authorization()).isEqualTo("Bearer " + TOKEN);
+
+        Files.writeString(dir.resolve("cli.json"), "not json");
+        assertThat(CliRun.run(env, "branch", "list").exitCode()).isZero();
+    }
+
+    @Test
     void notLoggedInIsAUsageError() {
         CliRun run = CliRun.run(Map.of("OFFSHOOT_CONFIG", dir.resolve("none.json").toString()), "branch", "list");
         assertThat(run.exitCode()).isEqualTo(ExitCodes.USAGE);
