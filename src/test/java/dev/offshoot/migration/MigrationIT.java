@@ -26,7 +26,7 @@ import tools.jackson.databind.JsonNode;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MigrationIT extends IntegrationTest {
 
-    static final Path SHARED = Path.of(System.getProperty("offshoot.test.shared-data", "../shared/data"));
+    static final Path SAMPLES = Path.of(System.getProperty("offshoot.test.samples", "samples"));
 
     @LocalServerPort
     int port;
@@ -38,8 +38,8 @@ class MigrationIT extends IntegrationTest {
     void pagilaTemplate() throws IOException {
         api = new Api(port, ADMIN_TOKEN);
         Map<String, byte[]> files = new LinkedHashMap<>();
-        files.put("pagila-schema.sql", Files.readAllBytes(SHARED.resolve("pagila/pagila-schema.sql")));
-        files.put("pagila-data.sql", Files.readAllBytes(SHARED.resolve("pagila/pagila-data.sql")));
+        files.put("pagila-schema.sql", Files.readAllBytes(SAMPLES.resolve("pagila/pagila-schema.sql")));
+        files.put("pagila-data.sql", Files.readAllBytes(SAMPLES.resolve("pagila/pagila-data.sql")));
         Api.Response template = api.postSql("/api/v1/templates", Map.of("name", pagila, "database", "pagila"), files);
         assertThat(template.status()).as(String.valueOf(template.body())).isEqualTo(201);
     }
@@ -69,7 +69,7 @@ class MigrationIT extends IntegrationTest {
         JsonNode history = api.get(migrations(branch)).body();
         assertThat(history.get("items")).extracting(i -> i.get("script").asString())
                 .contains("V001__add_base_schema.sql", "V007__add_index_in_rule_violation.sql");
-        System.out.printf("migrations-sample on a Pagila branch: 7 applied in %d ms (request), re-run no-op%n",
+        System.out.printf("samples/migrations on a Pagila branch: 7 applied in %d ms (request), re-run no-op%n",
                 firstMs);
     }
 
@@ -342,7 +342,7 @@ class MigrationIT extends IntegrationTest {
 
     static Map<String, byte[]> sampleFiles() throws IOException {
         Map<String, byte[]> files = new TreeMap<>();
-        try (Stream<Path> paths = Files.list(SHARED.resolve("migrations-sample"))) {
+        try (Stream<Path> paths = Files.list(SAMPLES.resolve("migrations"))) {
             for (Path p : paths.filter(p -> p.toString().endsWith(".sql")).toList()) {
                 files.put(p.getFileName().toString(), Files.readAllBytes(p));
             }
@@ -354,8 +354,8 @@ class MigrationIT extends IntegrationTest {
     static byte[] tarGz() throws Exception {
         Path archive = Files.createTempFile("migrations-", ".tar.gz");
         try {
-            Process tar = new ProcessBuilder("tar", "-czf", archive.toString(), "-C", SHARED.toString(),
-                    "migrations-sample").redirectErrorStream(true).start();
+            Process tar = new ProcessBuilder("tar", "-czf", archive.toString(), "-C", SAMPLES.toString(),
+                    "migrations").redirectErrorStream(true).start();
             assertThat(tar.waitFor()).isZero();
             return Files.readAllBytes(archive);
         } finally {

@@ -21,7 +21,7 @@ import tools.jackson.databind.JsonNode;
 
 class TemplateIT extends IntegrationTest {
 
-    static final Path PAGILA = Path.of(System.getProperty("offshoot.test.shared-data", "../shared/data"), "pagila");
+    static final Path PAGILA = Path.of(System.getProperty("offshoot.test.samples", "samples"), "pagila");
 
     @LocalServerPort
     int port;
