@@ -32,6 +32,7 @@ public record Principal(String name, Set<Scope> scopes, Set<String> allowedTempl
             case READ -> !scopes.isEmpty();
             case WRITE -> scopes.contains(Scope.WRITE) || scopes.contains(Scope.ADMIN);
             case ADMIN -> scopes.contains(Scope.ADMIN);
+            case APPROVE -> scopes.contains(Scope.APPROVE) || scopes.contains(Scope.ADMIN);
         };
     }
 
