@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.Set;
 
 import org.springframework.dao.DuplicateKeyException;
+import org.springframework.http.HttpStatus;
 import org.springframework.data.relational.core.conversion.DbActionExecutionException;
 import org.springframework.stereotype.Service;
 
@@ -41,7 +42,7 @@ public class TokenService {
     }
 
     record NewToken(String name, Set<Scope> scopes, Instant expiresAt, Set<String> templates,
-            Map<String, String> requiredLabel) {
+            Map<String, String> requiredLabel, boolean revealSecrets) {
     }
 
     record Issued(ApiToken token, String secret) {
@@ -61,12 +62,16 @@ public class TokenService {
         }
         Set<String> templates = request.templates() == null ? Set.of() : request.templates();
         Tenancy.requireNoWider(by, request.scopes(), templates, label);
+        if (request.revealSecrets() && !by.has(Scope.ADMIN)) {
+            throw new ApiException(HttpStatus.FORBIDDEN, "INSUFFICIENT_SCOPE", "only an admin token may issue a token"
+                    + " with revealSecrets");
+        }
         Tenancy.requireNoLater(by, request.expiresAt());
         String secret = newSecret();
         var entry = label.entrySet().stream().findFirst();
         ApiToken token = new ApiToken(name, hash(secret), secret.substring(0, PREFIX.length() + 6), request.scopes(),
                 templates, entry.map(Map.Entry::getKey).orElse(null), entry.map(Map.Entry::getValue).orElse(null),
-                request.expiresAt(), by.name());
+                request.expiresAt(), by.name(), request.revealSecrets());
         try {
             return new Issued(tokens.save(token), secret);
         } catch (DuplicateKeyException | DbActionExecutionException e) {
