@@ -14,7 +14,6 @@ import java.util.Optional;
 import java.util.Set;
 
 import org.springframework.dao.DuplicateKeyException;
-import org.springframework.http.HttpStatus;
 import org.springframework.data.relational.core.conversion.DbActionExecutionException;
 import org.springframework.stereotype.Service;
 
@@ -62,10 +61,6 @@ public class TokenService {
         }
         Set<String> templates = request.templates() == null ? Set.of() : request.templates();
         Tenancy.requireNoWider(by, request.scopes(), templates, label);
-        if (request.revealSecrets() && !by.has(Scope.ADMIN)) {
-            throw new ApiException(HttpStatus.FORBIDDEN, "INSUFFICIENT_SCOPE", "only an admin token may issue a token"
-                    + " with revealSecrets");
-        }
         Tenancy.requireNoLater(by, request.expiresAt());
         String secret = newSecret();
         var entry = label.entrySet().stream().findFirst();

@@ -10,8 +10,10 @@ import dev.offshoot.web.ApiException;
 
 /**
  * Apply behind the policy: the set is checked first (or the check of the same set from the last
- * minutes is reused), a failing set is refused with 422 POLICY_VIOLATION unless it carries an
- * approval issued for this branch and this exact set, and a dry run stops after the check.
+ * minutes is reused), a set the policy fails is refused with 422 POLICY_VIOLATION unless it carries
+ * an approval issued for this branch and this exact set, and a dry run stops after the check. A
+ * migration that fails on the copy does not make a refusal: apply runs and reports it as it always
+ * did (MIGRATION_FAILED or MIGRATION_VALIDATION_FAILED, with file, statement and SQLSTATE).
  */
 @Service
 class MigrationGate {
@@ -48,7 +50,7 @@ class MigrationGate {
                     report.initialVersion(), report.schemaVersion(), 0, List.of());
         }
         String spent = null;
-        if (!report.passed()) {
+        if (Verdicts.refused(report.policy().mode(), report.findings())) {
             String actor = CurrentPrincipal.get().name();
             if (approval == null || approval.isBlank()) {
                 throw violation(branch, report, "the migration set fails the policy of " + policyName(report));

@@ -16,6 +16,7 @@ final class Verdicts {
     static final String PASS = "pass";
     static final String WARN = "warn";
     static final String FAIL = "fail";
+    static final String MIGRATION_FAILED = "MIGRATION_FAILED";
     private static final Set<String> STAGEABLE = Set.of("DROP_TABLE", "DROP_COLUMN", "RENAME");
 
     /** A finding that counts, with the level the policy gave it. */
@@ -39,7 +40,7 @@ final class Verdicts {
         List<Decision> out = new ArrayList<>();
         if (failure != null) {
             Object script = failure.get("migration") instanceof Map<?, ?> m ? m.get("script") : null;
-            out.add(new Decision("error", "MIGRATION_FAILED", script == null ? null : script.toString(), null,
+            out.add(new Decision("error", MIGRATION_FAILED, script == null ? null : script.toString(), null,
                     String.valueOf(failure.get("detail"))));
         }
         for (MigrationLint.Finding f : lint) {
@@ -56,11 +57,23 @@ final class Verdicts {
         if (diff != null) {
             naming(policy, diff, out);
         }
-        boolean error = out.stream().anyMatch(d -> d.level().equals("error"));
-        boolean warning = out.stream().anyMatch(d -> d.level().equals("warning"));
-        String verdict = error || (warning && !MigrationPolicy.ERROR_ONLY.equals(policy.mode())) ? FAIL
-                : warning ? WARN : PASS;
-        return new Verdict(verdict, List.copyOf(out));
+        return new Verdict(verdictOf(policy.mode(), out), List.copyOf(out));
+    }
+
+    /** The verdict the decisions give under a mode. */
+    static String verdictOf(String mode, List<Decision> decisions) {
+        boolean error = decisions.stream().anyMatch(d -> d.level().equals("error"));
+        boolean warning = decisions.stream().anyMatch(d -> d.level().equals("warning"));
+        return error || (warning && !MigrationPolicy.ERROR_ONLY.equals(mode)) ? FAIL : warning ? WARN : PASS;
+    }
+
+    /**
+     * Whether the policy itself refuses the set: a migration that fails on the copy is left to apply,
+     * which reports it as before (MIGRATION_FAILED, the migrations before it applied).
+     */
+    static boolean refused(String mode, List<Decision> decisions) {
+        return FAIL.equals(verdictOf(mode, decisions.stream().filter(d -> !d.rule().equals(MIGRATION_FAILED))
+                .toList()));
     }
 
     private static void limits(MigrationPolicy policy, List<LockWatch.LockTaken> locks,

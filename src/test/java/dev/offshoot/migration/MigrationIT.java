@@ -151,7 +151,11 @@ class MigrationIT extends IntegrationTest {
 
         assertThat(check.status()).as(String.valueOf(check.body())).isEqualTo(200);
         JsonNode report = check.body();
-        assertThat(report.get("passed").asBoolean()).isTrue();
+        assertThat(report.get("verdict").asString()).isEqualTo("fail");
+        assertThat(report.get("passed").asBoolean()).isFalse();
+        assertThat(report.get("policy").get("source").asString()).isEqualTo("default");
+        assertThat(report.get("findings")).extracting(f -> f.get("level").asString() + " " + f.get("rule").asString())
+                .contains("error DROP_COLUMN", "error TYPE_NARROWING");
         assertThat(report.get("locks")).anySatisfy(lock -> {
             assertThat(lock.get("migration").asString()).isEqualTo("V1__narrow_address2.sql");
             assertThat(lock.get("relation").asString()).isEqualTo("public.address");

@@ -91,6 +91,9 @@ class VerdictsTest {
         assertThat(v.verdict()).isEqualTo("fail");
         assertThat(v.findings()).extracting(d -> d.rule() + " " + d.migration()).containsExactly(
                 "MIGRATION_FAILED V1__x.sql");
+        assertThat(Verdicts.refused("error-only", v.findings())).as("left to apply, which reports it").isFalse();
+        assertThat(Verdicts.refused("error-only", verdict(DEFAULT, "ALTER TABLE users DROP COLUMN bio").findings()))
+                .isTrue();
     }
 
     @Test
