@@ -38,12 +38,12 @@ import dev.offshoot.template.TemplateService;
 class McpConfiguration {
 
     static final String INSTRUCTIONS = """
-            Offshoot gives you disposable PostgreSQL branches: private copies of a template database that \
-            start in about a second. Workflow: list_templates; create_branch from a template (idempotent \
-            by name) and do all work on your branch; inspect it (list_tables, describe_table); write the \
-            migration; check_migrations (verdict pass, warn or fail under the template's policy); fix every \
-            finding of a fail and check again; apply_migrations only after pass or warn; compare_schema to \
-            review what changed; delete_branch when done. Never change a template directly.
+            Offshoot gives you disposable PostgreSQL branches: private copies of a template database, \
+            ready in about a second. Never change a template directly. Workflow: list_templates; \
+            create_branch (idempotent by name) and work only on your branch; inspect it (list_tables, \
+            describe_table); write the migration; check_migrations (verdict pass, warn or fail under the \
+            template's policy); fix every finding of a fail and check again; apply_migrations only after \
+            pass or warn; compare_schema to review; delete_branch when done.
 
             Safety: apply_migrations refuses a set that fails the policy (POLICY_VIOLATION). Do not work \
             around it: fix the set, or ask a person to approve that exact set and pass their approval id. \
