@@ -133,8 +133,10 @@ class MigrationCheck {
                 log.info("check of {} migration(s) on a copy of {}: {} in {} ms", files.size(), target,
                         failure == null ? "ran" : "failed", took);
                 // migrations the branch already has are skipped by Flyway: their statements do not run again
-                List<MigrationLint.Finding> pending = outcome == null ? lint : lint.stream().filter(f -> outcome
-                        .applied().stream().anyMatch(a -> f.migration().equals(a.script()))).toList();
+                List<String> ran = outcome == null ? null
+                        : outcome.applied().stream().map(FlywayRunner.Applied::script).toList();
+                List<MigrationLint.Finding> pending = ran == null ? lint
+                        : lint.stream().filter(f -> ran.contains(f.migration())).toList();
                 return new Trial(System.nanoTime(), took, outcome == null ? null : outcome.initialVersion(),
                         outcome == null ? null : outcome.schemaVersion(),
                         outcome == null ? List.of() : outcome.applied(), locks, rewrites, pending, diff, failure);

@@ -136,7 +136,7 @@ class AgentSafetyIT extends IntegrationTest {
             assertThat(columns(branch)).contains("drop_name");
 
             JsonNode compared = json(results, mcp, "compare_schema", Map.of("branch", branch));
-            assertThat(compared.get("diff").asString()).contains("drop_name");
+            assertThat(compared.get("diff").asString()).contains("+ table public.customers");
             results.add(call(mcp, "delete_branch", Map.of("name", branch)));
         } finally {
             admin.put("/api/v1/templates/" + template + "/policy", Map.of("mode", "error-only"));
