@@ -51,6 +51,15 @@ class MigrationApprovals {
         }
     }
 
+    static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** An approval for a live branch the caller sees (BRANCH_NOT_FOUND otherwise). */
     Approval create(String branch, String checksum, String actor, String channel) {
         branches.origin(branch);

@@ -19,7 +19,8 @@ import dev.offshoot.web.ApiException;
  * migration durations, locks on relations that existed before, table rewrites, the schema diff,
  * lint findings, and the verdict of the target's template policy on all of it. The target is
  * never touched; the throwaway is deleted whatever happens. The last trials are kept for a few
- * minutes, so that an apply of the set just checked does not run it on a throwaway again.
+ * minutes, so that an apply of the set just checked does not run it on a throwaway again, as long
+ * as the branch's Flyway history has not changed since.
  */
 @Service
 class MigrationCheck {
@@ -78,7 +79,10 @@ class MigrationCheck {
     Report report(String target, List<MigrationFile> files, boolean reuse) {
         branches.endpoint(target);
         String checksum = MigrationApprovals.checksum(files);
-        String key = target + "/" + checksum;
+        // a trial answers only while the branch's migration history is the one it ran on (a reset or
+        // another apply since then changes which migrations would run)
+        String key = target + "/" + checksum + "/" + MigrationApprovals.sha256(
+                migrations.history(target).items().toString());
         Trial trial = reuse ? recent(key) : null;
         boolean reused = trial != null;
         if (trial == null) {

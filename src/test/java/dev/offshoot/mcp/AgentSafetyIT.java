@@ -111,6 +111,9 @@ class AgentSafetyIT extends IntegrationTest {
                     .containsExactly("V1__drop_legacy.sql");
             assertThat(columns(branch)).doesNotContain("legacy_code");
 
+            // a check now passes (the drop already ran); it must not answer for the branch after a reset
+            assertThat(json(results, mcp, "check_migrations", Map.of("branch", branch, "migrations", DROP))
+                    .get("verdict").asString()).isEqualTo("pass");
             // single use: after a reset the same set with the same approval is refused again
             results.add(call(mcp, "reset_branch", Map.of("name", branch)));
             results.add(call(mcp, "run_sql", Map.of("branch", branch, "sql", "CREATE TABLE customers (id int PRIMARY"
