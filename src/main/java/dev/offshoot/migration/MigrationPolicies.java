@@ -30,7 +30,7 @@ public class MigrationPolicies {
         this.json = json;
         Map<String, String> naming = properties.naming() == null ? Map.of() : properties.naming();
         this.defaults = new MigrationPolicy(properties.mode(), properties.rules(), properties.allow(),
-                new MigrationPolicy.Naming(naming.get("table"), naming.get("index"), naming.get("foreign-key"),
+                new MigrationPolicy.Naming(naming.get("table"), naming.get("index"), naming.getOrDefault("foreign-key", naming.get("foreignKey")),
                         naming.get("constraint")),
                 new MigrationPolicy.Limits(properties.maxRowsForAccessExclusiveLock(), properties.maxRowsForRewrite()))
                 .validated();
