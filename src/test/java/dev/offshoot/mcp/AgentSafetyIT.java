@@ -151,6 +151,31 @@ class AgentSafetyIT extends IntegrationTest {
                         "branch.migrations.approval-use failure");
     }
 
+    /** Attack: get a passing check while the drop is already applied, reset, and apply on the reused pass. */
+    @Test
+    void aPassingCheckFromBeforeAResetDoesNotLetTheDropThroughAgain() {
+        Api agent = new Api(port, agentToken);
+        String branch = "reuse-" + suffix();
+        String migrations = "/api/v1/branches/" + branch + "/migrations";
+        String table = "CREATE TABLE customers (id int PRIMARY KEY, name text, legacy_code text)";
+        assertThat(agent.post("/api/v1/branches", Map.of("name", branch, "template", template)).status())
+                .isEqualTo(201);
+        assertThat(agent.post("/api/v1/branches/" + branch + "/sql", Map.of("sql", table)).status()).isEqualTo(200);
+        String id = approver.post(migrations + "/approvals", Map.of("migrations", DROP)).body().get("id").asString();
+        assertThat(agent.post(migrations, Map.of("migrations", DROP, "approval", id)).status()).isEqualTo(200);
+        assertThat(agent.post(migrations + "/check", Map.of("migrations", DROP)).body().get("verdict").asString())
+                .isEqualTo("pass");
+
+        assertThat(agent.post("/api/v1/branches/" + branch + "/reset", null).status()).isEqualTo(200);
+        assertThat(agent.post("/api/v1/branches/" + branch + "/sql", Map.of("sql", table)).status()).isEqualTo(200);
+        Api.Response again = agent.post(migrations, Map.of("migrations", DROP));
+
+        assertThat(again.status()).as(String.valueOf(again.body())).isEqualTo(422);
+        assertThat(again.code()).isEqualTo("POLICY_VIOLATION");
+        assertThat(columns(branch)).contains("legacy_code");
+        assertThat(admin.delete("/api/v1/branches/" + branch).status()).isEqualTo(204);
+    }
+
     @Test
     void anAgentTokenCannotRelaxItsTemplatesPolicy() {
         Api agent = new Api(port, agentToken);
