@@ -77,6 +77,11 @@ public final class Api {
                 .exchange((req, res) -> read(res));
     }
 
+    public Response put(String path, Object body) {
+        return client.put().uri(path).contentType(MediaType.APPLICATION_JSON).body(body)
+                .exchange((req, res) -> read(res));
+    }
+
     public Response delete(String path) {
         return client.delete().uri(path).exchange((req, res) -> read(res));
     }

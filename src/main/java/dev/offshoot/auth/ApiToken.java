@@ -30,6 +30,7 @@ class ApiToken {
     private Instant createdAt;
     private Instant revokedAt;
     private Instant lastUsedAt;
+    private boolean revealSecrets;
     @Version
     private Long version;
 
@@ -37,7 +38,9 @@ class ApiToken {
     }
 
     ApiToken(String name, String secretHash, String secretPrefix, Set<Scope> scopes, Set<String> allowedTemplates,
-            String requiredLabelKey, String requiredLabelValue, Instant expiresAt, String createdBy) {
+            String requiredLabelKey, String requiredLabelValue, Instant expiresAt, String createdBy,
+            boolean revealSecrets) {
+        this.revealSecrets = revealSecrets;
         this.id = UUID.randomUUID();
         this.name = name;
         this.secretHash = secretHash;
@@ -52,7 +55,8 @@ class ApiToken {
     }
 
     Principal principal() {
-        return new Principal(name, scopes(), allowedTemplates(), requiredLabelKey, requiredLabelValue, expiresAt);
+        return new Principal(name, scopes(), allowedTemplates(), requiredLabelKey, requiredLabelValue, expiresAt,
+                revealSecrets);
     }
 
     boolean usableAt(Instant now) {
@@ -108,6 +112,10 @@ class ApiToken {
 
     Instant revokedAt() {
         return revokedAt;
+    }
+
+    boolean revealSecrets() {
+        return revealSecrets;
     }
 
     Instant lastUsedAt() {

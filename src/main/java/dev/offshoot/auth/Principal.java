@@ -13,9 +13,17 @@ import java.util.Set;
  * @param allowedTemplates templates this caller may use and see; empty means all
  * @param requiredLabelKey a label every branch of this caller carries, or null
  * @param expiresAt        when the caller's token stops working, or null if never
+ * @param revealSecrets    whether MCP results may carry branch passwords for this caller (an admin's
+ *                         opt-in at issue time; every reveal is audited)
  */
 public record Principal(String name, Set<Scope> scopes, Set<String> allowedTemplates, String requiredLabelKey,
-        String requiredLabelValue, Instant expiresAt) {
+        String requiredLabelValue, Instant expiresAt, boolean revealSecrets) {
+
+    /** A caller whose MCP results keep passwords out (the default). */
+    public Principal(String name, Set<Scope> scopes, Set<String> allowedTemplates, String requiredLabelKey,
+            String requiredLabelValue, Instant expiresAt) {
+        this(name, scopes, allowedTemplates, requiredLabelKey, requiredLabelValue, expiresAt, false);
+    }
 
     /** A caller whose token does not expire. */
     public Principal(String name, Set<Scope> scopes, Set<String> allowedTemplates, String requiredLabelKey,
@@ -32,6 +40,7 @@ public record Principal(String name, Set<Scope> scopes, Set<String> allowedTempl
             case READ -> !scopes.isEmpty();
             case WRITE -> scopes.contains(Scope.WRITE) || scopes.contains(Scope.ADMIN);
             case ADMIN -> scopes.contains(Scope.ADMIN);
+            case APPROVE -> scopes.contains(Scope.APPROVE) || scopes.contains(Scope.ADMIN);
         };
     }
 

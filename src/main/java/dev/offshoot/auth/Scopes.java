@@ -10,6 +10,8 @@ public final class Scopes {
     public static final String READ = "hasAuthority('SCOPE_read')";
     /** Also creates, resets, migrates and deletes branches; changes templates (when unlimited). */
     public static final String WRITE = "hasAuthority('SCOPE_write')";
+    /** Approves a migration set that failed its policy; implied by admin, not by write. */
+    public static final String APPROVE = "hasAuthority('SCOPE_approve')";
     /** Also issues and revokes tokens and reads the audit log. */
     public static final String ADMIN = "hasAuthority('SCOPE_admin')";
 

@@ -45,7 +45,9 @@ class SecurityConfiguration {
     static RoleHierarchy scopeHierarchy() {
         return RoleHierarchyImpl.fromHierarchy("""
                 SCOPE_admin > SCOPE_write
+                SCOPE_admin > SCOPE_approve
                 SCOPE_write > SCOPE_read
+                SCOPE_approve > SCOPE_read
                 """);
     }
 

@@ -33,20 +33,21 @@ class TokenController {
     }
 
     /** Body of POST /api/v1/tokens; {@code requiredLabels} holds at most one key. */
+    /** @param revealSecrets MCP results carry branch passwords for this token (default false; audited) */
     record CreateTokenRequest(String name, List<String> scopes, Instant expiresAt, List<String> templates,
-            Map<String, String> requiredLabels) {
+            Map<String, String> requiredLabels, Boolean revealSecrets) {
     }
 
     /** A token as listed: never its secret, only the secret's first characters. */
     record TokenView(String name, String prefix, List<String> scopes, List<String> templates,
-            Map<String, String> requiredLabels, Instant expiresAt, String createdBy, Instant createdAt,
-            Instant lastUsedAt, Instant revokedAt) {
+            Map<String, String> requiredLabels, boolean revealSecrets, Instant expiresAt, String createdBy,
+            Instant createdAt, Instant lastUsedAt, Instant revokedAt) {
 
         static TokenView of(ApiToken t) {
             return new TokenView(t.name(), t.secretPrefix(), t.scopes().stream().map(Scope::wire).toList(),
                     List.copyOf(t.allowedTemplates()),
                     t.requiredLabelKey() == null ? Map.of() : Map.of(t.requiredLabelKey(), t.requiredLabelValue()),
-                    t.expiresAt(), t.createdBy(), t.createdAt(), t.lastUsedAt(), t.revokedAt());
+                    t.revealSecrets(), t.expiresAt(), t.createdBy(), t.createdAt(), t.lastUsedAt(), t.revokedAt());
         }
     }
 
@@ -61,7 +62,7 @@ class TokenController {
     ResponseEntity<IssuedToken> create(@RequestBody CreateTokenRequest request) {
         TokenService.Issued issued = tokens.issue(new TokenService.NewToken(request.name(), scopes(request.scopes()),
                 request.expiresAt(), request.templates() == null ? Set.of() : new TreeSet<>(request.templates()),
-                request.requiredLabels()), CurrentPrincipal.get());
+                request.requiredLabels(), Boolean.TRUE.equals(request.revealSecrets())), CurrentPrincipal.get());
         return ResponseEntity.status(HttpStatus.CREATED)
                 .body(new IssuedToken(issued.secret(), TokenView.of(issued.token())));
     }
@@ -83,7 +84,7 @@ class TokenController {
             try {
                 scopes.add(Scope.parse(name));
             } catch (IllegalArgumentException e) {
-                throw ApiException.badRequest("INVALID_SCOPES", "unknown scope '" + name + "': use read, write or admin");
+                throw ApiException.badRequest("INVALID_SCOPES", "unknown scope '" + name + "': use read, write, approve or admin");
             }
         }
         return scopes;

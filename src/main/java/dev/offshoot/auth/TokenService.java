@@ -41,7 +41,7 @@ public class TokenService {
     }
 
     record NewToken(String name, Set<Scope> scopes, Instant expiresAt, Set<String> templates,
-            Map<String, String> requiredLabel) {
+            Map<String, String> requiredLabel, boolean revealSecrets) {
     }
 
     record Issued(ApiToken token, String secret) {
@@ -66,7 +66,7 @@ public class TokenService {
         var entry = label.entrySet().stream().findFirst();
         ApiToken token = new ApiToken(name, hash(secret), secret.substring(0, PREFIX.length() + 6), request.scopes(),
                 templates, entry.map(Map.Entry::getKey).orElse(null), entry.map(Map.Entry::getValue).orElse(null),
-                request.expiresAt(), by.name());
+                request.expiresAt(), by.name(), request.revealSecrets());
         try {
             return new Issued(tokens.save(token), secret);
         } catch (DuplicateKeyException | DbActionExecutionException e) {

@@ -17,7 +17,8 @@ final class BranchTools {
     private BranchTools() {
     }
 
-    static void register(ToolRegistry registry, BranchOperations branches, TemplateService templates) {
+    static void register(ToolRegistry registry, BranchOperations branches, TemplateService templates,
+            Credentials credentials) {
         registry.add("list_templates", "List templates",
                 "List the template databases branches can be created from, with their latest revision, size and"
                         + " number of branches. Templates are read-only bases: never change one, branch it.",
@@ -36,7 +37,8 @@ final class BranchTools {
         registry.add("create_branch", "Create a database branch",
                 "Create your own PostgreSQL branch from a template (or from another branch) and wait until it"
                         + " accepts connections. Idempotent: the same name and parent returns the existing branch."
-                        + " Work, migrate and test here; the template is not affected.",
+                        + " Work, migrate and test here; the template is not affected. The password is not in the"
+                        + " result: passwordFrom says how your shell gets it.",
                 ToolRegistry.Kind.WRITE, ToolSchema.object()
                         .string("name", "branch name: 1-63 lowercase letters, digits, hyphens (e.g. agent-fix-42)", true)
                         .string("template", "template to branch from (see list_templates); omit with from_branch", false)
@@ -44,22 +46,24 @@ final class BranchTools {
                         .integer("revision", "template revision; latest when omitted", false)
                         .string("ttl", "lifetime such as 2h or 30m, after which the branch may be reaped", false)
                         .string("labels", "comma-separated key=value labels, e.g. repo=acme/shop,pr=12", false),
-                "name", args -> withCredentialsNote(branches.create(new CreateBranchRequest(args.required("name"),
+                "name", args -> created(credentials, branches.create(new CreateBranchRequest(args.required("name"),
                         args.string("template"), args.integer("revision"), args.string("from_branch"),
                         labels(args.string("labels")), args.string("ttl"), null, null),
                         CurrentPrincipal.get().name())));
 
         registry.add("describe_branch", "Describe a branch",
-                "Status, parent, labels, expiry, disk used and connection details of one branch.",
+                "Status, parent, labels, expiry, disk used and connection details (without password) of one"
+                        + " branch.",
                 ToolRegistry.Kind.READ, ToolSchema.object().string("name", "branch name", true), "name",
-                args -> branches.get(args.required("name")));
+                args -> credentials.describe(branches.get(args.required("name")), "describe_branch"));
 
         registry.add("get_connection_string", "Get a branch's connection string",
                 "The libpq URI, JDBC URL, host, port, database and user of a branch, for psql, application"
-                        + " config or test runs. The owner password is included only for tokens with the write scope;"
-                        + " treat it as a secret.",
+                        + " config or test runs. The password stays out of this conversation: passwordFrom gives the"
+                        + " shell command that writes it to .env for your tools (offshoot connection-string NAME"
+                        + " --env-file .env).",
                 ToolRegistry.Kind.READ, ToolSchema.object().string("name", "branch name", true), "name",
-                args -> branches.get(args.required("name")).connection());
+                args -> credentials.connection(branches.get(args.required("name")), "get_connection_string"));
 
         registry.add("reset_branch", "Reset a branch",
                 "Throw away every change in the branch and restart it from its parent; the connection string"
@@ -106,10 +110,10 @@ final class BranchTools {
         return out;
     }
 
-    private static Map<String, Object> withCredentialsNote(BranchView b) {
+    private static Map<String, Object> created(Credentials credentials, BranchView b) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("created", b.created());
-        out.put("branch", b);
+        out.putAll(credentials.describe(b, "create_branch"));
         return out;
     }
 }

@@ -38,11 +38,18 @@ import dev.offshoot.template.TemplateService;
 class McpConfiguration {
 
     static final String INSTRUCTIONS = """
-            Offshoot gives you disposable PostgreSQL branches: private copies of a template database that \
-            start in about a second. Workflow: list_templates; create_branch from a template (idempotent \
-            by name); do all work on your branch: apply_migrations, run_sql, run the app's tests against \
-            get_connection_string; use check_migrations to try a risky migration on a throwaway copy; \
-            compare_schema to review what changed; delete_branch when done. Never change a template directly.
+            Offshoot gives you disposable PostgreSQL branches: private copies of a template database, \
+            ready in about a second. Never change a template directly. Workflow: list_templates; \
+            create_branch (idempotent by name) and work only on your branch; inspect it (list_tables, \
+            describe_table); write the migration; check_migrations (verdict pass, warn or fail under the \
+            template's policy); fix every finding of a fail and check again; apply_migrations only after \
+            pass or warn; compare_schema to review; delete_branch when done.
+
+            Safety: apply_migrations refuses a set that fails the policy (POLICY_VIOLATION). Do not work \
+            around it: fix the set, or ask a person to approve that exact set and pass their approval id. \
+            Passwords never appear in tool results: get_connection_string gives user, host, port and \
+            database, and passwordFrom tells your shell how to fetch the password (offshoot \
+            connection-string NAME --env-file .env) without it entering this conversation.
 
             Details: reset_branch discards every change but keeps the connection string. Tools that change \
             data need a token with the write scope; read-only tokens see only the read tools, and their \
@@ -94,7 +101,7 @@ class McpConfiguration {
             JsonMapper json, AuditLog audit, MeterRegistry meters, RoleHierarchy scopes, BranchOperations branches,
             TemplateService templates, MigrationOperations migrations) {
         ToolRegistry registry = new ToolRegistry(json, audit, meters, scopes);
-        BranchTools.register(registry, branches, templates);
+        BranchTools.register(registry, branches, templates, new Credentials(audit));
         SchemaTools.register(registry, migrations);
         return McpServer.sync(transport)
                 .serverInfo("offshoot", "0.1.0")

@@ -53,17 +53,23 @@ final class SchemaTools {
                 "branch", args -> migrations.describeTable(args.required("branch"), args.required("table")));
 
         registry.add("apply_migrations", "Apply migrations to a branch",
-                "Apply Flyway migrations to your branch, in version order; history stays in the branch's"
-                        + " flyway_schema_history, re-applying is a no-op. A failing migration is rolled back and"
-                        + " reported with file, statement, SQLSTATE and position.",
+                "Apply Flyway migrations to your branch, in version order, after check_migrations gave 'pass'"
+                        + " (or 'warn'). The set is checked against the template's policy first; a set that fails is"
+                        + " refused with POLICY_VIOLATION: fix it, or ask a person to approve that exact set (the"
+                        + " refusal says how) and pass the approval id they give you. dry_run=true only returns the"
+                        + " plan and verdict. History stays in flyway_schema_history; re-applying is a no-op.",
                 ToolRegistry.Kind.DESTRUCTIVE, ToolSchema.object().string("branch", "branch name", true)
-                        .raw("migrations", MIGRATIONS_PROPERTY, true), "branch",
-                args -> migrations.apply(args.required("branch"), migrationsOf(args)));
+                        .raw("migrations", MIGRATIONS_PROPERTY, true)
+                        .string("approval", "approval id a person issued for this exact set (only when refused)", false)
+                        .bool("dry_run", "return the plan and verdict without applying"), "branch",
+                args -> migrations.apply(args.required("branch"), migrationsOf(args), args.string("approval"),
+                        args.flag("dry_run")));
 
         registry.add("check_migrations", "Check migrations without touching the branch",
-                "Dry-run migrations on a throwaway copy of the branch: per-migration duration, locks on existing"
-                        + " tables (e.g. ACCESS EXCLUSIVE and for how long), rewritten tables, the schema diff and"
-                        + " lint findings. The branch itself does not change.",
+                "Run migrations on a throwaway copy of the branch and get the policy verdict (pass, warn or fail)"
+                        + " with the findings that decided it, locks on existing tables, rewrites and the schema diff."
+                        + " The branch itself does not change. Fix every finding of a 'fail' and check again before"
+                        + " apply_migrations; an apply right after a check of the same set reuses it.",
                 ToolRegistry.Kind.WRITE, ToolSchema.object().string("branch", "branch name", true)
                         .raw("migrations", MIGRATIONS_PROPERTY, true), "branch",
                 args -> migrations.check(args.required("branch"), migrationsOf(args)));

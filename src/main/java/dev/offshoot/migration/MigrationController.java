@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 
 import org.springframework.boot.convert.DurationStyle;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.access.prepost.PreAuthorize;
@@ -19,6 +20,7 @@ import org.springframework.web.bind.annotation.RequestPart;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.multipart.MultipartFile;
 
+import dev.offshoot.auth.CurrentPrincipal;
 import dev.offshoot.auth.Scopes;
 import dev.offshoot.web.ApiException;
 
@@ -35,14 +37,27 @@ class MigrationController {
     private final MigrationService migrations;
     private final MigrationCheck checks;
     private final SchemaDiffs diffs;
+    private final MigrationGate gate;
+    private final MigrationApprovals approvals;
 
-    MigrationController(MigrationService migrations, MigrationCheck checks, SchemaDiffs diffs) {
+    MigrationController(MigrationService migrations, MigrationCheck checks, SchemaDiffs diffs, MigrationGate gate,
+            MigrationApprovals approvals) {
         this.migrations = migrations;
         this.checks = checks;
         this.diffs = diffs;
+        this.gate = gate;
+        this.approvals = approvals;
     }
 
-    record MigrationSet(List<MigrationUploads.JsonMigration> migrations) {
+    /**
+     * @param approval an approval id that lets this set through once although it fails the policy (apply only)
+     * @param dryRun   apply only: answer the plan and the verdict without applying anything
+     */
+    record MigrationSet(List<MigrationUploads.JsonMigration> migrations, String approval, Boolean dryRun) {
+    }
+
+    /** The set to approve, or only its checksum (as a refused apply reports it). */
+    record ApprovalRequest(List<MigrationUploads.JsonMigration> migrations, String checksum) {
     }
 
     /** @param timeout statement_timeout, e.g. "5s" or "PT5S" */
@@ -51,15 +66,34 @@ class MigrationController {
 
     @PreAuthorize(Scopes.WRITE)
     @PostMapping(path = "/migrations", consumes = MediaType.APPLICATION_JSON_VALUE)
-    MigrationService.Run apply(@PathVariable String name, @RequestBody MigrationSet body) {
-        return migrations.apply(name, json(body));
+    MigrationGate.Result apply(@PathVariable String name, @RequestBody MigrationSet body) {
+        return gate.apply(name, json(body), body.approval(), Boolean.TRUE.equals(body.dryRun()), "rest");
     }
 
     @PreAuthorize(Scopes.WRITE)
     @PostMapping(path = "/migrations", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
-    MigrationService.Run applyUpload(@PathVariable String name,
-            @RequestPart(name = "file", required = false) List<MultipartFile> files) {
-        return migrations.apply(name, upload(files));
+    MigrationGate.Result applyUpload(@PathVariable String name,
+            @RequestPart(name = "file", required = false) List<MultipartFile> files,
+            @RequestParam(required = false) String approval, @RequestParam(defaultValue = "false") boolean dryRun) {
+        return gate.apply(name, upload(files), approval, dryRun, "rest");
+    }
+
+    /** A single-use approval of one migration set on this branch, for a person with the approve scope. */
+    @PreAuthorize(Scopes.APPROVE)
+    @PostMapping(path = "/migrations/approvals", consumes = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<MigrationApprovals.Approval> approve(@PathVariable String name,
+            @RequestBody ApprovalRequest body) {
+        if (body == null || (body.migrations() == null) == (body.checksum() == null)) {
+            throw ApiException.badRequest("INVALID_APPROVAL", "send either the migration set {\"migrations\": [...]}"
+                    + " or its checksum {\"checksum\": \"...\"} as a refused apply or a check reports it");
+        }
+        String checksum = body.checksum() != null ? body.checksum().strip().toLowerCase(java.util.Locale.ROOT)
+                : MigrationApprovals.checksum(migrations.uploads().fromJson(body.migrations()));
+        if (!checksum.matches("[0-9a-f]{64}")) {
+            throw ApiException.badRequest("INVALID_APPROVAL", "checksum must be 64 hex digits (SHA-256)");
+        }
+        return ResponseEntity.status(HttpStatus.CREATED).body(approvals.create(name, checksum,
+                CurrentPrincipal.get().name(), "rest"));
     }
 
     @GetMapping("/migrations")

@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
  */
 final class MigrationLint {
 
-    record Finding(String severity, String rule, String migration, String statement, String message) {
+    /** @param target what the statement removes or renames to (table, table.column, new name); null otherwise */
+    record Finding(String severity, String rule, String migration, String statement, String message, String target) {
     }
 
     private static final String NAME = "((?:\"[^\"]+\"|[\\w$]+)(?:\\.(?:\"[^\"]+\"|[\\w$]+))?)";
@@ -60,7 +61,8 @@ final class MigrationLint {
     private void check(String migration, String sql) {
         Matcher drop = DROP_TABLE.matcher(sql);
         if (drop.find()) {
-            add("high", "DROP_TABLE", migration, sql, "drops table(s) " + drop.group(1) + " and their data");
+            add("high", "DROP_TABLE", migration, sql, "drops table(s) " + drop.group(1) + " and their data",
+                    drop.group(1));
         }
         Matcher index = CREATE_INDEX.matcher(sql);
         if (index.find() && index.group(1) == null && populated(index.group(2))) {
@@ -79,7 +81,7 @@ final class MigrationLint {
         Matcher m = DROP_COLUMN.matcher(actions);
         while (m.find()) {
             add("high", "DROP_COLUMN", migration, sql, "drops column " + table + "." + m.group(1)
-                    + " and its data; code still reading it breaks");
+                    + " and its data; code still reading it breaks", table + "." + m.group(1));
         }
         m = ALTER_TYPE.matcher(actions);
         while (m.find()) {
@@ -101,7 +103,7 @@ final class MigrationLint {
         if (m.find()) {
             add("medium", "RENAME", migration, sql, "renames " + (m.group(1) == null ? "table " + table
                     : "column " + table + "." + m.group(1)) + " to " + m.group(2)
-                    + "; code using the old name breaks until it is deployed");
+                    + "; code using the old name breaks until it is deployed", m.group(2));
         }
     }
 
@@ -153,7 +155,11 @@ final class MigrationLint {
     }
 
     private void add(String severity, String rule, String migration, String sql, String message) {
+        add(severity, rule, migration, sql, message, null);
+    }
+
+    private void add(String severity, String rule, String migration, String sql, String message, String target) {
         String statement = sql.length() > 300 ? sql.substring(0, 300) + "..." : sql;
-        findings.add(new Finding(severity, rule, migration, statement, message));
+        findings.add(new Finding(severity, rule, migration, statement, message, target));
     }
 }

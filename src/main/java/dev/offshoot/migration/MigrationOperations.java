@@ -19,23 +19,56 @@ public class MigrationOperations {
     private final MigrationService migrations;
     private final MigrationCheck checks;
     private final SchemaDiffs diffs;
+    private final MigrationGate gate;
 
-    MigrationOperations(MigrationService migrations, MigrationCheck checks, SchemaDiffs diffs) {
+    MigrationOperations(MigrationService migrations, MigrationCheck checks, SchemaDiffs diffs, MigrationGate gate) {
         this.migrations = migrations;
         this.checks = checks;
         this.diffs = diffs;
+        this.gate = gate;
     }
 
     /** A migration as sent by a client: a Flyway file name and its SQL. */
     public record Migration(String name, String sql) {
     }
 
-    public Object apply(String branch, List<Migration> files) {
-        return migrations.apply(branch, files(files));
+    /** Apply behind the policy (see MigrationGate); a refusal is a 422 POLICY_VIOLATION problem. */
+    public Object apply(String branch, List<Migration> files, String approval, boolean dryRun) {
+        return compact(gate.apply(branch, files(files), approval, dryRun, "mcp"));
     }
 
+    /** The verdict, the findings that decided it, and a short summary of the trial: what a model needs. */
     public Object check(String branch, List<Migration> files) {
-        return checks.check(branch, files(files));
+        MigrationCheck.Report r = checks.check(branch, files(files));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("branch", r.branch());
+        out.put("verdict", r.verdict());
+        out.put("findings", r.findings());
+        out.put("policy", r.policy());
+        out.put("checksum", r.checksum());
+        out.put("durationMs", r.durationMs());
+        out.put("migrations", r.migrations().stream().map(a -> a.script() + " (" + a.durationMs() + " ms)").toList());
+        out.put("locks", r.locks().stream().map(l -> l.mode() + " on " + l.relation() + " (~" + l.rowEstimate()
+                + " rows, " + l.heldMs() + " ms) by " + l.migration()).distinct().toList());
+        out.put("rewrites", r.rewrites().stream().map(w -> w.table() + " (~" + w.rowEstimate() + " rows) by "
+                + w.migration()).toList());
+        out.put("failure", r.failure());
+        out.put("diff", r.diffText());
+        return out;
+    }
+
+    private static Object compact(MigrationGate.Result r) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("branch", r.branch());
+        out.put("dryRun", r.dryRun());
+        out.put("verdict", r.verdict());
+        out.put("findings", r.findings());
+        if (r.approval() != null) {
+            out.put("approval", r.approval());
+        }
+        out.put(r.dryRun() ? "plan" : "applied", r.dryRun() ? r.plan() : r.applied());
+        out.put("schemaVersion", r.schemaVersion());
+        return out;
     }
 
     public Object runSql(String branch, String sql, Integer maxRows, Duration timeout, boolean readOnly) {

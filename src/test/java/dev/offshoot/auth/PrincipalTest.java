@@ -22,6 +22,25 @@ class PrincipalTest {
         assertThat(reader.has(Scope.WRITE)).isFalse();
     }
 
+    /** An agent's write token must not approve its own migration sets; a person's approve token reads. */
+    @Test
+    void adminImpliesApproveAndWriteDoesNot() {
+        Principal admin = new Principal("a", EnumSet.of(Scope.ADMIN), Set.of(), null, null);
+        Principal writer = new Principal("w", EnumSet.of(Scope.WRITE), Set.of(), null, null);
+        Principal approver = new Principal("p", EnumSet.of(Scope.APPROVE), Set.of(), null, null);
+
+        assertThat(admin.has(Scope.APPROVE)).isTrue();
+        assertThat(writer.has(Scope.APPROVE)).isFalse();
+        assertThat(approver.has(Scope.READ)).isTrue();
+        assertThat(approver.has(Scope.WRITE)).isFalse();
+        assertThat(SecurityConfiguration.scopeHierarchy().getReachableGrantedAuthorities(
+                java.util.List.of(new org.springframework.security.core.authority.SimpleGrantedAuthority("SCOPE_write"))))
+                .extracting(Object::toString).doesNotContain("SCOPE_approve");
+        assertThat(SecurityConfiguration.scopeHierarchy().getReachableGrantedAuthorities(
+                java.util.List.of(new org.springframework.security.core.authority.SimpleGrantedAuthority("SCOPE_admin"))))
+                .extracting(Object::toString).contains("SCOPE_approve", "SCOPE_read");
+    }
+
     @Test
     void limitsRestrictTemplatesAndRequireTheLabel() {
         Principal limited = new Principal("l", EnumSet.of(Scope.WRITE), Set.of("main"), "team", "payments");

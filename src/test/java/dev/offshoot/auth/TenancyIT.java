@@ -250,20 +250,52 @@ class TenancyIT extends IntegrationTest {
         }
     }
 
+    /** Passwords stay out of the model by default, even for admins; only an opted-in writer gets them, audited. */
     @Test
-    void mcpPasswordsReachOnlyCallersThatMayWriteAndNeverLists() {
+    void mcpPasswordsReachOnlyWritersWhoseTokenOptedInAndNeverLists() {
         String password = admin.get("/api/v1/branches/" + foreign).body().get("connection").get("password").asString();
         String readSecret = issue(admin, List.of("read"), null, null).body().get("token").asString();
+        String revealName = "reveal-" + suffix();
+        Api.Response revealing = admin.post("/api/v1/tokens", Map.of("name", revealName, "scopes", List.of("write"),
+                "revealSecrets", true));
+        assertThat(revealing.status()).as(String.valueOf(revealing.body())).isEqualTo(201);
+        assertThat(revealing.body().get("details").get("revealSecrets").asBoolean()).isTrue();
+        String readRevealSecret = admin.post("/api/v1/tokens", Map.of("name", "reveal-ro-" + suffix(), "scopes",
+                List.of("read"), "revealSecrets", true)).body().get("token").asString();
         try (McpTestClient reader = new McpTestClient(port, readSecret);
-                McpTestClient writer = new McpTestClient(port, ADMIN_TOKEN)) {
+                McpTestClient writer = new McpTestClient(port, ADMIN_TOKEN);
+                McpTestClient revealer = new McpTestClient(port, revealing.body().get("token").asString());
+                McpTestClient revealingReader = new McpTestClient(port, readRevealSecret)) {
             assertThat(McpTestClient.text(reader.call("describe_branch", Map.of("name", foreign))))
                     .doesNotContain(password);
             assertThat(McpTestClient.text(reader.call("get_connection_string", Map.of("name", foreign))))
                     .doesNotContain(password);
             assertThat(McpTestClient.text(writer.call("list_branches", Map.of()))).doesNotContain(password);
             assertThat(McpTestClient.text(writer.call("get_connection_string", Map.of("name", foreign))))
+                    .doesNotContain(password).contains("offshoot connection-string " + foreign + " --env-file .env");
+            assertThat(McpTestClient.text(writer.call("describe_branch", Map.of("name", foreign))))
+                    .doesNotContain(password).contains("passwordFrom");
+            assertThat(McpTestClient.text(revealingReader.call("get_connection_string", Map.of("name", foreign))))
+                    .doesNotContain(password);
+            assertThat(McpTestClient.text(revealer.call("list_branches", Map.of()))).doesNotContain(password);
+            assertThat(McpTestClient.text(revealer.call("get_connection_string", Map.of("name", foreign))))
                     .contains(password);
         }
+        assertThat(admin.get("/api/v1/audit?actor=" + revealName).body().get("items"))
+                .extracting(e -> e.get("action").asString() + " " + e.get("target").asString())
+                .contains("branch.reveal-secret " + foreign);
+    }
+
+    @Test
+    void onlyAnAdminIssuesATokenThatRevealsSecrets() {
+        String limitedAdmin = issue(admin, List.of("admin"), List.of(shared), null).body().get("token").asString();
+        Api.Response byWriter = new Api(port, issue(admin, List.of("write"), null, null).body().get("token")
+                .asString()).post("/api/v1/tokens", Map.of("name", "nope-" + suffix(), "scopes", List.of("read"),
+                        "revealSecrets", true));
+        assertThat(byWriter.status()).isEqualTo(403);
+        Api.Response byAdmin = new Api(port, limitedAdmin).post("/api/v1/tokens", Map.of("name", "ok-" + suffix(),
+                "scopes", List.of("read"), "templates", List.of(shared), "revealSecrets", true));
+        assertThat(byAdmin.status()).as(String.valueOf(byAdmin.body())).isEqualTo(201);
     }
 
     private Api.Response issue(Api by, List<String> scopes, List<String> templates, Map<String, String> label) {

@@ -81,8 +81,10 @@ class McpIT extends IntegrationTest {
                     "labels", "agent=codex,task=42")));
             JsonNode again = McpTestClient.json(mcp.call("create_branch", Map.of("name", name, "template", template)));
             JsonNode connection = McpTestClient.json(mcp.call("get_connection_string", Map.of("name", name)));
-            BranchTestSupport.sql(tools.jackson.databind.json.JsonMapper.shared().createObjectNode()
-                    .set("connection", connection), "CREATE TABLE t (x int)");
+            assertThat(connection.get("password").isNull()).isTrue();
+            assertThat(connection.get("passwordFrom").asString()).contains("offshoot connection-string " + name);
+            // the agent's shell reads the password over REST, outside the model's context
+            BranchTestSupport.sql(api.get("/api/v1/branches/" + name).body(), "CREATE TABLE t (x int)");
             List<Map<String, String>> migrations = List.of(
                     Map.of("name", "V1__tags.sql", "sql", "CREATE TABLE tags (id int primary key, label text);"),
                     Map.of("name", "V2__tag_color.sql", "sql", "ALTER TABLE tags ADD COLUMN color text;"));

@@ -49,8 +49,12 @@ class MigrationIT extends IntegrationTest {
         JsonNode branch = branch();
         Map<String, byte[]> sample = sampleFiles();
 
+        // V006 drops a column: the default policy refuses the set until a person approves it
+        long checkStarted = System.nanoTime();
+        String approval = approval(branch, api.postSql(migrations(branch), Map.of(), sample));
+        long refusedMs = (System.nanoTime() - checkStarted) / 1_000_000;
         long started = System.nanoTime();
-        Api.Response first = api.postSql(migrations(branch), Map.of(), sample);
+        Api.Response first = api.postSql(migrations(branch), Map.of("approval", approval), sample);
         long firstMs = (System.nanoTime() - started) / 1_000_000;
         Api.Response again = api.postSql(migrations(branch), Map.of(), sample);
 
@@ -69,8 +73,9 @@ class MigrationIT extends IntegrationTest {
         JsonNode history = api.get(migrations(branch)).body();
         assertThat(history.get("items")).extracting(i -> i.get("script").asString())
                 .contains("V001__add_base_schema.sql", "V007__add_index_in_rule_violation.sql");
-        System.out.printf("samples/migrations on a Pagila branch: 7 applied in %d ms (request), re-run no-op%n",
-                firstMs);
+        assertThat(first.body().get("approval").asString()).isEqualTo(approval);
+        System.out.printf("samples/migrations on a Pagila branch: refused after a check in %d ms, 7 applied with an"
+                + " approval in %d ms (request, the check reused), re-run no-op%n", refusedMs, firstMs);
     }
 
     @Test
@@ -78,13 +83,32 @@ class MigrationIT extends IntegrationTest {
         JsonNode zipped = branch();
         JsonNode tarred = branch();
 
-        Api.Response zip = api.postSql(migrations(zipped), Map.of(), Map.of("migrations.zip", Archives.zip(sampleFiles())));
-        Api.Response tar = api.postSql(migrations(tarred), Map.of(), Map.of("migrations.tar.gz", tarGz()));
+        Map<String, byte[]> zipFile = Map.of("migrations.zip", Archives.zip(sampleFiles()));
+        Map<String, byte[]> tarFile = Map.of("migrations.tar.gz", tarGz());
+        Api.Response zip = api.postSql(migrations(zipped), Map.of("approval", approval(zipped,
+                api.postSql(migrations(zipped), Map.of("dryRun", "true"), zipFile))), zipFile);
+        Api.Response tar = api.postSql(migrations(tarred), Map.of("approval", approval(tarred,
+                api.postSql(migrations(tarred), Map.of(), tarFile))), tarFile);
 
         assertThat(zip.status()).as(String.valueOf(zip.body())).isEqualTo(200);
         assertThat(zip.body().get("migrationsExecuted").asInt()).isEqualTo(7);
         assertThat(tar.status()).as(String.valueOf(tar.body())).isEqualTo(200);
         assertThat(tar.body().get("migrationsExecuted").asInt()).isEqualTo(7);
+    }
+
+    /** An approval of the set a response refused (422 POLICY_VIOLATION) or a dry run judged fail, by the admin. */
+    private String approval(JsonNode branch, Api.Response judged) {
+        if (judged.status() == 422) {
+            assertThat(judged.code()).isEqualTo("POLICY_VIOLATION");
+        } else {
+            assertThat(judged.body().get("dryRun").asBoolean()).isTrue();
+            assertThat(judged.body().get("verdict").asString()).isEqualTo("fail");
+            assertThat(judged.body().get("plan")).hasSize(7);
+        }
+        Api.Response approval = api.post(migrations(branch) + "/approvals", Map.of("checksum",
+                judged.body().get("checksum").asString()));
+        assertThat(approval.status()).as(String.valueOf(approval.body())).isEqualTo(201);
+        return approval.body().get("id").asString();
     }
 
     @Test
@@ -151,7 +175,11 @@ class MigrationIT extends IntegrationTest {
 
         assertThat(check.status()).as(String.valueOf(check.body())).isEqualTo(200);
         JsonNode report = check.body();
-        assertThat(report.get("passed").asBoolean()).isTrue();
+        assertThat(report.get("verdict").asString()).isEqualTo("fail");
+        assertThat(report.get("passed").asBoolean()).isFalse();
+        assertThat(report.get("policy").get("source").asString()).isEqualTo("default");
+        assertThat(report.get("findings")).extracting(f -> f.get("level").asString() + " " + f.get("rule").asString())
+                .contains("error DROP_COLUMN", "error TYPE_NARROWING");
         assertThat(report.get("locks")).anySatisfy(lock -> {
             assertThat(lock.get("migration").asString()).isEqualTo("V1__narrow_address2.sql");
             assertThat(lock.get("relation").asString()).isEqualTo("public.address");

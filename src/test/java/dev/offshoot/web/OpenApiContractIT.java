@@ -379,7 +379,7 @@ class OpenApiContractIT extends IntegrationTest {
         String path = "/api/v1/branches/" + branch + "/migrations/check";
         Exchange check = postJson(path, migrationSet("V5__drop_label.sql", "ALTER TABLE items DROP COLUMN label;"));
         assertThat(check.status).as(check.body).isEqualTo(200);
-        assertThat(check.json().get("passed").asBoolean()).isTrue();
+        assertThat(check.json().get("passed").asBoolean()).isFalse();
         assertThat(check.json().get("lint").get(0).get("rule").asString()).isEqualTo("DROP_COLUMN");
         assertThat(check.json().get("locks")).isNotEmpty();
 
@@ -389,6 +389,63 @@ class OpenApiContractIT extends IntegrationTest {
         assertThat(failing.json().get("failure").get("migration").get("sqlState").asString()).isEqualTo("42P01");
         assertThat(get("/api/v1/branches/" + branch + "/migrations", Map.of()).json().get("schemaVersion")
                 .asString()).isEqualTo("3");
+        assertThat(check.json().get("verdict").asString()).isEqualTo("fail");
+        assertThat(check.json().get("findings").get(0).get("rule").asString()).isEqualTo("DROP_COLUMN");
+    }
+
+    @Test
+    @Order(25)
+    void migrationPolicyGatesApplyUntilAnApprovalLetsTheSetThroughOnce() {
+        String policyPath = "/api/v1/templates/" + sqlTemplate + "/policy";
+        Exchange initial = get(policyPath, Map.of());
+        assertThat(initial.status).as(initial.body).isEqualTo(200);
+        assertThat(initial.json().get("source").asString()).isEqualTo("default");
+        Exchange set = putJson(policyPath, Map.of("mode", "warning-sensitive", "rules", Map.of("RENAME", "error"),
+                "allow", List.of("^drop_"), "naming", Map.of("index", "_idx$"), "limits",
+                Map.of("maxRowsForAccessExclusiveLock", 1_000_000, "maxRowsForRewrite", 1_000_000)));
+        assertThat(set.status).as(set.body).isEqualTo(200);
+        assertThat(get(policyPath, Map.of()).json().get("policy").get("mode").asString()).isEqualTo("warning-sensitive");
+        assertProblem(putJson(policyPath, Map.of("naming", Map.of("table", "([a-z"))), 400, "INVALID_POLICY");
+        assertProblem(get("/api/v1/templates/ct-missing-" + suffix() + "/policy", Map.of()), 404, "TEMPLATE_NOT_FOUND");
+
+        String path = "/api/v1/branches/" + branch + "/migrations";
+        Map<String, Object> scratch = migrationSet("V5__scratch.sql",
+                "CREATE TABLE scratch_tmp (x int);\nDROP TABLE scratch_tmp;");
+        Exchange refused = postJson(path, scratch);
+        assertProblem(refused, 422, "POLICY_VIOLATION");
+        assertThat(refused.json().get("findings").get(0).get("rule").asString()).isEqualTo("DROP_TABLE");
+        String checksum = refused.json().get("checksum").asString();
+
+        Exchange dryRun = postJson(path, with(scratch, "dryRun", true));
+        assertThat(dryRun.status).as(dryRun.body).isEqualTo(200);
+        assertThat(dryRun.json().get("dryRun").asBoolean()).isTrue();
+        assertThat(dryRun.json().get("verdict").asString()).isEqualTo("fail");
+        assertThat(dryRun.json().get("plan").get(0).get("script").asString()).isEqualTo("V5__scratch.sql");
+        Exchange dryUpload = multipart(path, Map.of("dryRun", "true"), "V5__scratch.sql",
+                "CREATE TABLE scratch_tmp (x int);\nDROP TABLE scratch_tmp;");
+        assertThat(dryUpload.status).as(dryUpload.body).isEqualTo(200);
+        assertThat(dryUpload.json().get("migrationsExecuted").asInt()).isZero();
+
+        String approvals = path + "/approvals";
+        Exchange approval = postJson(approvals, Map.of("checksum", checksum));
+        assertThat(approval.status).as(approval.body).isEqualTo(201);
+        assertProblem(postJsonInvalidRequest(approvals, Map.of("migrations", List.of())), 400, "NO_MIGRATIONS");
+        assertProblem(postJsonInvalidRequest(approvals, Map.of("checksum", "abc")), 400, "INVALID_APPROVAL");
+        String id = approval.json().get("id").asString();
+        Exchange applied = postJson(path, with(scratch, "approval", id));
+        assertThat(applied.status).as(applied.body).isEqualTo(200);
+        assertThat(applied.json().get("approval").asString()).isEqualTo(id);
+        assertThat(applied.json().get("migrationsExecuted").asInt()).isEqualTo(1);
+        assertProblem(postJson(path, with(migrationSet("V6__scratch.sql", "CREATE TABLE scratch_tmp (x int);\n"
+                + "DROP TABLE scratch_tmp;"), "approval", id)), 422, "POLICY_VIOLATION");
+
+        assertThat(putJson(policyPath, Map.of("mode", "error-only")).status).isEqualTo(200);
+    }
+
+    private static Map<String, Object> with(Map<String, Object> body, String key, Object value) {
+        Map<String, Object> out = new java.util.HashMap<>(body);
+        out.put(key, value);
+        return out;
     }
 
     @Test
@@ -522,9 +579,12 @@ class OpenApiContractIT extends IntegrationTest {
     @Order(40)
     void tokensScopesAndAudit() {
         String name = "ct-tok-" + suffix();
-        Exchange issued = postJson("/api/v1/tokens", Map.of("name", name, "scopes", List.of("read"),
-                "templates", List.of(emptyTemplate), "requiredLabels", Map.of("team", "ct")));
+        Exchange issued = postJson("/api/v1/tokens", Map.of("name", name, "scopes", List.of("read", "approve"),
+                "templates", List.of(emptyTemplate), "requiredLabels", Map.of("team", "ct"), "revealSecrets", true));
         assertThat(issued.status).as(issued.body).isEqualTo(201);
+        assertThat(issued.json().get("details").get("revealSecrets").asBoolean()).isTrue();
+        assertThat(issued.json().get("details").get("scopes")).extracting(JsonNode::asString)
+                .containsExactlyInAnyOrder("approve", "read");
         String secret = issued.json().get("token").asString();
         assertProblem(postJson("/api/v1/tokens", Map.of("name", name, "scopes", List.of("read"))), 409, "NAME_TAKEN");
         assertProblem(postJsonInvalidRequest("/api/v1/tokens", Map.of("name", "ct-x-" + suffix(), "scopes", List.of("root"))), 400,
@@ -592,6 +652,10 @@ class OpenApiContractIT extends IntegrationTest {
 
     private Exchange delete(String path, Map<String, List<String>> query) {
         return call("DELETE", path, query, null, null, true);
+    }
+
+    private Exchange putJson(String path, Object body) {
+        return call("PUT", path, Map.of(), "application/json", JSON.writeValueAsBytes(body), true);
     }
 
     private Exchange patchJson(String path, Object body) {

@@ -1,0 +1,102 @@
+package dev.offshoot.mcp;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import dev.offshoot.audit.AuditLog;
+import dev.offshoot.auth.CurrentPrincipal;
+import dev.offshoot.auth.Principal;
+import dev.offshoot.branch.BranchView;
+
+/**
+ * Keeps branch passwords out of the model's context: MCP results show user, host, port and
+ * database, and say how the agent's shell gets the password without it passing through the model.
+ * A token issued with {@code revealSecrets} (an admin's opt-in) gets the passwords back, and every
+ * such answer is audited.
+ */
+final class Credentials {
+
+    private final AuditLog audit;
+
+    Credentials(AuditLog audit) {
+        this.audit = audit;
+    }
+
+    /** How a shell gets the secret of a branch; never contains the secret itself. */
+    static String passwordFrom(String branch) {
+        return "not shown to the model: in your shell run `offshoot connection-string " + branch
+                + " --env-file .env` (writes DATABASE_URL with the password to .env), or read connection.password of"
+                + " `curl -H \"Authorization: Bearer $OFFSHOOT_TOKEN\" $OFFSHOOT_URL/api/v1/branches/" + branch + "`";
+    }
+
+    /** The branch as this caller may see it in an MCP result. */
+    BranchView view(BranchView b, String tool) {
+        if (reveals(b, tool)) {
+            return b;
+        }
+        return new BranchView(b.id(), b.name(), b.status(), b.created(), b.template(), b.templateRevision(),
+                b.parentBranch(), b.labels(), b.createdBy(), b.createdAt(), b.expiresAt(), b.lastActivityAt(),
+                b.protectedBranch(), b.failureReason(), b.diskUsageBytes(), redact(b.connection()),
+                redact(b.readOnlyConnection()));
+    }
+
+    /** A branch and, unless revealed, where its password is. */
+    Map<String, Object> describe(BranchView b, String tool) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("branch", view(b, tool));
+        if (!revealed(b)) {
+            out.put("passwordFrom", passwordFrom(b.name()));
+        }
+        return out;
+    }
+
+    /** The owner connection, without the password unless revealed, and where the password is. */
+    Map<String, Object> connection(BranchView b, String tool) {
+        BranchView.Connection c = view(b, tool).connection();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("host", c.host());
+        out.put("port", c.port());
+        out.put("database", c.database());
+        out.put("user", c.user());
+        out.put("password", c.password());
+        out.put("uri", c.uri());
+        out.put("jdbcUrl", c.jdbcUrl());
+        if (c.password() == null) {
+            out.put("passwordFrom", passwordFrom(b.name()));
+        }
+        return out;
+    }
+
+    private boolean revealed(BranchView b) {
+        return CurrentPrincipal.get().revealSecrets() && hasPassword(b);
+    }
+
+    private boolean reveals(BranchView b, String tool) {
+        Principal caller = CurrentPrincipal.get();
+        if (!caller.revealSecrets() || !hasPassword(b)) {
+            return false;
+        }
+        audit.record(caller.name(), "mcp", "branch.reveal-secret", "branch", b.name(), true, null,
+                "password in the result of " + tool + " (token opted in with revealSecrets)");
+        return true;
+    }
+
+    private static boolean hasPassword(BranchView b) {
+        return (b.connection() != null && b.connection().password() != null)
+                || (b.readOnlyConnection() != null && b.readOnlyConnection().password() != null);
+    }
+
+    private static BranchView.Connection redact(BranchView.Connection c) {
+        if (c == null) {
+            return null;
+        }
+        return new BranchView.Connection(c.host(), c.port(), c.database(), c.user(), null, "postgresql://"
+                + enc(c.user()) + "@" + c.host() + ":" + c.port() + "/" + enc(c.database()), c.jdbcUrl());
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+}
