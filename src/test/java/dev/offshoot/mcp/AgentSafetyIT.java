@@ -19,7 +19,7 @@ import dev.offshoot.IntegrationTest;
 import tools.jackson.databind.JsonNode;
 
 /**
- * An agent on /mcp (official SDK client) held to its template's migration policy: a dropped column
+ * An agent on /mcp (official SDK client), on a branch of Pagila, held to its template's migration policy: a dropped column
  * fails the check and is refused on apply, a person's approval lets that exact set through once, a
  * staged rename to drop_... passes under an allowlist, and no result ever carries the password.
  */
@@ -27,11 +27,11 @@ import tools.jackson.databind.JsonNode;
 class AgentSafetyIT extends IntegrationTest {
 
     private static final List<Map<String, String>> DROP = List.of(Map.of("name", "V1__drop_legacy.sql",
-            "sql", "ALTER TABLE customers DROP COLUMN legacy_code;"));
+            "sql", "ALTER TABLE film DROP COLUMN special_features;"));
     private static final List<Map<String, String>> DROP_CHANGED = List.of(Map.of("name", "V1__drop_legacy.sql",
-            "sql", "ALTER TABLE customers DROP COLUMN legacy_code CASCADE;"));
+            "sql", "ALTER TABLE film DROP COLUMN special_features CASCADE;"));
     private static final List<Map<String, String>> STAGED = List.of(Map.of("name", "V1__stage_name_drop.sql",
-            "sql", "ALTER TABLE customers RENAME COLUMN name TO drop_name;"));
+            "sql", "ALTER TABLE film RENAME COLUMN special_features TO drop_special_features;"));
 
     @LocalServerPort
     int port;
@@ -42,10 +42,16 @@ class AgentSafetyIT extends IntegrationTest {
     Api approver;
 
     @BeforeAll
-    void setUp() {
+    void setUp() throws java.io.IOException {
         admin = new Api(port, ADMIN_TOKEN);
         template = "safety-" + suffix();
-        assertThat(admin.post("/api/v1/templates", Map.of("name", template)).status()).isEqualTo(201);
+        java.nio.file.Path samples = java.nio.file.Path.of(System.getProperty("offshoot.test.samples", "samples"));
+        Map<String, byte[]> pagila = new java.util.LinkedHashMap<>();
+        pagila.put("pagila-schema.sql", java.nio.file.Files.readAllBytes(samples.resolve("pagila/pagila-schema.sql")));
+        pagila.put("pagila-data.sql", java.nio.file.Files.readAllBytes(samples.resolve("pagila/pagila-data.sql")));
+        Api.Response created = admin.postSql("/api/v1/templates", Map.of("name", template, "database", "pagila"),
+                pagila);
+        assertThat(created.status()).as(String.valueOf(created.body())).isEqualTo(201);
         // an agent's token: write on its template only, no approve scope
         agentToken = admin.post("/api/v1/tokens", Map.of("name", "agent-" + suffix(), "scopes", List.of("write"),
                 "templates", List.of(template))).body().get("token").asString();
@@ -62,8 +68,8 @@ class AgentSafetyIT extends IntegrationTest {
             results.add(call(mcp, "create_branch", Map.of("name", branch, "template", template)));
             password = admin.get("/api/v1/branches/" + branch).body().get("connection").get("password").asString();
             assertThat(password).isNotBlank();
-            results.add(call(mcp, "run_sql", Map.of("branch", branch, "sql", "CREATE TABLE customers (id int PRIMARY"
-                    + " KEY, name text, legacy_code text); INSERT INTO customers VALUES (1, 'Ada', 'x')")));
+            results.add(call(mcp, "run_sql", Map.of("branch", branch, "sql", "SELECT count(*) FROM film")));
+            results.add(call(mcp, "describe_table", Map.of("branch", branch, "table", "film")));
             results.add(call(mcp, "describe_branch", Map.of("name", branch)));
             results.add(call(mcp, "get_connection_string", Map.of("name", branch)));
             results.add(call(mcp, "list_branches", Map.of()));
@@ -72,7 +78,7 @@ class AgentSafetyIT extends IntegrationTest {
             assertThat(checked.get("verdict").asString()).isEqualTo("fail");
             assertThat(checked.get("findings")).extracting(f -> f.get("level").asString() + " "
                     + f.get("rule").asString() + " " + f.get("target").asString())
-                    .containsExactly("error DROP_COLUMN customers.legacy_code");
+                    .containsExactly("error DROP_COLUMN film.special_features");
 
             McpSchema.CallToolResult refused = mcp.call("apply_migrations", Map.of("branch", branch, "migrations",
                     DROP));
@@ -87,7 +93,7 @@ class AgentSafetyIT extends IntegrationTest {
             assertThat(dryRun.get("verdict").asString()).isEqualTo("fail");
             assertThat(dryRun.get("plan")).extracting(s -> s.get("script").asString())
                     .containsExactly("V1__drop_legacy.sql");
-            assertThat(columns(branch)).contains("legacy_code");
+            assertThat(columns(branch)).contains("special_features");
 
             // the agent's own token cannot approve; a person with the approve scope can, for this set only
             assertThat(new Api(port, agentToken).post("/api/v1/branches/" + branch + "/migrations/approvals",
@@ -102,27 +108,25 @@ class AgentSafetyIT extends IntegrationTest {
                     DROP_CHANGED, "approval", id));
             results.add(McpTestClient.text(changed));
             assertThat(McpTestClient.text(changed)).startsWith("POLICY_VIOLATION").contains("approval '" + id + "'");
-            assertThat(columns(branch)).contains("legacy_code");
+            assertThat(columns(branch)).contains("special_features");
 
             JsonNode applied = json(results, mcp, "apply_migrations", Map.of("branch", branch, "migrations", DROP,
                     "approval", id));
             assertThat(applied.get("approval").asString()).isEqualTo(id);
             assertThat(applied.get("applied")).extracting(a -> a.get("script").asString())
                     .containsExactly("V1__drop_legacy.sql");
-            assertThat(columns(branch)).doesNotContain("legacy_code");
+            assertThat(columns(branch)).doesNotContain("special_features");
 
             // a check now passes (the drop already ran); it must not answer for the branch after a reset
             assertThat(json(results, mcp, "check_migrations", Map.of("branch", branch, "migrations", DROP))
                     .get("verdict").asString()).isEqualTo("pass");
             // single use: after a reset the same set with the same approval is refused again
             results.add(call(mcp, "reset_branch", Map.of("name", branch)));
-            results.add(call(mcp, "run_sql", Map.of("branch", branch, "sql", "CREATE TABLE customers (id int PRIMARY"
-                    + " KEY, name text, legacy_code text)")));
             McpSchema.CallToolResult reused = mcp.call("apply_migrations", Map.of("branch", branch, "migrations",
                     DROP, "approval", id));
             results.add(McpTestClient.text(reused));
             assertThat(McpTestClient.text(reused)).startsWith("POLICY_VIOLATION");
-            assertThat(columns(branch)).contains("legacy_code");
+            assertThat(columns(branch)).contains("special_features");
 
             // a staged rename to drop_... passes once the template's policy allows it
             assertThat(json(results, mcp, "check_migrations", Map.of("branch", branch, "migrations", STAGED))
@@ -136,10 +140,10 @@ class AgentSafetyIT extends IntegrationTest {
             JsonNode stagedApplied = json(results, mcp, "apply_migrations", Map.of("branch", branch, "migrations",
                     STAGED));
             assertThat(stagedApplied.get("verdict").asString()).isEqualTo("pass");
-            assertThat(columns(branch)).contains("drop_name");
+            assertThat(columns(branch)).contains("drop_special_features");
 
             JsonNode compared = json(results, mcp, "compare_schema", Map.of("branch", branch));
-            assertThat(compared.get("diff").asString()).contains("+ table public.customers");
+            assertThat(compared.get("diff").asString()).contains("drop_special_features");
             results.add(call(mcp, "delete_branch", Map.of("name", branch)));
         } finally {
             admin.put("/api/v1/templates/" + template + "/policy", Map.of("mode", "error-only"));
@@ -157,22 +161,19 @@ class AgentSafetyIT extends IntegrationTest {
         Api agent = new Api(port, agentToken);
         String branch = "reuse-" + suffix();
         String migrations = "/api/v1/branches/" + branch + "/migrations";
-        String table = "CREATE TABLE customers (id int PRIMARY KEY, name text, legacy_code text)";
         assertThat(agent.post("/api/v1/branches", Map.of("name", branch, "template", template)).status())
                 .isEqualTo(201);
-        assertThat(agent.post("/api/v1/branches/" + branch + "/sql", Map.of("sql", table)).status()).isEqualTo(200);
         String id = approver.post(migrations + "/approvals", Map.of("migrations", DROP)).body().get("id").asString();
         assertThat(agent.post(migrations, Map.of("migrations", DROP, "approval", id)).status()).isEqualTo(200);
         assertThat(agent.post(migrations + "/check", Map.of("migrations", DROP)).body().get("verdict").asString())
                 .isEqualTo("pass");
 
         assertThat(agent.post("/api/v1/branches/" + branch + "/reset", null).status()).isEqualTo(200);
-        assertThat(agent.post("/api/v1/branches/" + branch + "/sql", Map.of("sql", table)).status()).isEqualTo(200);
         Api.Response again = agent.post(migrations, Map.of("migrations", DROP));
 
         assertThat(again.status()).as(String.valueOf(again.body())).isEqualTo(422);
         assertThat(again.code()).isEqualTo("POLICY_VIOLATION");
-        assertThat(columns(branch)).contains("legacy_code");
+        assertThat(columns(branch)).contains("special_features");
         assertThat(admin.delete("/api/v1/branches/" + branch).status()).isEqualTo(204);
     }
 
@@ -198,7 +199,7 @@ class AgentSafetyIT extends IntegrationTest {
 
     private String columns(String branch) {
         return admin.post("/api/v1/branches/" + branch + "/sql", Map.of("sql", "SELECT string_agg(column_name, ',')"
-                + " AS c FROM information_schema.columns WHERE table_name = 'customers'")).body().toString();
+                + " AS c FROM information_schema.columns WHERE table_name = 'film'")).body().toString();
     }
 
     private static String call(McpTestClient mcp, String tool, Map<String, Object> args) {
