@@ -6,7 +6,6 @@ import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -17,8 +16,10 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.dao.DuplicateKeyException;
 
+import dev.offshoot.AsAdminCaller;
 import dev.offshoot.config.RuntimeProperties;
 import dev.offshoot.runtime.ContainerRuntime;
 import dev.offshoot.runtime.PortAllocator;
@@ -31,29 +32,17 @@ import dev.offshoot.template.TemplateService;
  * A create whose port the engine refuses moves to another one; when a concurrent create reserves
  * that same port first, the move used to fail with a 500 (duplicate key on branch_live_port).
  */
+@ExtendWith(AsAdminCaller.class)
 class PortMoveRaceTest {
 
     final BranchRepository branches = mock(BranchRepository.class);
     final TemplateService templates = mock(TemplateService.class);
     final BranchLauncher launcher = mock(BranchLauncher.class);
     final PortAllocator ports = mock(PortAllocator.class);
-    final RuntimeProperties properties = new RuntimeProperties("", "t1", "img", "", "/pg", "", "127.0.0.1", "",
-            25000, 25999, Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofMinutes(30));
+    final RuntimeProperties properties = BranchServices.PROPERTIES;
     final BranchService service = new BranchService(branches, templates, launcher, mock(ContainerRuntime.class),
             ports, properties, mock(BranchPolicies.class),
-            new BranchResources(new dev.offshoot.config.LimitsProperties(org.springframework.util.unit.DataSize.ofGigabytes(1), 512, 1024,
-                    org.springframework.util.unit.DataSize.ofGigabytes(4), 4096)));
-
-    @org.junit.jupiter.api.BeforeEach
-    void callAsAnAdmin() {
-        org.springframework.security.core.context.SecurityContextHolder.getContext().setAuthentication(
-                dev.offshoot.auth.TokenAuthentication.authenticated(dev.offshoot.auth.Principal.admin("me")));
-    }
-
-    @org.junit.jupiter.api.AfterEach
-    void forgetTheCaller() {
-        org.springframework.security.core.context.SecurityContextHolder.clearContext();
-    }
+            BranchServices.defaultResources());
 
     @Test
     void aMoveToAPortAConcurrentCreateJustTookTriesTheNextOne() {

@@ -10,7 +10,6 @@ import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +20,9 @@ import java.util.Set;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+import dev.offshoot.AsAdminCaller;
 import dev.offshoot.config.RuntimeProperties;
 import dev.offshoot.runtime.ContainerRuntime;
 import dev.offshoot.runtime.PortAllocator;
@@ -34,6 +35,7 @@ import dev.offshoot.template.TemplateService;
  * prunes every snapshot image no live row names, and used to take a just-committed one whose
  * child had not saved it yet (the child then failed with IMAGE_NOT_FOUND).
  */
+@ExtendWith(AsAdminCaller.class)
 class SnapshotOwnershipTest {
 
     final BranchRepository branches = mock(BranchRepository.class);
@@ -42,22 +44,9 @@ class SnapshotOwnershipTest {
     final ContainerRuntime runtime = mock(ContainerRuntime.class);
     final PortAllocator ports = mock(PortAllocator.class);
     final BranchPolicies policies = mock(BranchPolicies.class);
-    final RuntimeProperties properties = new RuntimeProperties("", "t1", "img", "", "/pg", "", "127.0.0.1", "",
-            25000, 25999, Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofMinutes(30));
+    final RuntimeProperties properties = BranchServices.PROPERTIES;
     final BranchService service = new BranchService(branches, templates, launcher, runtime, ports, properties,
-            policies, new BranchResources(new dev.offshoot.config.LimitsProperties(org.springframework.util.unit.DataSize.ofGigabytes(1), 512, 1024,
-                    org.springframework.util.unit.DataSize.ofGigabytes(4), 4096)));
-
-    @org.junit.jupiter.api.BeforeEach
-    void callAsAnAdmin() {
-        org.springframework.security.core.context.SecurityContextHolder.getContext().setAuthentication(
-                dev.offshoot.auth.TokenAuthentication.authenticated(dev.offshoot.auth.Principal.admin("me")));
-    }
-
-    @org.junit.jupiter.api.AfterEach
-    void forgetTheCaller() {
-        org.springframework.security.core.context.SecurityContextHolder.clearContext();
-    }
+            policies, BranchServices.defaultResources());
 
     final Template template = mock(Template.class);
     final UUID templateId = UUID.randomUUID();
