@@ -354,7 +354,8 @@ class BranchService implements TemplateBranches {
         if (branch.snapshotImage() != null) {
             // only a branch started from a snapshot can leave images unowned: deleting any other
             // one has nothing to prune, and listing images on every delete slowed bulk deletes
-            SnapshotImages.prune(runtime, properties.instanceId(), Set.copyOf(branches.findLiveSnapshotImages()));
+            SnapshotImages.prune(runtime, properties.instanceId(),
+                    () -> Set.copyOf(branches.findLiveSnapshotImages()));
         }
         log.info("branch {} ({}) deleted, port {} released", branch.name(), branch.id(), branch.port());
     }

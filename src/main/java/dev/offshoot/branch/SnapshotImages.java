@@ -1,7 +1,9 @@
 package dev.offshoot.branch;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,13 +25,19 @@ final class SnapshotImages {
     private SnapshotImages() {
     }
 
-    static void prune(ContainerRuntime runtime, String instanceId, Set<String> owned) {
+    /**
+     * @param owned reads the images live rows name; read after each listing of images, so that an
+     *              image committed after its row was saved is never seen without its owner
+     */
+    static void prune(ContainerRuntime runtime, String instanceId, Supplier<Set<String>> owned) {
         boolean progress = true;
         while (progress) {
             progress = false;
-            for (String image : runtime.listImages(Map.of(Labels.INSTANCE, instanceId,
-                    Labels.KIND, Labels.KIND_SNAPSHOT))) {
-                if (owned.contains(image)) {
+            List<String> images = runtime.listImages(Map.of(Labels.INSTANCE, instanceId,
+                    Labels.KIND, Labels.KIND_SNAPSHOT));
+            Set<String> ownedNow = owned.get();
+            for (String image : images) {
+                if (ownedNow.contains(image)) {
                     continue;
                 }
                 if (runtime.removeImage(image)) {
