@@ -4,3 +4,11 @@ source scripts/java-env.sh
 bash scripts/ensure-docker.sh
 OFFSHOOT_BASE_IMAGE="$(bash scripts/build-pg-image.sh)"
 export OFFSHOOT_BASE_IMAGE
+
+# docker-compose (Debian's 1.29) for docker-compose.yml and its round trip (scripts/compose-test.sh)
+install_docker_compose() {
+  command -v docker-compose >/dev/null 2>&1 && return 0
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-compose >/dev/null
+}
+install_docker_compose

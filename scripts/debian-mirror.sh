@@ -1,0 +1,28 @@
+# Sourced: find_mirror SUITE prints the URI of this machine's apt source for SUITE (never a
+# hard-coded mirror). The same lookup as in build-pg-image.sh, which keeps its own copy because its
+# image tag is a hash of its text (editing it would rebuild every cached Postgres image).
+find_mirror() {
+  local suite="$1" f uri=""
+  for f in /etc/apt/sources.list.d/*.sources; do
+    [[ -f "$f" ]] || continue
+    uri="$(awk -v suite="$suite" '
+      function flush() { if (has && u != "") { print u; found=1; exit } u=""; has=0 }
+      /^[[:space:]]*$/ { flush(); next }
+      /^[[:space:]]*#/ { next }
+      tolower($1) == "uris:"   { u=$2 }
+      tolower($1) == "suites:" { for (i=2;i<=NF;i++) if ($i == suite) has=1 }
+      END { if (!found) flush() }' "$f")"
+    [[ -n "$uri" ]] && { printf '%s\n' "$uri"; return 0; }
+  done
+  for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+    [[ -f "$f" ]] || continue
+    uri="$(awk -v suite="$suite" '
+      $1 == "deb" {
+        i=2
+        if ($i ~ /^\[/) { while (i <= NF && $i !~ /\]$/) i++; i++ }
+        if ($(i+1) == suite) { print $i; exit }
+      }' "$f")"
+    [[ -n "$uri" ]] && { printf '%s\n' "$uri"; return 0; }
+  done
+  return 1
+}
