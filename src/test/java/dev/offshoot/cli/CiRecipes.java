@@ -1,0 +1,71 @@
+package dev.offshoot.cli;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+
+/** The CI recipes (GitHub composite action, GitLab template) and the offshoot commands their scripts run. */
+final class CiRecipes {
+
+    static final Path GITHUB_ACTION = Path.of(".github/actions/offshoot-branch/action.yml");
+    static final Path GITLAB_TEMPLATE = Path.of("ci/gitlab/offshoot.gitlab-ci.yml");
+
+    private static final Pattern COMMAND = Pattern.compile(
+            "(?<![\\w/.-])offshoot\\s+((?:branch|connection-string|migrate|diff|login)\\b[^\\n]*)");
+    private static final Pattern TOKEN = Pattern.compile("\"([^\"]*)\"|(\\S+)");
+
+    private CiRecipes() {
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> yaml(Path file) {
+        try {
+            // duplicate keys are an error, as in GitHub's and GitLab's parsers
+            LoaderOptions options = new LoaderOptions();
+            options.setAllowDuplicateKeys(false);
+            return (Map<String, Object>) new Yaml(options).load(Files.readString(file));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    static String githubScript() {
+        Map<String, Object> runs = (Map<String, Object>) yaml(GITHUB_ACTION).get("runs");
+        return (String) ((List<Map<String, Object>>) runs.get("steps")).getFirst().get("run");
+    }
+
+    @SuppressWarnings("unchecked")
+    static String gitlabScript(String job) {
+        return String.join("\n", (List<String>) ((Map<String, Object>) yaml(GITLAB_TEMPLATE).get(job)).get("script"));
+    }
+
+    /**
+     * The arguments of every offshoot command line in a script, shell variables replaced by a
+     * placeholder, up to the first redirection or operator.
+     */
+    static List<List<String>> commands(String script) {
+        List<List<String>> commands = new ArrayList<>();
+        Matcher m = COMMAND.matcher(script);
+        while (m.find()) {
+            String line = m.group(1).split("\\s(?:>|2>|\\|\\||&&|\\|)\\s?|;")[0];
+            List<String> args = new ArrayList<>();
+            Matcher t = TOKEN.matcher(line);
+            while (t.find()) {
+                String token = t.group(1) != null ? t.group(1) : t.group(2);
+                args.add(token.replaceAll("\\$\\{?\\w+}?", "x"));
+            }
+            commands.add(args);
+        }
+        return commands;
+    }
+}
