@@ -93,6 +93,8 @@ until [[ "$(docker inspect -f '{{.State.Health.Status}}' "$container")" == healt
   sleep 1
 done
 [[ "$(docker inspect -f '{{.Config.User}}' "$container")" == 10001:10001 ]] || die "the service does not run as 10001"
+[[ "$(docker image inspect -f '{{index .Config.Labels "org.opencontainers.image.title"}}' "$project:test")" == offshoot ]] \
+  || die "the image has no OCI title label"
 log "ready and healthy after $((SECONDS - started)) s"
 
 auth="Authorization: Bearer $token"

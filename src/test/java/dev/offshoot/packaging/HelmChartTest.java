@@ -157,6 +157,12 @@ class HelmChartTest {
         assertThat(metadata.getSpec().getIngress().getFirst().getFrom().getFirst().getPodSelector().getMatchLabels())
                 .containsEntry("app.kubernetes.io/component", "service");
         assertThat(render(Map.of("networkPolicy.enabled", "false"))).noneMatch(NetworkPolicy.class::isInstance);
+
+        // a hostNetwork pod connects from its node: the metadata store admits the nodes' CIDR only
+        NetworkPolicy hostNetwork = named(render(Map.of("networkPolicy.nodeCidr", "192.168.10.0/24")),
+                NetworkPolicy.class, "t-offshoot-metadata");
+        assertThat(hostNetwork.getSpec().getIngress().getFirst().getFrom().getFirst().getIpBlock().getCidr())
+                .isEqualTo("192.168.10.0/24");
     }
 
     @Test
