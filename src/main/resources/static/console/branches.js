@@ -170,6 +170,8 @@ export class Branches {
     document.getElementById('conn-uri').textContent = this.revealed
       || `postgresql://${c.user}:••••••@${c.host}:${c.port}/${c.database}`;
     document.getElementById('conn-copy').hidden = !this.revealed;
+    const reveal = document.getElementById('conn-reveal');
+    if (reveal) reveal.hidden = Boolean(this.revealed);
     const protect = document.getElementById('protect');
     if (protect) protect.textContent = b.protectedBranch ? 'Unprotect' : 'Protect';
   }

@@ -40,14 +40,14 @@ final class CleanupSuggestions {
                 group("expired-protected", "Expired but protected", "their TTL ran out, but protection keeps the"
                         + " reaper away", branches, b -> b.protectedBranch() && b.expiresAt() != null
                                 && b.expiresAt().isBefore(now)),
-                group("idle", "Idle longer than " + settings.idle().toDays() + " days", "no activity since "
-                        + idleSince, branches, b -> lastActivity(b).isBefore(idleSince)),
+                group("idle", "Idle longer than " + settings.idle().toDays() + " days", "no connection or"
+                        + " change for more than " + settings.idle().toDays() + " days", branches, b -> lastActivity(b).isBefore(idleSince)),
                 group("failed", "Failed", "they never became ready or a reset failed", branches,
                         b -> b.status() == BranchStatus.FAILED),
                 group("parent-deleted", "Parent deleted", "they were branched from a branch that is gone",
                         branches, b -> b.parentBranch() != null && !live.contains(b.parentBranch())),
-                group("largest", "Largest by own disk", "the " + settings.largest() + " branches whose own"
-                        + " layer uses the most disk", largest, b -> true),
+                group("largest", "Largest by own disk", "at most " + settings.largest() + " branches whose own"
+                        + " layer uses the most disk (as far as measured)", largest, b -> true),
                 group("revoked-creator", "Created by a revoked token", "whoever made them can no longer"
                         + " manage them", branches, b -> revokedTokens.contains(b.createdBy())));
     }

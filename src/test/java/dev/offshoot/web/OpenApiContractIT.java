@@ -835,10 +835,10 @@ class OpenApiContractIT extends IntegrationTest {
         return SimpleResponse.Builder.status(status).withContentType("application/json").withBody(body).build();
     }
 
-    /** "/api/v1/branches/pr-1/reset" -> "/api/v1/branches/{name}/reset". */
+    /** "/api/v1/branches/pr-1/reset" -> "/api/v1/branches/{name}/reset"; webhooks and console paths have no name. */
     private static String operationPath(String path) {
         String[] parts = path.split("/");
-        if (parts.length > 4 && !parts[3].equals("webhooks")) {
+        if (parts.length > 4 && !parts[3].equals("webhooks") && !parts[3].equals("console")) {
             parts[4] = "{name}";
         }
         return String.join("/", parts);
