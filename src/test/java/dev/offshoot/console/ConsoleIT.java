@@ -243,6 +243,14 @@ class ConsoleIT extends IntegrationTest {
                   .then(r => r.json().then(j => done(r.status + ' ' + j.code)));
                 """, guarded);
         assertThat(forged).isEqualTo("403 INSUFFICIENT_SCOPE");
+        // nor can it reveal the owner's password, with or without the console's controls
+        Object revealed = browser.driver.executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                fetch('/api/v1/branches/' + arguments[0] + '/reveal', {method: 'POST',
+                    headers: {Authorization: 'Bearer ' + sessionStorage.getItem('offshoot.token')}})
+                  .then(r => r.json().then(j => done(r.status + ' ' + j.code + ' ' + ('password' in j))));
+                """, guarded);
+        assertThat(revealed).isEqualTo("403 INSUFFICIENT_SCOPE false");
         // a page on another site has no token to send: no cookie carries one
         Object crossSite = browser.driver.executeAsyncScript("""
                 const done = arguments[arguments.length - 1];
@@ -265,11 +273,16 @@ class ConsoleIT extends IntegrationTest {
             long warmStart = System.nanoTime();
             assertThat(admin.get("/api/v1/console/branches").status()).isEqualTo(200);
             long warmMs = Duration.ofNanos(System.nanoTime() - warmStart).toMillis();
-            signIn(ADMIN_TOKEN);
-            browser.type("#f-text", "con-load-" + sfx);
+            browser.open("/");
+            browser.driver.executeScript("sessionStorage.clear()");
+            browser.open("/");
+            browser.type("#token", ADMIN_TOKEN);
             long start = System.nanoTime();
-            browser.until(d -> shownNames().size() == inserted ? true : null);
-            long filtered = Duration.ofNanos(System.nanoTime() - start).toMillis();
+            browser.find("#sign-in-form button[type=submit]").click();
+            browser.until(d -> rowCount() >= inserted ? true : null);
+            long firstTable = Duration.ofNanos(System.nanoTime() - start).toMillis();
+            browser.type("#f-text", "con-load-" + sfx);
+            browser.until(d -> rowCount() == inserted ? true : null);
             Object renderMs = browser.driver.executeScript("""
                     const input = document.getElementById('f-sort');
                     const t0 = performance.now();
@@ -277,10 +290,11 @@ class ConsoleIT extends IntegrationTest {
                     input.dispatchEvent(new Event('input', {bubbles: true}));
                     return Math.round(performance.now() - t0);
                     """);
-            System.out.printf("console: list of %d+ branches answered in %d ms (then %d ms); rows shown %d ms"
-                    + " after signing in and typing the filter; a full sort and re-render took %s ms%n", inserted, apiMs,
-                    warmMs, filtered, renderMs);
+            System.out.printf("console: list of %d+ branches answered in %d ms (then %d ms); from the sign-in click"
+                    + " to a table of them %d ms; a full sort and re-render took %s ms%n", inserted, apiMs, warmMs,
+                    firstTable, renderMs);
             assertThat(((Number) renderMs).longValue()).as("ms to sort and re-render 500 rows").isLessThan(1000);
+            assertThat(firstTable).as("ms from signing in to a table of 500 rows").isLessThan(15_000);
             browser.screenshot("10-five-hundred");
             browser.resize(390, 844);
             browser.find("#f-text").clear();
@@ -304,6 +318,11 @@ class ConsoleIT extends IntegrationTest {
 
     private WebElement row(String name) {
         return browser.find("#branches tbody tr[data-name='" + name + "']");
+    }
+
+    private long rowCount() {
+        return ((Number) browser.driver.executeScript("return document.querySelectorAll('#branches tbody tr').length"))
+                .longValue();
     }
 
     private List<String> shownNames() {
