@@ -14,5 +14,8 @@ if ! command -v npm >/dev/null 2>&1; then
 fi
 npm ci --prefix src/test/mcp-interop --no-audit --no-fund --loglevel=error >&2
 
+# the web console's browser tests drive Debian's chromium through its chromedriver
+bash scripts/ensure-chromium.sh
+
 echo "offshoot: testing with base image $OFFSHOOT_BASE_IMAGE" >&2
 exec mvn -B -ntp verify "$@"

@@ -6,6 +6,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.access.hierarchicalroles.RoleHierarchy;
 import org.springframework.security.access.hierarchicalroles.RoleHierarchyImpl;
@@ -24,6 +25,7 @@ import org.springframework.security.web.authentication.AuthenticationFilter;
 import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
 import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
+import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
 
 import dev.offshoot.web.Problems;
 
@@ -33,12 +35,22 @@ import dev.offshoot.web.Problems;
  * and null bytes, so what is matched here is what Spring MVC routes). Open: the webhooks (they
  * check their own signatures) and health probes. Everything under /api and /mcp needs a valid
  * token; which scope an operation needs is declared on the operation (method security), with
- * admin implying write and write implying read. Every refusal is a problem document.
+ * admin implying write and write implying read. Every refusal is a problem document. The web
+ * console's static files are open: it keeps the token in the tab's sessionStorage and sends it as
+ * a bearer header like any client, so there is no cookie and no cross-site request can carry it.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebSecurity
 @EnableMethodSecurity
 class SecurityConfiguration {
+
+    /**
+     * Only the service's own files run in the console (no inline script or style, no CDN), and no
+     * other site may frame it: an injected string can neither run nor leak through a third party.
+     */
+    static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self';"
+            + " img-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none';"
+            + " frame-ancestors 'none'";
 
     /** The scope authorities, each implying the ones below it. */
     @Bean
@@ -81,11 +93,16 @@ class SecurityConfiguration {
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .securityContext(c -> c.securityContextRepository(new RequestAttributeSecurityContextRepository()))
                 .addFilterAt(bearer, BasicAuthenticationFilter.class)
+                .headers(h -> h
+                        .contentSecurityPolicy(c -> c.policyDirectives(CONTENT_SECURITY_POLICY))
+                        .referrerPolicy(r -> r.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.NO_REFERRER)))
                 .exceptionHandling(e -> e.authenticationEntryPoint(unauthorized).accessDeniedHandler(forbidden))
                 .authorizeHttpRequests(a -> a
                         // error pages render a refusal already decided; async dispatches continue an authorised call
                         .dispatcherTypeMatchers(DispatcherType.ERROR, DispatcherType.ASYNC).permitAll()
                         .requestMatchers("/api/v1/webhooks/**").permitAll()
+                        // the console's static files: they hold no data; everything they show comes from /api with a token
+                        .requestMatchers(HttpMethod.GET, "/", "/index.html", "/console/**").permitAll()
                         .requestMatchers("/actuator/health", "/actuator/health/**").permitAll()
                         .requestMatchers("/actuator/prometheus").hasAuthority(TokenAuthentication.authority(Scope.READ))
                         .requestMatchers("/api/**", "/mcp", "/mcp/**").authenticated()

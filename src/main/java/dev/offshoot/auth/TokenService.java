@@ -87,6 +87,15 @@ public class TokenService {
         tokens.save(token);
     }
 
+    /** Names whose token was revoked and not issued again: what they created has no live owner. */
+    public Set<String> revokedNames() {
+        List<ApiToken> all = tokens.findAllOrdered();
+        Set<String> live = all.stream().filter(t -> t.revokedAt() == null).map(ApiToken::name)
+                .collect(java.util.stream.Collectors.toSet());
+        return all.stream().filter(t -> t.revokedAt() != null && !live.contains(t.name())).map(ApiToken::name)
+                .collect(java.util.stream.Collectors.toSet());
+    }
+
     /** The caller a presented secret stands for, if it is the configured admin token or a live token. */
     public Optional<Principal> authenticate(String presented) {
         if (presented == null || presented.isEmpty()) {

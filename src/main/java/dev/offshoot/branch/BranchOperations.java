@@ -1,6 +1,9 @@
 package dev.offshoot.branch;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 
 import org.springframework.stereotype.Component;
 
@@ -29,7 +32,12 @@ public class BranchOperations {
     }
 
     public List<BranchView> list(String status, String template, List<String> labels) {
-        return service.list(status, template, labels).stream().map(b -> view(b, null, false, false)).toList();
+        // a list of hundreds shares a handful of templates: look each one up once, not once per branch
+        Map<UUID, String> templateNames = new HashMap<>();
+        Disclosure disclosure = Disclosure.of(CurrentPrincipal.get(), false);
+        return service.list(status, template, labels).stream().map(b -> BranchView.of(b,
+                templateNames.computeIfAbsent(b.templateId(), id -> service.templateName(b)),
+                service.parentBranchName(b).orElse(null), runtime.publicHost(), null, null, disclosure)).toList();
     }
 
     /** One live branch, with the disk its own layer uses. */

@@ -342,6 +342,28 @@ class OpenApiContractIT extends IntegrationTest {
                 404, "BRANCH_NOT_FOUND");
     }
 
+    @Test
+    @Order(22)
+    void consoleSessionBranchesCleanupAndReveal() {
+        Exchange session = get("/api/v1/console/session", Map.of());
+        assertThat(session.status).as(session.body).isEqualTo(200);
+        assertThat(session.json().get("scopes")).extracting(JsonNode::asString).contains("admin", "write", "read");
+        Exchange table = get("/api/v1/console/branches", Map.of());
+        assertThat(table.status).as(table.body).isEqualTo(200);
+        assertThat(table.json().get("items")).extracting(b -> b.get("name").asString()).contains(branch);
+        Exchange cleanup = get("/api/v1/console/cleanup", Map.of("idleDays", List.of("3"), "largest", List.of("5")));
+        assertThat(cleanup.status).as(cleanup.body).isEqualTo(200);
+        assertThat(cleanup.json().get("groups")).extracting(g -> g.get("key").asString()).contains("idle", "failed");
+        assertProblem(callInvalidRequest("GET", "/api/v1/console/cleanup", Map.of("idleDays", List.of("0")), null, null),
+                400, "INVALID_FILTER");
+
+        Exchange reveal = call("POST", "/api/v1/branches/" + branch + "/reveal", Map.of(), null, null, true);
+        assertThat(reveal.status).as(reveal.body).isEqualTo(200);
+        assertThat(reveal.json().get("password").isNull()).isFalse();
+        assertProblem(call("POST", "/api/v1/branches/ct-missing-" + suffix() + "/reveal", Map.of(), null, null, true),
+                404, "BRANCH_NOT_FOUND");
+    }
+
     // ---------------------------------------------------------------- migrations, schema, diff, SQL
 
     @Test
@@ -813,10 +835,10 @@ class OpenApiContractIT extends IntegrationTest {
         return SimpleResponse.Builder.status(status).withContentType("application/json").withBody(body).build();
     }
 
-    /** "/api/v1/branches/pr-1/reset" -> "/api/v1/branches/{name}/reset". */
+    /** "/api/v1/branches/pr-1/reset" -> "/api/v1/branches/{name}/reset"; webhooks and console paths have no name. */
     private static String operationPath(String path) {
         String[] parts = path.split("/");
-        if (parts.length > 4 && !parts[3].equals("webhooks")) {
+        if (parts.length > 4 && !parts[3].equals("webhooks") && !parts[3].equals("console")) {
             parts[4] = "{name}";
         }
         return String.join("/", parts);

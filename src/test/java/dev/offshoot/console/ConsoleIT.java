@@ -1,0 +1,372 @@
+package dev.offshoot.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import dev.offshoot.Api;
+import dev.offshoot.IntegrationTest;
+import dev.offshoot.TestDocker;
+import dev.offshoot.runtime.Labels;
+
+/**
+ * The web console in a real browser against the real service and engine: every action is done by
+ * clicking, and its effect is checked through the REST API and on the Docker engine.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ConsoleIT extends IntegrationTest {
+
+    @LocalServerPort
+    int port;
+
+    final String sfx = UUID.randomUUID().toString().substring(0, 6);
+    final String template = "console-" + sfx;
+    final String doomedA = "con-a-" + sfx;
+    final String doomedB = "con-b-" + sfx;
+    final String guarded = "con-guarded-" + sfx;
+    final String extended = "con-ttl-" + sfx;
+    final String orphaned = "con-orphan-" + sfx;
+    final String reaped = "con-reaped-" + sfx;
+    final String devToken = "con-dev-" + sfx;
+
+    Api admin;
+    Browser browser;
+    String readSecret;
+
+    @BeforeAll
+    void branchesAndTokens() {
+        admin = new Api(port, ADMIN_TOKEN);
+        assertThat(admin.post("/api/v1/templates", Map.of("name", template)).status()).isEqualTo(201);
+        create(admin, doomedA, Map.of("repo", "web", "pr", "12"), false);
+        create(admin, doomedB, Map.of("repo", "web", "pr", "12"), false);
+        create(admin, guarded, Map.of("repo", "api"), true);
+        create(admin, extended, Map.of("repo", "api"), false);
+        create(admin, reaped, Map.of(), false);
+        // a branch whose creator's token is revoked afterwards: a cleanup suggestion
+        String dev = admin.post("/api/v1/tokens", Map.of("name", devToken, "scopes", List.of("write")))
+                .body().get("token").asString();
+        create(new Api(port, dev), orphaned, Map.of(), false);
+        assertThat(admin.delete("/api/v1/tokens/" + devToken).status()).isEqualTo(204);
+        readSecret = admin.post("/api/v1/tokens", Map.of("name", "con-read-" + sfx, "scopes", List.of("read")))
+                .body().get("token").asString();
+        browser = new Browser("http://localhost:" + port);
+    }
+
+    @AfterAll
+    void closeBrowser() {
+        if (browser != null) {
+            browser.close();
+        }
+    }
+
+    private void create(Api api, String name, Map<String, String> labels, boolean protect) {
+        Api.Response r = api.post("/api/v1/branches", Map.of("name", name, "template", template, "labels", labels,
+                "protectedBranch", protect, "ttl", "2h"));
+        assertThat(r.status()).as(String.valueOf(r.body())).isEqualTo(201);
+    }
+
+    @Test
+    @Order(1)
+    void wrongTokenGetsAClearMessage() {
+        browser.open("/");
+        browser.type("#token", "offshoot_not-a-real-token");
+        browser.find("#sign-in-form button[type=submit]").click();
+
+        WebElement error = browser.until(d -> {
+            WebElement e = d.findElement(By.id("sign-in-error"));
+            return e.getText().isBlank() ? null : e;
+        });
+        assertThat(error.getText()).contains("invalid, expired or revoked bearer token");
+        assertThat(browser.all("#app").getFirst().isDisplayed()).isFalse();
+        browser.screenshot("01-wrong-token");
+    }
+
+    @Test
+    @Order(2)
+    void signInAndFilter() {
+        signIn(ADMIN_TOKEN);
+        row(doomedA);
+        browser.type("#f-label", "pr=12");
+        browser.type("#f-text", sfx);
+        browser.until(d -> shownNames().size() == 2 ? true : null);
+        assertThat(shownNames()).containsExactlyInAnyOrder(doomedA, doomedB);
+        browser.screenshot("02-filtered");
+
+        browser.type("#f-label", "repo=api");
+        browser.until(d -> shownNames().size() == 2 ? true : null);
+        assertThat(shownNames()).containsExactlyInAnyOrder(guarded, extended);
+        browser.find("#f-label").clear();
+        browser.type("#f-text", sfx);
+    }
+
+    @Test
+    @Order(3)
+    void bulkDeleteOfTwoBranchesRemovesTheirContainers() {
+        assertThat(containersNamed(doomedA)).isNotEmpty();
+        select(doomedA);
+        select(doomedB);
+        browser.find("#bulk-delete").click();
+
+        List<String> listed = browser.until(d -> {
+            List<String> names = browser.all("#confirm-list li").stream().map(e -> e.getAttribute("data-name")).toList();
+            return names.isEmpty() ? null : names;
+        });
+        assertThat(listed).containsExactlyInAnyOrder(doomedA, doomedB);
+        assertThat(browser.all("#confirm-protected").getFirst().getText()).isEmpty();
+        browser.screenshot("03-bulk-confirm");
+        browser.find("#confirm-go").click();
+
+        result(doomedA);
+        assertThat(result(doomedA)).isEqualTo(doomedA + ": deleted");
+        assertThat(result(doomedB)).isEqualTo(doomedB + ": deleted");
+        browser.screenshot("04-bulk-results");
+        browser.find("#confirm-cancel").click();
+
+        browser.until(d -> shownNames().contains(doomedA) || shownNames().contains(doomedB) ? null : true);
+        assertThat(containersNamed(doomedA)).isEmpty();
+        assertThat(containersNamed(doomedB)).isEmpty();
+        assertThat(admin.get("/api/v1/branches/" + doomedA).code()).isEqualTo("BRANCH_NOT_FOUND");
+    }
+
+    @Test
+    @Order(4)
+    void protectedBranchSurvivesABulkDeleteWithoutForce() {
+        select(guarded);
+        select(extended);
+        browser.find("#bulk-delete").click();
+        assertThat(browser.find("#confirm-protected").getText()).contains("1 of them is protected").contains(guarded);
+        assertThat(browser.find("#confirm-force").isSelected()).isFalse();
+        // only the protected one goes through the dialog: untick the other first
+        browser.find("#confirm-cancel").click();
+        select(extended);
+        browser.find("#bulk-delete").click();
+        browser.find("#confirm-go").click();
+
+        assertThat(result(guarded)).startsWith(guarded + ": kept (BRANCH_PROTECTED");
+        browser.screenshot("05-protected-kept");
+        browser.find("#confirm-cancel").click();
+        assertThat(admin.get("/api/v1/branches/" + guarded).status()).isEqualTo(200);
+        assertThat(containersNamed(guarded)).isNotEmpty();
+        select(guarded);
+    }
+
+    @Test
+    @Order(5)
+    void extendATtlAndRevealTheConnectionString() {
+        Instant before = Instant.parse(admin.get("/api/v1/branches/" + extended).body().get("expiresAt").asString());
+        browser.click("#branches button[data-open='" + extended + "']");
+        new Select(browser.find("#extend-by")).selectByValue("7d");
+        browser.find("#extend").click();
+
+        browser.until(d -> Instant.parse(admin.get("/api/v1/branches/" + extended).body().get("expiresAt").asString())
+                .isAfter(before.plus(Duration.ofDays(6))) ? true : null);
+        browser.until(d -> browser.find("#status").getText().contains(extended + " now expires") ? true : null);
+
+        assertThat(browser.find("#conn-uri").getText()).contains("••••••");
+        browser.screenshot("06-details-extended");
+        browser.find("#conn-reveal").click();
+        String password = admin.get("/api/v1/branches/" + extended).body().get("connection").get("password").asString();
+        browser.until(d -> browser.find("#conn-uri").getText().contains(password) ? true : null);
+        browser.screenshot("07-details-revealed");
+        // the audit filter records after the answer is written: wait for it
+        browser.until(d -> admin.get("/api/v1/audit?action=branch.reveal&target=" + extended).body().get("items")
+                .size() == 1 ? true : null);
+        browser.find("#details-close").click();
+    }
+
+    @Test
+    @Order(6)
+    void aBranchReapedElsewhereDisappearsWithoutAReload() {
+        row(reaped);
+        assertThat(admin.delete("/api/v1/branches/" + reaped).status()).isEqualTo(204);
+        browser.until(d -> shownNames().contains(reaped) ? null : true);
+    }
+
+    @Test
+    @Order(7)
+    void cleanupSuggestionOfARevokedCreatorAndItsBulkAction() {
+        browser.find("#tab-cleanup-button").click();
+        WebElement group = browser.find("[data-group='revoked-creator']");
+        assertThat(group.findElement(By.cssSelector(".names")).getText()).contains(orphaned);
+        browser.find("[data-group='revoked-creator'] button[data-action]").click();
+        List<String> listed = browser.until(d -> {
+            List<String> names = browser.all("#confirm[open] #confirm-list li").stream()
+                    .map(e -> e.getAttribute("data-name")).toList();
+            return names.isEmpty() ? null : names;
+        });
+        assertThat(listed).contains(orphaned).doesNotContain(guarded, extended);
+        browser.find("#confirm-go").click();
+        assertThat(result(orphaned)).isEqualTo(orphaned + ": deleted");
+        browser.screenshot("08-cleanup-deleted");
+        browser.find("#confirm-cancel").click();
+        assertThat(containersNamed(orphaned)).isEmpty();
+        browser.find("#tab-branches-button").click();
+    }
+
+    @Test
+    @Order(8)
+    void readTokenSeesNoDestructiveControlAndItsForgedRequestIsRefused() {
+        browser.find("#sign-out").click();
+        signIn(readSecret);
+        row(guarded);
+        assertThat(browser.all(".destructive, .write-only, #bulk-delete, input[data-select], #conn-reveal, #extend"))
+                .isEmpty();
+        browser.click("#branches button[data-open='" + guarded + "']");
+        assertThat(browser.all("#details button").stream().filter(WebElement::isDisplayed))
+                .extracting(WebElement::getText).containsExactly("Close");
+        browser.screenshot("09-read-only");
+
+        Object forged = browser.driver.executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                fetch('/api/v1/branches/' + arguments[0] + '?force=true', {method: 'DELETE',
+                    headers: {Authorization: 'Bearer ' + sessionStorage.getItem('offshoot.token')}})
+                  .then(r => r.json().then(j => done(r.status + ' ' + j.code)));
+                """, guarded);
+        assertThat(forged).isEqualTo("403 INSUFFICIENT_SCOPE");
+        // nor can it reveal the owner's password, with or without the console's controls
+        Object revealed = browser.driver.executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                fetch('/api/v1/branches/' + arguments[0] + '/reveal', {method: 'POST',
+                    headers: {Authorization: 'Bearer ' + sessionStorage.getItem('offshoot.token')}})
+                  .then(r => r.json().then(j => done(r.status + ' ' + j.code + ' ' + ('password' in j))));
+                """, guarded);
+        assertThat(revealed).isEqualTo("403 INSUFFICIENT_SCOPE false");
+        // a page on another site has no token to send: no cookie carries one
+        Object crossSite = browser.driver.executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                fetch('/api/v1/branches/' + arguments[0] + '?force=true', {method: 'DELETE', credentials: 'include'})
+                  .then(r => done(r.status + ' ' + document.cookie.length));
+                """, guarded);
+        assertThat(crossSite).isEqualTo("401 0");
+        assertThat(admin.get("/api/v1/branches/" + guarded).status()).isEqualTo(200);
+        browser.find("#sign-out").click();
+    }
+
+    @Test
+    @Order(9)
+    void fiveHundredBranchesRenderQuickly() throws Exception {
+        int inserted = insertRows(500);
+        try {
+            long apiStart = System.nanoTime();
+            assertThat(admin.get("/api/v1/console/branches").status()).isEqualTo(200);
+            long apiMs = Duration.ofNanos(System.nanoTime() - apiStart).toMillis();
+            long warmStart = System.nanoTime();
+            assertThat(admin.get("/api/v1/console/branches").status()).isEqualTo(200);
+            long warmMs = Duration.ofNanos(System.nanoTime() - warmStart).toMillis();
+            browser.open("/");
+            browser.driver.executeScript("sessionStorage.clear()");
+            browser.open("/");
+            browser.type("#token", ADMIN_TOKEN);
+            long start = System.nanoTime();
+            browser.find("#sign-in-form button[type=submit]").click();
+            browser.until(d -> rowCount() >= inserted ? true : null);
+            long firstTable = Duration.ofNanos(System.nanoTime() - start).toMillis();
+            browser.type("#f-text", "con-load-" + sfx);
+            browser.until(d -> rowCount() == inserted ? true : null);
+            Object renderMs = browser.driver.executeScript("""
+                    const input = document.getElementById('f-sort');
+                    const t0 = performance.now();
+                    input.value = 'size';
+                    input.dispatchEvent(new Event('input', {bubbles: true}));
+                    return Math.round(performance.now() - t0);
+                    """);
+            System.out.printf("console: list of %d+ branches answered in %d ms (then %d ms); from the sign-in click"
+                    + " to a table of them %d ms; a full sort and re-render took %s ms%n", inserted, apiMs, warmMs,
+                    firstTable, renderMs);
+            assertThat(((Number) renderMs).longValue()).as("ms to sort and re-render 500 rows").isLessThan(1000);
+            assertThat(firstTable).as("ms from signing in to a table of 500 rows").isLessThan(15_000);
+            browser.screenshot("10-five-hundred");
+            browser.resize(390, 844);
+            browser.find("#f-text").clear();
+            browser.screenshot("11-phone-width");
+            browser.resize(1280, 900);
+        } finally {
+            retireRows();
+        }
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private void signIn(String secret) {
+        browser.open("/");
+        browser.driver.executeScript("sessionStorage.clear()");
+        browser.open("/");
+        browser.type("#token", secret);
+        browser.find("#sign-in-form button[type=submit]").click();
+        browser.find("#app");
+    }
+
+    private WebElement row(String name) {
+        return browser.find("#branches tbody tr[data-name='" + name + "']");
+    }
+
+    private long rowCount() {
+        return ((Number) browser.driver.executeScript("return document.querySelectorAll('#branches tbody tr').length"))
+                .longValue();
+    }
+
+    private List<String> shownNames() {
+        return browser.all("#branches tbody tr").stream().map(e -> e.getAttribute("data-name")).toList();
+    }
+
+    private void select(String name) {
+        browser.click("#branches tbody tr[data-name='" + name + "'] input[data-select]");
+    }
+
+    private String result(String name) {
+        return browser.find("#confirm-results li[data-result='" + name + "']").getText();
+    }
+
+    private List<?> containersNamed(String name) {
+        return TestDocker.client().listContainersCmd().withShowAll(true)
+                .withLabelFilter(Map.of(Labels.INSTANCE, INSTANCE_ID, Labels.BRANCH_NAME, name)).exec();
+    }
+
+    /** Rows straight into the metadata store (500 containers would take minutes): FAILED, which the reconciler leaves alone. */
+    private int insertRows(int count) throws Exception {
+        try (Connection c = DriverManager.getConnection(METADATA.getJdbcUrl(), METADATA.getUsername(),
+                METADATA.getPassword()); PreparedStatement st = c.prepareStatement("""
+                        INSERT INTO branch (id, name, status, template_id, template_revision, parent_image, port,
+                            database_name, role_name, password, created_by, created_at, expires_at, last_activity_at,
+                            failure_reason, version, status_since)
+                        SELECT gen_random_uuid(), ? || i, 'FAILED', t.id, 1, 'none', 40000 + i, 'app', 'app', 'x',
+                            'load', now() - i * interval '1 minute', now() + interval '1 day', now(),
+                            'console load test row', 1, now()
+                        FROM template t, generate_series(1, ?) i WHERE t.name = ?
+                        """)) {
+            st.setString(1, "con-load-" + sfx + "-");
+            st.setInt(2, count);
+            st.setString(3, template);
+            return st.executeUpdate();
+        }
+    }
+
+    private void retireRows() throws Exception {
+        try (Connection c = DriverManager.getConnection(METADATA.getJdbcUrl(), METADATA.getUsername(),
+                METADATA.getPassword()); PreparedStatement st = c.prepareStatement(
+                        "UPDATE branch SET status = 'DELETED', deleted_at = now() WHERE name LIKE ?")) {
+            st.setString(1, "con-load-" + sfx + "-%");
+            st.executeUpdate();
+        }
+    }
+}
