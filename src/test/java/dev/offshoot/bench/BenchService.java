@@ -38,7 +38,7 @@ final class BenchService implements AutoCloseable {
                         "--offshoot.auth.admin-token=" + Benchmark.TOKEN,
                         "--offshoot.runtime.instance-id=" + instanceId,
                         "--offshoot.runtime.base-image=" + Benchmark.BASE_IMAGE,
-                        "--offshoot.runtime.port-range-start=24100", "--offshoot.runtime.port-range-end=24599",
+                        "--offshoot.runtime.port-range-start=25100", "--offshoot.runtime.port-range-end=25599",
                         "--offshoot.storage.driver=" + driver,
                         "--management.endpoint.health.show-details=always",
                         "--management.endpoint.health.show-components=always",
