@@ -16,4 +16,4 @@ echo "offshoot: benchmark running (log: $log)" >&2
 mvn -B -ntp -q -Pbench test-compile exec:exec >"$log" 2>&1 \
   || { echo "offshoot: benchmark failed; see $log" >&2; tail -40 "$log" >&2; exit 1; }
 # the machine, the table and its notes
-sed -n '/^machine:/p; /^N=/,$p' "$log"
+sed -n '/^machine:/p; /^N=/,$p' "$log" | sed 's/\x1b\[[0-9;]*m//g'

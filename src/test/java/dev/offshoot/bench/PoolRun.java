@@ -36,7 +36,7 @@ final class PoolRun {
             System.out.println("warm pool: n/a (PATCH poolSize answered " + sized.status() + ")");
             return;
         }
-        awaitFull(template);
+        await(template, n);
         Stats claims = new Stats();
         Stats toQuery = new Stats();
         List<String> created = new ArrayList<>();
@@ -47,17 +47,19 @@ final class PoolRun {
             created.add(branch.name());
         }
         DriverRun.require(api.patch("/api/v1/templates/" + template, Map.of("poolSize", 0)), 200, "drain pool");
+        await(template, 0);
         rows.put(rows.claimP50, column, claims.p(50));
         rows.put(rows.claimQueryP50, column, toQuery.p(50));
         created.forEach(run::delete);
     }
 
-    private void awaitFull(String template) {
+    /** Polls the template until exactly {@code ready} members are parked. */
+    private void await(String template, int ready) {
         long deadline = System.nanoTime() + FILL.toNanos();
         while (System.nanoTime() < deadline) {
             JsonNode body = api.get("/api/v1/templates/" + template).body();
-            JsonNode ready = body.get("poolReady");
-            if (ready != null && ready.asInt() >= n) {
+            JsonNode parked = body.get("poolReady");
+            if (parked != null && parked.asInt() == ready) {
                 return;
             }
             try {
@@ -67,6 +69,6 @@ final class PoolRun {
                 return;
             }
         }
-        throw new IllegalStateException("the warm pool of " + template + " did not fill within " + FILL);
+        throw new IllegalStateException("the warm pool of " + template + " did not reach " + ready + " within " + FILL);
     }
 }
