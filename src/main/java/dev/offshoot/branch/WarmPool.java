@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
+import dev.offshoot.postgres.BranchRoles;
 import dev.offshoot.postgres.PostgresConnections;
 import dev.offshoot.runtime.ContainerRuntime;
 import dev.offshoot.template.Template;
@@ -95,7 +96,7 @@ class WarmPool implements TemplatePool {
         try {
             String memberSecret = branch.superuserPassword();
             branch.renewSecrets(WarmPool::newSecret);
-            rotate(branch, template, memberSecret);
+            rotate(branch, memberSecret);
             branch.started(branch.containerId());
             Branch saved = branches.save(branch);
             log.info("branch {} ({}) claimed from the warm pool of {}", saved.name(), saved.id(), template.name());
@@ -108,13 +109,18 @@ class WarmPool implements TemplatePool {
         }
     }
 
-    /** Sets the claimed branch's new passwords, over TCP as the superuser with the member's password. */
-    private void rotate(Branch branch, Template template, String memberSecret) throws SQLException {
+    /**
+     * Sets the claimed branch's new passwords (SCRAM verifiers), over TCP as the superuser with the
+     * member's password, in one round trip. The member's launch already made the read-only role.
+     */
+    private void rotate(Branch branch, String memberSecret) throws SQLException {
+        String sql = String.join(";\n", List.of("SET search_path = pg_catalog",
+                BranchRoles.password(PostgresConnections.SUPERUSER, branch.superuserPassword()),
+                BranchRoles.password(branch.roleName(), branch.password()),
+                BranchRoles.password(BranchRoles.READ_ONLY_ROLE, branch.readonlyPassword())));
         try (Connection admin = PostgresConnections.superuser(launcher.adminUrl(branch), memberSecret);
                 Statement st = admin.createStatement()) {
-            for (String statement : BranchCredentials.statements(branch, template)) {
-                st.execute(statement);
-            }
+            st.execute(sql);
         }
     }
 

@@ -9,7 +9,7 @@ import java.util.Map;
 import dev.offshoot.Api;
 import tools.jackson.databind.JsonNode;
 
-/** Warm-pool claims: fill the pool of the big template, then create from it as many times. */
+/** Warm-pool claims: fill the pool of the big template, then create from it, each time from a full pool. */
 final class PoolRun {
 
     private static final Duration FILL = Duration.ofMinutes(5);
@@ -36,11 +36,12 @@ final class PoolRun {
             System.out.println("warm pool: n/a (PATCH poolSize answered " + sized.status() + ")");
             return;
         }
-        await(template, n);
         Stats claims = new Stats();
         Stats toQuery = new Stats();
         List<String> created = new ArrayList<>();
         for (int i = 0; i < n; i++) {
+            // a pool sized for its arrivals: the refill after the last claim does not run during this one
+            await(template, n);
             DriverRun.Created branch = run.create(Map.of("template", template));
             toQuery.add(branch.nanos());
             claims.add(branch.answeredNanos());

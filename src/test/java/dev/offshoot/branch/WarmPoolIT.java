@@ -109,7 +109,27 @@ class WarmPoolIT {
     }
 
     @Test
-    void membersAreNeverListedFoundOrCounted() {
+    void twoCreatesRacingForOneMemberBothGetABranchAndOnlyOneGetsTheMember() throws Exception {
+        String template = template("race");
+        resize(template, 1);
+        Member member = awaitParked(template, 1, 1).getFirst();
+
+        List<JsonNode> created;
+        try (var executor = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            var a = executor.submit(() -> api.post("/api/v1/branches", Map.of("name", "race-a-" + suffix(),
+                    "template", template)).body());
+            var b = executor.submit(() -> api.post("/api/v1/branches", Map.of("name", "race-b-" + suffix(),
+                    "template", template)).body());
+            created = List.of(a.get(), b.get());
+        }
+
+        assertThat(created).allSatisfy(c -> assertThat(c.get("status").asString()).as(c.toString()).isEqualTo("READY"));
+        assertThat(created).extracting(c -> c.get("id").asString()).doesNotHaveDuplicates();
+        assertThat(created).filteredOn(c -> c.get("id").asString().equals(member.id().toString())).hasSize(1);
+    }
+
+    @Test
+    void lookingUpOrTakingAPoolMembersNameFindsNothing() {
         String template = template("hidden");
         resize(template, 1);
         Member member = awaitParked(template, 1, 1).getFirst();
@@ -122,6 +142,8 @@ class WarmPoolIT {
         assertThat(api.get("/api/v1/branches?status=POOLED").code()).isEqualTo("INVALID_FILTER");
         assertThat(api.get("/api/v1/branches/" + memberName).status()).isEqualTo(404);
         assertThat(api.delete("/api/v1/branches/" + memberName).status()).isEqualTo(404);
+        assertThat(api.post("/api/v1/branches", Map.of("name", memberName, "template", template)).code())
+                .isEqualTo("INVALID_NAME");
         JsonNode view = api.get("/api/v1/templates/" + template).body();
         assertThat(view.get("branchCount").asLong()).isZero();
         assertThat(view.get("poolSize").asInt()).isEqualTo(1);
