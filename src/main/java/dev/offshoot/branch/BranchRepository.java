@@ -30,11 +30,14 @@ interface BranchRepository extends ListCrudRepository<Branch, UUID> {
     @Query("SELECT port FROM branch WHERE status <> 'DELETED'")
     List<Integer> findLivePorts();
 
-    /** Live branches for quotas: warm-pool members are nobody's branch and do not count. */
-    @Query("SELECT count(*) FROM branch WHERE status NOT IN ('DELETED', 'POOLED')")
+    /**
+     * Live branches for quotas: warm-pool members (created by {@link WarmPool#CREATOR}, parked or
+     * still starting) are nobody's branch and do not count; a claimed one has its caller as creator.
+     */
+    @Query("SELECT count(*) FROM branch WHERE status <> 'DELETED' AND created_by <> '" + WarmPool.CREATOR + "'")
     long countLive();
 
-    @Query("SELECT count(*) FROM branch WHERE status NOT IN ('DELETED', 'POOLED') AND created_by = :creator")
+    @Query("SELECT count(*) FROM branch WHERE status <> 'DELETED' AND created_by = :creator")
     long countLiveByCreator(String creator);
 
     /** Warm-pool members, oldest first, and the members being started (CREATING rows of the pool). */

@@ -291,7 +291,7 @@ class BranchService implements TemplateBranches {
         UUID templateId = template == null || template.isBlank() ? null : templates.get(template).id();
         List<Branch> candidates = statusFilter == BranchStatus.DELETED ? branches.findAll() : branches.findLive();
         return candidates.stream()
-                .filter(b -> b.status() != BranchStatus.POOLED)
+                .filter(b -> !WarmPool.isMember(b))
                 .filter(b -> statusFilter == null || b.status() == statusFilter)
                 .filter(b -> templateId == null || templateId.equals(b.templateId()))
                 .filter(b -> b.labels().entrySet().containsAll(wanted.entrySet()))
@@ -301,7 +301,7 @@ class BranchService implements TemplateBranches {
 
     /** A live branch within the current caller's limits; others are reported as not found. */
     Branch live(String name) {
-        return branches.findLiveByName(name).filter(b -> b.status() != BranchStatus.POOLED).filter(this::visible)
+        return branches.findLiveByName(name).filter(b -> !WarmPool.isMember(b)).filter(this::visible)
                 .orElseThrow(() -> ApiException.notFound(
                 "BRANCH_NOT_FOUND", "no live branch named '" + name + "'"));
     }
@@ -407,7 +407,7 @@ class BranchService implements TemplateBranches {
     @Override
     public Map<Integer, Long> liveBranchCounts(UUID templateId) {
         return branches.findLiveByTemplate(templateId).stream()
-                .filter(b -> b.status() != BranchStatus.POOLED)
+                .filter(b -> !WarmPool.isMember(b))
                 .collect(Collectors.groupingBy(Branch::templateRevision, Collectors.counting()));
     }
 

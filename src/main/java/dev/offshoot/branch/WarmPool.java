@@ -22,7 +22,6 @@ import dev.offshoot.runtime.ContainerRuntime;
 import dev.offshoot.template.Template;
 import dev.offshoot.template.TemplatePool;
 import dev.offshoot.template.TemplateRevision;
-import dev.offshoot.web.ApiException;
 
 /**
  * Warm pools: branches of a template's latest revision started ahead of time (status
@@ -61,6 +60,11 @@ class WarmPool implements TemplatePool {
     record Claim(String name, Map<String, String> labels, String creator, Instant expiresAt, boolean protectedBranch) {
     }
 
+    /** Rows of the pool (parked, starting or discarded): never a caller's branch. Claimed ones are. */
+    static boolean isMember(Branch branch) {
+        return CREATOR.equals(branch.createdBy());
+    }
+
     /** A pool member's name: not a valid branch name, so no create can take or ask for it. */
     static String memberName(UUID id) {
         return NAME_PREFIX + id.toString().substring(0, 8);
@@ -88,7 +92,8 @@ class WarmPool implements TemplatePool {
         branch = branches.save(branch);
         try {
             policies.checkQuota(claim.creator());
-        } catch (ApiException e) {
+        } catch (RuntimeException e) {
+            // QUOTA_EXCEEDED (or the store failing): the member goes back, secrets untouched
             branch.returnToPool(memberName, CREATOR);
             branches.save(branch);
             throw e;

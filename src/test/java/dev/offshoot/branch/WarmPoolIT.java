@@ -172,6 +172,9 @@ class WarmPoolIT {
             assertThat(TestDocker.containersOf(INSTANCE)).noneMatch(c -> template.equals(c.getLabels().get(
                     Labels.TEMPLATE)) && "branch".equals(c.getLabels().get(Labels.KIND)));
         });
+        // discarded members are not deleted branches of anybody either
+        assertThat(api.get("/api/v1/branches?status=DELETED").body().get("items").findValuesAsString("name"))
+                .noneMatch(n -> n.startsWith(WarmPool.NAME_PREFIX));
     }
 
     @Test
