@@ -91,7 +91,8 @@ public final class Benchmark {
                 instances.add(instanceId);
                 peersMeasured |= measure(driver, instanceId, store, options, rows, peersMeasured ? null : peers);
             }
-        } catch (Exception e) {
+        } catch (Exception | Error e) {
+            // whatever happened, the JVM exits (with the table so far), so the cleanup hook runs
             exit = 1;
             e.printStackTrace();
         } finally {
