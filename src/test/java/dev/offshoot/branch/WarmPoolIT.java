@@ -177,6 +177,19 @@ class WarmPoolIT {
                 .noneMatch(n -> n.startsWith(WarmPool.NAME_PREFIX));
     }
 
+    /** As after an engine restart or a crash: the reconciler deletes the member, the filler replaces it. */
+    @Test
+    void aMemberWhoseContainerDiedIsDeletedAndReplaced() {
+        String template = template("died");
+        resize(template, 1);
+        Member member = awaitParked(template, 1, 1).getFirst();
+
+        TestDocker.client().removeContainerCmd(member.containerId()).withForce(true).exec();
+
+        await().atMost(DEADLINE).untilAsserted(() -> assertThat(status(member.id())).isEqualTo("DELETED"));
+        assertThat(awaitParked(template, 1, 1)).extracting(Member::id).doesNotContain(member.id());
+    }
+
     @Test
     void deletingATemplateRemovesItsPool() {
         String template = template("deleted");
