@@ -95,6 +95,43 @@ class Branch {
         enter(BranchStatus.READY);
     }
 
+    /** A warm-pool member whose container runs and waits for a claim. */
+    void pooled(String containerId) {
+        this.containerId = containerId;
+        enter(BranchStatus.POOLED);
+    }
+
+    /**
+     * A create takes this pool member: it becomes the caller's branch from now on. Its secrets are
+     * still the member's until {@link #renewSecrets} (after the quota check, so a refused claim can
+     * go back to the pool untouched).
+     */
+    void claim(String name, Map<String, String> labels, String createdBy, Instant expiresAt,
+            boolean protectedBranch) {
+        this.name = name;
+        this.labels.clear();
+        labels.forEach((k, v) -> this.labels.add(new BranchLabel(k, v)));
+        this.createdBy = createdBy;
+        this.createdAt = Instant.now();
+        this.lastActivityAt = createdAt;
+        this.expiresAt = expiresAt;
+        this.protectedBranch = protectedBranch;
+        enter(BranchStatus.CREATING);
+    }
+
+    /** Undoes {@link #claim} before any secret changed. */
+    void returnToPool(String poolName, String poolCreator) {
+        claim(poolName, Map.of(), poolCreator, null, false);
+        enter(BranchStatus.POOLED);
+    }
+
+    /** Fresh superuser, owner and read-only passwords: a pool member's are never handed out. */
+    void renewSecrets(java.util.function.Supplier<String> newSecret) {
+        this.password = newSecret.get();
+        this.superuserPassword = newSecret.get();
+        this.readonlyPassword = newSecret.get();
+    }
+
     void restarting() {
         enter(BranchStatus.CREATING);
     }

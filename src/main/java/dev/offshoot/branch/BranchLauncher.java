@@ -152,7 +152,8 @@ class BranchLauncher {
         }
     }
 
-    private String adminUrl(Branch branch) {
+    /** Package-private for the warm pool (issue 11b), which rotates a claimed member's passwords over it. */
+    String adminUrl(Branch branch) {
         return "jdbc:postgresql://" + properties.connectHost() + ":" + branch.port() + "/" + branch.databaseName();
     }
 

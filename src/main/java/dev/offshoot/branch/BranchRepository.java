@@ -30,11 +30,20 @@ interface BranchRepository extends ListCrudRepository<Branch, UUID> {
     @Query("SELECT port FROM branch WHERE status <> 'DELETED'")
     List<Integer> findLivePorts();
 
-    @Query("SELECT count(*) FROM branch WHERE status <> 'DELETED'")
+    /**
+     * Live branches for quotas: warm-pool members (created by {@link WarmPool#CREATOR}, parked or
+     * still starting) are nobody's branch and do not count; a claimed one has its caller as creator.
+     */
+    @Query("SELECT count(*) FROM branch WHERE status <> 'DELETED' AND created_by <> '" + WarmPool.CREATOR + "'")
     long countLive();
 
     @Query("SELECT count(*) FROM branch WHERE status <> 'DELETED' AND created_by = :creator")
     long countLiveByCreator(String creator);
+
+    /** Warm-pool members, oldest first, and the members being started (CREATING rows of the pool). */
+    @Query("SELECT * FROM branch WHERE created_by = :poolCreator AND status IN ('POOLED', 'CREATING')"
+            + " ORDER BY created_at")
+    List<Branch> findPoolMembers(String poolCreator);
 
     @Query("SELECT b.* FROM branch b"
             + " JOIN branch_label r ON r.branch_id = b.id AND r.key = 'repo' AND r.value = :repo"

@@ -58,10 +58,15 @@ final class BranchRequests {
             return null;
         }
         try {
-            return BranchStatus.valueOf(status.toUpperCase(Locale.ROOT));
+            BranchStatus parsed = BranchStatus.valueOf(status.toUpperCase(Locale.ROOT));
+            // warm-pool members are nobody's branches: not a status a caller can list
+            if (parsed != BranchStatus.POOLED) {
+                return parsed;
+            }
         } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest("INVALID_FILTER", "unknown status '" + status + "'");
+            // reported below
         }
+        throw ApiException.badRequest("INVALID_FILTER", "unknown status '" + status + "'");
     }
 
     /** An expiry from a TTL ("2h", "30m", "PT1H") or an instant; none when neither is given. */

@@ -53,12 +53,14 @@ class BranchService implements TemplateBranches {
     private final BranchRequests requests;
     private final BranchPolicies policies;
     private final BranchResources resources;
+    private final WarmPool pool;
     private final NamedLocks locks = new NamedLocks(NamedLocks.DEFAULT_WAIT);
 
     BranchService(BranchRepository branches, TemplateService templates, BranchLauncher launcher,
             ContainerRuntime runtime, PortAllocator ports, RuntimeProperties properties, BranchPolicies policies,
-            BranchResources resources) {
+            BranchResources resources, WarmPool pool) {
         this.branches = branches;
+        this.pool = pool;
         this.resources = resources;
         this.policies = policies;
         this.templates = templates;
@@ -91,6 +93,14 @@ class BranchService implements TemplateBranches {
                         : same.status() == BranchStatus.STOPPED ? resume(same) : same, false);
             }
             Parent parent = resolveParent(request);
+            // --- warm pool hook (issue 11b): a create that a parked member can serve takes it ---
+            if (servedByPool(parent, request)) {
+                Optional<Branch> claimed = pool.claim(parent.template(), parent.revision(), new WarmPool.Claim(name,
+                        labels, principal, expiresAt, Boolean.TRUE.equals(request.protectedBranch())));
+                if (claimed.isPresent()) {
+                    return new Outcome(claimed.get(), true);
+                }
+            }
             Branch reserved = reserve(name, parent, labels, expiresAt, limits, request, principal);
             Branch branch = reserved;
             try {
@@ -108,6 +118,38 @@ class BranchService implements TemplateBranches {
                 return new Outcome(saved, true);
             } catch (RuntimeException e) {
                 rollback(reserved);
+                throw e;
+            }
+        });
+    }
+
+    /** Warm pool hook (issue 11b): pools hold the latest revision with the default resources only. */
+    private static boolean servedByPool(Parent parent, CreateBranchRequest request) {
+        return parent.source() == null && request.resources() == null && parent.template().latestRevision()
+                .map(latest -> latest.revision() == parent.revision().revision()).orElse(false);
+    }
+
+    /**
+     * Warm pool hook (issue 11b): a member is reserved and started like a branch (same ports, same
+     * launcher, same rollback), then parked as POOLED instead of READY.
+     */
+    Branch startPoolMember(Template template, TemplateRevision revision) {
+        String name = WarmPool.memberName(UUID.randomUUID());
+        return withLock(name, () -> {
+            Branch member = reserve(name, new Parent(template, revision, null), Map.of(), null, Resources.DEFAULTS,
+                    new CreateBranchRequest(name, template.name(), revision.revision(), null, Map.of(), null, null,
+                            false), WarmPool.CREATOR);
+            String containerId = null;
+            try {
+                containerId = launchOnFreePort(member, template);
+                member.pooled(containerId);
+                return branches.save(member);
+            } catch (RuntimeException e) {
+                // e.g. the template was deleted meanwhile and its rows with it: nothing may stay running
+                if (containerId != null) {
+                    runtime.remove(containerId);
+                }
+                rollback(member);
                 throw e;
             }
         });
@@ -249,6 +291,7 @@ class BranchService implements TemplateBranches {
         UUID templateId = template == null || template.isBlank() ? null : templates.get(template).id();
         List<Branch> candidates = statusFilter == BranchStatus.DELETED ? branches.findAll() : branches.findLive();
         return candidates.stream()
+                .filter(b -> !WarmPool.isMember(b))
                 .filter(b -> statusFilter == null || b.status() == statusFilter)
                 .filter(b -> templateId == null || templateId.equals(b.templateId()))
                 .filter(b -> b.labels().entrySet().containsAll(wanted.entrySet()))
@@ -258,7 +301,8 @@ class BranchService implements TemplateBranches {
 
     /** A live branch within the current caller's limits; others are reported as not found. */
     Branch live(String name) {
-        return branches.findLiveByName(name).filter(this::visible).orElseThrow(() -> ApiException.notFound(
+        return branches.findLiveByName(name).filter(b -> !WarmPool.isMember(b)).filter(this::visible)
+                .orElseThrow(() -> ApiException.notFound(
                 "BRANCH_NOT_FOUND", "no live branch named '" + name + "'"));
     }
 
@@ -363,6 +407,7 @@ class BranchService implements TemplateBranches {
     @Override
     public Map<Integer, Long> liveBranchCounts(UUID templateId) {
         return branches.findLiveByTemplate(templateId).stream()
+                .filter(b -> !WarmPool.isMember(b))
                 .collect(Collectors.groupingBy(Branch::templateRevision, Collectors.counting()));
     }
 

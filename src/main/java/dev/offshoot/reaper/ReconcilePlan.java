@@ -65,6 +65,13 @@ record ReconcilePlan(List<ContainerSummary> orphans, List<BranchRecord> rollBack
                         notRunning.add(row);
                     }
                 }
+                case POOLED -> {
+                    // a warm-pool member whose container died (engine restart, crash) is not worth a
+                    // repair: its delete is finished and the pool starts another
+                    if (row.containerId() == null || !"running".equals(states.get(row.containerId()))) {
+                        finishDeletes.add(row);
+                    }
+                }
                 default -> {
                     // FAILED rows wait for a reset, a create retry or a delete
                 }

@@ -26,6 +26,8 @@ public class Template {
     private String sourceUrl;
     private String createdBy;
     private Instant createdAt;
+    /** Warm-pool members of the latest revision to keep started (0: none). */
+    private int poolSize;
     @Version
     private Long version;
     @MappedCollection(idColumn = "template_id")
@@ -109,6 +111,14 @@ public class Template {
 
     public Instant createdAt() {
         return createdAt;
+    }
+
+    public int poolSize() {
+        return poolSize;
+    }
+
+    void resizePool(int size) {
+        this.poolSize = size;
     }
 
     public Set<TemplateRevision> revisions() {

@@ -13,6 +13,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -42,6 +43,10 @@ class TemplateController {
     }
 
     record RefreshRequest(String sourceUrl) {
+    }
+
+    /** PATCH body: the template's settings that can change without a new revision. */
+    record UpdateTemplateRequest(Integer poolSize) {
     }
 
     record TemplateList(List<TemplateView> items) {
@@ -79,6 +84,12 @@ class TemplateController {
     }
 
     @PreAuthorize(Scopes.WRITE)
+    @PatchMapping(path = "/{name}", consumes = MediaType.APPLICATION_JSON_VALUE)
+    TemplateView update(@PathVariable String name, @RequestBody UpdateTemplateRequest request) {
+        return view(service.resizePool(name, request.poolSize()));
+    }
+
+    @PreAuthorize(Scopes.WRITE)
     @PostMapping(path = "/{name}/refresh", consumes = MediaType.APPLICATION_JSON_VALUE)
     TemplateView refresh(@PathVariable String name, @RequestBody(required = false) RefreshRequest request) {
         TemplateSource source = request == null || request.sourceUrl() == null || request.sourceUrl().isBlank()
@@ -103,7 +114,7 @@ class TemplateController {
     }
 
     private TemplateView view(Template template) {
-        return TemplateView.of(template, service.branchCounts(template));
+        return service.view(template);
     }
 
     interface UploadAction<T> {

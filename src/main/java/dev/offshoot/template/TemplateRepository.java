@@ -1,5 +1,6 @@
 package dev.offshoot.template;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -17,4 +18,7 @@ import org.springframework.transaction.annotation.Transactional;
 interface TemplateRepository extends ListCrudRepository<Template, UUID> {
 
     Optional<Template> findByName(String name);
+
+    /** Templates that ask for a warm pool. */
+    List<Template> findByPoolSizeGreaterThan(int size);
 }

@@ -13,6 +13,7 @@ import org.springframework.data.relational.core.conversion.DbActionExecutionExce
 import org.springframework.stereotype.Service;
 
 import dev.offshoot.auth.Tenancy;
+import dev.offshoot.config.PoolProperties;
 import dev.offshoot.runtime.ContainerRuntime;
 import dev.offshoot.web.ApiException;
 import dev.offshoot.web.NamedLocks;
@@ -29,11 +30,16 @@ public class TemplateService {
     private final TemplateBuilder builder;
     private final ContainerRuntime runtime;
     private final ObjectProvider<TemplateBranches> branches;
+    private final ObjectProvider<TemplatePool> pool;
+    private final PoolProperties poolProperties;
     private final NamedLocks locks = new NamedLocks(NamedLocks.DEFAULT_WAIT);
 
     TemplateService(TemplateRepository templates, TemplateBuilder builder, ContainerRuntime runtime,
-            ObjectProvider<TemplateBranches> branches) {
+            ObjectProvider<TemplateBranches> branches, ObjectProvider<TemplatePool> pool,
+            PoolProperties poolProperties) {
         this.templates = templates;
+        this.pool = pool;
+        this.poolProperties = poolProperties;
         this.builder = builder;
         this.runtime = runtime;
         this.branches = branches;
@@ -119,7 +125,36 @@ public class TemplateService {
 
     /** The templates the current caller may use, as the API shows them. */
     public List<TemplateView> views() {
-        return list().stream().map(t -> TemplateView.of(t, branchCounts(t))).toList();
+        return list().stream().map(this::view).toList();
+    }
+
+    TemplateView view(Template template) {
+        int ready = template.latestRevision().map(r -> pool.getObject().ready(template.id(), r.revision())).orElse(0);
+        return TemplateView.of(template, branchCounts(template), ready);
+    }
+
+    /** Templates with a warm pool, for the filler (no caller's limits apply: it runs as the system). */
+    public List<Template> withPools() {
+        return templates.findByPoolSizeGreaterThan(0);
+    }
+
+    /**
+     * Sets how many branches of the latest revision the warm pool keeps started; the filler starts
+     * or discards members in the background. A template change: write scope and no limits.
+     */
+    Template resizePool(String name, Integer size) {
+        if (size == null || size < 0 || size > poolProperties.maxSize()) {
+            throw ApiException.badRequest("INVALID_POOL_SIZE", "poolSize must be 0 to " + poolProperties.maxSize()
+                    + " (offshoot.pool.max-size)");
+        }
+        get(name);
+        Tenancy.requireTemplateChange(name, "resize the warm pool of");
+        return withLock(name, () -> {
+            Template template = get(name);
+            template.resizePool(size);
+            log.info("warm pool of template {} set to {}", name, size);
+            return templates.save(template);
+        });
     }
 
     List<Template> list() {
@@ -140,9 +175,8 @@ public class TemplateService {
                 throw ApiException.conflict("TEMPLATE_IN_USE", "template '" + name + "' has " + live
                         + " live branch(es); delete them first or pass force=true");
             }
-            if (live > 0) {
-                branches.getObject().deleteAllOf(template.id());
-            }
+            // also when no caller's branch is live: the template's warm-pool members go with it
+            branches.getObject().deleteAllOf(template.id());
             for (TemplateRevision revision : template.revisions()) {
                 runtime.removeImage(revision.imageRef());
             }

@@ -5,10 +5,13 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
-/** A template as the API shows it: no superuser password, source URL masked. */
+/**
+ * A template as the API shows it: no superuser password, source URL masked. {@code poolSize} is the
+ * warm pool asked for, {@code poolReady} how many members of the latest revision are parked now.
+ */
 public record TemplateView(String name, String database, String owner, Source source, String createdBy,
         Instant createdAt, int latestRevision, long imageSizeBytes, long databaseSizeBytes, long branchCount,
-        List<Revision> revisions) {
+        int poolSize, int poolReady, List<Revision> revisions) {
 
     public record Source(String type, String url) {
     }
@@ -17,7 +20,7 @@ public record TemplateView(String name, String database, String owner, Source so
             Instant createdAt, long branchCount) {
     }
 
-    static TemplateView of(Template template, Map<Integer, Long> branchCounts) {
+    static TemplateView of(Template template, Map<Integer, Long> branchCounts, int poolReady) {
         List<Revision> revisions = template.revisions().stream()
                 .sorted(Comparator.comparingInt(TemplateRevision::revision))
                 .map(r -> new Revision(r.revision(), r.imageRef(), r.imageSizeBytes(), r.databaseSizeBytes(),
@@ -27,6 +30,7 @@ public record TemplateView(String name, String database, String owner, Source so
         return new TemplateView(template.name(), template.databaseName(), template.ownerRole(),
                 new Source(template.sourceType().name().toLowerCase(), ConnectionUris.maskPassword(template.sourceUrl())),
                 template.createdBy(), template.createdAt(), latest.revision(), latest.imageSizeBytes(),
-                latest.databaseSizeBytes(), branchCounts.values().stream().mapToLong(Long::longValue).sum(), revisions);
+                latest.databaseSizeBytes(), branchCounts.values().stream().mapToLong(Long::longValue).sum(), template.poolSize(),
+                poolReady, revisions);
     }
 }

@@ -50,5 +50,7 @@ class BranchRequestsTest {
         assertThatThrownBy(() -> requests.labelFilters(List.of("repo"))).isInstanceOf(ApiException.class);
         assertThat(requests.status("ready")).isEqualTo(BranchStatus.READY);
         assertThatThrownBy(() -> requests.status("sleeping")).isInstanceOf(ApiException.class);
+        // warm-pool members are nobody's branches: no caller lists them by status
+        assertThatThrownBy(() -> requests.status("pooled")).hasFieldOrPropertyWithValue("code", "INVALID_FILTER");
     }
 }

@@ -42,7 +42,7 @@ class PortMoveRaceTest {
     final RuntimeProperties properties = BranchServices.PROPERTIES;
     final BranchService service = new BranchService(branches, templates, launcher, mock(ContainerRuntime.class),
             ports, properties, mock(BranchPolicies.class),
-            BranchServices.defaultResources());
+            BranchServices.defaultResources(), mock(WarmPool.class));
 
     @Test
     void aMoveToAPortAConcurrentCreateJustTookTriesTheNextOne() {

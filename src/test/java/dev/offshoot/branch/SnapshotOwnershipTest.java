@@ -46,7 +46,7 @@ class SnapshotOwnershipTest {
     final BranchPolicies policies = mock(BranchPolicies.class);
     final RuntimeProperties properties = BranchServices.PROPERTIES;
     final BranchService service = new BranchService(branches, templates, launcher, runtime, ports, properties,
-            policies, BranchServices.defaultResources());
+            policies, BranchServices.defaultResources(), mock(WarmPool.class));
 
     final Template template = mock(Template.class);
     final UUID templateId = UUID.randomUUID();

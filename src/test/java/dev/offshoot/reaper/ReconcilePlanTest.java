@@ -104,4 +104,19 @@ class ReconcilePlanTest {
 
         assertThat(plan.isEmpty()).isTrue();
     }
+
+    /** A warm-pool member left without a running container (the engine restarted) is deleted, not repaired. */
+    @Test
+    void aPooledMemberWithoutARunningContainerIsDeleted() {
+        var dead = row("_pool-dead", BranchStatus.POOLED, "d", NOW);
+        var gone = row("_pool-gone", BranchStatus.POOLED, "g", NOW);
+        var alive = row("_pool-alive", BranchStatus.POOLED, "a", NOW);
+
+        ReconcilePlan plan = ReconcilePlan.of(List.of(dead, gone, alive), List.of(container("d", dead, "exited"),
+                container("a", alive, "running")), List.of(dead, gone, alive), STALE_BEFORE);
+
+        assertThat(plan.finishDeletes()).containsExactlyInAnyOrder(dead, gone);
+        assertThat(plan.orphans()).isEmpty();
+        assertThat(plan.missing()).isEmpty();
+    }
 }

@@ -206,6 +206,11 @@ class OpenApiContractIT extends IntegrationTest {
         assertThat(one.json().get("name").asString()).isEqualTo(sqlTemplate);
 
         assertProblem(get("/api/v1/templates/ct-missing-" + suffix(), Map.of()), 404, "TEMPLATE_NOT_FOUND");
+
+        // size 0: the contract of the answer without starting any warm-pool member
+        Exchange resized = patchJson("/api/v1/templates/" + sqlTemplate, Map.of("poolSize", 0));
+        assertThat(resized.status).as(resized.body).isEqualTo(200);
+        assertThat(resized.json().get("poolSize").asInt()).isZero();
     }
 
     @Test

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Issue 11's benchmark: prints a table of create, warm-pool claim, first write, branch of a branch,
+# reset, migration check and idle cost per storage driver, beside a raw `docker run` and
+# CREATE DATABASE ... STRATEGY FILE_COPY. Not a timed test: nothing fails on a slow figure.
+#   BENCH_N=10 BENCH_SIZE_MB=1024 BENCH_TINY_MB=8 BENCH_DRIVERS=overlay,reflink BENCH_ROWS=all scripts/bench.sh
+# BENCH_ROWS picks groups: create,pool,peers,write,fork,reset,check,idle. The full log is kept in
+# target/bench-*.log.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/prepare.sh
+export TESTCONTAINERS_RYUK_DISABLED=true TESTCONTAINERS_HOST_OVERRIDE=localhost
+
+log="target/bench-$(date +%Y%m%d-%H%M%S).log"
+mkdir -p target
+echo "offshoot: benchmark running (log: $log)" >&2
+mvn -B -ntp -q -Pbench test-compile exec:exec >"$log" 2>&1 \
+  || { echo "offshoot: benchmark failed; see $log" >&2; tail -40 "$log" >&2; exit 1; }
+# the machine, the table and its notes
+sed -n '/^machine:/p; /^N=/,$p' "$log" | sed 's/\x1b\[[0-9;]*m//g'

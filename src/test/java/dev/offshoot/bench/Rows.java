@@ -1,0 +1,82 @@
+package dev.offshoot.bench;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The table's rows by group, named once so every column fills the same ones. */
+final class Rows {
+
+    final String buildBig;
+    final String createTinyP50;
+    final String createTinyP90;
+    final String createBigP50;
+    final String createBigP90;
+    final String claimP50;
+    final String claimQueryP50;
+    final String dockerRunTiny;
+    final String dockerRunBig;
+    final String fileCopy;
+    final String writeTime;
+    final String writeBytes;
+    final String fork;
+    final String reset;
+    final String check;
+    final String idleMemory;
+    final String idleDisk;
+    private final Map<String, List<String>> groups = new LinkedHashMap<>();
+    private final Table table;
+
+    Rows(Benchmark.Options o, Table table) {
+        this.table = table;
+        buildBig = "template build from SQL, " + o.big();
+        createTinyP50 = "create → first query p50, " + o.tiny();
+        createTinyP90 = "create → first query p90, " + o.tiny();
+        createBigP50 = "create → first query p50, " + o.big();
+        createBigP90 = "create → first query p90, " + o.big();
+        claimP50 = "warm-pool claim (create answered) p50, " + o.big();
+        claimQueryP50 = "warm-pool claim → first query p50, " + o.big();
+        dockerRunTiny = "raw docker run → first query, " + o.tiny();
+        dockerRunBig = "raw docker run → first query, " + o.big();
+        fileCopy = "CREATE DATABASE … STRATEGY FILE_COPY, " + o.big();
+        writeTime = "first write (UPDATE 1 row) to the " + o.big() + " table";
+        writeBytes = "… new bytes on the branch's own disk";
+        fork = "branch of a branch → first query, " + o.big();
+        reset = "reset → first query, " + o.big();
+        check = "migration check, 2 statements, Pagila p50";
+        idleMemory = "memory per idle branch (" + o.n() + " of " + o.big() + ")";
+        idleDisk = "disk per idle branch (" + o.n() + " of " + o.big() + ")";
+        group("create", buildBig, createTinyP50, createTinyP90, createBigP50, createBigP90);
+        group("pool", claimP50, claimQueryP50);
+        group("peers", dockerRunTiny, dockerRunBig, fileCopy);
+        group("write", writeTime, writeBytes);
+        group("fork", fork);
+        group("reset", reset);
+        group("check", check);
+        group("idle", idleMemory, idleDisk);
+        groups.forEach((group, rows) -> {
+            if (o.measures(group)) {
+                rows.forEach(table::row);
+            }
+        });
+    }
+
+    private void group(String name, String... rows) {
+        groups.put(name, List.of(rows));
+    }
+
+    void put(String row, String column, String value) {
+        table.put(row, column, value);
+    }
+
+    /** Every row of a driver that could not run says why. */
+    void unavailable(String driver, String reason) {
+        System.out.println(driver + ": n/a (" + reason + ")");
+        table.note(driver + ": n/a (" + reason + ")");
+        groups.forEach((group, rows) -> {
+            if (!group.equals("peers")) {
+                rows.forEach(r -> table.put(r, driver, "n/a"));
+            }
+        });
+    }
+}
