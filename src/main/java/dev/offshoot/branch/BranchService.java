@@ -26,6 +26,9 @@ import dev.offshoot.runtime.ContainerRuntime;
 import dev.offshoot.runtime.PortAllocator;
 import dev.offshoot.runtime.PortConflictException;
 import dev.offshoot.runtime.Resources;
+import dev.offshoot.storage.DataRef;
+import dev.offshoot.storage.Storage;
+import dev.offshoot.storage.StorageDriver;
 import dev.offshoot.template.Template;
 import dev.offshoot.template.TemplateBranches;
 import dev.offshoot.template.TemplateRevision;
@@ -53,12 +56,14 @@ class BranchService implements TemplateBranches {
     private final BranchRequests requests;
     private final BranchPolicies policies;
     private final BranchResources resources;
+    private final Storage storage;
     private final NamedLocks locks = new NamedLocks(NamedLocks.DEFAULT_WAIT);
 
     BranchService(BranchRepository branches, TemplateService templates, BranchLauncher launcher,
             ContainerRuntime runtime, PortAllocator ports, RuntimeProperties properties, BranchPolicies policies,
-            BranchResources resources) {
+            BranchResources resources, Storage storage) {
         this.branches = branches;
+        this.storage = storage;
         this.resources = resources;
         this.policies = policies;
         this.templates = templates;
@@ -98,7 +103,7 @@ class BranchService implements TemplateBranches {
                 if (parent.source() != null) {
                     // the row names the image before the image exists: a concurrent delete's prune
                     // keeps every image a live row (CREATING included) names, so it cannot take it
-                    branch.useSnapshot(launcher.snapshotRef(branch));
+                    branch.useSnapshot(launcher.snapshotRef(branch, parent.source()));
                     branch = branches.save(branch);
                     launcher.snapshot(parent.source(), branch, parent.template());
                 }
@@ -171,6 +176,7 @@ class BranchService implements TemplateBranches {
                     parent.source() == null ? null : parent.source().id(), parent.revision().imageRef(),
                     freePort(raced), template.databaseName(), template.ownerRole(), newPassword(), principal,
                     expiresAt, Boolean.TRUE.equals(request.protectedBranch()), labels);
+            branch.useParent(parent.source() == null ? parent.revision().data() : parent.source().parent());
             branch.limitTo(limits);
             try {
                 return branches.save(branch);
@@ -232,14 +238,21 @@ class BranchService implements TemplateBranches {
         return port.getAsInt();
     }
 
-    /** A failed create leaves nothing: no container (the launcher removed it), no image, no row, no port. */
+    /** A failed create leaves nothing: no container (the launcher removed it), no data, no row, no port. */
     private void rollback(Branch branch) {
         try {
-            if (branch.snapshotImage() != null) {
-                runtime.removeImage(branch.snapshotImage());
-            }
+            removeData(branch);
         } finally {
             branches.deleteById(branch.id());
+        }
+    }
+
+    /** Removes the branch's own data and the snapshot it was started from (its container is gone). */
+    void removeData(Branch branch) {
+        StorageDriver driver = storage.holding(branch.storageDriver());
+        driver.removeBranch(branch.id());
+        if (branch.snapshot() != null) {
+            driver.remove(branch.snapshot());
         }
     }
 
@@ -268,7 +281,7 @@ class BranchService implements TemplateBranches {
     }
 
     Optional<Long> diskUsage(Branch branch) {
-        return branch.containerId() == null ? Optional.empty() : runtime.diskUsage(branch.containerId());
+        return storage.holding(branch.storageDriver()).ownBytes(branch.containerId(), branch.id());
     }
 
     String templateName(Branch branch) {
@@ -349,9 +362,15 @@ class BranchService implements TemplateBranches {
         if (branch.containerId() != null) {
             runtime.remove(branch.containerId());
         }
+        StorageDriver driver = storage.holding(branch.storageDriver());
+        driver.removeBranch(branch.id());
+        DataRef snapshot = branch.snapshot();
         branch.deleted();
         branches.save(branch);
-        if (branch.snapshotImage() != null) {
+        if (snapshot != null && snapshot.path() != null) {
+            // a reflink snapshot is this branch's alone: no child's data shares its name
+            driver.remove(snapshot);
+        } else if (snapshot != null) {
             // only a branch started from a snapshot can leave images unowned: deleting any other
             // one has nothing to prune, and listing images on every delete slowed bulk deletes
             SnapshotImages.prune(runtime, properties.instanceId(),

@@ -18,6 +18,12 @@ public interface ContainerRuntime {
     /** Starts an existing container if it is not running. */
     void startExisting(String containerId);
 
+    /** Freezes every process of a running container (for a consistent copy of its data). */
+    void pause(String containerId);
+
+    /** Lets a paused container run again. */
+    void unpause(String containerId);
+
     /** The container's environment variables. */
     Map<String, String> environment(String containerId);
 

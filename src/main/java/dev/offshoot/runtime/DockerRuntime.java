@@ -110,6 +110,16 @@ public class DockerRuntime implements ContainerRuntime {
     }
 
     @Override
+    public void pause(String containerId) {
+        call(() -> docker.pauseContainerCmd(containerId).exec());
+    }
+
+    @Override
+    public void unpause(String containerId) {
+        call(() -> docker.unpauseContainerCmd(containerId).exec());
+    }
+
+    @Override
     public Map<String, String> environment(String containerId) {
         return call(() -> {
             Map<String, String> env = new java.util.LinkedHashMap<>();

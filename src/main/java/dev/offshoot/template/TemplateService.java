@@ -13,7 +13,8 @@ import org.springframework.data.relational.core.conversion.DbActionExecutionExce
 import org.springframework.stereotype.Service;
 
 import dev.offshoot.auth.Tenancy;
-import dev.offshoot.runtime.ContainerRuntime;
+import dev.offshoot.storage.Storage;
+import dev.offshoot.storage.StoredInstance;
 import dev.offshoot.web.ApiException;
 import dev.offshoot.web.NamedLocks;
 import dev.offshoot.web.Names;
@@ -27,15 +28,15 @@ public class TemplateService {
 
     private final TemplateRepository templates;
     private final TemplateBuilder builder;
-    private final ContainerRuntime runtime;
+    private final Storage storage;
     private final ObjectProvider<TemplateBranches> branches;
     private final NamedLocks locks = new NamedLocks(NamedLocks.DEFAULT_WAIT);
 
-    TemplateService(TemplateRepository templates, TemplateBuilder builder, ContainerRuntime runtime,
+    TemplateService(TemplateRepository templates, TemplateBuilder builder, Storage storage,
             ObjectProvider<TemplateBranches> branches) {
         this.templates = templates;
         this.builder = builder;
-        this.runtime = runtime;
+        this.storage = storage;
         this.branches = branches;
     }
 
@@ -58,7 +59,7 @@ public class TemplateService {
             try {
                 return templates.save(template);
             } catch (DuplicateKeyException | DbActionExecutionException e) {
-                runtime.removeImage(revision.imageRef());
+                removeData(revision);
                 throw ApiException.conflict("NAME_TAKEN", "a template named '" + name + "' already exists");
             }
         });
@@ -78,7 +79,7 @@ public class TemplateService {
             try {
                 return templates.save(template);
             } catch (RuntimeException e) {
-                runtime.removeImage(revision.imageRef());
+                removeData(revision);
                 throw e;
             }
         });
@@ -88,19 +89,19 @@ public class TemplateService {
      * The next revision from a running container of this template, e.g. a throwaway branch of the
      * latest revision with migrations applied. The caller removes the container afterwards.
      */
-    public TemplateRevision addRevisionFromContainer(String name, String containerId, String superuserPassword,
+    public TemplateRevision addRevisionFromContainer(String name, StoredInstance instance, String superuserPassword,
             String source) {
         Tenancy.requireTemplateChange(name, "add a revision to");
         return withLock(name, () -> {
             Template template = get(name);
-            TemplateRevision revision = builder.commitRunning(template, template.nextRevisionNumber(), containerId,
+            TemplateRevision revision = builder.commitRunning(template, template.nextRevisionNumber(), instance,
                     superuserPassword, source);
             template.addRevision(revision);
             try {
                 templates.save(template);
                 return revision;
             } catch (RuntimeException e) {
-                runtime.removeImage(revision.imageRef());
+                removeData(revision);
                 throw e;
             }
         });
@@ -144,12 +145,17 @@ public class TemplateService {
                 branches.getObject().deleteAllOf(template.id());
             }
             for (TemplateRevision revision : template.revisions()) {
-                runtime.removeImage(revision.imageRef());
+                removeData(revision);
             }
             templates.delete(template);
             log.info("deleted template {} ({} revision(s))", name, template.revisions().size());
             return null;
         });
+    }
+
+    /** Removes a revision's data through the driver that holds it (reflink: never the base image). */
+    private void removeData(TemplateRevision revision) {
+        storage.holding(revision.storageDriver()).remove(revision.data());
     }
 
     private TemplateSource storedSource(Template template) {

@@ -42,7 +42,7 @@ class PortMoveRaceTest {
     final RuntimeProperties properties = BranchServices.PROPERTIES;
     final BranchService service = new BranchService(branches, templates, launcher, mock(ContainerRuntime.class),
             ports, properties, mock(BranchPolicies.class),
-            BranchServices.defaultResources());
+            BranchServices.defaultResources(), dev.offshoot.storage.Storage.overlayOnly(mock(ContainerRuntime.class), "t1", "img"));
 
     @Test
     void aMoveToAPortAConcurrentCreateJustTookTriesTheNextOne() {
@@ -51,7 +51,7 @@ class PortMoveRaceTest {
         when(template.id()).thenReturn(templateId);
         when(template.name()).thenReturn("main");
         when(template.latestRevision()).thenReturn(Optional.of(new TemplateRevision(1, "tpl:1", "sha", 1, 1, "empty",
-                Instant.now())));
+                Instant.now(), "overlay", null)));
         when(templates.get("main")).thenReturn(template);
         when(branches.findLiveByName("b")).thenReturn(Optional.empty());
         when(branches.findLivePorts()).thenReturn(List.of());

@@ -46,7 +46,7 @@ class SnapshotOwnershipTest {
     final BranchPolicies policies = mock(BranchPolicies.class);
     final RuntimeProperties properties = BranchServices.PROPERTIES;
     final BranchService service = new BranchService(branches, templates, launcher, runtime, ports, properties,
-            policies, BranchServices.defaultResources());
+            policies, BranchServices.defaultResources(), dev.offshoot.storage.Storage.overlayOnly(runtime, "t1", "img"));
 
     final Template template = mock(Template.class);
     final UUID templateId = UUID.randomUUID();
@@ -61,7 +61,7 @@ class SnapshotOwnershipTest {
         when(template.databaseName()).thenReturn("app");
         when(template.ownerRole()).thenReturn("app");
         when(template.revision(1)).thenReturn(Optional.of(new TemplateRevision(1, "tpl:1", "sha", 1, 1, "empty",
-                Instant.now())));
+                Instant.now(), "overlay", null)));
         when(templates.byId(templateId)).thenReturn(template);
         when(branches.findLiveByName("parent")).thenReturn(Optional.of(parent));
         when(branches.findLiveByName("child")).thenReturn(Optional.empty());
@@ -72,7 +72,7 @@ class SnapshotOwnershipTest {
             return saved;
         });
         when(ports.next(any())).thenReturn(OptionalInt.of(25002));
-        when(launcher.snapshotRef(any())).thenReturn("offshoot/snapshot-t1-child:0000");
+        when(launcher.snapshotRef(any(), any())).thenReturn(dev.offshoot.storage.DataRef.overlay("offshoot/snapshot-t1-child:0000"));
         when(launcher.launch(any(), eq(template))).thenReturn("c-child");
     }
 

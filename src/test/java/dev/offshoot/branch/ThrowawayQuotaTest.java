@@ -22,7 +22,7 @@ class ThrowawayQuotaTest {
 
     final BranchService service = mock(BranchService.class);
     final BranchAccess access = new BranchAccess(service, mock(BranchRepository.class), mock(BranchLauncher.class),
-            mock(TemplateService.class), mock(RuntimeProperties.class));
+            mock(TemplateService.class), mock(dev.offshoot.runtime.Endpoints.class));
 
     @Test
     void aThrowawayBranchIsCreatedAsTheCallerSoItCountsAgainstTheCallersQuota() {
