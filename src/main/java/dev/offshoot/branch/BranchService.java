@@ -43,16 +43,12 @@ class BranchService implements TemplateBranches {
 
     private static final Logger log = LoggerFactory.getLogger(BranchService.class);
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final int PORT_ATTEMPTS = 5;
-    /** Each lost race excludes one more port, so as many attempts as creates may run at once. */
-    private static final int RESERVE_ATTEMPTS = 32;
 
     private final BranchRepository branches;
     private final TemplateService templates;
     private final BranchLauncher launcher;
     private final ContainerRuntime runtime;
-    private final PortAllocator ports;
-    private final RuntimeProperties properties;
+    private final BranchPorts ports;
     private final BranchRequests requests;
     private final BranchPolicies policies;
     private final BranchResources resources;
@@ -60,8 +56,8 @@ class BranchService implements TemplateBranches {
     private final NamedLocks locks = new NamedLocks(NamedLocks.DEFAULT_WAIT);
 
     BranchService(BranchRepository branches, TemplateService templates, BranchLauncher launcher,
-            ContainerRuntime runtime, PortAllocator ports, RuntimeProperties properties, BranchPolicies policies,
-            BranchResources resources, Storage storage) {
+            ContainerRuntime runtime, BranchPorts ports, BranchPolicies policies, BranchResources resources,
+            Storage storage) {
         this.branches = branches;
         this.storage = storage;
         this.resources = resources;
@@ -70,7 +66,6 @@ class BranchService implements TemplateBranches {
         this.launcher = launcher;
         this.runtime = runtime;
         this.ports = ports;
-        this.properties = properties;
         this.requests = new BranchRequests();
     }
 
@@ -107,7 +102,7 @@ class BranchService implements TemplateBranches {
                     branch = branches.save(branch);
                     launcher.snapshot(parent.source(), branch, parent.template());
                 }
-                branch.started(launchOnFreePort(branch, parent.template()));
+                branch.started(ports.launchOnFreePort(branch, parent.template()));
                 Branch saved = branches.save(branch);
                 log.info("branch {} ({}) ready on port {}", name, saved.id(), saved.port());
                 return new Outcome(saved, true);
@@ -170,72 +165,15 @@ class BranchService implements TemplateBranches {
     private Branch reserve(String name, Parent parent, Map<String, String> labels, Instant expiresAt,
             Resources limits, CreateBranchRequest request, String principal) {
         Template template = parent.template();
-        Set<Integer> raced = new HashSet<>();
-        for (int attempt = 1; ; attempt++) {
+        return ports.reserve(port -> {
             Branch branch = new Branch(name, template.id(), parent.revision().revision(),
                     parent.source() == null ? null : parent.source().id(), parent.revision().imageRef(),
-                    freePort(raced), template.databaseName(), template.ownerRole(), newPassword(), principal,
+                    port, template.databaseName(), template.ownerRole(), newPassword(), principal,
                     expiresAt, Boolean.TRUE.equals(request.protectedBranch()), labels);
             branch.useParent(parent.source() == null ? parent.revision().data() : parent.source().parent());
             branch.limitTo(limits);
-            try {
-                return branches.save(branch);
-            } catch (DbActionExecutionException | DuplicateKeyException e) {
-                // another create took the same port between our read and our insert: take the next one
-                if (!isDuplicate(e) || attempt == RESERVE_ATTEMPTS) {
-                    throw e;
-                }
-                raced.add(branch.port());
-            }
-        }
-    }
-
-    /** Starts the container; when the engine finds the port held by someone else, moves to another. */
-    private String launchOnFreePort(Branch branch, Template template) {
-        Set<Integer> refused = new HashSet<>();
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return launcher.launch(branch, template);
-            } catch (PortConflictException e) {
-                if (attempt == PORT_ATTEMPTS) {
-                    throw e;
-                }
-                refused.add(branch.port());
-                branch = moveToFreePort(branch, refused);
-            }
-        }
-    }
-
-    /** Like {@link #reserve}: a create that takes the same port between our read and our update loses it. */
-    private Branch moveToFreePort(Branch branch, Set<Integer> refused) {
-        for (int attempt = 1; ; attempt++) {
-            branch.movePort(freePort(refused));
-            try {
-                return branches.save(branch);
-            } catch (DbActionExecutionException | DuplicateKeyException e) {
-                if (!isDuplicate(e) || attempt == RESERVE_ATTEMPTS) {
-                    throw e;
-                }
-                refused.add(branch.port());
-            }
-        }
-    }
-
-    private static boolean isDuplicate(RuntimeException e) {
-        // Spring Data JDBC throws the DuplicateKeyException bare or wrapped, by version
-        return e instanceof DuplicateKeyException || e.getCause() instanceof DuplicateKeyException;
-    }
-
-    private int freePort(Set<Integer> alsoTaken) {
-        Set<Integer> taken = new HashSet<>(branches.findLivePorts());
-        taken.addAll(alsoTaken);
-        OptionalInt port = ports.next(taken);
-        if (port.isEmpty()) {
-            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "PORT_RANGE_EXHAUSTED", "no free port left in "
-                    + properties.portRangeStart() + "-" + properties.portRangeEnd()
-                    + "; delete branches or widen offshoot.runtime.port-range-*", true);
-        }
-        return port.getAsInt();
+            return branch;
+        });
     }
 
     /** A failed create leaves nothing: no container (the launcher removed it), no data, no row, no port. */
@@ -367,14 +305,8 @@ class BranchService implements TemplateBranches {
         DataRef snapshot = branch.snapshot();
         branch.deleted();
         branches.save(branch);
-        if (snapshot != null && snapshot.path() != null) {
-            // a reflink snapshot is this branch's alone: no child's data shares its name
-            driver.remove(snapshot);
-        } else if (snapshot != null) {
-            // only a branch started from a snapshot can leave images unowned: deleting any other
-            // one has nothing to prune, and listing images on every delete slowed bulk deletes
-            SnapshotImages.prune(runtime, properties.instanceId(),
-                    () -> Set.copyOf(branches.findLiveSnapshotImages()));
+        if (snapshot != null) {
+            driver.release(snapshot, () -> Set.copyOf(branches.findLiveSnapshotImages()));
         }
         log.info("branch {} ({}) deleted, port {} released", branch.name(), branch.id(), branch.port());
     }

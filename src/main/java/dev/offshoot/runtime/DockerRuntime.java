@@ -207,54 +207,6 @@ public class DockerRuntime implements ContainerRuntime {
     }
 
     @Override
-    public String commit(String containerId, ImageRef target, Map<String, String> labels, List<String> envOverrides) {
-        return call(() -> docker.commitCmd(containerId)
-                .withRepository(target.repository())
-                .withTag(target.tag())
-                .withLabels(labels)
-                .withEnv(envOverrides.toArray(String[]::new))
-                .withPause(true)
-                .exec());
-    }
-
-    @Override
-    public Optional<ImageInfo> inspectImage(String imageRef) {
-        return call(() -> {
-            try {
-                var image = docker.inspectImageCmd(imageRef).exec();
-                Map<String, String> labels = image.getConfig() == null || image.getConfig().getLabels() == null
-                        ? Map.of() : image.getConfig().getLabels();
-                return Optional.of(new ImageInfo(image.getId(), image.getSize() == null ? 0 : image.getSize(), labels));
-            } catch (NotFoundException e) {
-                return Optional.empty();
-            }
-        });
-    }
-
-    @Override
-    public List<String> listImages(Map<String, String> labels) {
-        return call(() -> docker.listImagesCmd().withLabelFilter(labels).exec().stream()
-                .flatMap(i -> i.getRepoTags() == null ? java.util.stream.Stream.<String>empty()
-                        : java.util.Arrays.stream(i.getRepoTags()))
-                .filter(tag -> !tag.equals("<none>:<none>"))
-                .toList());
-    }
-
-    @Override
-    public boolean removeImage(String imageRef) {
-        return call(() -> {
-            try {
-                docker.removeImageCmd(imageRef).exec();
-            } catch (NotFoundException gone) {
-                // already gone
-            } catch (ConflictException inUse) {
-                return false;
-            }
-            return true;
-        });
-    }
-
-    @Override
     public ExecResult exec(String containerId, List<String> command, ExecOptions options, Duration timeout) {
         return call(() -> {
             var create = docker.execCreateCmd(containerId).withCmd(command.toArray(String[]::new))
@@ -379,7 +331,7 @@ public class DockerRuntime implements ContainerRuntime {
     }
 
     /** Turns transport failures into {@link RuntimeUnavailableException}; engine answers pass through. */
-    private static <T> T call(Supplier<T> action) {
+    static <T> T call(Supplier<T> action) {
         try {
             return action.get();
         } catch (DockerException e) {

@@ -23,6 +23,11 @@ class RuntimeConfiguration {
     }
 
     @Bean
+    ImageStore imageStore(DockerClient dockerClient) {
+        return new DockerImages(dockerClient);
+    }
+
+    @Bean
     PortAllocator portAllocator(RuntimeProperties properties) {
         return new PortAllocator(properties);
     }

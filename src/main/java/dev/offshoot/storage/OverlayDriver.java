@@ -3,10 +3,13 @@ package dev.offshoot.storage;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
 import java.util.UUID;
 
 import dev.offshoot.runtime.ContainerRuntime;
-import dev.offshoot.runtime.ContainerRuntime.ImageRef;
+import dev.offshoot.runtime.ImageStore;
+import dev.offshoot.runtime.ImageStore.ImageRef;
 import dev.offshoot.runtime.Labels;
 
 /**
@@ -21,11 +24,13 @@ public class OverlayDriver implements StorageDriver {
     public static final String NAME = "overlay";
 
     private final ContainerRuntime runtime;
+    private final ImageStore images;
     private final String instanceId;
     private final String baseImage;
 
-    OverlayDriver(ContainerRuntime runtime, String instanceId, String baseImage) {
+    OverlayDriver(ContainerRuntime runtime, ImageStore images, String instanceId, String baseImage) {
         this.runtime = runtime;
+        this.images = images;
         this.instanceId = instanceId;
         this.baseImage = baseImage;
     }
@@ -46,8 +51,8 @@ public class OverlayDriver implements StorageDriver {
         ImageRef image = new ImageRef("offshoot/template-" + instanceId + "-" + labels.getOrDefault(
                 Labels.TEMPLATE, templateId.toString()), "r" + revision);
         // the build's superuser password must not stay readable in the image's configuration
-        String imageId = runtime.commit(containerId, image, labels, List.of("POSTGRES_PASSWORD="));
-        long size = runtime.inspectImage(imageId).map(ContainerRuntime.ImageInfo::sizeBytes).orElse(0L);
+        String imageId = images.commit(containerId, image, labels, List.of("POSTGRES_PASSWORD="));
+        long size = images.inspectImage(imageId).map(ImageStore.ImageInfo::sizeBytes).orElse(0L);
         return new Revision(DataRef.overlay(image.toString()), imageId, size);
     }
 
@@ -75,14 +80,19 @@ public class OverlayDriver implements StorageDriver {
 
     @Override
     public void snapshot(String containerId, UUID sourceBranchId, DataRef planned, Map<String, String> labels) {
-        int colon = planned.image().lastIndexOf(':');
-        runtime.commit(containerId, new ImageRef(planned.image().substring(0, colon),
-                planned.image().substring(colon + 1)), labels, List.of());
+        images.commit(containerId, ImageRef.parse(planned.image()), labels, List.of());
     }
 
     @Override
     public boolean remove(DataRef data) {
-        return runtime.removeImage(data.image());
+        return images.removeImage(data.image());
+    }
+
+    @Override
+    public void release(DataRef snapshot, Supplier<Set<String>> liveSnapshots) {
+        // only a branch started from a snapshot can leave images unowned: deleting any other one has
+        // nothing to prune, and listing images on every delete slowed bulk deletes
+        SnapshotImages.prune(images, instanceId, liveSnapshots);
     }
 
     @Override

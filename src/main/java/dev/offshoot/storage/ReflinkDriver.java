@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
 import java.util.UUID;
 import java.util.stream.Stream;
 
@@ -125,6 +127,12 @@ public class ReflinkDriver implements StorageDriver {
     public boolean remove(DataRef data) {
         delete(paths.resolve(data.path()));
         return true;
+    }
+
+    @Override
+    public void release(DataRef snapshot, Supplier<Set<String>> liveSnapshots) {
+        // a reflink snapshot is its child's alone: no other branch's data shares its name
+        remove(snapshot);
     }
 
     @Override

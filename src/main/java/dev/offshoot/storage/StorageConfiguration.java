@@ -13,6 +13,7 @@ import org.springframework.context.annotation.Configuration;
 import dev.offshoot.config.RuntimeProperties;
 import dev.offshoot.config.StorageProperties;
 import dev.offshoot.runtime.ContainerRuntime;
+import dev.offshoot.runtime.ImageStore;
 
 /**
  * Chooses the storage driver at startup: {@code auto} proves reflink with a real copy in the
@@ -25,8 +26,10 @@ class StorageConfiguration {
     private static final Logger log = LoggerFactory.getLogger(StorageConfiguration.class);
 
     @Bean
-    Storage storage(StorageProperties properties, RuntimeProperties runtimeProperties, ContainerRuntime runtime) {
-        OverlayDriver overlay = new OverlayDriver(runtime, runtimeProperties.instanceId(), runtimeProperties.baseImage());
+    Storage storage(StorageProperties properties, RuntimeProperties runtimeProperties, ContainerRuntime runtime,
+            ImageStore images) {
+        OverlayDriver overlay = new OverlayDriver(runtime, images, runtimeProperties.instanceId(),
+                runtimeProperties.baseImage());
         ReflinkDriver reflink = new ReflinkDriver(new StoragePaths(properties.path(), runtimeProperties.instanceId()),
                 runtime, runtimeProperties.baseImage());
         Storage storage = choose(properties, overlay, reflink);

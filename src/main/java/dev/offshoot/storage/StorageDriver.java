@@ -2,6 +2,8 @@ package dev.offshoot.storage;
 
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
 import java.util.UUID;
 
 /**
@@ -56,6 +58,14 @@ public interface StorageDriver {
 
     /** Removes a revision's or a snapshot's data; one already gone is fine. False when still in use. */
     boolean remove(DataRef data);
+
+    /**
+     * Releases the snapshot a deleted branch started from. Reflink removes its directory; overlay
+     * prunes every snapshot image no live row names (one may still be a grandchild's parent layer).
+     *
+     * @param liveSnapshots the snapshots live rows name, read after the driver lists its own
+     */
+    void release(DataRef snapshot, Supplier<Set<String>> liveSnapshots);
 
     /** Removes a branch's own data (what {@link #cloneFor} made); one already gone is fine. */
     void removeBranch(UUID branchId);

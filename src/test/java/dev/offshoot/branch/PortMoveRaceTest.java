@@ -22,7 +22,9 @@ import org.springframework.dao.DuplicateKeyException;
 import dev.offshoot.AsAdminCaller;
 import dev.offshoot.config.RuntimeProperties;
 import dev.offshoot.runtime.ContainerRuntime;
+import dev.offshoot.runtime.ImageStore;
 import dev.offshoot.runtime.PortAllocator;
+import dev.offshoot.storage.Storage;
 import dev.offshoot.runtime.PortConflictException;
 import dev.offshoot.template.Template;
 import dev.offshoot.template.TemplateRevision;
@@ -41,8 +43,9 @@ class PortMoveRaceTest {
     final PortAllocator ports = mock(PortAllocator.class);
     final RuntimeProperties properties = BranchServices.PROPERTIES;
     final BranchService service = new BranchService(branches, templates, launcher, mock(ContainerRuntime.class),
-            ports, properties, mock(BranchPolicies.class),
-            BranchServices.defaultResources(), dev.offshoot.storage.Storage.overlayOnly(mock(ContainerRuntime.class), "t1", "img"));
+            new BranchPorts(branches, ports, properties, launcher), mock(BranchPolicies.class),
+            BranchServices.defaultResources(), Storage.overlayOnly(mock(ContainerRuntime.class),
+                    mock(ImageStore.class), "t1", "img"));
 
     @Test
     void aMoveToAPortAConcurrentCreateJustTookTriesTheNextOne() {
