@@ -61,7 +61,7 @@ if [[ ! -f "$image" ]]; then
     say "warning: less than an eighth of $size is free; branches may fill the disk"
   fi
   truncate -s "$size" "$image.partial"
-  mkfs.xfs -q -m reflink=1 "$image.partial"
+  mkfs.xfs -q -f -m reflink=1 "$image.partial"
   # only a formatted file gets its final name, so a run interrupted before this point starts over
   mv "$image.partial" "$image"
 fi

@@ -1,6 +1,6 @@
 package dev.offshoot.runtime;
 
-import static dev.offshoot.runtime.DockerRuntime.call;
+import static dev.offshoot.runtime.DockerCalls.call;
 
 import java.util.Arrays;
 import java.util.List;

@@ -1,6 +1,7 @@
 package dev.offshoot.runtime;
 
-import java.io.IOException;
+import static dev.offshoot.runtime.DockerCalls.call;
+
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -9,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
@@ -277,28 +277,7 @@ public class DockerRuntime implements ContainerRuntime {
     @Override
     public java.util.Set<String> outOfMemorySince(Map<String, String> labels, java.time.Instant since,
             java.time.Instant until) {
-        return call(() -> {
-            java.util.Set<String> ids = java.util.concurrent.ConcurrentHashMap.newKeySet();
-            try {
-                // with an end time the engine answers the past events and closes the stream
-                docker.eventsCmd().withEventTypeFilter(com.github.dockerjava.api.model.EventType.CONTAINER)
-                        .withEventFilter("oom").withLabelFilter(labels)
-                        .withSince(timestamp(since)).withUntil(timestamp(until))
-                        .exec(new ResultCallback.Adapter<com.github.dockerjava.api.model.Event>() {
-                            @Override
-                            public void onNext(com.github.dockerjava.api.model.Event event) {
-                                ids.add(event.getId());
-                            }
-                        }).awaitCompletion(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return java.util.Set.copyOf(ids);
-        });
-    }
-
-    private static String timestamp(java.time.Instant instant) {
-        return instant.getEpochSecond() + "." + String.format("%09d", instant.getNano());
+        return call(() -> DockerEvents.outOfMemory(docker, labels, since, until));
     }
 
     @Override
@@ -328,37 +307,6 @@ public class DockerRuntime implements ContainerRuntime {
                 out.append(new String(frame.getPayload(), StandardCharsets.UTF_8));
             }
         };
-    }
-
-    /** Turns transport failures into {@link RuntimeUnavailableException}; engine answers pass through. */
-    static <T> T call(Supplier<T> action) {
-        try {
-            return action.get();
-        } catch (DockerException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            if (causedByIo(e)) {
-                throw new RuntimeUnavailableException("the Docker engine cannot be reached: " + rootMessage(e), e);
-            }
-            throw e;
-        }
-    }
-
-    private static boolean causedByIo(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof IOException) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null) {
-            root = root.getCause();
-        }
-        return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
     }
 
     static List<String> envList(Map<String, String> env) {

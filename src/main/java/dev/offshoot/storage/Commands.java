@@ -16,6 +16,18 @@ final class Commands {
 
     /** Runs the command; its output, or a StorageException naming what failed. */
     static String run(List<String> command) {
+        return run(command, false);
+    }
+
+    /**
+     * Runs the command and returns its output even when it exits non-zero: filefrag reports every
+     * file it could read, and Postgres may remove a file between the listing and the call.
+     */
+    static String runTolerant(List<String> command) {
+        return run(command, true);
+    }
+
+    private static String run(List<String> command, boolean anyExit) {
         Process process;
         try {
             process = new ProcessBuilder(command).redirectErrorStream(true).start();
@@ -28,7 +40,7 @@ final class Commands {
                 process.destroyForcibly();
                 throw new StorageException(command.getFirst() + " did not finish within " + TIMEOUT);
             }
-            if (process.exitValue() != 0) {
+            if (process.exitValue() != 0 && !anyExit) {
                 throw new StorageException(String.join(" ", command) + " failed (exit code " + process.exitValue()
                         + "): " + tail(output));
             }

@@ -84,10 +84,14 @@ public class ReflinkDriver implements StorageDriver {
 
     @Override
     public Mount cloneFor(UUID branchId, DataRef parent) {
+        Path source = paths.resolve(parent.path());
+        if (!Files.isDirectory(source)) {
+            throw new DataMissingException("the data directory " + parent.path() + " under the storage path is gone");
+        }
         Path target = paths.resolve(paths.branch(branchId));
         delete(target);
         StoragePaths.createParent(target);
-        Commands.reflinkCopy(paths.resolve(parent.path()), target);
+        Commands.reflinkCopy(source, target);
         return new Mount(parent.image(), target.toString());
     }
 
@@ -125,7 +129,18 @@ public class ReflinkDriver implements StorageDriver {
 
     @Override
     public boolean remove(DataRef data) {
-        delete(paths.resolve(data.path()));
+        Path dir = paths.resolve(data.path());
+        delete(dir);
+        if (paths.isRevision(data.path())) {
+            // the template's directory goes with its last revision
+            try {
+                Files.deleteIfExists(dir.getParent());
+            } catch (java.nio.file.DirectoryNotEmptyException stillUsed) {
+                // other revisions remain
+            } catch (IOException e) {
+                log.debug("template directory {} kept: {}", dir.getParent(), e.getMessage());
+            }
+        }
         return true;
     }
 
@@ -155,7 +170,7 @@ public class ReflinkDriver implements StorageDriver {
             return Optional.empty();
         }
         try {
-            return Optional.of(SharedExtents.unsharedBytes(Commands.run(command)));
+            return Optional.of(SharedExtents.unsharedBytes(Commands.runTolerant(command)));
         } catch (StorageException e) {
             log.debug("disk usage of branch {} unknown: {}", branchId, e.getMessage());
             return Optional.empty();
