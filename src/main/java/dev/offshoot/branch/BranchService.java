@@ -240,6 +240,8 @@ class BranchService implements TemplateBranches {
                 throw ApiException.conflict("BRANCH_BUSY", "branch '" + name + "' is " + branch.status());
             }
             Template template = templates.byId(branch.templateId());
+            // refused before anything is removed: reflink data under a service that runs overlay
+            storage.copying(branch.storageDriver());
             if (branch.containerId() != null) {
                 runtime.remove(branch.containerId());
             }

@@ -50,8 +50,8 @@ public interface ContainerRuntime {
     /** The last lines the container wrote, for error messages. Never fails. */
     String logTail(String containerId, int lines);
 
-    /** Host port the container's port 5432 is published on. */
-    int publishedPort(String containerId);
+    /** Where Offshoot connects to the instance's Postgres (Docker: the host port 5432 is published on). */
+    Endpoint endpoint(String containerId);
 
     /** Bytes the container wrote into its own layer (copy-on-write cost), if known. */
     Optional<Long> diskUsage(String containerId);

@@ -40,10 +40,12 @@ public class DockerRuntime implements ContainerRuntime {
 
     private final DockerClient docker;
     private final ContainerBox box;
+    private final Endpoints endpoints;
 
-    public DockerRuntime(DockerClient docker, ContainerBox box) {
+    public DockerRuntime(DockerClient docker, ContainerBox box, Endpoints endpoints) {
         this.docker = docker;
         this.box = box;
+        this.endpoints = endpoints;
     }
 
     @Override
@@ -193,11 +195,11 @@ public class DockerRuntime implements ContainerRuntime {
     }
 
     @Override
-    public int publishedPort(String containerId) {
+    public Endpoint endpoint(String containerId) {
         return call(() -> {
             Ports.Binding[] bindings = docker.inspectContainerCmd(containerId).exec()
                     .getNetworkSettings().getPorts().getBindings().get(POSTGRES_PORT);
-            return Integer.parseInt(bindings[0].getHostPortSpec());
+            return endpoints.internal(Integer.parseInt(bindings[0].getHostPortSpec()));
         });
     }
 

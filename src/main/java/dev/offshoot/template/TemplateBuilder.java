@@ -25,7 +25,7 @@ import dev.offshoot.runtime.ContainerRuntime;
 import dev.offshoot.runtime.ContainerRuntime.ExecResult;
 import dev.offshoot.runtime.ContainerSpec;
 import dev.offshoot.runtime.Labels;
-import dev.offshoot.runtime.Endpoints;
+import dev.offshoot.runtime.Endpoint;
 import dev.offshoot.runtime.PostgresReadiness;
 import dev.offshoot.storage.Storage;
 import dev.offshoot.storage.StorageDriver;
@@ -49,12 +49,10 @@ class TemplateBuilder {
     private final SqlFileLoader sqlLoader;
     private final SourceGuard sourceGuard;
     private final Storage storage;
-    private final Endpoints endpoints;
 
     TemplateBuilder(ContainerRuntime runtime, RuntimeProperties properties, SqlFileLoader sqlLoader,
-            SourceGuard sourceGuard, Storage storage, Endpoints endpoints) {
+            SourceGuard sourceGuard, Storage storage) {
         this.storage = storage;
-        this.endpoints = endpoints;
         this.runtime = runtime;
         this.properties = properties;
         this.sqlLoader = sqlLoader;
@@ -130,7 +128,7 @@ class TemplateBuilder {
     TemplateRevision commitRunning(Template template, int revision, StoredInstance instance, String superuserPassword,
             String source) {
         String containerId = instance.containerId();
-        String url = endpoints.jdbcUrl(runtime.publishedPort(containerId), template.databaseName());
+        String url = runtime.endpoint(containerId).jdbcUrl(template.databaseName());
         try (Connection db = PostgresConnections.superuser(url, superuserPassword)) {
             freeze(db);
             long databaseSize = databaseSize(db, template.databaseName());
@@ -150,8 +148,8 @@ class TemplateBuilder {
 
     private long load(Template template, String containerId, TemplateSource source, List<String> fileNames,
             String superuserPassword) {
-        int port = runtime.publishedPort(containerId);
-        String jdbcUrl = endpoints.jdbcUrl(port, "postgres");
+        Endpoint endpoint = runtime.endpoint(containerId);
+        String jdbcUrl = endpoint.jdbcUrl("postgres");
         try (Connection admin = PostgresReadiness.connect(runtime, containerId, jdbcUrl, "postgres",
                 superuserPassword, properties.readyTimeout())) {
             ClientAuthentication.lockDown(admin);
@@ -161,9 +159,9 @@ class TemplateBuilder {
             switch (source.type()) {
                 case EMPTY -> { }
                 case SQL -> sqlLoader.load(containerId, template, source.sqlFiles(), fileNames, buildPassword);
-                case URL -> importFromUrl(template, port, SourceUrl.parse(source.url()), buildPassword);
+                case URL -> importFromUrl(template, endpoint, SourceUrl.parse(source.url()), buildPassword);
             }
-            try (Connection db = PostgresConnections.superuser(endpoints.jdbcUrl(port, template.databaseName()),
+            try (Connection db = PostgresConnections.superuser(endpoint.jdbcUrl(template.databaseName()),
                     superuserPassword)) {
                 freeze(db);
             }
@@ -220,10 +218,10 @@ class TemplateBuilder {
      * processes' arguments (visible in {@code ps} on the host) carry no secret. It restores as the
      * owner, so it needs no superuser.
      */
-    private void importFromUrl(Template template, int targetPort, SourceUrl source, String ownerPassword) {
+    private void importFromUrl(Template template, Endpoint target, SourceUrl source, String ownerPassword) {
         Map<String, String> env = new LinkedHashMap<>(source.environment("SOURCE_"));
-        env.put("TARGET_PGHOST", properties.connectHost());
-        env.put("TARGET_PGPORT", String.valueOf(targetPort));
+        env.put("TARGET_PGHOST", target.host());
+        env.put("TARGET_PGPORT", String.valueOf(target.port()));
         env.put("TARGET_PGUSER", template.ownerRole());
         env.put("TARGET_PGPASSWORD", ownerPassword);
         env.put("TARGET_PGDATABASE", template.databaseName());
