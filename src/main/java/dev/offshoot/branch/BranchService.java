@@ -2,12 +2,10 @@ package dev.offshoot.branch;
 
 import java.security.SecureRandom;
 import java.time.Instant;
-import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -15,23 +13,16 @@ import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.dao.DuplicateKeyException;
-import org.springframework.data.relational.core.conversion.DbActionExecutionException;
-import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 
 import dev.offshoot.auth.Tenancy;
-import dev.offshoot.config.RuntimeProperties;
 import dev.offshoot.runtime.ContainerRuntime;
-import dev.offshoot.runtime.PortAllocator;
-import dev.offshoot.runtime.PortConflictException;
 import dev.offshoot.runtime.Resources;
 import dev.offshoot.storage.DataRef;
 import dev.offshoot.storage.Storage;
 import dev.offshoot.storage.StorageDriver;
 import dev.offshoot.template.Template;
 import dev.offshoot.template.TemplateBranches;
-import dev.offshoot.template.TemplateRevision;
 import dev.offshoot.template.TemplateService;
 import dev.offshoot.web.ApiException;
 import dev.offshoot.web.NamedLocks;
@@ -50,6 +41,7 @@ class BranchService implements TemplateBranches {
     private final ContainerRuntime runtime;
     private final BranchPorts ports;
     private final BranchRequests requests;
+    private final BranchParents parents;
     private final BranchPolicies policies;
     private final BranchResources resources;
     private final Storage storage;
@@ -67,6 +59,7 @@ class BranchService implements TemplateBranches {
         this.runtime = runtime;
         this.ports = ports;
         this.requests = new BranchRequests();
+        this.parents = new BranchParents(branches, templates, this::live);
     }
 
     record Outcome(Branch branch, boolean created) {
@@ -77,20 +70,20 @@ class BranchService implements TemplateBranches {
         Map<String, String> labels = Tenancy.stampLabels(requests.labels(request.labels()));
         Instant expiresAt = policies.expiry(requests.expiry(request.ttl(), request.expiresAt()));
         Resources limits = resources.of(request.resources());
-        requireOneParent(request);
+        BranchParents.requireOne(request);
         return withLock(name, () -> {
             Optional<Branch> existing = branches.findLiveByName(name);
             if (existing.isPresent()) {
                 if (!visible(existing.get())) {
                     throw ApiException.conflict("NAME_TAKEN", "a branch named '" + name + "' already exists");
                 }
-                Branch same = requireSameParent(existing.get(), request);
+                Branch same = parents.requireSame(existing.get(), request);
                 // a retried create must get a working database: a FAILED one is recreated in place,
                 // a STOPPED (idle) one started again
                 return new Outcome(same.status() == BranchStatus.FAILED ? reset(name)
                         : same.status() == BranchStatus.STOPPED ? resume(same) : same, false);
             }
-            Parent parent = resolveParent(request);
+            BranchParents.Parent parent = parents.resolve(request);
             Branch reserved = reserve(name, parent, labels, expiresAt, limits, request, principal);
             Branch branch = reserved;
             try {
@@ -113,56 +106,7 @@ class BranchService implements TemplateBranches {
         });
     }
 
-    /** Parent of a new branch: a template revision, or a live branch whose snapshot it starts from. */
-    private record Parent(Template template, TemplateRevision revision, Branch source) {
-    }
-
-    private static boolean fromBranch(CreateBranchRequest request) {
-        return request.fromBranch() != null && !request.fromBranch().isBlank();
-    }
-
-    private static void requireOneParent(CreateBranchRequest request) {
-        boolean fromTemplate = request.template() != null && !request.template().isBlank();
-        if (fromTemplate == fromBranch(request)) {
-            throw ApiException.badRequest("INVALID_PARENT", "name exactly one parent: 'template' or 'fromBranch'");
-        }
-    }
-
-    private Parent resolveParent(CreateBranchRequest request) {
-        if (fromBranch(request)) {
-            Branch source = live(request.fromBranch());
-            if (source.status() != BranchStatus.READY) {
-                throw ApiException.conflict("BRANCH_NOT_READY", "branch '" + source.name() + "' is "
-                        + source.status() + "; only a READY branch can be branched");
-            }
-            Template template = templates.byId(source.templateId());
-            return new Parent(template, template.revision(source.templateRevision()).orElseThrow(), source);
-        }
-        Template template = templates.get(request.template());
-        TemplateRevision revision = (request.revision() == null ? template.latestRevision()
-                : template.revision(request.revision())).orElseThrow(() -> ApiException.notFound(
-                        "REVISION_NOT_FOUND", "template '" + template.name() + "' has no revision " + request.revision()));
-        return new Parent(template, revision, null);
-    }
-
-    private Branch requireSameParent(Branch existing, CreateBranchRequest request) {
-        boolean same;
-        if (fromBranch(request)) {
-            same = existing.parentBranchId() != null && branches.findById(existing.parentBranchId())
-                    .map(b -> b.name().equals(request.fromBranch())).orElse(false);
-        } else {
-            same = existing.parentBranchId() == null
-                    && templates.byId(existing.templateId()).name().equals(request.template())
-                    && (request.revision() == null || request.revision() == existing.templateRevision());
-        }
-        if (!same) {
-            throw ApiException.conflict("NAME_TAKEN", "a branch named '" + existing.name()
-                    + "' already exists with another parent");
-        }
-        return existing;
-    }
-
-    private Branch reserve(String name, Parent parent, Map<String, String> labels, Instant expiresAt,
+    private Branch reserve(String name, BranchParents.Parent parent, Map<String, String> labels, Instant expiresAt,
             Resources limits, CreateBranchRequest request, String principal) {
         Template template = parent.template();
         return ports.reserve(port -> {

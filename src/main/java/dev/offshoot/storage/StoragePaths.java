@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  */
 final class StoragePaths {
 
-    private static final Pattern INSTANCE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,62}");
+    private static final Pattern INSTANCE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}");
 
     private final Path root;
     private final String instance;
@@ -27,7 +27,7 @@ final class StoragePaths {
     StoragePaths(Path root, String instanceId) {
         if (!INSTANCE.matcher(instanceId).matches()) {
             throw new IllegalArgumentException("instance id '" + instanceId
-                    + "' cannot name a storage directory (letters, digits, '-' and '_' only)");
+                    + "' cannot name a storage directory (a letter or digit, then letters, digits, '.', '-' and '_')");
         }
         this.root = root.toAbsolutePath().normalize();
         this.instance = instanceId;

@@ -14,7 +14,6 @@ import org.junit.jupiter.api.Test;
 import dev.offshoot.auth.CurrentPrincipal;
 import dev.offshoot.auth.Principal;
 import dev.offshoot.auth.TokenAuthentication;
-import dev.offshoot.config.RuntimeProperties;
 import dev.offshoot.template.TemplateService;
 
 /** Throwaway branches (checks, diffs, template migrations) used to be created as the service itself. */

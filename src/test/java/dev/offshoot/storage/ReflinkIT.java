@@ -6,8 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -146,6 +148,29 @@ class ReflinkIT extends IntegrationTest {
         assertThat(api.delete("/api/v1/branches/" + branch.get("name").asString()).status()).isEqualTo(204);
 
         assertThat(dir).doesNotExist();
+    }
+
+    @Test
+    void aNameWithDotDotOrSlashCannotPlaceDataOutsideTheStorageRoot() throws Exception {
+        for (String hostile : List.of("../../escape", "a/../../escape", "..", "%2e%2e%2fescape")) {
+            assertThat(api.post("/api/v1/branches", Map.of("name", hostile, "template", template)).status())
+                    .as(hostile).isEqualTo(400);
+            assertThat(api.post("/api/v1/templates", Map.of("name", hostile)).status()).as(hostile).isEqualTo(400);
+        }
+        String name = "named-" + suffix();
+        JsonNode branch = branch(name);
+
+        // directories are named by the ids Offshoot generated, never by what the caller chose
+        // root/INSTANCE/{templates,branches,snapshots}/ID: deeper lies PGDATA, which Postgres changes meanwhile
+        try (Stream<Path> all = Files.walk(TestDocker.storagePath(), 3)) {
+            assertThat(all).noneMatch(p -> p.getFileName().toString().contains(name)
+                    || p.getFileName().toString().contains("escape"));
+        }
+        assertThat(TestDocker.storagePath().resolveSibling("escape")).doesNotExist();
+        if (DRIVER.equals("reflink")) {
+            assertThat(instanceDir().resolve("branches/" + branch.get("id").asString())).isDirectory();
+        }
+        api.delete("/api/v1/branches/" + name);
     }
 
     @Test
