@@ -174,6 +174,47 @@ class ReflinkIT extends IntegrationTest {
     }
 
     @Test
+    void aMigrationCheckRunsOnAReflinkCopyWithNoDockerCommit() throws Exception {
+        JsonNode target = branch("check-" + suffix());
+        String name = target.get("name").asString();
+        java.time.Instant since = java.time.Instant.now();
+
+        long start = System.nanoTime();
+        Api.Response check = api.post("/api/v1/branches/" + name + "/migrations/check", Map.of("migrations", List.of(
+                Map.of("name", "V1__tags.sql", "sql", "CREATE TABLE tags (id int primary key, label text);"),
+                Map.of("name", "V2__big_tag.sql", "sql", "ALTER TABLE big ADD COLUMN tag_id int;"))));
+        long millis = (System.nanoTime() - start) / 1_000_000;
+
+        assertThat(check.status()).as(String.valueOf(check.body())).isEqualTo(200);
+        System.out.printf("[storage] %s: two-statement migration check on a branch of the %d MB table: %d ms%n",
+                DRIVER, tableBytes / MB, millis);
+        List<String> commits = commitsSince(since);
+        if (DRIVER.equals("reflink")) {
+            assertThat(commits).as("docker commits during the check").isEmpty();
+        } else {
+            assertThat(commits).as("the overlay throwaway is a commit").isNotEmpty();
+        }
+        assertThat(count(target, "SELECT count(*) FROM pg_catalog.pg_tables WHERE tablename = 'tags'")).isZero();
+        api.delete("/api/v1/branches/" + name);
+    }
+
+    /** Containers of this run the engine committed to an image since then (its event log). */
+    private static List<String> commitsSince(java.time.Instant since) throws InterruptedException {
+        List<String> ids = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.time.Instant until = java.time.Instant.now();
+        TestDocker.client().eventsCmd().withEventTypeFilter(com.github.dockerjava.api.model.EventType.CONTAINER)
+                .withEventFilter("commit").withLabelFilter(Map.of(Labels.INSTANCE, INSTANCE_ID))
+                .withSince(String.valueOf(since.getEpochSecond())).withUntil(String.valueOf(until.getEpochSecond() + 1))
+                .exec(new com.github.dockerjava.api.async.ResultCallback.Adapter<com.github.dockerjava.api.model.Event>() {
+                    @Override
+                    public void onNext(com.github.dockerjava.api.model.Event event) {
+                        ids.add(event.getId());
+                    }
+                }).awaitCompletion(30, java.util.concurrent.TimeUnit.SECONDS);
+        return ids;
+    }
+
+    @Test
     void anOrphanDataDirectoryIsRemovedLikeAnOrphanContainer() throws Exception {
         Path orphan = Files.createDirectories(instanceDir().resolve("branches/" + UUID.randomUUID()));
         Files.writeString(orphan.resolve("PG_VERSION"), "15\n");
