@@ -215,6 +215,24 @@ class ReflinkIT extends IntegrationTest {
     }
 
     @Test
+    void aVanishedContainerIsRecreatedOnTheDataItHad() throws Exception {
+        JsonNode branch = branch("vanish-" + suffix());
+        String name = branch.get("name").asString();
+        sql(branch, "UPDATE big SET payload = 'kept' WHERE id = 99");
+        checkpoint(name);
+        TestDocker.client().removeContainerCmd(containerOf(name)).withForce(true).exec();
+        BranchMaintenance.BranchRecord seen = maintenance.live().stream().filter(b -> b.name().equals(name))
+                .findFirst().orElseThrow();
+
+        assertThat(maintenance.recreate(seen, "container removed by the test")).isTrue();
+
+        // reflink keeps the branch's directory; overlay's data went with the container's layer
+        assertThat(count(branch, "SELECT count(*) FROM big WHERE payload = 'kept'"))
+                .isEqualTo(DRIVER.equals("reflink") ? 1 : 0);
+        api.delete("/api/v1/branches/" + name);
+    }
+
+    @Test
     void anOrphanDataDirectoryIsRemovedLikeAnOrphanContainer() throws Exception {
         Path orphan = Files.createDirectories(instanceDir().resolve("branches/" + UUID.randomUUID()));
         Files.writeString(orphan.resolve("PG_VERSION"), "15\n");
@@ -236,9 +254,13 @@ class ReflinkIT extends IntegrationTest {
 
     /** Writes the updated page to the data files (the owner may not CHECKPOINT; the local socket may). */
     private void checkpoint(String name) {
-        String container = TestDocker.containersOf(INSTANCE_ID).stream()
-                .filter(c -> name.equals(c.getLabels().get(Labels.BRANCH_NAME))).findFirst().orElseThrow().getId();
-        assertThat(TestDocker.exec(container, "postgres", "psql", "-X", "-c", "CHECKPOINT")).contains("CHECKPOINT");
+        assertThat(TestDocker.exec(containerOf(name), "postgres", "psql", "-X", "-c", "CHECKPOINT"))
+                .contains("CHECKPOINT");
+    }
+
+    private static String containerOf(String branch) {
+        return TestDocker.containersOf(INSTANCE_ID).stream()
+                .filter(c -> branch.equals(c.getLabels().get(Labels.BRANCH_NAME))).findFirst().orElseThrow().getId();
     }
 
     private static Path instanceDir() {

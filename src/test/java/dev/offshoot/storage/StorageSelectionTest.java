@@ -64,6 +64,18 @@ class StorageSelectionTest {
     }
 
     @Test
+    void aServiceRestartedWithOverlayStillRemovesABranchsReflinkData() throws Exception {
+        Storage storage = StorageConfiguration.choose(new StorageProperties("overlay", noReflink), overlay, reflink());
+        java.util.UUID id = java.util.UUID.randomUUID();
+        Path dir = java.nio.file.Files.createDirectories(noReflink.resolve("i1/branches/" + id));
+        java.nio.file.Files.writeString(dir.resolve("PG_VERSION"), "15\n");
+
+        storage.holding("reflink").removeBranch(id);
+
+        assertThat(dir).doesNotExist();
+    }
+
+    @Test
     void reflinkDataUnderAnOverlayServiceIsRefusedForCopiesButRemovable() {
         Storage storage = StorageConfiguration.choose(new StorageProperties("overlay", noReflink), overlay, reflink());
 
