@@ -53,9 +53,6 @@ public interface ContainerRuntime {
     /** Where Offshoot connects to the instance's Postgres (Docker: the host port 5432 is published on). */
     Endpoint endpoint(String containerId);
 
-    /** Bytes the container wrote into its own layer (copy-on-write cost), if known. */
-    Optional<Long> diskUsage(String containerId);
-
     /** Runs a command inside a running container and collects its output. */
     default ExecResult exec(String containerId, List<String> command, Duration timeout) {
         return exec(containerId, command, ExecOptions.DEFAULT, timeout);

@@ -55,6 +55,17 @@ public class DockerImages implements ImageStore {
     }
 
     @Override
+    public Optional<Long> writableLayerBytes(String containerId) {
+        return call(() -> {
+            try {
+                return Optional.ofNullable(docker.inspectContainerCmd(containerId).withSize(true).exec().getSizeRw());
+            } catch (NotFoundException e) {
+                return Optional.empty();
+            }
+        });
+    }
+
+    @Override
     public boolean removeImage(String imageRef) {
         return call(() -> {
             try {

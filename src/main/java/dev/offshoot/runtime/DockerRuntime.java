@@ -204,11 +204,6 @@ public class DockerRuntime implements ContainerRuntime {
     }
 
     @Override
-    public Optional<Long> diskUsage(String containerId) {
-        return call(() -> inspect(containerId, true).map(InspectContainerResponse::getSizeRw));
-    }
-
-    @Override
     public ExecResult exec(String containerId, List<String> command, ExecOptions options, Duration timeout) {
         return call(() -> {
             var create = docker.execCreateCmd(containerId).withCmd(command.toArray(String[]::new))

@@ -5,7 +5,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Images as data: what the overlay storage driver keeps template revisions and snapshots in. Only
+ * Images and container layers as data: what the overlay storage driver keeps template revisions,
+ * snapshots and a branch's own writes in. Only
  * {@code dev.offshoot.storage} uses it; features never see an image. A Kubernetes backend has no
  * use for it: its storage driver keeps data in VolumeSnapshots and PVCs.
  */
@@ -24,6 +25,9 @@ public interface ImageStore {
      * keeps it because a container or a child image still uses it.
      */
     boolean removeImage(String imageRef);
+
+    /** Bytes a container wrote into its own layer on top of its image (copy-on-write cost), if known. */
+    Optional<Long> writableLayerBytes(String containerId);
 
     record ImageRef(String repository, String tag) {
 

@@ -7,7 +7,6 @@ import java.util.Set;
 import java.util.function.Supplier;
 import java.util.UUID;
 
-import dev.offshoot.runtime.ContainerRuntime;
 import dev.offshoot.runtime.ImageStore;
 import dev.offshoot.runtime.ImageStore.ImageRef;
 import dev.offshoot.runtime.Labels;
@@ -23,13 +22,11 @@ public class OverlayDriver implements StorageDriver {
 
     public static final String NAME = "overlay";
 
-    private final ContainerRuntime runtime;
     private final ImageStore images;
     private final String instanceId;
     private final String baseImage;
 
-    OverlayDriver(ContainerRuntime runtime, ImageStore images, String instanceId, String baseImage) {
-        this.runtime = runtime;
+    OverlayDriver(ImageStore images, String instanceId, String baseImage) {
         this.images = images;
         this.instanceId = instanceId;
         this.baseImage = baseImage;
@@ -102,6 +99,6 @@ public class OverlayDriver implements StorageDriver {
 
     @Override
     public Optional<Long> ownBytes(String containerId, UUID branchId) {
-        return containerId == null ? Optional.empty() : runtime.diskUsage(containerId);
+        return containerId == null ? Optional.empty() : images.writableLayerBytes(containerId);
     }
 }

@@ -7,7 +7,6 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.offshoot.runtime.ContainerRuntime;
 import dev.offshoot.runtime.ImageStore;
 import dev.offshoot.web.ApiException;
 
@@ -33,9 +32,8 @@ public class Storage {
     }
 
     /** Overlay only, without a storage path: for tests around mocks of the runtime. */
-    public static Storage overlayOnly(ContainerRuntime runtime, ImageStore images, String instanceId,
-            String baseImage) {
-        OverlayDriver overlay = new OverlayDriver(runtime, images, instanceId, baseImage);
+    public static Storage overlayOnly(ImageStore images, String instanceId, String baseImage) {
+        OverlayDriver overlay = new OverlayDriver(images, instanceId, baseImage);
         return new Storage(overlay, "overlay only", overlay, null);
     }
 

@@ -28,7 +28,7 @@ class StorageConfiguration {
     @Bean
     Storage storage(StorageProperties properties, RuntimeProperties runtimeProperties, ContainerRuntime runtime,
             ImageStore images) {
-        OverlayDriver overlay = new OverlayDriver(runtime, images, runtimeProperties.instanceId(),
+        OverlayDriver overlay = new OverlayDriver(images, runtimeProperties.instanceId(),
                 runtimeProperties.baseImage());
         ReflinkDriver reflink = new ReflinkDriver(new StoragePaths(properties.path(), runtimeProperties.instanceId()),
                 runtime, runtimeProperties.baseImage());

@@ -44,8 +44,8 @@ class PortMoveRaceTest {
     final RuntimeProperties properties = BranchServices.PROPERTIES;
     final BranchService service = new BranchService(branches, templates, launcher, mock(ContainerRuntime.class),
             new BranchPorts(branches, ports, properties, launcher), mock(BranchPolicies.class),
-            BranchServices.defaultResources(), Storage.overlayOnly(mock(ContainerRuntime.class),
-                    mock(ImageStore.class), "t1", "img"));
+            BranchServices.defaultResources(), Storage.overlayOnly(mock(ImageStore.class), "t1",
+                    "img"));
 
     @Test
     void aMoveToAPortAConcurrentCreateJustTookTriesTheNextOne() {

@@ -50,7 +50,7 @@ class SnapshotOwnershipTest {
     final RuntimeProperties properties = BranchServices.PROPERTIES;
     final BranchService service = new BranchService(branches, templates, launcher, runtime,
             new BranchPorts(branches, ports, properties, launcher), policies, BranchServices.defaultResources(),
-            Storage.overlayOnly(runtime, images, "t1", "img"));
+            Storage.overlayOnly(images, "t1", "img"));
 
     final Template template = mock(Template.class);
     final UUID templateId = UUID.randomUUID();

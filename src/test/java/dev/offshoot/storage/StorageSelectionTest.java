@@ -24,7 +24,7 @@ class StorageSelectionTest {
     Path noReflink;
 
     final ContainerRuntime runtime = mock(ContainerRuntime.class);
-    final OverlayDriver overlay = new OverlayDriver(runtime, mock(dev.offshoot.runtime.ImageStore.class), "i1", "img");
+    final OverlayDriver overlay = new OverlayDriver(mock(dev.offshoot.runtime.ImageStore.class), "i1", "img");
 
     ReflinkDriver reflink() {
         return new ReflinkDriver(new StoragePaths(noReflink, "i1"), runtime, "img");
