@@ -50,11 +50,7 @@ public class ReflinkDriver implements StorageDriver {
     @Override
     public Mount newRevision(UUID templateId, int revision) {
         Path dir = paths.resolve(paths.revision(templateId, revision));
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new StorageException("cannot create " + dir + ": " + e.getMessage(), e);
-        }
+        StoragePaths.createDirectories(dir);
         // empty: the base image's entrypoint gives it to the postgres user and runs initdb in it
         return new Mount(baseImage, dir.toString());
     }

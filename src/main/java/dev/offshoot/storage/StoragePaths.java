@@ -3,6 +3,10 @@ package dev.offshoot.storage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -20,6 +24,9 @@ import java.util.regex.Pattern;
 final class StoragePaths {
 
     private static final Pattern INSTANCE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}");
+
+    private static final FileAttribute<Set<PosixFilePermission>> ROOT_ONLY =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
 
     private final Path root;
     private final String instance;
@@ -92,10 +99,18 @@ final class StoragePaths {
     }
 
     static void createParent(Path path) {
+        createDirectories(path.getParent());
+    }
+
+    /**
+     * Creates the directory and its missing parents for root only: they hold every branch's data,
+     * and nothing but the service (and the engine, which mounts them) has business listing them.
+     */
+    static void createDirectories(Path dir) {
         try {
-            Files.createDirectories(path.getParent());
+            Files.createDirectories(dir, ROOT_ONLY);
         } catch (IOException e) {
-            throw new StorageException("cannot create " + path.getParent() + ": " + e.getMessage(), e);
+            throw new StorageException("cannot create " + dir + ": " + e.getMessage(), e);
         }
     }
 }
