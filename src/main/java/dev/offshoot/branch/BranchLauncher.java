@@ -74,15 +74,14 @@ class BranchLauncher {
 
     /** The data a running branch mounts. */
     Mount dataOf(Branch branch) {
-        return storage.holding(branch.storageDriver()).existing(branch.id(), branch.parent());
+        return storage.holding(branch.storageDriver()).mountOf(branch.id(), branch.parent());
     }
 
     private String start(Branch branch, Template template, Mount data) {
         branch.ensureSecrets(BranchLauncher::newSecret);
         String containerId = runtime.start(new ContainerSpec(containerName(branch), data.image(),
-                data.hostPath() == null ? Map.of() : Map.of("PGDATA", properties.pgdata()), labels(branch, template, Labels.KIND_BRANCH),
-                properties.bindAddress(), branch.port(), data.binds(properties.pgdata()), true, List.of(),
-                branch.resources()));
+                data.env(properties.pgdata()), labels(branch, template, Labels.KIND_BRANCH), properties.bindAddress(),
+                branch.port(), data.binds(properties.pgdata()), true, List.of(), branch.resources()));
         try {
             PostgresReadiness.awaitAnswering(runtime, containerId, adminUrl(branch), PostgresConnections.SUPERUSER,
                     branch.superuserPassword(), properties.readyTimeout()).ifPresent(BranchLauncher::closeQuietly);

@@ -65,8 +65,13 @@ public class OverlayDriver implements StorageDriver {
     }
 
     @Override
+    public Mount mountOf(UUID branchId, DataRef parent) {
+        return new Mount(parent.image(), null);
+    }
+
+    @Override
     public Mount existing(UUID branchId, DataRef parent) {
-        return cloneFor(branchId, parent);
+        return mountOf(branchId, parent);
     }
 
     @Override

@@ -92,9 +92,14 @@ public class ReflinkDriver implements StorageDriver {
     }
 
     @Override
+    public Mount mountOf(UUID branchId, DataRef parent) {
+        return new Mount(parent.image(), paths.resolve(paths.branch(branchId)).toString());
+    }
+
+    @Override
     public Mount existing(UUID branchId, DataRef parent) {
-        Path dir = paths.resolve(paths.branch(branchId));
-        return Files.isDirectory(dir) ? new Mount(parent.image(), dir.toString()) : cloneFor(branchId, parent);
+        Mount mount = mountOf(branchId, parent);
+        return Files.isDirectory(Path.of(mount.hostPath())) ? mount : cloneFor(branchId, parent);
     }
 
     @Override

@@ -47,7 +47,8 @@ class StorageConfiguration {
                 if (failure.isPresent()) {
                     throw new IllegalStateException("offshoot.storage.driver=reflink, but " + failure.get()
                             + ". Put offshoot.storage.path on XFS (mkfs.xfs -m reflink=1) or btrfs"
-                            + " (scripts/storage-volume.sh makes a loop-mounted volume), or use driver auto or overlay");
+                            + " (scripts/storage-volume.sh makes a loop-mounted volume), or use driver auto or"
+                            + " overlay");
                 }
                 yield new Storage(reflink, "configured, and a reflink copy in " + properties.path() + " works",
                         overlay, reflink);

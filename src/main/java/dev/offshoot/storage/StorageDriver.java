@@ -43,6 +43,9 @@ public interface StorageDriver {
     /** A fresh copy of the parent's data for a branch; an earlier copy of that branch is replaced (reset). */
     Mount cloneFor(UUID branchId, DataRef parent);
 
+    /** Where a branch's data is, without touching it (for a running branch, whose data exists). */
+    Mount mountOf(UUID branchId, DataRef parent);
+
     /**
      * The branch's data as it is, for an instance recreated after its old one vanished (engine
      * restart, removed container); a fresh copy when none is left. Overlay keeps nothing: the data
@@ -84,6 +87,11 @@ public interface StorageDriver {
         /** The bind of the data directory at PGDATA, if there is one. */
         public Map<String, String> binds(String pgdata) {
             return hostPath == null ? Map.of() : Map.of(hostPath, pgdata);
+        }
+
+        /** The environment that points Postgres at the mounted directory (an image with data has its own). */
+        public Map<String, String> env(String pgdata) {
+            return hostPath == null ? Map.of() : Map.of("PGDATA", pgdata);
         }
     }
 

@@ -53,7 +53,8 @@ final class StoragePaths {
     }
 
     String revision(UUID templateId, int revision) {
-        return instance + "/templates/" + templateId + "/r" + revision + "-" + UUID.randomUUID().toString().substring(0, 8);
+        return instance + "/templates/" + templateId + "/r" + revision + "-"
+                + UUID.randomUUID().toString().substring(0, 8);
     }
 
     String branchesDir() {

@@ -20,8 +20,8 @@ public record TemplateView(String name, String database, String owner, Source so
     static TemplateView of(Template template, Map<Integer, Long> branchCounts) {
         List<Revision> revisions = template.revisions().stream()
                 .sorted(Comparator.comparingInt(TemplateRevision::revision))
-                .map(r -> new Revision(r.revision(), r.imageRef(), r.storageDriver(), r.imageSizeBytes(), r.databaseSizeBytes(),
-                        r.source(), r.createdAt(), branchCounts.getOrDefault(r.revision(), 0L)))
+                .map(r -> new Revision(r.revision(), r.imageRef(), r.storageDriver(), r.imageSizeBytes(),
+                        r.databaseSizeBytes(), r.source(), r.createdAt(), branchCounts.getOrDefault(r.revision(), 0L)))
                 .toList();
         Revision latest = revisions.getLast();
         return new TemplateView(template.name(), template.databaseName(), template.ownerRole(),
