@@ -179,11 +179,15 @@ public class BranchMaintenance {
 
     /**
      * Removes data directories of branches that have no live row (a crash between a copy and its
-     * row, a delete that failed halfway), like orphan containers. Returns how many.
+     * row, a delete that failed halfway), like orphan containers, and revision directories no
+     * template names once they are older than any build may take. Returns how many.
      */
     public int removeOrphanData() {
-        return storage.removeOrphanData(() -> branches.findLive().stream().map(Branch::id)
+        int branchData = storage.removeOrphanData(() -> branches.findLive().stream().map(Branch::id)
                 .collect(java.util.stream.Collectors.toSet()));
+        java.time.Duration longestBuild = properties.importTimeout().plus(properties.readyTimeout())
+                .plus(properties.stopTimeout());
+        return branchData + storage.removeOrphanRevisions(templates::revisionDataPaths, longestBuild.multipliedBy(2));
     }
 
     public Optional<ContainerState> containerState(String containerId) {

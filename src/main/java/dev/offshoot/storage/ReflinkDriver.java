@@ -196,6 +196,33 @@ public class ReflinkDriver implements StorageDriver {
         return ids;
     }
 
+    /**
+     * Revision directories (relative paths) last changed before the instant: a build that crashed
+     * between making one and saving its row leaves one behind.
+     */
+    List<String> revisionDirs(java.time.Instant changedBefore) {
+        Path templates = paths.resolve(paths.templatesDir());
+        if (!Files.isDirectory(templates)) {
+            return List.of();
+        }
+        try (Stream<Path> dirs = Files.walk(templates, 2)) {
+            return dirs.filter(p -> p.getNameCount() == templates.getNameCount() + 2 && Files.isDirectory(p))
+                    .filter(p -> changedBefore(p, changedBefore))
+                    .map(paths::relative)
+                    .toList();
+        } catch (IOException | UncheckedIOException e) {
+            throw new StorageException("cannot list " + templates + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean changedBefore(Path dir, java.time.Instant instant) {
+        try {
+            return Files.getLastModifiedTime(dir).toInstant().isBefore(instant);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** Removes the branch directory and the snapshot directory named by this id. */
     void removeData(UUID id) {
         delete(paths.resolve(paths.branch(id)));

@@ -75,6 +75,33 @@ public class Storage {
     }
 
     /**
+     * Removes revision directories no template revision names that have not changed for the grace
+     * period (longer than any build: a build in progress has its directory before its row).
+     *
+     * @param knownRevisions the data paths of every stored revision, read after the listing
+     * @return how many were removed
+     */
+    public int removeOrphanRevisions(Supplier<Set<String>> knownRevisions, java.time.Duration grace) {
+        if (reflink == null) {
+            return 0;
+        }
+        var dirs = reflink.revisionDirs(java.time.Instant.now().minus(grace));
+        if (dirs.isEmpty()) {
+            return 0;
+        }
+        Set<String> known = knownRevisions.get();
+        int removed = 0;
+        for (String dir : dirs) {
+            if (!known.contains(dir)) {
+                reflink.remove(new DataRef(ReflinkDriver.NAME, null, dir));
+                log.warn("removed orphan revision directory {}", dir);
+                removed++;
+            }
+        }
+        return removed;
+    }
+
+    /**
      * Removes reflink data directories whose branch is not live: left by a crash between a copy and
      * its row, or by a delete that failed halfway. Directories are listed before the live ids are
      * read, so a create that saves its row meanwhile is never taken for an orphan.

@@ -57,6 +57,10 @@ final class StoragePaths {
                 + UUID.randomUUID().toString().substring(0, 8);
     }
 
+    String templatesDir() {
+        return instance + "/templates";
+    }
+
     String branchesDir() {
         return instance + "/branches";
     }

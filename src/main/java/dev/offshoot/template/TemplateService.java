@@ -107,6 +107,12 @@ public class TemplateService {
         });
     }
 
+    /** The data paths of every stored revision (reflink), whoever may see them: for the orphan sweep. */
+    public java.util.Set<String> revisionDataPaths() {
+        return templates.findAll().stream().flatMap(t -> t.revisions().stream()).map(TemplateRevision::dataPath)
+                .filter(java.util.Objects::nonNull).collect(java.util.stream.Collectors.toSet());
+    }
+
     /** A template the current caller may use; others are reported as not found. */
     public Template get(String name) {
         return templates.findByName(name).filter(t -> Tenancy.mayUseTemplate(t.name()))
