@@ -87,6 +87,24 @@ public abstract class IntegrationTest {
         smallIdlePool(registry);
     }
 
+    /** The reflink data directory of a template's first revision, relative to the storage path. */
+    public static String revisionDataPath(String template) {
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(METADATA.getJdbcUrl(),
+                METADATA.getUsername(), METADATA.getPassword());
+                java.sql.PreparedStatement ps = c.prepareStatement("SELECT r.data_path FROM template_revision r"
+                        + " JOIN template t ON t.id = r.template_id WHERE t.name = ? ORDER BY r.revision")) {
+            ps.setString(1, template);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                if (!rs.next() || rs.getString(1) == null) {
+                    throw new IllegalStateException("template " + template + " has no reflink revision");
+                }
+                return rs.getString(1);
+            }
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /**
      * Removes this class's containers and images, and retires their rows in the shared store, so
      * that the reconciler of a later test class's context has nothing to repair.

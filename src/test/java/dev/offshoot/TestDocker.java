@@ -77,5 +77,22 @@ public final class TestDocker {
                 }
             }
         }
+        removeStorageOf(instanceId);
+    }
+
+    /** The reflink storage root the service under test uses (the same default and variable). */
+    public static java.nio.file.Path storagePath() {
+        String configured = System.getProperty("offshoot.storage.path", System.getenv("OFFSHOOT_STORAGE_PATH"));
+        return java.nio.file.Path.of(configured == null || configured.isBlank() ? "/var/lib/offshoot/storage"
+                : configured);
+    }
+
+    /** Removes this run's data directories (revisions, snapshots, branches) under the storage root. */
+    public static void removeStorageOf(String instanceId) {
+        try {
+            org.springframework.util.FileSystemUtils.deleteRecursively(storagePath().resolve(instanceId));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }

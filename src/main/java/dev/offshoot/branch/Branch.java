@@ -12,6 +12,8 @@ import org.springframework.data.annotation.Version;
 import org.springframework.data.relational.core.mapping.Column;
 
 import dev.offshoot.runtime.Resources;
+import dev.offshoot.storage.DataRef;
+import dev.offshoot.storage.OverlayDriver;
 import org.springframework.data.relational.core.mapping.MappedCollection;
 import org.springframework.data.relational.core.mapping.Table;
 
@@ -48,6 +50,10 @@ class Branch {
     private Instant statusSince;
     private Long memoryBytes;
     private Integer cpuShares;
+    /** The storage driver holding the branch's data, its parent's and its snapshot's (V9). */
+    private String storageDriver = OverlayDriver.NAME;
+    /** reflink: the directory a reset copies again; null for overlay, whose parent image holds the data. */
+    private String parentData;
     @Version
     private Long version;
     @MappedCollection(idColumn = "branch_id")
@@ -178,9 +184,34 @@ class Branch {
         this.statusSince = Instant.now();
     }
 
+    /** Where the branch's data comes from: a template revision's data, or its own snapshot of a branch. */
+    void useParent(DataRef parent) {
+        this.storageDriver = parent.driver();
+        this.parentImage = parent.image();
+        this.parentData = parent.path();
+    }
+
+    /** The branch starts from a snapshot of another branch, taken for it alone (removed with it). */
+    void useSnapshot(DataRef snapshot) {
+        useParent(snapshot);
+        this.snapshotImage = snapshot.path() != null ? snapshot.path() : snapshot.image();
+    }
+
     void useSnapshot(String image) {
-        this.snapshotImage = image;
-        this.parentImage = image;
+        useSnapshot(DataRef.overlay(image));
+    }
+
+    DataRef parent() {
+        return new DataRef(storageDriver, parentImage, parentData);
+    }
+
+    /** The snapshot this branch was started from, or null when it started from a template revision. */
+    DataRef snapshot() {
+        return snapshotImage == null ? null : parent();
+    }
+
+    String storageDriver() {
+        return storageDriver;
     }
 
     /** The container's resources beyond the configured defaults. */

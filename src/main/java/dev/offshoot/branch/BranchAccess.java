@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 import dev.offshoot.auth.CurrentPrincipal;
-import dev.offshoot.config.RuntimeProperties;
+import dev.offshoot.runtime.Endpoints;
+import dev.offshoot.storage.StoredInstance;
 import dev.offshoot.postgres.BranchRoles;
 import dev.offshoot.postgres.PostgresConnections;
 import dev.offshoot.template.Template;
@@ -34,15 +35,15 @@ public class BranchAccess {
     private final BranchRepository branches;
     private final BranchLauncher launcher;
     private final TemplateService templates;
-    private final RuntimeProperties runtime;
+    private final Endpoints endpoints;
 
     BranchAccess(BranchService service, BranchRepository branches, BranchLauncher launcher, TemplateService templates,
-            RuntimeProperties runtime) {
+            Endpoints endpoints) {
         this.service = service;
         this.branches = branches;
         this.launcher = launcher;
         this.templates = templates;
-        this.runtime = runtime;
+        this.endpoints = endpoints;
     }
 
     /**
@@ -95,8 +96,8 @@ public class BranchAccess {
             throw ApiException.conflict("BRANCH_NOT_READY", "branch '" + name + "' is " + branch.status());
         }
         Template template = templates.byId(branch.templateId());
-        return new Endpoint(name, "jdbc:postgresql://" + runtime.connectHost() + ":" + branch.port() + "/"
-                + branch.databaseName(), branch.roleName(), branch.password(), BranchRoles.READ_ONLY_ROLE,
+        return new Endpoint(name, endpoints.jdbcUrl(branch.port(), branch.databaseName()), branch.roleName(),
+                branch.password(), BranchRoles.READ_ONLY_ROLE,
                 branch.readonlyPassword(), BranchLauncher.superuserPassword(branch, template));
     }
 
@@ -143,9 +144,10 @@ public class BranchAccess {
                 null, false));
     }
 
-    /** The container of a live branch, for features that turn a branch into an image. */
-    public String containerId(String name) {
-        return service.live(name).containerId();
+    /** A live branch's instance and data, for features that turn a branch into a template revision. */
+    public StoredInstance instance(String name) {
+        Branch branch = service.live(name);
+        return new StoredInstance(branch.containerId(), branch.storageDriver(), launcher.dataOf(branch));
     }
 
     /** Deletes a throwaway branch; one already gone is fine. */

@@ -16,10 +16,14 @@ import dev.offshoot.config.RuntimeProperties;
 import dev.offshoot.postgres.PostgresConnections;
 import dev.offshoot.runtime.ContainerFailedException;
 import dev.offshoot.runtime.ContainerRuntime;
-import dev.offshoot.runtime.ContainerRuntime.ImageRef;
 import dev.offshoot.runtime.ContainerSpec;
+import dev.offshoot.runtime.Endpoints;
 import dev.offshoot.runtime.Labels;
 import dev.offshoot.runtime.PostgresReadiness;
+import dev.offshoot.storage.DataRef;
+import dev.offshoot.storage.Storage;
+import dev.offshoot.storage.StorageDriver;
+import dev.offshoot.storage.StorageDriver.Mount;
 import dev.offshoot.template.Template;
 
 /**
@@ -36,19 +40,48 @@ class BranchLauncher {
     private final ContainerRuntime runtime;
     private final RuntimeProperties properties;
     private final BranchCredentials credentials;
+    private final Storage storage;
+    private final Endpoints endpoints;
 
-    BranchLauncher(ContainerRuntime runtime, RuntimeProperties properties, BranchCredentials credentials) {
+    BranchLauncher(ContainerRuntime runtime, RuntimeProperties properties, BranchCredentials credentials,
+            Storage storage, Endpoints endpoints) {
+        this.endpoints = endpoints;
         this.runtime = runtime;
         this.properties = properties;
         this.credentials = credentials;
+        this.storage = storage;
     }
 
-    /** Returns the started container's id; on failure nothing of it is left running. */
+    /**
+     * Starts the branch on a fresh copy of its parent's data (create, reset). Returns the started
+     * container's id; on failure nothing of it is left running and no copy is left.
+     */
     String launch(Branch branch, Template template) {
+        StorageDriver driver = storage.copying(branch.storageDriver());
+        Mount data = driver.cloneFor(branch.id(), branch.parent());
+        try {
+            return start(branch, template, data);
+        } catch (RuntimeException e) {
+            driver.removeBranch(branch.id());
+            throw e;
+        }
+    }
+
+    /** Starts the branch again on the data it has (its instance vanished); a fresh copy when none is left. */
+    String relaunch(Branch branch, Template template) {
+        return start(branch, template, storage.copying(branch.storageDriver()).existing(branch.id(), branch.parent()));
+    }
+
+    /** The data a running branch mounts. */
+    Mount dataOf(Branch branch) {
+        return storage.holding(branch.storageDriver()).mountOf(branch.id(), branch.parent());
+    }
+
+    private String start(Branch branch, Template template, Mount data) {
         branch.ensureSecrets(BranchLauncher::newSecret);
-        String containerId = runtime.start(new ContainerSpec(containerName(branch), branch.parentImage(), Map.of(),
-                labels(branch, template, Labels.KIND_BRANCH), properties.bindAddress(), branch.port(), Map.of(), true,
-                List.of(), branch.resources()));
+        String containerId = runtime.start(new ContainerSpec(containerName(branch), data.image(),
+                data.env(properties.pgdata()), labels(branch, template, Labels.KIND_BRANCH), properties.bindAddress(),
+                branch.port(), data.binds(properties.pgdata()), true, List.of(), branch.resources()));
         try {
             PostgresReadiness.awaitAnswering(runtime, containerId, adminUrl(branch), PostgresConnections.SUPERUSER,
                     branch.superuserPassword(), properties.readyTimeout()).ifPresent(BranchLauncher::closeQuietly);
@@ -98,10 +131,11 @@ class BranchLauncher {
     }
 
     /**
-     * Freezes a running branch into an image for a child branch: a checkpoint first so recovery
-     * at the child's start is short, then a commit of the paused container (crash-consistent) to
-     * {@link #snapshotRef(Branch)}, which the child's saved row must already name. The image
-     * carries the source's credentials until the child's launch replaces them.
+     * Freezes a running branch for a child branch: a checkpoint first so recovery at the child's
+     * start is short, then the storage driver's crash-consistent copy (a commit of the paused
+     * container, or a reflink copy of its paused data directory) to {@link #snapshotRef}, which
+     * the child's saved row must already name. The copy carries the source's credentials until the
+     * child's launch replaces them.
      */
     void snapshot(Branch source, Branch child, Template template) {
         try (Connection admin = PostgresReadiness.connect(runtime, source.containerId(), adminUrl(source),
@@ -112,18 +146,13 @@ class BranchLauncher {
             throw new ContainerFailedException("checkpoint of branch '" + source.name() + "' failed: "
                     + e.getMessage(), "", e);
         }
-        runtime.commit(source.containerId(), snapshotImage(child), labels(child, template, Labels.KIND_SNAPSHOT),
-                List.of());
+        storage.copying(source.storageDriver()).snapshot(source.containerId(), source.id(), child.snapshot(),
+                labels(child, template, Labels.KIND_SNAPSHOT));
     }
 
-    /** The image a child's snapshot is committed to; its row records it before the commit. */
-    String snapshotRef(Branch child) {
-        return snapshotImage(child).toString();
-    }
-
-    private ImageRef snapshotImage(Branch child) {
-        return new ImageRef("offshoot/snapshot-" + properties.instanceId() + "-" + child.name(),
-                child.id().toString().substring(0, 8));
+    /** Where a child's snapshot of the source goes; the child's row records it before the copy. */
+    DataRef snapshotRef(Branch child, Branch source) {
+        return storage.copying(source.storageDriver()).plannedSnapshot(child.id(), child.name(), source.parent());
     }
 
     /**
@@ -154,7 +183,7 @@ class BranchLauncher {
 
     /** Package-private for the warm pool (issue 11b), which rotates a claimed member's passwords over it. */
     String adminUrl(Branch branch) {
-        return "jdbc:postgresql://" + properties.connectHost() + ":" + branch.port() + "/" + branch.databaseName();
+        return endpoints.jdbcUrl(branch.port(), branch.databaseName());
     }
 
     private String containerName(Branch branch) {

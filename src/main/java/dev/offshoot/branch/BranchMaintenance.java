@@ -17,6 +17,7 @@ import dev.offshoot.config.RuntimeProperties;
 import dev.offshoot.runtime.ContainerRuntime;
 import dev.offshoot.runtime.ContainerRuntime.ContainerState;
 import dev.offshoot.runtime.Labels;
+import dev.offshoot.storage.Storage;
 import dev.offshoot.template.TemplateService;
 
 /**
@@ -35,9 +36,11 @@ public class BranchMaintenance {
     private final ContainerRuntime runtime;
     private final TemplateService templates;
     private final RuntimeProperties properties;
+    private final Storage storage;
 
     BranchMaintenance(BranchService service, BranchRepository branches, BranchLauncher launcher,
-            ContainerRuntime runtime, TemplateService templates, RuntimeProperties properties) {
+            ContainerRuntime runtime, TemplateService templates, RuntimeProperties properties, Storage storage) {
+        this.storage = storage;
         this.service = service;
         this.branches = branches;
         this.launcher = launcher;
@@ -115,9 +118,7 @@ public class BranchMaintenance {
     public boolean rollBackCreate(BranchRecord seen) {
         return act(seen, b -> {
             removeContainersOf(b.id());
-            if (b.snapshotImage() != null) {
-                runtime.removeImage(b.snapshotImage());
-            }
+            service.removeData(b);
             branches.deleteById(b.id());
             log.warn("rolled back unfinished create of branch {} ({}), port {} released", b.name(), b.id(), b.port());
             return true;
@@ -143,7 +144,7 @@ public class BranchMaintenance {
             b.restarting();
             Branch saved = branches.save(b);
             try {
-                saved.started(launcher.launch(saved, templates.byId(saved.templateId())));
+                saved.started(launcher.relaunch(saved, templates.byId(saved.templateId())));
                 branches.save(saved);
                 log.warn("branch {} ({}) recreated on port {}: {}", saved.name(), saved.id(), saved.port(), why);
                 return true;
@@ -174,6 +175,19 @@ public class BranchMaintenance {
             log.warn("branch {} ({}) was not running; started it again on port {}", b.name(), b.id(), b.port());
             return true;
         });
+    }
+
+    /**
+     * Removes data directories of branches that have no live row (a crash between a copy and its
+     * row, a delete that failed halfway), like orphan containers, and revision directories no
+     * template names once they are older than any build may take. Returns how many.
+     */
+    public int removeOrphanData() {
+        int branchData = storage.removeOrphanData(() -> branches.findLive().stream().map(Branch::id)
+                .collect(java.util.stream.Collectors.toSet()));
+        java.time.Duration longestBuild = properties.importTimeout().plus(properties.readyTimeout())
+                .plus(properties.stopTimeout());
+        return branchData + storage.removeOrphanRevisions(templates::revisionDataPaths, longestBuild.multipliedBy(2));
     }
 
     public Optional<ContainerState> containerState(String containerId) {

@@ -8,7 +8,7 @@ import java.util.UUID;
 import org.springframework.stereotype.Component;
 
 import dev.offshoot.auth.CurrentPrincipal;
-import dev.offshoot.config.RuntimeProperties;
+import dev.offshoot.runtime.Endpoints;
 
 /**
  * The branch feature as other features see it (REST, MCP): every answer is a {@link BranchView}
@@ -19,11 +19,11 @@ import dev.offshoot.config.RuntimeProperties;
 public class BranchOperations {
 
     private final BranchService service;
-    private final RuntimeProperties runtime;
+    private final Endpoints endpoints;
 
-    BranchOperations(BranchService service, RuntimeProperties runtime) {
+    BranchOperations(BranchService service, Endpoints endpoints) {
         this.service = service;
-        this.runtime = runtime;
+        this.endpoints = endpoints;
     }
 
     public BranchView create(CreateBranchRequest request, String createdBy) {
@@ -37,7 +37,7 @@ public class BranchOperations {
         Disclosure disclosure = Disclosure.of(CurrentPrincipal.get(), false);
         return service.list(status, template, labels).stream().map(b -> BranchView.of(b,
                 templateNames.computeIfAbsent(b.templateId(), id -> service.templateName(b)),
-                service.parentBranchName(b).orElse(null), runtime.publicHost(), null, null, disclosure)).toList();
+                service.parentBranchName(b).orElse(null), endpoints, null, null, disclosure)).toList();
     }
 
     /** One live branch, with the disk its own layer uses. */
@@ -62,6 +62,6 @@ public class BranchOperations {
     private BranchView view(Branch branch, Boolean created, boolean withDiskUsage, boolean single) {
         Long disk = withDiskUsage ? service.diskUsage(branch).orElse(null) : null;
         return BranchView.of(branch, service.templateName(branch), service.parentBranchName(branch).orElse(null),
-                runtime.publicHost(), created, disk, Disclosure.of(CurrentPrincipal.get(), single));
+                endpoints, created, disk, Disclosure.of(CurrentPrincipal.get(), single));
     }
 }

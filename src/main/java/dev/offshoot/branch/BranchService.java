@@ -2,12 +2,10 @@ package dev.offshoot.branch;
 
 import java.security.SecureRandom;
 import java.time.Instant;
-import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -15,17 +13,14 @@ import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.dao.DuplicateKeyException;
-import org.springframework.data.relational.core.conversion.DbActionExecutionException;
-import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 
 import dev.offshoot.auth.Tenancy;
-import dev.offshoot.config.RuntimeProperties;
 import dev.offshoot.runtime.ContainerRuntime;
-import dev.offshoot.runtime.PortAllocator;
-import dev.offshoot.runtime.PortConflictException;
 import dev.offshoot.runtime.Resources;
+import dev.offshoot.storage.DataRef;
+import dev.offshoot.storage.Storage;
+import dev.offshoot.storage.StorageDriver;
 import dev.offshoot.template.Template;
 import dev.offshoot.template.TemplateBranches;
 import dev.offshoot.template.TemplateRevision;
@@ -40,26 +35,25 @@ class BranchService implements TemplateBranches {
 
     private static final Logger log = LoggerFactory.getLogger(BranchService.class);
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final int PORT_ATTEMPTS = 5;
-    /** Each lost race excludes one more port, so as many attempts as creates may run at once. */
-    private static final int RESERVE_ATTEMPTS = 32;
 
     private final BranchRepository branches;
     private final TemplateService templates;
     private final BranchLauncher launcher;
     private final ContainerRuntime runtime;
-    private final PortAllocator ports;
-    private final RuntimeProperties properties;
+    private final BranchPorts ports;
     private final BranchRequests requests;
+    private final BranchParents parents;
     private final BranchPolicies policies;
     private final BranchResources resources;
+    private final Storage storage;
     private final WarmPool pool;
     private final NamedLocks locks = new NamedLocks(NamedLocks.DEFAULT_WAIT);
 
     BranchService(BranchRepository branches, TemplateService templates, BranchLauncher launcher,
-            ContainerRuntime runtime, PortAllocator ports, RuntimeProperties properties, BranchPolicies policies,
-            BranchResources resources, WarmPool pool) {
+            ContainerRuntime runtime, BranchPorts ports, BranchPolicies policies, BranchResources resources,
+            Storage storage, WarmPool pool) {
         this.branches = branches;
+        this.storage = storage;
         this.pool = pool;
         this.resources = resources;
         this.policies = policies;
@@ -67,8 +61,8 @@ class BranchService implements TemplateBranches {
         this.launcher = launcher;
         this.runtime = runtime;
         this.ports = ports;
-        this.properties = properties;
         this.requests = new BranchRequests();
+        this.parents = new BranchParents(branches, templates, this::live);
     }
 
     record Outcome(Branch branch, boolean created) {
@@ -79,20 +73,20 @@ class BranchService implements TemplateBranches {
         Map<String, String> labels = Tenancy.stampLabels(requests.labels(request.labels()));
         Instant expiresAt = policies.expiry(requests.expiry(request.ttl(), request.expiresAt()));
         Resources limits = resources.of(request.resources());
-        requireOneParent(request);
+        BranchParents.requireOne(request);
         return withLock(name, () -> {
             Optional<Branch> existing = branches.findLiveByName(name);
             if (existing.isPresent()) {
                 if (!visible(existing.get())) {
                     throw ApiException.conflict("NAME_TAKEN", "a branch named '" + name + "' already exists");
                 }
-                Branch same = requireSameParent(existing.get(), request);
+                Branch same = parents.requireSame(existing.get(), request);
                 // a retried create must get a working database: a FAILED one is recreated in place,
                 // a STOPPED (idle) one started again
                 return new Outcome(same.status() == BranchStatus.FAILED ? reset(name)
                         : same.status() == BranchStatus.STOPPED ? resume(same) : same, false);
             }
-            Parent parent = resolveParent(request);
+            BranchParents.Parent parent = parents.resolve(request);
             // --- warm pool hook (issue 11b): a create that a parked member can serve takes it ---
             if (servedByPool(parent, request)) {
                 Optional<Branch> claimed = pool.claim(parent.template(), parent.revision(), new WarmPool.Claim(name,
@@ -108,11 +102,11 @@ class BranchService implements TemplateBranches {
                 if (parent.source() != null) {
                     // the row names the image before the image exists: a concurrent delete's prune
                     // keeps every image a live row (CREATING included) names, so it cannot take it
-                    branch.useSnapshot(launcher.snapshotRef(branch));
+                    branch.useSnapshot(launcher.snapshotRef(branch, parent.source()));
                     branch = branches.save(branch);
                     launcher.snapshot(parent.source(), branch, parent.template());
                 }
-                branch.started(launchOnFreePort(branch, parent.template()));
+                branch.started(ports.launchOnFreePort(branch, parent.template()));
                 Branch saved = branches.save(branch);
                 log.info("branch {} ({}) ready on port {}", name, saved.id(), saved.port());
                 return new Outcome(saved, true);
@@ -124,7 +118,7 @@ class BranchService implements TemplateBranches {
     }
 
     /** Warm pool hook (issue 11b): pools hold the latest revision with the default resources only. */
-    private static boolean servedByPool(Parent parent, CreateBranchRequest request) {
+    private static boolean servedByPool(BranchParents.Parent parent, CreateBranchRequest request) {
         return parent.source() == null && request.resources() == null && parent.template().latestRevision()
                 .map(latest -> latest.revision() == parent.revision().revision()).orElse(false);
     }
@@ -136,12 +130,13 @@ class BranchService implements TemplateBranches {
     Branch startPoolMember(Template template, TemplateRevision revision) {
         String name = WarmPool.memberName(UUID.randomUUID());
         return withLock(name, () -> {
-            Branch member = reserve(name, new Parent(template, revision, null), Map.of(), null, Resources.DEFAULTS,
+            Branch member = reserve(name, new BranchParents.Parent(template, revision, null), Map.of(), null,
+                    Resources.DEFAULTS,
                     new CreateBranchRequest(name, template.name(), revision.revision(), null, Map.of(), null, null,
                             false), WarmPool.CREATOR);
             String containerId = null;
             try {
-                containerId = launchOnFreePort(member, template);
+                containerId = ports.launchOnFreePort(member, template);
                 member.pooled(containerId);
                 return branches.save(member);
             } catch (RuntimeException e) {
@@ -155,133 +150,35 @@ class BranchService implements TemplateBranches {
         });
     }
 
-    /** Parent of a new branch: a template revision, or a live branch whose snapshot it starts from. */
-    private record Parent(Template template, TemplateRevision revision, Branch source) {
-    }
-
-    private static boolean fromBranch(CreateBranchRequest request) {
-        return request.fromBranch() != null && !request.fromBranch().isBlank();
-    }
-
-    private static void requireOneParent(CreateBranchRequest request) {
-        boolean fromTemplate = request.template() != null && !request.template().isBlank();
-        if (fromTemplate == fromBranch(request)) {
-            throw ApiException.badRequest("INVALID_PARENT", "name exactly one parent: 'template' or 'fromBranch'");
-        }
-    }
-
-    private Parent resolveParent(CreateBranchRequest request) {
-        if (fromBranch(request)) {
-            Branch source = live(request.fromBranch());
-            if (source.status() != BranchStatus.READY) {
-                throw ApiException.conflict("BRANCH_NOT_READY", "branch '" + source.name() + "' is "
-                        + source.status() + "; only a READY branch can be branched");
-            }
-            Template template = templates.byId(source.templateId());
-            return new Parent(template, template.revision(source.templateRevision()).orElseThrow(), source);
-        }
-        Template template = templates.get(request.template());
-        TemplateRevision revision = (request.revision() == null ? template.latestRevision()
-                : template.revision(request.revision())).orElseThrow(() -> ApiException.notFound(
-                        "REVISION_NOT_FOUND", "template '" + template.name() + "' has no revision " + request.revision()));
-        return new Parent(template, revision, null);
-    }
-
-    private Branch requireSameParent(Branch existing, CreateBranchRequest request) {
-        boolean same;
-        if (fromBranch(request)) {
-            same = existing.parentBranchId() != null && branches.findById(existing.parentBranchId())
-                    .map(b -> b.name().equals(request.fromBranch())).orElse(false);
-        } else {
-            same = existing.parentBranchId() == null
-                    && templates.byId(existing.templateId()).name().equals(request.template())
-                    && (request.revision() == null || request.revision() == existing.templateRevision());
-        }
-        if (!same) {
-            throw ApiException.conflict("NAME_TAKEN", "a branch named '" + existing.name()
-                    + "' already exists with another parent");
-        }
-        return existing;
-    }
-
-    private Branch reserve(String name, Parent parent, Map<String, String> labels, Instant expiresAt,
+    private Branch reserve(String name, BranchParents.Parent parent, Map<String, String> labels, Instant expiresAt,
             Resources limits, CreateBranchRequest request, String principal) {
         Template template = parent.template();
-        Set<Integer> raced = new HashSet<>();
-        for (int attempt = 1; ; attempt++) {
+        return ports.reserve(port -> {
             Branch branch = new Branch(name, template.id(), parent.revision().revision(),
                     parent.source() == null ? null : parent.source().id(), parent.revision().imageRef(),
-                    freePort(raced), template.databaseName(), template.ownerRole(), newPassword(), principal,
+                    port, template.databaseName(), template.ownerRole(), newPassword(), principal,
                     expiresAt, Boolean.TRUE.equals(request.protectedBranch()), labels);
+            branch.useParent(parent.source() == null ? parent.revision().data() : parent.source().parent());
             branch.limitTo(limits);
-            try {
-                return branches.save(branch);
-            } catch (DbActionExecutionException | DuplicateKeyException e) {
-                // another create took the same port between our read and our insert: take the next one
-                if (!isDuplicate(e) || attempt == RESERVE_ATTEMPTS) {
-                    throw e;
-                }
-                raced.add(branch.port());
-            }
-        }
+            return branch;
+        });
     }
 
-    /** Starts the container; when the engine finds the port held by someone else, moves to another. */
-    private String launchOnFreePort(Branch branch, Template template) {
-        Set<Integer> refused = new HashSet<>();
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return launcher.launch(branch, template);
-            } catch (PortConflictException e) {
-                if (attempt == PORT_ATTEMPTS) {
-                    throw e;
-                }
-                refused.add(branch.port());
-                branch = moveToFreePort(branch, refused);
-            }
-        }
-    }
-
-    /** Like {@link #reserve}: a create that takes the same port between our read and our update loses it. */
-    private Branch moveToFreePort(Branch branch, Set<Integer> refused) {
-        for (int attempt = 1; ; attempt++) {
-            branch.movePort(freePort(refused));
-            try {
-                return branches.save(branch);
-            } catch (DbActionExecutionException | DuplicateKeyException e) {
-                if (!isDuplicate(e) || attempt == RESERVE_ATTEMPTS) {
-                    throw e;
-                }
-                refused.add(branch.port());
-            }
-        }
-    }
-
-    private static boolean isDuplicate(RuntimeException e) {
-        // Spring Data JDBC throws the DuplicateKeyException bare or wrapped, by version
-        return e instanceof DuplicateKeyException || e.getCause() instanceof DuplicateKeyException;
-    }
-
-    private int freePort(Set<Integer> alsoTaken) {
-        Set<Integer> taken = new HashSet<>(branches.findLivePorts());
-        taken.addAll(alsoTaken);
-        OptionalInt port = ports.next(taken);
-        if (port.isEmpty()) {
-            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "PORT_RANGE_EXHAUSTED", "no free port left in "
-                    + properties.portRangeStart() + "-" + properties.portRangeEnd()
-                    + "; delete branches or widen offshoot.runtime.port-range-*", true);
-        }
-        return port.getAsInt();
-    }
-
-    /** A failed create leaves nothing: no container (the launcher removed it), no image, no row, no port. */
+    /** A failed create leaves nothing: no container (the launcher removed it), no data, no row, no port. */
     private void rollback(Branch branch) {
         try {
-            if (branch.snapshotImage() != null) {
-                runtime.removeImage(branch.snapshotImage());
-            }
+            removeData(branch);
         } finally {
             branches.deleteById(branch.id());
+        }
+    }
+
+    /** Removes the branch's own data and the snapshot it was started from (its container is gone). */
+    void removeData(Branch branch) {
+        StorageDriver driver = storage.holding(branch.storageDriver());
+        driver.removeBranch(branch.id());
+        if (branch.snapshot() != null) {
+            driver.remove(branch.snapshot());
         }
     }
 
@@ -312,7 +209,7 @@ class BranchService implements TemplateBranches {
     }
 
     Optional<Long> diskUsage(Branch branch) {
-        return branch.containerId() == null ? Optional.empty() : runtime.diskUsage(branch.containerId());
+        return storage.holding(branch.storageDriver()).ownBytes(branch.containerId(), branch.id());
     }
 
     String templateName(Branch branch) {
@@ -333,6 +230,8 @@ class BranchService implements TemplateBranches {
                 throw ApiException.conflict("BRANCH_BUSY", "branch '" + name + "' is " + branch.status());
             }
             Template template = templates.byId(branch.templateId());
+            // refused before anything is removed: reflink data under a service that runs overlay
+            storage.copying(branch.storageDriver());
             if (branch.containerId() != null) {
                 runtime.remove(branch.containerId());
             }
@@ -393,13 +292,13 @@ class BranchService implements TemplateBranches {
         if (branch.containerId() != null) {
             runtime.remove(branch.containerId());
         }
+        StorageDriver driver = storage.holding(branch.storageDriver());
+        driver.removeBranch(branch.id());
+        DataRef snapshot = branch.snapshot();
         branch.deleted();
         branches.save(branch);
-        if (branch.snapshotImage() != null) {
-            // only a branch started from a snapshot can leave images unowned: deleting any other
-            // one has nothing to prune, and listing images on every delete slowed bulk deletes
-            SnapshotImages.prune(runtime, properties.instanceId(),
-                    () -> Set.copyOf(branches.findLiveSnapshotImages()));
+        if (snapshot != null) {
+            driver.release(snapshot, () -> Set.copyOf(branches.findLiveSnapshotImages()));
         }
         log.info("branch {} ({}) deleted, port {} released", branch.name(), branch.id(), branch.port());
     }

@@ -1,11 +1,11 @@
 package dev.offshoot.branch;
 
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
 
 import dev.offshoot.postgres.BranchRoles;
+import dev.offshoot.runtime.Endpoint;
+import dev.offshoot.runtime.Endpoints;
 
 /**
  * A branch as the API shows it, with everything needed to connect: as its owner, and as its
@@ -25,8 +25,9 @@ public record BranchView(String id, String name, BranchStatus status, Boolean cr
             String jdbcUrl) {
     }
 
-    static BranchView of(Branch b, String template, String parentBranch, String host, Boolean created,
+    static BranchView of(Branch b, String template, String parentBranch, Endpoints endpoints, Boolean created,
             Long diskUsageBytes, Disclosure disclosure) {
+        Endpoint host = endpoints.advertised(b.port());
         String ownerPassword = disclosure == Disclosure.OWNER ? b.password() : null;
         String readOnlyPassword = disclosure == Disclosure.NONE ? null : b.readonlyPassword();
         // rows from before per-branch secrets have no read-only role until their first use
@@ -38,15 +39,8 @@ public record BranchView(String id, String name, BranchStatus status, Boolean cr
                 readOnly);
     }
 
-    private static Connection connection(Branch b, String host, String user, String password) {
-        String hostPort = host + ":" + b.port();
-        return new Connection(host, b.port(), b.databaseName(), user, password,
-                "postgresql://" + enc(user) + (password == null ? "" : ":" + enc(password)) + "@" + hostPort + "/"
-                        + enc(b.databaseName()),
-                "jdbc:postgresql://" + hostPort + "/" + b.databaseName());
-    }
-
-    private static String enc(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    private static Connection connection(Branch b, Endpoint endpoint, String user, String password) {
+        return new Connection(endpoint.host(), endpoint.port(), b.databaseName(), user, password,
+                endpoint.uri(user, password, b.databaseName()), endpoint.jdbcUrl(b.databaseName()));
     }
 }

@@ -1,7 +1,5 @@
 package dev.offshoot.mcp;
 
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -9,6 +7,7 @@ import dev.offshoot.audit.AuditLog;
 import dev.offshoot.auth.CurrentPrincipal;
 import dev.offshoot.auth.Principal;
 import dev.offshoot.branch.BranchView;
+import dev.offshoot.runtime.Endpoint;
 
 /**
  * Keeps branch passwords out of the model's context: MCP results show user, host, port and
@@ -92,11 +91,7 @@ final class Credentials {
         if (c == null) {
             return null;
         }
-        return new BranchView.Connection(c.host(), c.port(), c.database(), c.user(), null, "postgresql://"
-                + enc(c.user()) + "@" + c.host() + ":" + c.port() + "/" + enc(c.database()), c.jdbcUrl());
-    }
-
-    private static String enc(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+        return new BranchView.Connection(c.host(), c.port(), c.database(), c.user(), null,
+                new Endpoint(c.host(), c.port()).uri(c.user(), null, c.database()), c.jdbcUrl());
     }
 }

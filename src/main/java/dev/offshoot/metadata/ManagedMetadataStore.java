@@ -16,6 +16,7 @@ import dev.offshoot.config.MetadataProperties;
 import dev.offshoot.config.RuntimeProperties;
 import dev.offshoot.runtime.ContainerRuntime;
 import dev.offshoot.runtime.ContainerSpec;
+import dev.offshoot.runtime.Endpoint;
 import dev.offshoot.runtime.Labels;
 import dev.offshoot.runtime.PostgresReadiness;
 
@@ -44,7 +45,7 @@ class ManagedMetadataStore {
     }
 
     String jdbcUrl() {
-        return "jdbc:postgresql://127.0.0.1:" + properties.port() + "/" + DATABASE;
+        return new Endpoint("127.0.0.1", properties.port()).jdbcUrl(DATABASE);
     }
 
     String password() {

@@ -43,7 +43,7 @@ class TemplateMigrations {
             FlywayRunner.Outcome outcome = FlywayRunner.migrate(endpoint, files, null);
             String source = "revision " + base + " + migrations " + String.join(", ",
                     files.stream().map(MigrationFile::name).toList());
-            TemplateRevision revision = templates.addRevisionFromContainer(template, branches.containerId(throwaway),
+            TemplateRevision revision = templates.addRevisionFromContainer(template, branches.instance(throwaway),
                     endpoint.superuserPassword(), source.length() > 1000 ? source.substring(0, 1000) + "..." : source);
             log.info("template {}: revision {} = revision {} + {} migration(s)", template, revision.revision(), base,
                     outcome.applied().size());

@@ -112,6 +112,7 @@ class Reconciler {
             log.warn("removed orphan container {} ({}) of branch id {}", c.name(), c.id(),
                     c.labels().get(Labels.BRANCH_ID));
         });
+        branches.removeOrphanData();
         failOutOfMemory(live, plan);
         plan.rollBacks().forEach(branches::rollBackCreate);
         plan.finishDeletes().forEach(branches::finishDelete);

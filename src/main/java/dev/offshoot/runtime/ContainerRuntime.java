@@ -7,8 +7,19 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The seam between Offshoot and whatever runs its Postgres instances. Only this package talks to
- * Docker; a Kubernetes runtime (Pods on cloned PVCs) is meant to be a sibling implementation.
+ * Compute: the seam between Offshoot and whatever runs its Postgres instances. It starts an instance
+ * from a {@link ContainerSpec} (image, data mount, environment, limits, labels), stops, pauses and
+ * removes it, reports its state and runs commands in it; where an instance answers is an
+ * {@link Endpoint} built by {@link Endpoints}. Data is not its business: storage drivers
+ * ({@code dev.offshoot.storage}) own it, and the image operations the overlay driver needs are a
+ * separate {@link ImageStore}. Only this package talks to Docker.
+ *
+ * <p>A Kubernetes implementation maps onto it as: an instance = a Pod (labels = Pod labels, limits
+ * = resource requests/limits, the data mount = a volume of the PVC the storage driver cloned from
+ * a VolumeSnapshot); the endpoint = a Service in front of the Pod (its DNS name and port, where
+ * Docker publishes a host port); {@link #stop} = scaling to zero or deleting the Pod with a grace
+ * period; {@link #pause} = what the CSI snapshot needs, or nothing when it snapshots consistently;
+ * {@link #exec} = the Pod's exec subresource; {@link #list} = a label selector.
  */
 public interface ContainerRuntime {
 
@@ -17,6 +28,12 @@ public interface ContainerRuntime {
 
     /** Starts an existing container if it is not running. */
     void startExisting(String containerId);
+
+    /** Freezes every process of a running container (for a consistent copy of its data). */
+    void pause(String containerId);
+
+    /** Lets a paused container run again. */
+    void unpause(String containerId);
 
     /** The container's environment variables. */
     Map<String, String> environment(String containerId);
@@ -33,25 +50,8 @@ public interface ContainerRuntime {
     /** The last lines the container wrote, for error messages. Never fails. */
     String logTail(String containerId, int lines);
 
-    /** Host port the container's port 5432 is published on. */
-    int publishedPort(String containerId);
-
-    /** Bytes the container wrote into its own layer (copy-on-write cost), if known. */
-    Optional<Long> diskUsage(String containerId);
-
-    /** Commits the container's filesystem to an image; returns the image id. */
-    String commit(String containerId, ImageRef target, Map<String, String> labels, List<String> envOverrides);
-
-    Optional<ImageInfo> inspectImage(String imageRef);
-
-    /** Images carrying all the given labels, as repository:tag references. */
-    List<String> listImages(Map<String, String> labels);
-
-    /**
-     * Removes an image. Removing an image already gone succeeds; returns false when the engine
-     * keeps it because a container or a child image still uses it.
-     */
-    boolean removeImage(String imageRef);
+    /** Where Offshoot connects to the instance's Postgres (Docker: the host port 5432 is published on). */
+    Endpoint endpoint(String containerId);
 
     /** Runs a command inside a running container and collects its output. */
     default ExecResult exec(String containerId, List<String> command, Duration timeout) {
@@ -81,16 +81,6 @@ public interface ContainerRuntime {
 
     /** Creates the named volume if it does not exist. */
     void ensureVolume(String name, Map<String, String> labels);
-
-    record ImageRef(String repository, String tag) {
-        @Override
-        public String toString() {
-            return repository + ":" + tag;
-        }
-    }
-
-    record ImageInfo(String id, long sizeBytes, Map<String, String> labels) {
-    }
 
     /** @param memoryLimitBytes the container's memory limit, 0 when unlimited */
     record ContainerState(boolean running, long exitCode, boolean oomKilled, String status, long memoryLimitBytes) {

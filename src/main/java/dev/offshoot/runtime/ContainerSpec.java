@@ -12,7 +12,8 @@ import java.util.Map;
  * @param labels      labels that let the reconciler find it again
  * @param bindAddress host address port 5432 is published on
  * @param hostPort    host port, or 0 for one chosen by the engine
- * @param volumeBinds named volume to container path, for the metadata store only
+ * @param volumeBinds named volume or host directory to container path: the metadata store's volume,
+ *                    or a storage driver's data directory mounted as PGDATA
  * @param restartOnEngineRestart whether the engine brings it back after its own restart
  * @param command     command override, empty for the image's default
  * @param resources   memory and CPU beyond the configured defaults (limits apply to every container)

@@ -1,6 +1,7 @@
 package dev.offshoot.runtime;
 
-import java.io.IOException;
+import static dev.offshoot.runtime.DockerCalls.call;
+
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -9,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
@@ -40,10 +40,12 @@ public class DockerRuntime implements ContainerRuntime {
 
     private final DockerClient docker;
     private final ContainerBox box;
+    private final Endpoints endpoints;
 
-    public DockerRuntime(DockerClient docker, ContainerBox box) {
+    public DockerRuntime(DockerClient docker, ContainerBox box, Endpoints endpoints) {
         this.docker = docker;
         this.box = box;
+        this.endpoints = endpoints;
     }
 
     @Override
@@ -107,6 +109,16 @@ public class DockerRuntime implements ContainerRuntime {
             }
             return null;
         });
+    }
+
+    @Override
+    public void pause(String containerId) {
+        call(() -> docker.pauseContainerCmd(containerId).exec());
+    }
+
+    @Override
+    public void unpause(String containerId) {
+        call(() -> docker.unpauseContainerCmd(containerId).exec());
     }
 
     @Override
@@ -183,64 +195,11 @@ public class DockerRuntime implements ContainerRuntime {
     }
 
     @Override
-    public int publishedPort(String containerId) {
+    public Endpoint endpoint(String containerId) {
         return call(() -> {
             Ports.Binding[] bindings = docker.inspectContainerCmd(containerId).exec()
                     .getNetworkSettings().getPorts().getBindings().get(POSTGRES_PORT);
-            return Integer.parseInt(bindings[0].getHostPortSpec());
-        });
-    }
-
-    @Override
-    public Optional<Long> diskUsage(String containerId) {
-        return call(() -> inspect(containerId, true).map(InspectContainerResponse::getSizeRw));
-    }
-
-    @Override
-    public String commit(String containerId, ImageRef target, Map<String, String> labels, List<String> envOverrides) {
-        return call(() -> docker.commitCmd(containerId)
-                .withRepository(target.repository())
-                .withTag(target.tag())
-                .withLabels(labels)
-                .withEnv(envOverrides.toArray(String[]::new))
-                .withPause(true)
-                .exec());
-    }
-
-    @Override
-    public Optional<ImageInfo> inspectImage(String imageRef) {
-        return call(() -> {
-            try {
-                var image = docker.inspectImageCmd(imageRef).exec();
-                Map<String, String> labels = image.getConfig() == null || image.getConfig().getLabels() == null
-                        ? Map.of() : image.getConfig().getLabels();
-                return Optional.of(new ImageInfo(image.getId(), image.getSize() == null ? 0 : image.getSize(), labels));
-            } catch (NotFoundException e) {
-                return Optional.empty();
-            }
-        });
-    }
-
-    @Override
-    public List<String> listImages(Map<String, String> labels) {
-        return call(() -> docker.listImagesCmd().withLabelFilter(labels).exec().stream()
-                .flatMap(i -> i.getRepoTags() == null ? java.util.stream.Stream.<String>empty()
-                        : java.util.Arrays.stream(i.getRepoTags()))
-                .filter(tag -> !tag.equals("<none>:<none>"))
-                .toList());
-    }
-
-    @Override
-    public boolean removeImage(String imageRef) {
-        return call(() -> {
-            try {
-                docker.removeImageCmd(imageRef).exec();
-            } catch (NotFoundException gone) {
-                // already gone
-            } catch (ConflictException inUse) {
-                return false;
-            }
-            return true;
+            return endpoints.internal(Integer.parseInt(bindings[0].getHostPortSpec()));
         });
     }
 
@@ -315,28 +274,7 @@ public class DockerRuntime implements ContainerRuntime {
     @Override
     public java.util.Set<String> outOfMemorySince(Map<String, String> labels, java.time.Instant since,
             java.time.Instant until) {
-        return call(() -> {
-            java.util.Set<String> ids = java.util.concurrent.ConcurrentHashMap.newKeySet();
-            try {
-                // with an end time the engine answers the past events and closes the stream
-                docker.eventsCmd().withEventTypeFilter(com.github.dockerjava.api.model.EventType.CONTAINER)
-                        .withEventFilter("oom").withLabelFilter(labels)
-                        .withSince(timestamp(since)).withUntil(timestamp(until))
-                        .exec(new ResultCallback.Adapter<com.github.dockerjava.api.model.Event>() {
-                            @Override
-                            public void onNext(com.github.dockerjava.api.model.Event event) {
-                                ids.add(event.getId());
-                            }
-                        }).awaitCompletion(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return java.util.Set.copyOf(ids);
-        });
-    }
-
-    private static String timestamp(java.time.Instant instant) {
-        return instant.getEpochSecond() + "." + String.format("%09d", instant.getNano());
+        return call(() -> DockerEvents.outOfMemory(docker, labels, since, until));
     }
 
     @Override
@@ -366,37 +304,6 @@ public class DockerRuntime implements ContainerRuntime {
                 out.append(new String(frame.getPayload(), StandardCharsets.UTF_8));
             }
         };
-    }
-
-    /** Turns transport failures into {@link RuntimeUnavailableException}; engine answers pass through. */
-    private static <T> T call(Supplier<T> action) {
-        try {
-            return action.get();
-        } catch (DockerException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            if (causedByIo(e)) {
-                throw new RuntimeUnavailableException("the Docker engine cannot be reached: " + rootMessage(e), e);
-            }
-            throw e;
-        }
-    }
-
-    private static boolean causedByIo(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof IOException) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null) {
-            root = root.getCause();
-        }
-        return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
     }
 
     static List<String> envList(Map<String, String> env) {

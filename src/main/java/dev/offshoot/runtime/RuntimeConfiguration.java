@@ -17,9 +17,14 @@ class RuntimeConfiguration {
     }
 
     @Bean
-    ContainerRuntime containerRuntime(DockerClient dockerClient, LimitsProperties limits) {
+    ContainerRuntime containerRuntime(DockerClient dockerClient, LimitsProperties limits, Endpoints endpoints) {
         return new DockerRuntime(dockerClient, new ContainerBox(limits.memory().toBytes(), limits.pids(),
-                limits.cpuShares()));
+                limits.cpuShares()), endpoints);
+    }
+
+    @Bean
+    ImageStore imageStore(DockerClient dockerClient) {
+        return new DockerImages(dockerClient);
     }
 
     @Bean

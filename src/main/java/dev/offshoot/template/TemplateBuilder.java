@@ -23,15 +23,20 @@ import dev.offshoot.postgres.BranchRoles;
 import dev.offshoot.postgres.PostgresConnections;
 import dev.offshoot.runtime.ContainerRuntime;
 import dev.offshoot.runtime.ContainerRuntime.ExecResult;
-import dev.offshoot.runtime.ContainerRuntime.ImageRef;
 import dev.offshoot.runtime.ContainerSpec;
 import dev.offshoot.runtime.Labels;
+import dev.offshoot.runtime.Endpoint;
 import dev.offshoot.runtime.PostgresReadiness;
+import dev.offshoot.storage.Storage;
+import dev.offshoot.storage.StorageDriver;
+import dev.offshoot.storage.StorageDriver.Mount;
+import dev.offshoot.storage.StoredInstance;
 
 /**
- * Builds one template revision: a build container from the base image, the source loaded into it,
- * a clean shutdown, and a commit to an image whose PGDATA lies outside every VOLUME path.
- * Whatever happens, the build container is removed; on failure no image is left either.
+ * Builds one template revision: a build container from the base image on the active storage
+ * driver's new revision data, the source loaded into it, a clean shutdown, and the driver's capture
+ * (overlay: a commit to an image whose PGDATA lies outside every VOLUME path; reflink: the data
+ * directory itself). Whatever happens, the build container is removed; on failure no data is left.
  */
 @Component
 class TemplateBuilder {
@@ -43,9 +48,11 @@ class TemplateBuilder {
     private final RuntimeProperties properties;
     private final SqlFileLoader sqlLoader;
     private final SourceGuard sourceGuard;
+    private final Storage storage;
 
     TemplateBuilder(ContainerRuntime runtime, RuntimeProperties properties, SqlFileLoader sqlLoader,
-            SourceGuard sourceGuard) {
+            SourceGuard sourceGuard, Storage storage) {
+        this.storage = storage;
         this.runtime = runtime;
         this.properties = properties;
         this.sqlLoader = sqlLoader;
@@ -63,66 +70,76 @@ class TemplateBuilder {
                 + UUID.randomUUID().toString().substring(0, 8);
         // the superuser's password is good for this build only: the build ends by removing it (seal)
         String buildSuperuser = secret();
-        String containerId = runtime.start(new ContainerSpec(name, properties.baseImage(),
-                Map.of("POSTGRES_PASSWORD", buildSuperuser, "PGDATA", properties.pgdata(),
-                        "POSTGRES_INITDB_ARGS", properties.initdbArgs()),
-                labels(template, revision, Labels.KIND_BUILD), properties.bindAddress(), 0, Map.of(), false,
-                List.of()));
-        ImageRef image = imageRef(template, revision);
-        boolean committed = false;
+        StorageDriver driver = storage.active();
+        Mount data = driver.newRevision(template.id(), revision);
+        String containerId;
+        try {
+            containerId = runtime.start(new ContainerSpec(name, data.image(),
+                    Map.of("POSTGRES_PASSWORD", buildSuperuser, "PGDATA", properties.pgdata(),
+                            "POSTGRES_INITDB_ARGS", properties.initdbArgs()),
+                    labels(template, revision, Labels.KIND_BUILD), properties.bindAddress(), 0,
+                    data.binds(properties.pgdata()), false, List.of()));
+        } catch (RuntimeException e) {
+            driver.discard(data);
+            throw e;
+        }
+        StorageDriver.Revision captured = null;
         try {
             long databaseSize = load(template, containerId, source, fileNames, buildSuperuser);
-            long exitCode = runtime.stop(containerId, properties.stopTimeout());
-            if (exitCode != 0) {
-                throw new TemplateBuildException("Postgres did not shut down cleanly (exit code " + exitCode + ")",
-                        runtime.logTail(containerId, 20));
-            }
-            // the superuser password must not stay readable in the image's configuration
-            String imageId = runtime.commit(containerId, image, labels(template, revision, Labels.KIND_TEMPLATE_IMAGE),
-                    List.of("POSTGRES_PASSWORD="));
-            committed = true;
-            long imageSize = runtime.inspectImage(imageId).map(ContainerRuntime.ImageInfo::sizeBytes).orElse(0L);
-            log.info("built template {} revision {} as {} ({} bytes of data)", template.name(), revision, image,
-                    databaseSize);
-            return new TemplateRevision(revision, image.toString(), imageId, imageSize, databaseSize,
-                    source.describe(fileNames), Instant.now());
+            stopCleanly(containerId);
+            captured = driver.captureRevision(containerId, data, template.id(), revision,
+                    labels(template, revision, Labels.KIND_TEMPLATE_IMAGE));
+            log.info("built template {} revision {} with the {} driver ({} bytes of data)", template.name(), revision,
+                    driver.name(), databaseSize);
+            return revision(revision, driver, captured, databaseSize, source.describe(fileNames));
         } catch (RuntimeException e) {
-            if (committed) {
-                runtime.removeImage(image.toString());
+            if (captured != null) {
+                driver.remove(captured.data());
             }
+            driver.discard(data);
             throw e;
         } finally {
             runtime.remove(containerId);
         }
     }
 
+    private static TemplateRevision revision(int revision, StorageDriver driver, StorageDriver.Revision captured,
+            long databaseSize, String source) {
+        return new TemplateRevision(revision, captured.data().image(), captured.dataId(), captured.sizeBytes(),
+                databaseSize, source, Instant.now(), driver.name(), captured.data().path());
+    }
+
+    private void stopCleanly(String containerId) {
+        long exitCode = runtime.stop(containerId, properties.stopTimeout());
+        if (exitCode != 0) {
+            throw new TemplateBuildException("Postgres did not shut down cleanly (exit code " + exitCode + ")",
+                    runtime.logTail(containerId, 20));
+        }
+    }
+
     /**
-     * Turns a running container of this template (a branch that had migrations applied) into
-     * the next revision: a freeze as for any build, its passwords made unusable again, a clean
-     * shutdown and a commit. The container is left stopped; its owner removes it.
+     * Turns a running instance of this template (a branch that had migrations applied) into the
+     * next revision: a freeze as for any build, its passwords made unusable again, a clean shutdown
+     * and a capture by the storage driver that holds its data (a commit, or a reflink copy). The
+     * instance is left stopped; its owner removes it.
      *
      * @param superuserPassword the running branch's own superuser password
      */
-    TemplateRevision commitRunning(Template template, int revision, String containerId, String superuserPassword,
+    TemplateRevision commitRunning(Template template, int revision, StoredInstance instance, String superuserPassword,
             String source) {
-        int port = runtime.publishedPort(containerId);
-        String url = "jdbc:postgresql://" + properties.connectHost() + ":" + port + "/" + template.databaseName();
+        String containerId = instance.containerId();
+        String url = runtime.endpoint(containerId).jdbcUrl(template.databaseName());
         try (Connection db = PostgresConnections.superuser(url, superuserPassword)) {
             freeze(db);
             long databaseSize = databaseSize(db, template.databaseName());
             seal(db, template);
-            long exitCode = runtime.stop(containerId, properties.stopTimeout());
-            if (exitCode != 0) {
-                throw new TemplateBuildException("Postgres did not shut down cleanly (exit code " + exitCode + ")",
-                        runtime.logTail(containerId, 20));
-            }
-            ImageRef image = imageRef(template, revision);
-            String imageId = runtime.commit(containerId, image, labels(template, revision,
-                    Labels.KIND_TEMPLATE_IMAGE), List.of());
-            long imageSize = runtime.inspectImage(imageId).map(ContainerRuntime.ImageInfo::sizeBytes).orElse(0L);
-            log.info("template {} revision {} committed from a migrated branch as {}", template.name(), revision, image);
-            return new TemplateRevision(revision, image.toString(), imageId, imageSize, databaseSize, source,
-                    Instant.now());
+            stopCleanly(containerId);
+            StorageDriver driver = storage.holding(instance.driver());
+            StorageDriver.Revision captured = driver.captureRevision(containerId, instance.data(), template.id(),
+                    revision, labels(template, revision, Labels.KIND_TEMPLATE_IMAGE));
+            log.info("template {} revision {} captured from a migrated branch ({} driver)", template.name(), revision,
+                    driver.name());
+            return revision(revision, driver, captured, databaseSize, source);
         } catch (SQLException e) {
             throw new TemplateBuildException("preparing the new revision failed: " + e.getMessage(),
                     runtime.logTail(containerId, 20));
@@ -131,8 +148,8 @@ class TemplateBuilder {
 
     private long load(Template template, String containerId, TemplateSource source, List<String> fileNames,
             String superuserPassword) {
-        int port = runtime.publishedPort(containerId);
-        String jdbcUrl = "jdbc:postgresql://" + properties.connectHost() + ":" + port + "/postgres";
+        Endpoint endpoint = runtime.endpoint(containerId);
+        String jdbcUrl = endpoint.jdbcUrl("postgres");
         try (Connection admin = PostgresReadiness.connect(runtime, containerId, jdbcUrl, "postgres",
                 superuserPassword, properties.readyTimeout())) {
             ClientAuthentication.lockDown(admin);
@@ -142,10 +159,10 @@ class TemplateBuilder {
             switch (source.type()) {
                 case EMPTY -> { }
                 case SQL -> sqlLoader.load(containerId, template, source.sqlFiles(), fileNames, buildPassword);
-                case URL -> importFromUrl(template, port, SourceUrl.parse(source.url()), buildPassword);
+                case URL -> importFromUrl(template, endpoint, SourceUrl.parse(source.url()), buildPassword);
             }
-            try (Connection db = PostgresConnections.superuser(jdbcUrl.substring(0, jdbcUrl.lastIndexOf('/') + 1)
-                    + template.databaseName(), superuserPassword)) {
+            try (Connection db = PostgresConnections.superuser(endpoint.jdbcUrl(template.databaseName()),
+                    superuserPassword)) {
                 freeze(db);
             }
             long databaseSize = databaseSize(admin, template.databaseName());
@@ -201,10 +218,10 @@ class TemplateBuilder {
      * processes' arguments (visible in {@code ps} on the host) carry no secret. It restores as the
      * owner, so it needs no superuser.
      */
-    private void importFromUrl(Template template, int targetPort, SourceUrl source, String ownerPassword) {
+    private void importFromUrl(Template template, Endpoint target, SourceUrl source, String ownerPassword) {
         Map<String, String> env = new LinkedHashMap<>(source.environment("SOURCE_"));
-        env.put("TARGET_PGHOST", properties.connectHost());
-        env.put("TARGET_PGPORT", String.valueOf(targetPort));
+        env.put("TARGET_PGHOST", target.host());
+        env.put("TARGET_PGPORT", String.valueOf(target.port()));
         env.put("TARGET_PGUSER", template.ownerRole());
         env.put("TARGET_PGPASSWORD", ownerPassword);
         env.put("TARGET_PGDATABASE", template.databaseName());
@@ -240,10 +257,6 @@ class TemplateBuilder {
                 return rs.getLong(1);
             }
         }
-    }
-
-    private ImageRef imageRef(Template template, int revision) {
-        return new ImageRef("offshoot/template-" + properties.instanceId() + "-" + template.name(), "r" + revision);
     }
 
     private Map<String, String> labels(Template template, int revision, String kind) {

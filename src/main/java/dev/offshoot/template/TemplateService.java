@@ -14,7 +14,8 @@ import org.springframework.stereotype.Service;
 
 import dev.offshoot.auth.Tenancy;
 import dev.offshoot.config.PoolProperties;
-import dev.offshoot.runtime.ContainerRuntime;
+import dev.offshoot.storage.Storage;
+import dev.offshoot.storage.StoredInstance;
 import dev.offshoot.web.ApiException;
 import dev.offshoot.web.NamedLocks;
 import dev.offshoot.web.Names;
@@ -28,20 +29,20 @@ public class TemplateService {
 
     private final TemplateRepository templates;
     private final TemplateBuilder builder;
-    private final ContainerRuntime runtime;
+    private final Storage storage;
     private final ObjectProvider<TemplateBranches> branches;
     private final ObjectProvider<TemplatePool> pool;
     private final PoolProperties poolProperties;
     private final NamedLocks locks = new NamedLocks(NamedLocks.DEFAULT_WAIT);
 
-    TemplateService(TemplateRepository templates, TemplateBuilder builder, ContainerRuntime runtime,
+    TemplateService(TemplateRepository templates, TemplateBuilder builder, Storage storage,
             ObjectProvider<TemplateBranches> branches, ObjectProvider<TemplatePool> pool,
             PoolProperties poolProperties) {
         this.templates = templates;
         this.pool = pool;
         this.poolProperties = poolProperties;
         this.builder = builder;
-        this.runtime = runtime;
+        this.storage = storage;
         this.branches = branches;
     }
 
@@ -64,7 +65,7 @@ public class TemplateService {
             try {
                 return templates.save(template);
             } catch (DuplicateKeyException | DbActionExecutionException e) {
-                runtime.removeImage(revision.imageRef());
+                removeData(revision);
                 throw ApiException.conflict("NAME_TAKEN", "a template named '" + name + "' already exists");
             }
         });
@@ -84,7 +85,7 @@ public class TemplateService {
             try {
                 return templates.save(template);
             } catch (RuntimeException e) {
-                runtime.removeImage(revision.imageRef());
+                removeData(revision);
                 throw e;
             }
         });
@@ -94,22 +95,28 @@ public class TemplateService {
      * The next revision from a running container of this template, e.g. a throwaway branch of the
      * latest revision with migrations applied. The caller removes the container afterwards.
      */
-    public TemplateRevision addRevisionFromContainer(String name, String containerId, String superuserPassword,
+    public TemplateRevision addRevisionFromContainer(String name, StoredInstance instance, String superuserPassword,
             String source) {
         Tenancy.requireTemplateChange(name, "add a revision to");
         return withLock(name, () -> {
             Template template = get(name);
-            TemplateRevision revision = builder.commitRunning(template, template.nextRevisionNumber(), containerId,
+            TemplateRevision revision = builder.commitRunning(template, template.nextRevisionNumber(), instance,
                     superuserPassword, source);
             template.addRevision(revision);
             try {
                 templates.save(template);
                 return revision;
             } catch (RuntimeException e) {
-                runtime.removeImage(revision.imageRef());
+                removeData(revision);
                 throw e;
             }
         });
+    }
+
+    /** The data paths of every stored revision (reflink), whoever may see them: for the orphan sweep. */
+    public java.util.Set<String> revisionDataPaths() {
+        return templates.findAll().stream().flatMap(t -> t.revisions().stream()).map(TemplateRevision::dataPath)
+                .filter(java.util.Objects::nonNull).collect(java.util.stream.Collectors.toSet());
     }
 
     /** A template the current caller may use; others are reported as not found. */
@@ -178,12 +185,17 @@ public class TemplateService {
             // also when no caller's branch is live: the template's warm-pool members go with it
             branches.getObject().deleteAllOf(template.id());
             for (TemplateRevision revision : template.revisions()) {
-                runtime.removeImage(revision.imageRef());
+                removeData(revision);
             }
             templates.delete(template);
             log.info("deleted template {} ({} revision(s))", name, template.revisions().size());
             return null;
         });
+    }
+
+    /** Removes a revision's data through the driver that holds it (reflink: never the base image). */
+    private void removeData(TemplateRevision revision) {
+        storage.holding(revision.storageDriver()).remove(revision.data());
     }
 
     private TemplateSource storedSource(Template template) {

@@ -16,15 +16,15 @@ public record TemplateView(String name, String database, String owner, Source so
     public record Source(String type, String url) {
     }
 
-    public record Revision(int revision, String image, long imageSizeBytes, long databaseSizeBytes, String source,
-            Instant createdAt, long branchCount) {
+    public record Revision(int revision, String image, String storageDriver, long imageSizeBytes,
+            long databaseSizeBytes, String source, Instant createdAt, long branchCount) {
     }
 
     static TemplateView of(Template template, Map<Integer, Long> branchCounts, int poolReady) {
         List<Revision> revisions = template.revisions().stream()
                 .sorted(Comparator.comparingInt(TemplateRevision::revision))
-                .map(r -> new Revision(r.revision(), r.imageRef(), r.imageSizeBytes(), r.databaseSizeBytes(),
-                        r.source(), r.createdAt(), branchCounts.getOrDefault(r.revision(), 0L)))
+                .map(r -> new Revision(r.revision(), r.imageRef(), r.storageDriver(), r.imageSizeBytes(),
+                        r.databaseSizeBytes(), r.source(), r.createdAt(), branchCounts.getOrDefault(r.revision(), 0L)))
                 .toList();
         Revision latest = revisions.getLast();
         return new TemplateView(template.name(), template.databaseName(), template.ownerRole(),

@@ -29,6 +29,8 @@ import com.github.dockerjava.api.exception.DockerException;
 import dev.offshoot.runtime.ContainerFailedException;
 import dev.offshoot.runtime.ImageMissingException;
 import dev.offshoot.runtime.RuntimeUnavailableException;
+import dev.offshoot.storage.DataMissingException;
+import dev.offshoot.storage.StorageException;
 import dev.offshoot.template.TemplateBuildException;
 import dev.offshoot.template.TemplateSourceException;
 
@@ -70,6 +72,17 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     ResponseEntity<ProblemDetail> imageMissing(ImageMissingException e) {
         return respond(HttpStatus.INTERNAL_SERVER_ERROR, "IMAGE_NOT_FOUND", e.getMessage()
                 + "; build or load it (scripts/build-pg-image.sh builds the default base image)", false, null);
+    }
+
+    @ExceptionHandler(DataMissingException.class)
+    ResponseEntity<ProblemDetail> dataMissing(DataMissingException e) {
+        return respond(HttpStatus.INTERNAL_SERVER_ERROR, "DATA_NOT_FOUND", e.getMessage()
+                + "; refresh the template to build a new revision", false, null);
+    }
+
+    @ExceptionHandler(StorageException.class)
+    ResponseEntity<ProblemDetail> storageFailed(StorageException e) {
+        return respond(HttpStatus.INTERNAL_SERVER_ERROR, "STORAGE_FAILED", e.getMessage(), false, e);
     }
 
     @ExceptionHandler(ContainerFailedException.class)

@@ -28,6 +28,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 
 import dev.offshoot.Api;
 import dev.offshoot.IntegrationTest;
+import dev.offshoot.TestDocker;
 import dev.offshoot.runtime.ContainerRuntime;
 import dev.offshoot.runtime.ContainerSpec;
 import dev.offshoot.runtime.Labels;
@@ -94,11 +95,23 @@ class BranchSecretsIT extends IntegrationTest {
     }
 
     @Test
-    void theTemplateImageCarriesNoUsablePassword() {
-        String image = api.get("/api/v1/templates/" + template).body().get("revisions").get(0).get("image").asString();
-        String id = runtime.start(new ContainerSpec("offshoot-" + INSTANCE_ID + "-image-check-" + suffix(), image,
-                Map.of(), Map.of(Labels.MANAGED, "true", Labels.INSTANCE, INSTANCE_ID, Labels.KIND, Labels.KIND_BUILD),
-                "127.0.0.1", 0, Map.of(), false, List.of()));
+    void theTemplateDataCarriesNoUsablePassword() throws Exception {
+        JsonNode revision = api.get("/api/v1/templates/" + template).body().get("revisions").get(0);
+        Map<String, String> env = Map.of();
+        Map<String, String> binds = Map.of();
+        Path copy = null;
+        if (revision.get("storageDriver").asString().equals("reflink")) {
+            // the image is the plain base image; the revision's data is a directory, started from a copy
+            copy = TestDocker.storagePath().resolve(INSTANCE_ID + "/test-" + suffix());
+            Process cp = new ProcessBuilder("cp", "-a", "--reflink=always", TestDocker.storagePath()
+                    .resolve(revisionDataPath(template)).toString(), copy.toString()).inheritIO().start();
+            assertThat(cp.waitFor()).isZero();
+            env = Map.of("PGDATA", "/offshoot/pgdata");
+            binds = Map.of(copy.toString(), "/offshoot/pgdata");
+        }
+        String id = runtime.start(new ContainerSpec("offshoot-" + INSTANCE_ID + "-image-check-" + suffix(),
+                revision.get("image").asString(), env, Map.of(Labels.MANAGED, "true", Labels.INSTANCE, INSTANCE_ID,
+                        Labels.KIND, Labels.KIND_BUILD), "127.0.0.1", 0, binds, false, List.of()));
         try {
             ContainerRuntime.ExecResult passwords = Awaitility.await().atMost(Duration.ofSeconds(30))
                     .until(() -> runtime.exec(id, List.of("psql", "-X", "-A", "-t", "-d", "postgres", "-c",
@@ -109,6 +122,9 @@ class BranchSecretsIT extends IntegrationTest {
             assertThat(passwords.output().strip()).isEqualTo("app=true,offshoot_readonly=false,postgres=false");
         } finally {
             runtime.remove(id);
+            if (copy != null) {
+                org.springframework.util.FileSystemUtils.deleteRecursively(copy);
+            }
         }
     }
 

@@ -22,7 +22,9 @@ import org.springframework.dao.DuplicateKeyException;
 import dev.offshoot.AsAdminCaller;
 import dev.offshoot.config.RuntimeProperties;
 import dev.offshoot.runtime.ContainerRuntime;
+import dev.offshoot.runtime.ImageStore;
 import dev.offshoot.runtime.PortAllocator;
+import dev.offshoot.storage.Storage;
 import dev.offshoot.runtime.PortConflictException;
 import dev.offshoot.template.Template;
 import dev.offshoot.template.TemplateRevision;
@@ -41,8 +43,9 @@ class PortMoveRaceTest {
     final PortAllocator ports = mock(PortAllocator.class);
     final RuntimeProperties properties = BranchServices.PROPERTIES;
     final BranchService service = new BranchService(branches, templates, launcher, mock(ContainerRuntime.class),
-            ports, properties, mock(BranchPolicies.class),
-            BranchServices.defaultResources(), mock(WarmPool.class));
+            new BranchPorts(branches, ports, properties, launcher), mock(BranchPolicies.class),
+            BranchServices.defaultResources(), Storage.overlayOnly(mock(ImageStore.class), "t1",
+                    "img"), mock(WarmPool.class));
 
     @Test
     void aMoveToAPortAConcurrentCreateJustTookTriesTheNextOne() {
@@ -51,7 +54,7 @@ class PortMoveRaceTest {
         when(template.id()).thenReturn(templateId);
         when(template.name()).thenReturn("main");
         when(template.latestRevision()).thenReturn(Optional.of(new TemplateRevision(1, "tpl:1", "sha", 1, 1, "empty",
-                Instant.now())));
+                Instant.now(), "overlay", null)));
         when(templates.get("main")).thenReturn(template);
         when(branches.findLiveByName("b")).thenReturn(Optional.empty());
         when(branches.findLivePorts()).thenReturn(List.of());

@@ -25,7 +25,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import dev.offshoot.AsAdminCaller;
 import dev.offshoot.config.RuntimeProperties;
 import dev.offshoot.runtime.ContainerRuntime;
+import dev.offshoot.runtime.ImageStore;
 import dev.offshoot.runtime.PortAllocator;
+import dev.offshoot.storage.Storage;
 import dev.offshoot.template.Template;
 import dev.offshoot.template.TemplateRevision;
 import dev.offshoot.template.TemplateService;
@@ -42,11 +44,13 @@ class SnapshotOwnershipTest {
     final TemplateService templates = mock(TemplateService.class);
     final BranchLauncher launcher = mock(BranchLauncher.class);
     final ContainerRuntime runtime = mock(ContainerRuntime.class);
+    final ImageStore images = mock(ImageStore.class);
     final PortAllocator ports = mock(PortAllocator.class);
     final BranchPolicies policies = mock(BranchPolicies.class);
     final RuntimeProperties properties = BranchServices.PROPERTIES;
-    final BranchService service = new BranchService(branches, templates, launcher, runtime, ports, properties,
-            policies, BranchServices.defaultResources(), mock(WarmPool.class));
+    final BranchService service = new BranchService(branches, templates, launcher, runtime,
+            new BranchPorts(branches, ports, properties, launcher), policies, BranchServices.defaultResources(),
+            Storage.overlayOnly(images, "t1", "img"), mock(WarmPool.class));
 
     final Template template = mock(Template.class);
     final UUID templateId = UUID.randomUUID();
@@ -61,7 +65,7 @@ class SnapshotOwnershipTest {
         when(template.databaseName()).thenReturn("app");
         when(template.ownerRole()).thenReturn("app");
         when(template.revision(1)).thenReturn(Optional.of(new TemplateRevision(1, "tpl:1", "sha", 1, 1, "empty",
-                Instant.now())));
+                Instant.now(), "overlay", null)));
         when(templates.byId(templateId)).thenReturn(template);
         when(branches.findLiveByName("parent")).thenReturn(Optional.of(parent));
         when(branches.findLiveByName("child")).thenReturn(Optional.empty());
@@ -72,7 +76,7 @@ class SnapshotOwnershipTest {
             return saved;
         });
         when(ports.next(any())).thenReturn(OptionalInt.of(25002));
-        when(launcher.snapshotRef(any())).thenReturn("offshoot/snapshot-t1-child:0000");
+        when(launcher.snapshotRef(any(), any())).thenReturn(dev.offshoot.storage.DataRef.overlay("offshoot/snapshot-t1-child:0000"));
         when(launcher.launch(any(), eq(template))).thenReturn("c-child");
     }
 
@@ -101,7 +105,7 @@ class SnapshotOwnershipTest {
 
         assertThatThrownBy(() -> service.create(childOfParent(), "me")).hasMessageContaining("commit failed");
 
-        verify(runtime).removeImage("offshoot/snapshot-t1-child:0000");
+        verify(images).removeImage("offshoot/snapshot-t1-child:0000");
         verify(branches).deleteById(any());
     }
 
@@ -114,7 +118,7 @@ class SnapshotOwnershipTest {
         service.remove(plain);
 
         verify(runtime).remove("c-plain");
-        org.mockito.Mockito.verify(runtime, org.mockito.Mockito.never()).listImages(any());
+        org.mockito.Mockito.verify(images, org.mockito.Mockito.never()).listImages(any());
     }
 
     @Test
@@ -124,14 +128,14 @@ class SnapshotOwnershipTest {
         child.useSnapshot("offshoot/snapshot-t1-child:1111");
         child.started("c-child");
         when(branches.findLiveSnapshotImages()).thenReturn(List.of("offshoot/snapshot-t1-creating:2222"));
-        when(runtime.listImages(any())).thenReturn(List.of("offshoot/snapshot-t1-child:1111",
+        when(images.listImages(any())).thenReturn(List.of("offshoot/snapshot-t1-child:1111",
                 "offshoot/snapshot-t1-creating:2222"));
-        when(runtime.removeImage(anyString())).thenReturn(false);
+        when(images.removeImage(anyString())).thenReturn(false);
 
         service.remove(child);
 
-        verify(runtime).removeImage("offshoot/snapshot-t1-child:1111");
-        verify(runtime, org.mockito.Mockito.never()).removeImage("offshoot/snapshot-t1-creating:2222");
+        verify(images).removeImage("offshoot/snapshot-t1-child:1111");
+        verify(images, org.mockito.Mockito.never()).removeImage("offshoot/snapshot-t1-creating:2222");
         assertThat(Set.of(child.status())).containsExactly(BranchStatus.DELETED);
     }
 }

@@ -14,7 +14,6 @@ import org.junit.jupiter.api.Test;
 import dev.offshoot.auth.CurrentPrincipal;
 import dev.offshoot.auth.Principal;
 import dev.offshoot.auth.TokenAuthentication;
-import dev.offshoot.config.RuntimeProperties;
 import dev.offshoot.template.TemplateService;
 
 /** Throwaway branches (checks, diffs, template migrations) used to be created as the service itself. */
@@ -22,7 +21,7 @@ class ThrowawayQuotaTest {
 
     final BranchService service = mock(BranchService.class);
     final BranchAccess access = new BranchAccess(service, mock(BranchRepository.class), mock(BranchLauncher.class),
-            mock(TemplateService.class), mock(RuntimeProperties.class));
+            mock(TemplateService.class), mock(dev.offshoot.runtime.Endpoints.class));
 
     @Test
     void aThrowawayBranchIsCreatedAsTheCallerSoItCountsAgainstTheCallersQuota() {

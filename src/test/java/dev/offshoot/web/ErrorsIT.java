@@ -41,6 +41,17 @@ class ErrorsIT extends IntegrationTest {
     }
 
     @Test
+    void anAnonymousHealthProbeLearnsTheStatusButNotTheStoragePathOrDiskSizes() {
+        var anonymous = new Api(port, null).get("/actuator/health");
+        var admin = api.get("/actuator/health");
+
+        assertThat(anonymous.status()).isEqualTo(200);
+        assertThat(anonymous.body().has("status")).isTrue();
+        assertThat(anonymous.body().has("components")).isFalse();
+        assertThat(admin.body().get("components").get("storage").get("details").has("driver")).isTrue();
+    }
+
+    @Test
     void invalidNamesAreRejectedWithTheRule() {
         for (String bad : new String[] {"UPPER", "-leading", "trailing-", "under_score", "a".repeat(64), ""}) {
             Api.Response response = api.post("/api/v1/branches", Map.of("name", bad, "template", "whatever"));
@@ -75,17 +86,25 @@ class ErrorsIT extends IntegrationTest {
     }
 
     @Test
-    void aMissingImageFailsTheCreateAndLeavesNoRowContainerOrPort() {
+    void aMissingRevisionFailsTheCreateAndLeavesNoRowContainerOrPort() throws Exception {
         String template = "vanishing-" + suffix();
-        JsonNode created = api.post("/api/v1/templates", Map.of("name", template)).body();
-        String image = created.get("revisions").get(0).get("image").asString();
-        TestDocker.client().removeImageCmd(image).withForce(true).exec();
+        JsonNode revision = api.post("/api/v1/templates", Map.of("name", template)).body().get("revisions").get(0);
+        String expected;
+        if (revision.get("storageDriver").asString().equals("overlay")) {
+            TestDocker.client().removeImageCmd(revision.get("image").asString()).withForce(true).exec();
+            expected = "IMAGE_NOT_FOUND";
+        } else {
+            // reflink: the revision's image is the shared base image; its data directory is what vanishes
+            org.springframework.util.FileSystemUtils.deleteRecursively(TestDocker.storagePath().resolve(
+                    revisionDataPath(template)));
+            expected = "DATA_NOT_FOUND";
+        }
         String name = "orphan-" + suffix();
 
         Api.Response response = api.post("/api/v1/branches", Map.of("name", name, "template", template));
 
         assertThat(response.status()).isEqualTo(500);
-        assertThat(response.code()).isEqualTo("IMAGE_NOT_FOUND");
+        assertThat(response.code()).isEqualTo(expected);
         assertThat(api.get("/api/v1/branches/" + name).code()).isEqualTo("BRANCH_NOT_FOUND");
         assertThat(api.get("/api/v1/branches?template=" + template).body().get("items")).isEmpty();
         assertThat(TestDocker.containersOf(INSTANCE_ID))

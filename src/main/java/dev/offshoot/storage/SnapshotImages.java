@@ -1,4 +1,4 @@
-package dev.offshoot.branch;
+package dev.offshoot.storage;
 
 import java.util.List;
 import java.util.Map;
@@ -8,7 +8,7 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.offshoot.runtime.ContainerRuntime;
+import dev.offshoot.runtime.ImageStore;
 import dev.offshoot.runtime.Labels;
 
 /**
@@ -29,7 +29,7 @@ final class SnapshotImages {
      * @param owned reads the images live rows name; read after each listing of images, so that an
      *              image committed after its row was saved is never seen without its owner
      */
-    static void prune(ContainerRuntime runtime, String instanceId, Supplier<Set<String>> owned) {
+    static void prune(ImageStore runtime, String instanceId, Supplier<Set<String>> owned) {
         boolean progress = true;
         while (progress) {
             progress = false;

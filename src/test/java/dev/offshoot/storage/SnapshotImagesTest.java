@@ -1,4 +1,4 @@
-package dev.offshoot.branch;
+package dev.offshoot.storage;
 
 import static org.mockito.ArgumentMatchers.anyMap;
 import static org.mockito.Mockito.mock;
@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.Test;
 
-import dev.offshoot.runtime.ContainerRuntime;
+import dev.offshoot.runtime.ImageStore;
 
 /**
  * LoadIT's IMAGE_NOT_FOUND on a fork: a delete's prune read the owned images, then a child saved
@@ -20,7 +20,7 @@ import dev.offshoot.runtime.ContainerRuntime;
  */
 class SnapshotImagesTest {
 
-    final ContainerRuntime runtime = mock(ContainerRuntime.class);
+    final ImageStore runtime = mock(ImageStore.class);
 
     @Test
     void anImageCommittedAfterItsRowWasSavedIsNeverPrunedAsUnowned() {
