@@ -104,7 +104,7 @@ class BranchService implements TemplateBranches {
                     // keeps every image a live row (CREATING included) names, so it cannot take it
                     branch.useSnapshot(launcher.snapshotRef(branch, parent.source()));
                     branch = branches.save(branch);
-                    launcher.snapshot(parent.source(), branch, parent.template());
+                    snapshotSource(parent.source(), branch, parent.template());
                 }
                 branch.started(ports.launchOnFreePort(branch, parent.template()));
                 Branch saved = branches.save(branch);
@@ -148,6 +148,33 @@ class BranchService implements TemplateBranches {
                 throw e;
             }
         });
+    }
+
+    /**
+     * Copies the source for a fork. The source's own name is not locked (only the child's is), so a
+     * delete or reset of it may take its container away mid-copy: a deleted source answers
+     * BRANCH_NOT_FOUND, a reset one is copied again from its new container, once.
+     */
+    private void snapshotSource(Branch source, Branch child, Template template) {
+        Branch current = source;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                launcher.snapshot(current, child, template);
+                return;
+            } catch (RuntimeException e) {
+                Branch now = branches.findById(source.id()).orElse(null);
+                if (now == null || now.status() == BranchStatus.DELETING || now.status() == BranchStatus.DELETED) {
+                    throw ApiException.notFound("BRANCH_NOT_FOUND", "branch '" + source.name()
+                            + "' was deleted while it was being copied");
+                }
+                boolean replaced = now.status() == BranchStatus.READY && now.containerId() != null
+                        && !now.containerId().equals(current.containerId());
+                if (!replaced || attempt == 2) {
+                    throw e;
+                }
+                current = now;
+            }
+        }
     }
 
     private Branch reserve(String name, BranchParents.Parent parent, Map<String, String> labels, Instant expiresAt,

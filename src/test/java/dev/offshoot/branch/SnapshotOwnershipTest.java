@@ -99,6 +99,7 @@ class SnapshotOwnershipTest {
 
     @Test
     void aFailedSnapshotRemovesTheImageAndTheRow() {
+        when(branches.findById(parent.id())).thenReturn(Optional.of(parent));
         doAnswer(call -> {
             throw new IllegalStateException("commit failed");
         }).when(launcher).snapshot(any(), any(), any());
@@ -107,6 +108,39 @@ class SnapshotOwnershipTest {
 
         verify(images).removeImage("offshoot/snapshot-t1-child:0000");
         verify(branches).deleteById(any());
+    }
+
+    @Test
+    void aForkWhoseSourceIsDeletedMidCopyAnswersNotFoundAndLeavesNothing() {
+        Branch gone = new Branch("parent", templateId, 1, null, "tpl:1", 25001, "app", "app", "pw", "me", null,
+                false, Map.of());
+        gone.deleting();
+        when(branches.findById(parent.id())).thenReturn(Optional.of(gone));
+        doAnswer(call -> {
+            throw new IllegalStateException("No such container: c-parent");
+        }).when(launcher).snapshot(any(), any(), any());
+
+        assertThatThrownBy(() -> service.create(childOfParent(), "me")).isInstanceOfSatisfying(
+                dev.offshoot.web.ApiException.class, e -> assertThat(e.code()).isEqualTo("BRANCH_NOT_FOUND"));
+
+        verify(images).removeImage("offshoot/snapshot-t1-child:0000");
+        verify(branches).deleteById(any());
+    }
+
+    @Test
+    void aForkWhoseSourceIsResetMidCopyCopiesTheNewContainerOnce() {
+        Branch reset = new Branch("parent", templateId, 1, null, "tpl:1", 25001, "app", "app", "pw", "me", null,
+                false, Map.of());
+        reset.started("c-parent-after-reset");
+        when(branches.findById(parent.id())).thenReturn(Optional.of(reset));
+        doAnswer(call -> {
+            throw new IllegalStateException("No such container: c-parent");
+        }).when(launcher).snapshot(eq(parent), any(), any());
+
+        BranchService.Outcome outcome = service.create(childOfParent(), "me");
+
+        assertThat(outcome.created()).isTrue();
+        verify(launcher).snapshot(eq(reset), any(), eq(template));
     }
 
     @Test
