@@ -15,7 +15,6 @@ import java.util.stream.Stream;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.util.FileSystemUtils;
 
 import dev.offshoot.runtime.ContainerRuntime;
 
@@ -239,7 +238,7 @@ public class ReflinkDriver implements StorageDriver {
 
     private static void delete(Path path) {
         try {
-            FileSystemUtils.deleteRecursively(path);
+            TreeDeletion.delete(path);
         } catch (IOException e) {
             throw new StorageException("cannot remove " + path + ": " + e.getMessage(), e);
         }
