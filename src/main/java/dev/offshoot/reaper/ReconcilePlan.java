@@ -61,14 +61,14 @@ record ReconcilePlan(List<ContainerSummary> orphans, List<BranchRecord> rollBack
                 case READY, STOPPED -> {
                     if (row.containerId() == null || !containerIds.contains(row.containerId())) {
                         missing.add(row);
-                    } else if (row.status() == BranchStatus.READY && !"running".equals(states.get(row.containerId()))) {
+                    } else if (row.status() == BranchStatus.READY && !isUp(states.get(row.containerId()))) {
                         notRunning.add(row);
                     }
                 }
                 case POOLED -> {
                     // a warm-pool member whose container died (engine restart, crash) is not worth a
                     // repair: its delete is finished and the pool starts another
-                    if (row.containerId() == null || !"running".equals(states.get(row.containerId()))) {
+                    if (row.containerId() == null || !isUp(states.get(row.containerId()))) {
                         finishDeletes.add(row);
                     }
                 }
@@ -78,6 +78,14 @@ record ReconcilePlan(List<ContainerSummary> orphans, List<BranchRecord> rollBack
             }
         }
         return new ReconcilePlan(orphans, rollBacks, finishDeletes, missing, notRunning);
+    }
+
+    /**
+     * Running, or paused: a fork pauses its source while it copies it (a commit, or a reflink copy
+     * of the data directory), and a repair then would pull the container away under the copy.
+     */
+    private static boolean isUp(String state) {
+        return "running".equals(state) || "paused".equals(state);
     }
 
     /** A container no live row accounts for. Containers of rows in transition are left to that row. */

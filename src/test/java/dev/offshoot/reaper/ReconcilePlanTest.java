@@ -54,6 +54,20 @@ class ReconcilePlanTest {
     }
 
     @Test
+    void aSourcePausedWhileAForkCopiesItIsLeftAlone() {
+        var source = row("source", BranchStatus.READY, "a", NOW.minus(Duration.ofHours(1)));
+        var member = row("_pool-1", BranchStatus.POOLED, "b", NOW.minus(Duration.ofHours(1)));
+
+        var rows = List.of(source, member);
+        ReconcilePlan plan = ReconcilePlan.of(rows, List.of(container("a", source, "paused"),
+                container("b", member, "paused")), rows, STALE_BEFORE);
+
+        assertThat(plan.notRunning()).isEmpty();
+        assertThat(plan.missing()).isEmpty();
+        assertThat(plan.finishDeletes()).isEmpty();
+    }
+
+    @Test
     void staleTransitionsAreFinishedOrRolledBackAndFreshOnesLeftAlone() {
         Instant old = STALE_BEFORE.minusSeconds(1);
         var createNeverFinished = row("c1", BranchStatus.CREATING, null, old);
