@@ -8,6 +8,8 @@ import java.util.UUID;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.core.task.TaskExecutor;
 import org.springframework.stereotype.Component;
 
 import dev.offshoot.auth.CurrentPrincipal;
@@ -36,9 +38,11 @@ public class BranchAccess {
     private final BranchLauncher launcher;
     private final TemplateService templates;
     private final Endpoints endpoints;
+    private final TaskExecutor background;
 
     BranchAccess(BranchService service, BranchRepository branches, BranchLauncher launcher, TemplateService templates,
-            Endpoints endpoints) {
+            Endpoints endpoints, @Qualifier("applicationTaskExecutor") TaskExecutor background) {
+        this.background = background;
         this.service = service;
         this.branches = branches;
         this.launcher = launcher;
@@ -155,6 +159,22 @@ public class BranchAccess {
         if (isLive(name)) {
             service.delete(name, true);
         }
+    }
+
+    /**
+     * Deletes a throwaway branch after the caller has answered (a migration check need not wait for
+     * its copy's removal). Should the service stop first, the throwaway is not leaked: a DELETING row
+     * is finished by the reconciler, a live one is reaped at its one-hour expiry.
+     */
+    public void deleteThrowawayLater(String name) {
+        background.execute(() -> CurrentPrincipal.runAsSystem(() -> {
+            try {
+                deleteThrowaway(name);
+            } catch (RuntimeException e) {
+                log.warn("throwaway branch {} not deleted yet (the reaper will): {}", name, e.getMessage());
+            }
+            return null;
+        }));
     }
 
     private boolean isLive(String name) {

@@ -42,6 +42,19 @@ class BranchCredentials {
         this.properties = properties;
     }
 
+    /**
+     * Sets the branch's credentials in a container that is still starting, in one exec that waits
+     * (10 ms polls of {@code pg_isready} on the local socket) until the server accepts connections
+     * and then runs the SQL: readiness and credentials cost one exec instead of a TCP poll and an
+     * exec. False when that did not work (no local way in, a container that died, a timeout): the
+     * caller then waits over TCP and uses {@link #apply}, which explains the failure.
+     */
+    boolean applyOnceUp(String containerId, Branch branch, Template template) {
+        long polls = Math.max(1, properties.readyTimeout().toMillis() / 10);
+        return run(containerId, "i=0; until pg_isready -q; do i=$((i+1)); [ $i -ge " + polls
+                + " ] && exit 90; sleep 0.01; done; ", statements(branch, template)).succeeded();
+    }
+
     /** Sets the branch's credentials in its running container; throws when no way in worked. */
     void apply(String containerId, String jdbcUrl, Branch branch, Template template) {
         List<String> sql = statements(branch, template);
@@ -72,8 +85,12 @@ class BranchCredentials {
     }
 
     private ExecResult throughLocalSocket(String containerId, List<String> sql) {
+        return run(containerId, "", sql);
+    }
+
+    private ExecResult run(String containerId, String before, List<String> sql) {
         try {
-            return runtime.exec(containerId, List.of("sh", "-c", "printf '%s' \"$" + SQL_VARIABLE
+            return runtime.exec(containerId, List.of("sh", "-c", before + "printf '%s' \"$" + SQL_VARIABLE
                     + "\" | psql -X -q -v ON_ERROR_STOP=1 -U " + PostgresConnections.SUPERUSER + " -d postgres -f -"),
                     new ContainerRuntime.ExecOptions(PostgresConnections.SUPERUSER,
                             Map.of(SQL_VARIABLE, String.join(";\n", sql) + ";\n")),

@@ -10,6 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 import dev.offshoot.config.RuntimeProperties;
@@ -35,6 +37,7 @@ import dev.offshoot.template.Template;
 @Component
 class BranchLauncher {
 
+    private static final Logger log = LoggerFactory.getLogger(BranchLauncher.class);
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final ContainerRuntime runtime;
@@ -79,16 +82,24 @@ class BranchLauncher {
 
     private String start(Branch branch, Template template, Mount data) {
         branch.ensureSecrets(BranchLauncher::newSecret);
+        long t0 = System.nanoTime();
         String containerId = runtime.start(new ContainerSpec(containerName(branch), data.image(),
                 data.env(properties.pgdata()), labels(branch, template, Labels.KIND_BRANCH), properties.bindAddress(),
                 branch.port(), data.binds(properties.pgdata()), true, List.of(), branch.resources()));
+        long started = System.nanoTime();
         try {
-            PostgresReadiness.awaitAnswering(runtime, containerId, adminUrl(branch), PostgresConnections.SUPERUSER,
-                    branch.superuserPassword(), properties.readyTimeout()).ifPresent(BranchLauncher::closeQuietly);
-            credentials.apply(containerId, adminUrl(branch), branch, template);
-            try (Connection admin = superuser(branch, template)) {
+            if (!credentials.applyOnceUp(containerId, branch, template)) {
+                PostgresReadiness.awaitAnswering(runtime, containerId, adminUrl(branch), PostgresConnections.SUPERUSER,
+                        branch.superuserPassword(), properties.readyTimeout()).ifPresent(BranchLauncher::closeQuietly);
+                credentials.apply(containerId, adminUrl(branch), branch, template);
+            }
+            // the answer promises a branch that takes its new credentials over TCP
+            try (Connection admin = PostgresReadiness.connect(runtime, containerId, adminUrl(branch),
+                    PostgresConnections.SUPERUSER, branch.superuserPassword(), properties.readyTimeout())) {
                 admin.isValid(1);
             }
+            log.debug("branch {}: container started in {} ms, ready with its credentials {} ms later", branch.name(),
+                    (started - t0) / 1_000_000, (System.nanoTime() - started) / 1_000_000);
             return containerId;
         } catch (SQLException e) {
             runtime.remove(containerId);

@@ -18,7 +18,7 @@ import dev.offshoot.web.ApiException;
  * Tries migrations on a throwaway branch of the target and reports what they would do: per
  * migration durations, locks on relations that existed before, table rewrites, the schema diff,
  * lint findings, and the verdict of the target's template policy on all of it. The target is
- * never touched; the throwaway is deleted whatever happens. The last trials are kept for a few
+ * never touched; the throwaway is deleted whatever happens, after the answer. The last trials are kept for a few
  * minutes, so that an apply of the set just checked does not run it on a throwaway again, as long
  * as the branch's Flyway history has not changed since.
  */
@@ -148,7 +148,7 @@ class MigrationCheck {
         } catch (SQLException e) {
             throw MigrationService.unavailable(throwaway, e);
         } finally {
-            branches.deleteThrowaway(throwaway);
+            branches.deleteThrowawayLater(throwaway);
         }
     }
 

@@ -21,7 +21,8 @@ class ThrowawayQuotaTest {
 
     final BranchService service = mock(BranchService.class);
     final BranchAccess access = new BranchAccess(service, mock(BranchRepository.class), mock(BranchLauncher.class),
-            mock(TemplateService.class), mock(dev.offshoot.runtime.Endpoints.class));
+            mock(TemplateService.class), mock(dev.offshoot.runtime.Endpoints.class),
+            new org.springframework.core.task.SyncTaskExecutor());
 
     @Test
     void aThrowawayBranchIsCreatedAsTheCallerSoItCountsAgainstTheCallersQuota() {
@@ -34,5 +35,16 @@ class ThrowawayQuotaTest {
         CurrentPrincipal.callAs(alice, () -> access.throwawayOfBranch("pr-1", "diff"));
 
         verify(service, org.mockito.Mockito.times(2)).create(any(), eq("alice"));
+    }
+
+    @Test
+    void aThrowawayDeletedAfterTheAnswerIsDeletedAsTheServiceOutsideTheRequest() {
+        Branch tmp = new Branch("tmp-check-2", UUID.randomUUID(), 1, null, "img", 25000, "app", "app", "pw", "alice",
+                null, false, Map.of());
+        when(service.live("tmp-check-2")).thenReturn(tmp);
+
+        access.deleteThrowawayLater("tmp-check-2");
+
+        verify(service).delete("tmp-check-2", true);
     }
 }

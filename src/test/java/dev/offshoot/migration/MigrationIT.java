@@ -196,7 +196,8 @@ class MigrationIT extends IntegrationTest {
         assertThat(count(branch, "SELECT count(*) FROM information_schema.columns WHERE table_name = 'address'"
                 + " AND column_name = 'address2' AND data_type = 'text'")).isEqualTo(1);
         assertThat(count(branch, "SELECT count(*) FROM pg_tables WHERE tablename = 'flyway_schema_history'")).isZero();
-        assertThat(api.get("/api/v1/branches?label=offshoot-throwaway=check").body().get("items")).isEmpty();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+                api.get("/api/v1/branches?label=offshoot-throwaway=check").body().get("items")).isEmpty());
         System.out.printf("check of 2 migrations on a Pagila branch: %d ms (request), locks %s%n", checkMs,
                 report.get("locks"));
     }
@@ -213,7 +214,8 @@ class MigrationIT extends IntegrationTest {
         assertThat(check.body().get("failure").get("migration").get("sqlState").asString()).isEqualTo("23502");
         assertThat(check.body().get("lint")).extracting(f -> f.get("rule").asString())
                 .contains("ADD_NOT_NULL_WITHOUT_DEFAULT");
-        assertThat(api.get("/api/v1/branches?label=offshoot-throwaway=check").body().get("items")).isEmpty();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+                api.get("/api/v1/branches?label=offshoot-throwaway=check").body().get("items")).isEmpty());
     }
 
     @Test
