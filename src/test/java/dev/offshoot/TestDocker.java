@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Container;
 
@@ -66,6 +67,9 @@ public final class TestDocker {
                 client().removeContainerCmd(c.getId()).withForce(true).withRemoveVolumes(true).exec();
             } catch (NotFoundException ignored) {
                 // gone already
+            } catch (ConflictException removing) {
+                // "removal already in progress": the service is removing it itself (a migration
+                // check deletes its throwaway copy after answering)
             }
         }
         for (int round = 0; round < 5 && !imagesOf(instanceId).isEmpty(); round++) {
@@ -89,10 +93,17 @@ public final class TestDocker {
 
     /** Removes this run's data directories (revisions, snapshots, branches) under the storage root. */
     public static void removeStorageOf(String instanceId) {
-        try {
-            org.springframework.util.FileSystemUtils.deleteRecursively(storagePath().resolve(instanceId));
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        // the service may still be deleting a directory in there (a check's throwaway copy): a file
+        // it took first fails one walk, the next walk finds the rest
+        for (int attempt = 1; ; attempt++) {
+            try {
+                org.springframework.util.FileSystemUtils.deleteRecursively(storagePath().resolve(instanceId));
+                return;
+            } catch (java.io.IOException e) {
+                if (attempt == 5) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
         }
     }
 }
