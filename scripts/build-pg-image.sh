@@ -2,7 +2,7 @@
 # Build a local PostgreSQL 15 image from Debian packages (debootstrap + docker import),
 # with the official "postgres" image's interface (env vars, entrypoint, port, stop signal).
 #
-# stdout: ONLY the image tag, offshoot/postgres:15-<12 hex of sha256(this script + entrypoint)>
+# stdout: ONLY the image tag, offshoot/postgres:15-<12 hex of sha256(this script + entrypoint + debian-mirror.sh)>
 # stderr: logs. Idempotent: if the tag exists locally, prints it and exits at once.
 # Also tags offshoot/postgres:15-local.
 set -euo pipefail
@@ -21,7 +21,7 @@ die() { log "ERROR: $*"; exit 1; }
 
 [[ -f "$ENTRYPOINT" ]] || die "missing $ENTRYPOINT"
 
-HASH="$(cat "$SELF" "$ENTRYPOINT" | sha256sum | cut -c1-12)"
+HASH="$(cat "$SELF" "$ENTRYPOINT" "$SCRIPT_DIR/debian-mirror.sh" | sha256sum | cut -c1-12)"
 TAG="$REPO:$PG_MAJOR-$HASH"
 LOCAL_TAG="$REPO:$PG_MAJOR-local"
 
@@ -37,34 +37,8 @@ fi
 [[ $EUID -eq 0 ]] || die "building the image needs root (debootstrap)"
 
 # --- Debian mirror from this machine's apt sources (never hard-coded) ---------------
-find_mirror() {
-  local f uri=""
-  # deb822 sources: pick the URI of a stanza whose Suites include "$SUITE" itself
-  for f in /etc/apt/sources.list.d/*.sources; do
-    [[ -f "$f" ]] || continue
-    uri="$(awk -v suite="$SUITE" '
-      function flush() { if (has && u != "") { print u; found=1; exit } u=""; has=0 }
-      /^[[:space:]]*$/ { flush(); next }
-      /^[[:space:]]*#/ { next }
-      tolower($1) == "uris:"   { u=$2 }
-      tolower($1) == "suites:" { for (i=2;i<=NF;i++) if ($i == suite) has=1 }
-      END { if (!found) flush() }' "$f")"
-    [[ -n "$uri" ]] && { printf '%s\n' "$uri"; return 0; }
-  done
-  # classic one-line sources: deb [opts] URL suite components...
-  for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
-    [[ -f "$f" ]] || continue
-    uri="$(awk -v suite="$SUITE" '
-      $1 == "deb" {
-        i=2
-        if ($i ~ /^\[/) { while (i <= NF && $i !~ /\]$/) i++; i++ }
-        if ($(i+1) == suite) { print $i; exit }
-      }' "$f")"
-    [[ -n "$uri" ]] && { printf '%s\n' "$uri"; return 0; }
-  done
-  return 1
-}
-MIRROR="$(find_mirror)" || die "no Debian '$SUITE' mirror found in /etc/apt/sources.list{,.d/*}"
+source "$SCRIPT_DIR/debian-mirror.sh"
+MIRROR="$(find_mirror "$SUITE")" || die "no Debian '$SUITE' mirror found in /etc/apt/sources.list{,.d/*}"
 
 if ! command -v debootstrap >/dev/null 2>&1; then
   log "installing debootstrap..."

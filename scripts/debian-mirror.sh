@@ -1,6 +1,5 @@
-# Sourced: find_mirror SUITE prints the URI of this machine's apt source for SUITE (never a
-# hard-coded mirror). The same lookup as in build-pg-image.sh, which keeps its own copy because its
-# image tag is a hash of its text (editing it would rebuild every cached Postgres image).
+# Sourced by build-pg-image.sh and build-jre-image.sh: find_mirror SUITE prints the URI of this
+# machine's apt source for SUITE (never a hard-coded mirror). Part of the Postgres image's tag hash.
 find_mirror() {
   local suite="$1" f uri=""
   for f in /etc/apt/sources.list.d/*.sources; do
