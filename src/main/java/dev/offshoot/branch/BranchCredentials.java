@@ -3,9 +3,11 @@ package dev.offshoot.branch;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 import org.springframework.stereotype.Component;
@@ -16,22 +18,27 @@ import dev.offshoot.postgres.PostgresConnections;
 import dev.offshoot.runtime.ContainerFailedException;
 import dev.offshoot.runtime.ContainerRuntime;
 import dev.offshoot.runtime.ContainerRuntime.ExecResult;
+import dev.offshoot.runtime.PostgresReadiness;
 import dev.offshoot.template.Template;
 
 /**
  * Gives a started branch container its own credentials: the superuser's, the owner's and the
  * read-only role's passwords, each as a SCRAM verifier, and the read-only role itself where the
- * template predates it. Template images carry no usable superuser password, so the way in is psql
- * on the container's local socket as the OS user {@code postgres} (peer authentication; local
- * trust in images built before). The SQL, which holds verifiers only, travels in the environment
- * of that one exec (a shell builtin pipes it into psql): never in process arguments, files or the
- * container's configuration. Templates built before per-branch
- * secrets still know their template-wide superuser password: over TCP with it is the fallback.
+ * template predates it. The fast way in is TCP as the superuser with the password the data was
+ * sealed with, which only Offshoot knows: a template revision's bootstrap secret (see
+ * template/TemplateBuilder), or for a fork the source's own superuser password. Data sealed
+ * without one (revisions from before V12) is entered through psql on the container's local
+ * socket as the OS user {@code postgres} (peer authentication; local trust in images built
+ * before); that SQL, verifiers only, travels in the environment of one exec (a shell builtin pipes
+ * it into psql): never in process arguments, files or the container's configuration. Templates
+ * built before per-branch secrets still know their template-wide superuser password: over TCP
+ * with it is the last fallback.
  */
 @Component
 class BranchCredentials {
 
     private static final String SQL_VARIABLE = "OFFSHOOT_CREDENTIALS_SQL";
+    private static final Duration FAST_POLL = Duration.ofMillis(10);
     private static final Pattern VERIFIER = Pattern.compile("SCRAM-SHA-256\\$[^'\\s]*");
 
     private final ContainerRuntime runtime;
@@ -53,6 +60,29 @@ class BranchCredentials {
         long polls = Math.max(1, properties.readyTimeout().toMillis() / 10);
         return run(containerId, "i=0; until pg_isready -q; do i=$((i+1)); [ $i -ge " + polls
                 + " ] && exit 90; sleep 0.01; done; ", statements(branch, template)).succeeded();
+    }
+
+    /**
+     * Sets the branch's credentials over TCP as the superuser with the password its data was
+     * sealed with (a template revision's bootstrap secret, or a fork source's own superuser
+     * password), as soon as the starting server takes a login (polled every 10 ms): no exec into
+     * the container. False when the server refused that password (data sealed without one): the
+     * caller then goes through {@link #applyOnceUp}.
+     */
+    boolean applyWithSealedPassword(String containerId, String jdbcUrl, String sealedPassword, Branch branch,
+            Template template) {
+        Optional<Connection> admin = PostgresReadiness.awaitAnswering(runtime, containerId, jdbcUrl,
+                PostgresConnections.SUPERUSER, sealedPassword, properties.readyTimeout(), FAST_POLL);
+        if (admin.isEmpty()) {
+            return false;
+        }
+        try (Connection db = admin.get(); Statement st = db.createStatement()) {
+            st.execute(String.join(";\n", statements(branch, template)));
+            return true;
+        } catch (SQLException e) {
+            throw new ContainerFailedException("setting the branch's credentials failed: "
+                    + masked(e.getMessage()), runtime.logTail(containerId, 20), e);
+        }
     }
 
     /** Sets the branch's credentials in its running container; throws when no way in worked. */

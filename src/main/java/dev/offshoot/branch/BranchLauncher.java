@@ -9,6 +9,10 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +31,7 @@ import dev.offshoot.storage.Storage;
 import dev.offshoot.storage.StorageDriver;
 import dev.offshoot.storage.StorageDriver.Mount;
 import dev.offshoot.template.Template;
+import dev.offshoot.template.TemplateRevision;
 
 /**
  * Starts a branch's container from its parent image and makes it usable: waits until Postgres
@@ -39,6 +44,8 @@ class BranchLauncher {
 
     private static final Logger log = LoggerFactory.getLogger(BranchLauncher.class);
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** Where a launch copies data while the engine creates the container. */
+    private static final Executor DATA = Executors.newVirtualThreadPerTaskExecutor();
 
     private final ContainerRuntime runtime;
     private final RuntimeProperties properties;
@@ -60,10 +67,27 @@ class BranchLauncher {
      * container's id; on failure nothing of it is left running and no copy is left.
      */
     String launch(Branch branch, Template template) {
+        return launch(branch, template, () -> {
+        }, sealedPassword(branch, template));
+    }
+
+    /**
+     * Like {@link #launch(Branch, Template)}, with {@code before} (a fork's snapshot of its source)
+     * run ahead of the copy. Both run on another thread while the engine creates the container,
+     * which starts once the copy is there: the create no longer waits for the data, nor the data for it.
+     */
+    String launch(Branch branch, Template template, Runnable before, String sealedPassword) {
         StorageDriver driver = storage.copying(branch.storageDriver());
-        Mount data = driver.cloneFor(branch.id(), branch.parent());
+        Mount planned = driver.mountOf(branch.id(), branch.parent());
+        Supplier<Mount> copy = () -> {
+            before.run();
+            return driver.cloneFor(branch.id(), branch.parent());
+        };
         try {
-            return start(branch, template, data);
+            // an image that holds the data (a fork's commit) must exist before its container does
+            return planned.fillableAfterCreate()
+                    ? start(branch, template, planned, CompletableFuture.supplyAsync(copy, DATA), sealedPassword)
+                    : start(branch, template, copy.get(), CompletableFuture.completedFuture(null), sealedPassword);
         } catch (RuntimeException e) {
             driver.removeBranch(branch.id());
             throw e;
@@ -72,7 +96,8 @@ class BranchLauncher {
 
     /** Starts the branch again on the data it has (its instance vanished); a fresh copy when none is left. */
     String relaunch(Branch branch, Template template) {
-        return start(branch, template, storage.copying(branch.storageDriver()).existing(branch.id(), branch.parent()));
+        return start(branch, template, storage.copying(branch.storageDriver()).existing(branch.id(), branch.parent()),
+                CompletableFuture.completedFuture(null), null);
     }
 
     /** The data a running branch mounts. */
@@ -80,23 +105,28 @@ class BranchLauncher {
         return storage.holding(branch.storageDriver()).mountOf(branch.id(), branch.parent());
     }
 
-    private String start(Branch branch, Template template, Mount data) {
+    private String start(Branch branch, Template template, Mount data, CompletableFuture<?> dataReady,
+            String sealedPassword) {
         branch.ensureSecrets(BranchLauncher::newSecret);
         long t0 = System.nanoTime();
         String containerId = runtime.start(new ContainerSpec(containerName(branch), data.image(),
                 data.env(properties.pgdata()), labels(branch, template, Labels.KIND_BRANCH), properties.bindAddress(),
-                branch.port(), data.binds(properties.pgdata()), true, List.of(), branch.resources()));
+                branch.port(), data.binds(properties.pgdata()), true, List.of(), branch.resources()), dataReady);
         long started = System.nanoTime();
         try {
-            if (!credentials.applyOnceUp(containerId, branch, template)) {
+            // set over TCP, or by the exec's psql on the server the answer hands out (its port was
+            // published before the server started): the passwords are committed, no login re-proves it
+            boolean set = sealedPassword != null
+                    && credentials.applyWithSealedPassword(containerId, adminUrl(branch), sealedPassword, branch, template);
+            if (!set && !credentials.applyOnceUp(containerId, branch, template)) {
                 PostgresReadiness.awaitAnswering(runtime, containerId, adminUrl(branch), PostgresConnections.SUPERUSER,
                         branch.superuserPassword(), properties.readyTimeout()).ifPresent(BranchLauncher::closeQuietly);
                 credentials.apply(containerId, adminUrl(branch), branch, template);
-            }
-            // the answer promises a branch that takes its new credentials over TCP
-            try (Connection admin = PostgresReadiness.connect(runtime, containerId, adminUrl(branch),
-                    PostgresConnections.SUPERUSER, branch.superuserPassword(), properties.readyTimeout())) {
-                admin.isValid(1);
+                // the answer promises a branch that takes its new credentials over TCP
+                try (Connection admin = PostgresReadiness.connect(runtime, containerId, adminUrl(branch),
+                        PostgresConnections.SUPERUSER, branch.superuserPassword(), properties.readyTimeout())) {
+                    admin.isValid(1);
+                }
             }
             log.debug("branch {}: container started in {} ms, ready with its credentials {} ms later", branch.name(),
                     (started - t0) / 1_000_000, (System.nanoTime() - started) / 1_000_000);
@@ -164,6 +194,18 @@ class BranchLauncher {
     /** Where a child's snapshot of the source goes; the child's row records it before the copy. */
     DataRef snapshotRef(Branch child, Branch source) {
         return storage.copying(source.storageDriver()).plannedSnapshot(child.id(), child.name(), source.parent());
+    }
+
+    /**
+     * The superuser password a fresh copy of the branch's template revision was sealed with (its
+     * bootstrap secret); null for a branch of a branch (its snapshot carries the source's, which a
+     * fork passes itself) and for revisions sealed without one.
+     */
+    static String sealedPassword(Branch branch, Template template) {
+        if (branch.parentBranchId() != null) {
+            return null;
+        }
+        return template.revision(branch.templateRevision()).map(TemplateRevision::bootstrapSecret).orElse(null);
     }
 
     /**

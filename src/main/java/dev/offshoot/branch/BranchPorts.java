@@ -61,10 +61,20 @@ class BranchPorts {
 
     /** Starts the container; when the engine finds the port held by someone else, moves to another. */
     String launchOnFreePort(Branch branch, Template template) {
+        return launchOnFreePort(branch, template, () -> {
+        }, BranchLauncher.sealedPassword(branch, template));
+    }
+
+    /**
+     * Like {@link #launchOnFreePort(Branch, Template)}; {@code before} runs once, in the first
+     * launch, and {@code sealedPassword} is the superuser password of the data it copies.
+     */
+    String launchOnFreePort(Branch branch, Template template, Runnable before, String sealedPassword) {
         Set<Integer> refused = new HashSet<>();
         for (int attempt = 1; ; attempt++) {
             try {
-                return launcher.launch(branch, template);
+                return launcher.launch(branch, template, attempt == 1 ? before : () -> {
+                }, sealedPassword);
             } catch (PortConflictException e) {
                 if (attempt == PORT_ATTEMPTS) {
                     throw e;

@@ -99,14 +99,22 @@ class BranchService implements TemplateBranches {
             Branch branch = reserved;
             try {
                 policies.checkQuota(principal);
+                Runnable copySource = () -> {
+                };
+                String sealedPassword = BranchLauncher.sealedPassword(branch, parent.template());
                 if (parent.source() != null) {
                     // the row names the image before the image exists: a concurrent delete's prune
                     // keeps every image a live row (CREATING included) names, so it cannot take it
                     branch.useSnapshot(launcher.snapshotRef(branch, parent.source()));
                     branch = branches.save(branch);
-                    snapshotSource(parent.source(), branch, parent.template());
+                    Branch child = branch;
+                    // the copy of the source runs while the engine creates the child's container
+                    copySource = () -> snapshotSource(parent.source(), child, parent.template());
+                    // the snapshot carries the source's superuser password (should the source be reset
+                    // meanwhile and copied again, its password is the same)
+                    sealedPassword = BranchLauncher.superuserPassword(parent.source(), parent.template());
                 }
-                branch.started(ports.launchOnFreePort(branch, parent.template()));
+                branch.started(ports.launchOnFreePort(branch, parent.template(), copySource, sealedPassword));
                 Branch saved = branches.save(branch);
                 log.info("branch {} ({}) ready on port {}", name, saved.id(), saved.port());
                 return new Outcome(saved, true);

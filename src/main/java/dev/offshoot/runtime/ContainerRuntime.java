@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Compute: the seam between Offshoot and whatever runs its Postgres instances. It starts an instance
@@ -24,7 +25,17 @@ import java.util.Optional;
 public interface ContainerRuntime {
 
     /** Creates and starts a container; the caller waits for readiness. Returns the container id. */
-    String start(ContainerSpec spec);
+    default String start(ContainerSpec spec) {
+        return start(spec, CompletableFuture.completedFuture(null));
+    }
+
+    /**
+     * Creates a container while its data is still being prepared, and starts it once
+     * {@code dataReady} completes: the engine's create overlaps the storage driver's copy. When the
+     * data fails, the container is removed and the data's failure is thrown as it was (unwrapped).
+     * Kubernetes does the same by itself: a Pod whose PVC is still being cloned waits for it.
+     */
+    String start(ContainerSpec spec, CompletableFuture<?> dataReady);
 
     /** Starts an existing container if it is not running. */
     void startExisting(String containerId);

@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 
 import com.github.dockerjava.api.DockerClient;
@@ -49,9 +51,21 @@ public class DockerRuntime implements ContainerRuntime {
     }
 
     @Override
-    public String start(ContainerSpec spec) {
+    public String start(ContainerSpec spec, CompletableFuture<?> dataReady) {
+        String id;
+        try {
+            id = call(() -> create(spec));
+        } catch (RuntimeException e) {
+            awaitQuietly(dataReady);
+            throw e;
+        }
+        try {
+            await(dataReady);
+        } catch (RuntimeException | Error e) {
+            remove(id);
+            throw e;
+        }
         return call(() -> {
-            String id = create(spec);
             try {
                 docker.startContainerCmd(id).exec();
             } catch (RuntimeException e) {
@@ -64,6 +78,30 @@ public class DockerRuntime implements ContainerRuntime {
             log.debug("started container {} ({})", spec.name(), id);
             return id;
         });
+    }
+
+    /** Waits for the data; its own failure is thrown as it was, not wrapped. */
+    private static void await(CompletableFuture<?> dataReady) {
+        try {
+            dataReady.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw e;
+        }
+    }
+
+    /** A create that failed still lets the data's preparation finish, so the caller cleans up after both. */
+    private static void awaitQuietly(CompletableFuture<?> dataReady) {
+        try {
+            dataReady.join();
+        } catch (RuntimeException e) {
+            // the create's own failure is the one reported
+        }
     }
 
     private String create(ContainerSpec spec) {

@@ -16,6 +16,8 @@ import dev.offshoot.postgres.PostgresConnections;
 public final class PostgresReadiness {
 
     private static final Duration POLL = Duration.ofMillis(50);
+    /** How often a fast wait asks the engine whether the container still runs. */
+    private static final long STATE_CHECK_NANOS = Duration.ofMillis(100).toNanos();
 
     private PostgresReadiness() {
     }
@@ -27,7 +29,7 @@ public final class PostgresReadiness {
      */
     public static Connection connect(ContainerRuntime runtime, String containerId, String jdbcUrl,
             String user, String password, Duration timeout) {
-        return await(runtime, containerId, jdbcUrl, user, password, timeout, false).orElseThrow();
+        return await(runtime, containerId, jdbcUrl, user, password, timeout, false, POLL).orElseThrow();
     }
 
     /**
@@ -37,14 +39,21 @@ public final class PostgresReadiness {
      */
     public static Optional<Connection> awaitAnswering(ContainerRuntime runtime, String containerId, String jdbcUrl,
             String user, String password, Duration timeout) {
-        return await(runtime, containerId, jdbcUrl, user, password, timeout, true);
+        return await(runtime, containerId, jdbcUrl, user, password, timeout, true, POLL);
+    }
+
+    /** {@link #awaitAnswering} with its own interval between attempts, for a launch that waits on it. */
+    public static Optional<Connection> awaitAnswering(ContainerRuntime runtime, String containerId, String jdbcUrl,
+            String user, String password, Duration timeout, Duration poll) {
+        return await(runtime, containerId, jdbcUrl, user, password, timeout, true, poll);
     }
 
     private static Optional<Connection> await(ContainerRuntime runtime, String containerId, String jdbcUrl,
-            String user, String password, Duration timeout, boolean refusalMeansUp) {
+            String user, String password, Duration timeout, boolean refusalMeansUp, Duration poll) {
         long deadline = System.nanoTime() + timeout.toNanos();
         Properties props = PostgresConnections.pinned(user, password);
         SQLException last = null;
+        long stateCheckedAt = System.nanoTime();
         while (System.nanoTime() < deadline) {
             try {
                 return Optional.of(DriverManager.getConnection(jdbcUrl, props));
@@ -59,12 +68,16 @@ public final class PostgresReadiness {
                 }
                 last = e;
             }
-            ContainerRuntime.ContainerState state = runtime.state(containerId).orElse(null);
-            // a container the engine restarts after an out-of-memory kill may look running again
-            if (state == null || !state.running() || state.oomKilled()) {
-                throw died(runtime, containerId, state, last);
+            // asking the engine costs more than a short poll: at most every STATE_CHECK_NANOS then
+            if (poll.compareTo(POLL) >= 0 || System.nanoTime() - stateCheckedAt >= STATE_CHECK_NANOS) {
+                stateCheckedAt = System.nanoTime();
+                ContainerRuntime.ContainerState state = runtime.state(containerId).orElse(null);
+                // a container the engine restarts after an out-of-memory kill may look running again
+                if (state == null || !state.running() || state.oomKilled()) {
+                    throw died(runtime, containerId, state, last);
+                }
             }
-            sleep();
+            sleep(poll);
         }
         throw new ContainerFailedException("Postgres did not accept connections within " + timeout
                 + (last == null ? "" : " (last error: " + last.getMessage() + ")"),
@@ -92,9 +105,9 @@ public final class PostgresReadiness {
         return new ContainerFailedException(why, runtime.logTail(containerId, 30), last);
     }
 
-    private static void sleep() {
+    private static void sleep(Duration poll) {
         try {
-            Thread.sleep(POLL);
+            Thread.sleep(poll);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for Postgres", e);

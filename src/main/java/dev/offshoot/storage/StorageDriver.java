@@ -84,6 +84,14 @@ public interface StorageDriver {
      */
     record Mount(String image, String hostPath) {
 
+        /**
+         * Whether an instance of it can be created before the data is in place: a directory is
+         * filled in the meantime, while an image that holds the data must exist first.
+         */
+        public boolean fillableAfterCreate() {
+            return hostPath != null;
+        }
+
         /** The bind of the data directory at PGDATA, if there is one. */
         public Map<String, String> binds(String pgdata) {
             return hostPath == null ? Map.of() : Map.of(hostPath, pgdata);

@@ -68,8 +68,10 @@ class TemplateBuilder {
         }
         String name = "offshoot-" + properties.instanceId() + "-build-" + template.name() + "-"
                 + UUID.randomUUID().toString().substring(0, 8);
-        // the superuser's password is good for this build only: the build ends by removing it (seal)
+        // the superuser's password is good for this build only: the build ends by replacing it with
+        // the revision's bootstrap secret (seal)
         String buildSuperuser = secret();
+        String bootstrapSecret = secret();
         StorageDriver driver = storage.active();
         Mount data = driver.newRevision(template.id(), revision);
         String containerId;
@@ -85,13 +87,13 @@ class TemplateBuilder {
         }
         StorageDriver.Revision captured = null;
         try {
-            long databaseSize = load(template, containerId, source, fileNames, buildSuperuser);
+            long databaseSize = load(template, containerId, source, fileNames, buildSuperuser, bootstrapSecret);
             stopCleanly(containerId);
             captured = driver.captureRevision(containerId, data, template.id(), revision,
                     labels(template, revision, Labels.KIND_TEMPLATE_IMAGE));
             log.info("built template {} revision {} with the {} driver ({} bytes of data)", template.name(), revision,
                     driver.name(), databaseSize);
-            return revision(revision, driver, captured, databaseSize, source.describe(fileNames));
+            return revision(revision, driver, captured, databaseSize, source.describe(fileNames), bootstrapSecret);
         } catch (RuntimeException e) {
             if (captured != null) {
                 driver.remove(captured.data());
@@ -104,9 +106,9 @@ class TemplateBuilder {
     }
 
     private static TemplateRevision revision(int revision, StorageDriver driver, StorageDriver.Revision captured,
-            long databaseSize, String source) {
+            long databaseSize, String source, String bootstrapSecret) {
         return new TemplateRevision(revision, captured.data().image(), captured.dataId(), captured.sizeBytes(),
-                databaseSize, source, Instant.now(), driver.name(), captured.data().path());
+                databaseSize, source, Instant.now(), driver.name(), captured.data().path(), bootstrapSecret);
     }
 
     private void stopCleanly(String containerId) {
@@ -132,14 +134,15 @@ class TemplateBuilder {
         try (Connection db = PostgresConnections.superuser(url, superuserPassword)) {
             freeze(db);
             long databaseSize = databaseSize(db, template.databaseName());
-            seal(db, template);
+            String bootstrapSecret = secret();
+            seal(db, template, bootstrapSecret);
             stopCleanly(containerId);
             StorageDriver driver = storage.holding(instance.driver());
             StorageDriver.Revision captured = driver.captureRevision(containerId, instance.data(), template.id(),
                     revision, labels(template, revision, Labels.KIND_TEMPLATE_IMAGE));
             log.info("template {} revision {} captured from a migrated branch ({} driver)", template.name(), revision,
                     driver.name());
-            return revision(revision, driver, captured, databaseSize, source);
+            return revision(revision, driver, captured, databaseSize, source, bootstrapSecret);
         } catch (SQLException e) {
             throw new TemplateBuildException("preparing the new revision failed: " + e.getMessage(),
                     runtime.logTail(containerId, 20));
@@ -147,7 +150,7 @@ class TemplateBuilder {
     }
 
     private long load(Template template, String containerId, TemplateSource source, List<String> fileNames,
-            String superuserPassword) {
+            String superuserPassword, String bootstrapSecret) {
         Endpoint endpoint = runtime.endpoint(containerId);
         String jdbcUrl = endpoint.jdbcUrl("postgres");
         try (Connection admin = PostgresReadiness.connect(runtime, containerId, jdbcUrl, "postgres",
@@ -166,7 +169,7 @@ class TemplateBuilder {
                 freeze(db);
             }
             long databaseSize = databaseSize(admin, template.databaseName());
-            seal(admin, template);
+            seal(admin, template, bootstrapSecret);
             return databaseSize;
         } catch (SQLException e) {
             throw new TemplateBuildException("preparing the template database failed: " + e.getMessage(),
@@ -188,15 +191,17 @@ class TemplateBuilder {
     }
 
     /**
-     * Leaves the image without a usable password: the owner's is random and forgotten, the
-     * read-only role and the superuser have none. Each branch gets its own at launch, through the
-     * container's local socket (see branch/BranchCredentials), so no secret is shared by branches.
+     * Leaves the data without a password anybody but Offshoot knows: the owner's is random and
+     * forgotten, the read-only role has none, and the superuser's is the revision's bootstrap
+     * secret, which is never handed out. Each branch gets its own passwords at launch (see
+     * branch/BranchCredentials), before its connection string is handed out, so no secret a user
+     * holds is shared by branches.
      */
-    private static void seal(Connection admin, Template template) throws SQLException {
+    private static void seal(Connection admin, Template template, String bootstrapSecret) throws SQLException {
         try (Statement st = admin.createStatement()) {
             st.execute(BranchRoles.password(template.ownerRole(), UUID.randomUUID().toString()));
             st.execute(BranchRoles.noPassword(BranchRoles.READ_ONLY_ROLE));
-            st.execute(BranchRoles.noPassword(PostgresConnections.SUPERUSER));
+            st.execute(BranchRoles.password(PostgresConnections.SUPERUSER, bootstrapSecret));
         }
     }
 

@@ -17,13 +17,23 @@ import dev.offshoot.storage.DataRef;
  * @param source            a human summary of what was loaded (never containing secrets)
  * @param storageDriver     the storage driver that holds its data
  * @param dataPath          reflink: its data directory under the storage path; null for overlay
+ * @param bootstrapSecret   the superuser password sealed into its data, Offshoot's alone: a new
+ *                          branch's launch logs in with it over TCP to set the branch's own passwords
+ *                          (null for revisions sealed without one)
  */
 @Table("template_revision")
 public record TemplateRevision(int revision, String imageRef, String imageId, long imageSizeBytes,
-        long databaseSizeBytes, String source, Instant createdAt, String storageDriver, String dataPath) {
+        long databaseSizeBytes, String source, Instant createdAt, String storageDriver, String dataPath,
+        String bootstrapSecret) {
 
     /** Its data, as the storage driver that holds it knows it. */
     public DataRef data() {
         return new DataRef(storageDriver, imageRef, dataPath);
+    }
+
+    @Override
+    public String toString() {
+        return "TemplateRevision[revision=" + revision + ", imageRef=" + imageRef + ", storageDriver=" + storageDriver
+                + ", dataPath=" + dataPath + "]";
     }
 }

@@ -1,9 +1,11 @@
 package dev.offshoot.bench;
 
+import java.nio.file.Path;
 import java.util.Optional;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 import dev.offshoot.Api;
 import dev.offshoot.OffshootApplication;
@@ -65,6 +67,18 @@ final class BenchService implements AutoCloseable {
         }
         String reason = details == null || details.get("reason") == null ? "" : ": " + details.get("reason").asString();
         return Optional.of(running + " runs instead" + reason);
+    }
+
+    /**
+     * The PGDATA directory of a template's latest revision when the reflink driver holds it; empty
+     * when an image holds the data (overlay).
+     */
+    Optional<Path> revisionData(String template) {
+        String relative = context.getBean(JdbcTemplate.class).queryForObject("SELECT r.data_path"
+                + " FROM template_revision r JOIN template t ON t.id = r.template_id WHERE t.name = ?"
+                + " ORDER BY r.revision DESC LIMIT 1", String.class, template);
+        return Optional.ofNullable(relative)
+                .map(r -> Path.of(context.getEnvironment().getRequiredProperty("offshoot.storage.path")).resolve(r));
     }
 
     @Override

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import dev.offshoot.Api;
 import dev.offshoot.TestDocker;
@@ -124,16 +125,19 @@ final class DriverRun {
     /** Peers: p50 of a few runs each (they do not depend on the driver, so they run once). */
     private void peers(Peers peers, String tiny, String big) throws SQLException {
         int runs = Math.min(options.n(), 5);
-        rows.put(rows.dockerRunTiny, Benchmark.PEER, dockerRuns(peers, image(tiny), runs, null).p(50));
+        rows.put(rows.dockerRunTiny, Benchmark.PEER, dockerRuns(peers, image(tiny), service.revisionData(tiny), runs,
+                null).p(50));
         Stats copies = new Stats();
-        rows.put(rows.dockerRunBig, Benchmark.PEER, dockerRuns(peers, image(big), runs, copies).p(50));
+        rows.put(rows.dockerRunBig, Benchmark.PEER, dockerRuns(peers, image(big), service.revisionData(big), runs,
+                copies).p(50));
         rows.put(rows.fileCopy, Benchmark.PEER, copies.p(50));
     }
 
-    private static Stats dockerRuns(Peers peers, String image, int runs, Stats copies) throws SQLException {
+    private static Stats dockerRuns(Peers peers, String image, Optional<Path> data, int runs, Stats copies)
+            throws SQLException {
         Stats stats = new Stats();
         for (int i = 0; i < runs; i++) {
-            Peers.Started server = peers.dockerRun(image, "bench");
+            Peers.Started server = peers.dockerRun(image, data, "bench");
             stats.add(server.nanosToFirstQuery());
             if (copies != null) {
                 copies.add(peers.fileCopy(server, "bench"));

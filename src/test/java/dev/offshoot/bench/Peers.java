@@ -9,7 +9,11 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.AccessMode;
@@ -29,6 +33,8 @@ import dev.offshoot.TestDocker;
 final class Peers implements AutoCloseable {
 
     private static final String LABEL = "offshoot.bench";
+    /** Where the copy is mounted: outside the image's VOLUME, as the service mounts a branch's. */
+    private static final String PGDATA = "/offshoot/pgdata";
     private final String runId;
     private final Path hbaDir;
 
@@ -41,18 +47,33 @@ final class Peers implements AutoCloseable {
         Files.setPosixFilePermissions(hba, PosixFilePermissions.fromString("rw-r--r--"));
     }
 
-    record Started(String containerId, String jdbcBase, long nanosToFirstQuery) {
+    /** @param data the reflink copy it runs on, removed with it; null when the image holds the data */
+    record Started(String containerId, String jdbcBase, long nanosToFirstQuery, Path data) {
     }
 
-    /** Starts the image and times it to the first answered query as the superuser. */
-    Started dockerRun(String image, String database) throws SQLException {
+    /**
+     * Starts the image and times it to the first answered query as the superuser. With a data
+     * directory (a reflink revision, whose image is the bare base image) the container runs on a
+     * reflink copy of it, made before the clock starts, as a hand-run container on that data would.
+     */
+    Started dockerRun(String image, Optional<Path> data, String database) throws SQLException {
         DockerClient docker = TestDocker.client();
+        List<Bind> binds = new ArrayList<>(List.of(new Bind(hbaDir.toString(), new Volume("/bench"), AccessMode.ro)));
+        List<String> env = new ArrayList<>();
+        Path copy = null;
+        if (data.isPresent()) {
+            copy = data.get().resolveSibling("bench-peer-" + UUID.randomUUID());
+            Shell.run("cp", "-a", "--reflink=always", data.get().toString(), copy.toString());
+            binds.add(new Bind(copy.toString(), new Volume(PGDATA)));
+            env.add("PGDATA=" + PGDATA);
+        }
         long start = System.nanoTime();
         String id = docker.createContainerCmd(image).withLabels(Map.of(LABEL, runId))
                 .withExposedPorts(ExposedPort.tcp(5432))
+                .withEnv(env)
                 .withHostConfig(HostConfig.newHostConfig()
                         .withPortBindings(PortBinding.parse("127.0.0.1::5432"))
-                        .withBinds(new Bind(hbaDir.toString(), new Volume("/bench"), AccessMode.ro)))
+                        .withBinds(binds))
                 .withCmd("postgres", "-c", "hba_file=/bench/pg_hba.conf", "-c", "listen_addresses=*")
                 .exec().getId();
         docker.startContainerCmd(id).exec();
@@ -60,7 +81,7 @@ final class Peers implements AutoCloseable {
                 .get(ExposedPort.tcp(5432))[0].getHostPortSpec();
         String base = "jdbc:postgresql://localhost:" + port + "/";
         Benchmark.firstQuery(base + database, "postgres", "", Duration.ofSeconds(60));
-        return new Started(id, base, System.nanoTime() - start);
+        return new Started(id, base, System.nanoTime() - start, copy);
     }
 
     /** The in-cluster peer: a file-level copy of {@code database} inside the same server. */
@@ -77,6 +98,9 @@ final class Peers implements AutoCloseable {
 
     void remove(Started server) {
         TestDocker.client().removeContainerCmd(server.containerId()).withForce(true).withRemoveVolumes(true).exec();
+        if (server.data() != null) {
+            Shell.run("rm", "-rf", "--one-file-system", server.data().toString());
+        }
     }
 
     @Override

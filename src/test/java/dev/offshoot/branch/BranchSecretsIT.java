@@ -12,12 +12,17 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.model.Event;
+import com.github.dockerjava.api.model.EventType;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,7 +40,7 @@ import dev.offshoot.runtime.Labels;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Each branch's own secrets: a superuser password no other branch (and no template image) shares,
+ * Each branch's own secrets: a superuser password no other branch (and no template's data) shares,
  * kept out of container environments, and a read-only role whose handed-out connection reads but
  * cannot write, create or switch itself to read-write.
  */
@@ -76,6 +81,49 @@ class BranchSecretsIT extends IntegrationTest {
         assertRefused(url(a), "postgres", sb.superuser());
         assertRefused(url(a), "postgres", sa.template());
         assertRefused(url(b), "offshoot_readonly", sa.readOnly());
+        // the revision's bootstrap secret was replaced at launch, before the create answered
+        assertThat(sa.bootstrap()).isNotBlank().isEqualTo(sb.bootstrap());
+        assertRefused(url(a), "postgres", sa.bootstrap());
+        assertRefused(url(b), "postgres", sb.bootstrap());
+    }
+
+    /**
+     * A branch of a template and a branch of that branch get their passwords over TCP with the
+     * password their data was sealed with (the revision's bootstrap secret, the source's own):
+     * the engine saw no exec in either container.
+     */
+    @Test
+    void newBranchesGetTheirCredentialsWithoutAnExec() throws Exception {
+        Instant since = Instant.now();
+        JsonNode source = branch();
+        Api.Response child = api.post("/api/v1/branches", Map.of("name", "sec-child-" + suffix(), "fromBranch",
+                source.get("name").asString()));
+        assertThat(child.status()).as(String.valueOf(child.body())).isEqualTo(201);
+
+        for (JsonNode branch : List.of(source, child.body())) {
+            Secrets secrets = secrets(branch);
+            assertThat(isSuperuser(url(branch), "postgres", secrets.superuser())).isTrue();
+            assertThat(execsSince(since, secrets.containerId())).as("execs in " + branch.get("name")).isEmpty();
+        }
+        assertRefused(url(child.body()), "postgres", secrets(source).superuser());
+    }
+
+    /** The exec actions the engine logged for a container since then. */
+    private static List<String> execsSince(Instant since, String containerId) throws InterruptedException {
+        List<String> actions = new CopyOnWriteArrayList<>();
+        Instant until = Instant.now();
+        TestDocker.client().eventsCmd().withEventTypeFilter(EventType.CONTAINER).withContainerFilter(containerId)
+                .withSince(String.valueOf(since.getEpochSecond() - 1))
+                .withUntil(String.valueOf(until.getEpochSecond() + 1))
+                .exec(new ResultCallback.Adapter<Event>() {
+                    @Override
+                    public void onNext(Event event) {
+                        if (String.valueOf(event.getAction()).startsWith("exec_")) {
+                            actions.add(event.getAction());
+                        }
+                    }
+                }).awaitCompletion(30, TimeUnit.SECONDS);
+        return actions;
     }
 
     @Test
@@ -95,8 +143,14 @@ class BranchSecretsIT extends IntegrationTest {
     }
 
     @Test
-    void theTemplateDataCarriesNoUsablePassword() throws Exception {
-        JsonNode revision = api.get("/api/v1/templates/" + template).body().get("revisions").get(0);
+    void theTemplateDataCarriesNoPasswordAnyUserHolds() throws Exception {
+        JsonNode branch = branch();
+        String bootstrap = secrets(branch).bootstrap();
+        Api.Response read = api.get("/api/v1/templates/" + template);
+        assertThat(String.valueOf(read.body())).doesNotContain(bootstrap);
+        assertThat(String.valueOf(api.get("/api/v1/branches/" + branch.get("name").asString()).body()))
+                .doesNotContain(bootstrap);
+        JsonNode revision = read.body().get("revisions").get(0);
         Map<String, String> env = Map.of();
         Map<String, String> binds = Map.of();
         Path copy = null;
@@ -119,7 +173,8 @@ class BranchSecretsIT extends IntegrationTest {
                                     + " FROM pg_authid WHERE rolcanlogin"),
                             new ContainerRuntime.ExecOptions("postgres", Map.of()), Duration.ofSeconds(10)),
                             ContainerRuntime.ExecResult::succeeded);
-            assertThat(passwords.output().strip()).isEqualTo("app=true,offshoot_readonly=false,postgres=false");
+            // the owner's password is random and forgotten; the superuser's is the bootstrap secret
+            assertThat(passwords.output().strip()).isEqualTo("app=true,offshoot_readonly=false,postgres=true");
         } finally {
             runtime.remove(id);
             if (copy != null) {
@@ -246,7 +301,8 @@ class BranchSecretsIT extends IntegrationTest {
         }
     }
 
-    private record Secrets(String superuser, String readOnly, String template, String containerId) {
+    /** @param bootstrap the superuser password sealed into the branch's template revision */
+    private record Secrets(String superuser, String readOnly, String template, String containerId, String bootstrap) {
     }
 
     private record Psql(int exitCode, String output) {
@@ -256,12 +312,15 @@ class BranchSecretsIT extends IntegrationTest {
     private static Secrets secrets(JsonNode branch) throws SQLException {
         try (Connection c = DriverManager.getConnection(METADATA.getJdbcUrl(), METADATA.getUsername(),
                 METADATA.getPassword()); var ps = c.prepareStatement("SELECT b.superuser_password, b.readonly_password,"
-                        + " t.superuser_password, b.container_id FROM branch b JOIN template t ON t.id = b.template_id"
+                        + " t.superuser_password, b.container_id, r.bootstrap_secret FROM branch b"
+                        + " JOIN template t ON t.id = b.template_id"
+                        + " JOIN template_revision r ON r.template_id = b.template_id AND r.revision = b.template_revision"
                         + " WHERE b.id = ?::uuid")) {
             ps.setString(1, branch.get("id").asString());
             try (ResultSet rs = ps.executeQuery()) {
                 assertThat(rs.next()).isTrue();
-                return new Secrets(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4));
+                return new Secrets(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        rs.getString(5));
             }
         }
     }

@@ -54,7 +54,7 @@ class PortMoveRaceTest {
         when(template.id()).thenReturn(templateId);
         when(template.name()).thenReturn("main");
         when(template.latestRevision()).thenReturn(Optional.of(new TemplateRevision(1, "tpl:1", "sha", 1, 1, "empty",
-                Instant.now(), "overlay", null)));
+                Instant.now(), "overlay", null, null)));
         when(templates.get("main")).thenReturn(template);
         when(branches.findLiveByName("b")).thenReturn(Optional.empty());
         when(branches.findLivePorts()).thenReturn(List.of());
@@ -68,7 +68,7 @@ class PortMoveRaceTest {
             }
             return b;
         });
-        when(launcher.launch(any(), eq(template))).thenAnswer(call -> {
+        when(launcher.launch(any(), eq(template), any(), any())).thenAnswer(call -> {
             Branch b = call.getArgument(0);
             if (b.port() == 25000) {
                 throw new PortConflictException(25000, null);

@@ -65,7 +65,7 @@ class SnapshotOwnershipTest {
         when(template.databaseName()).thenReturn("app");
         when(template.ownerRole()).thenReturn("app");
         when(template.revision(1)).thenReturn(Optional.of(new TemplateRevision(1, "tpl:1", "sha", 1, 1, "empty",
-                Instant.now(), "overlay", null)));
+                Instant.now(), "overlay", null, null)));
         when(templates.byId(templateId)).thenReturn(template);
         when(branches.findLiveByName("parent")).thenReturn(Optional.of(parent));
         when(branches.findLiveByName("child")).thenReturn(Optional.empty());
@@ -77,7 +77,11 @@ class SnapshotOwnershipTest {
         });
         when(ports.next(any())).thenReturn(OptionalInt.of(25002));
         when(launcher.snapshotRef(any(), any())).thenReturn(dev.offshoot.storage.DataRef.overlay("offshoot/snapshot-t1-child:0000"));
-        when(launcher.launch(any(), eq(template))).thenReturn("c-child");
+        // the launch runs the fork's copy of its source first, as the real one does
+        when(launcher.launch(any(), eq(template), any(), any())).thenAnswer(call -> {
+            call.<Runnable>getArgument(2).run();
+            return "c-child";
+        });
     }
 
     CreateBranchRequest childOfParent() {
