@@ -118,9 +118,11 @@ class MigrationCheck {
     private Trial trial(String target, List<MigrationFile> files) {
         long start = System.nanoTime();
         String throwaway = branches.throwawayOfBranch(target, "check");
+        long copied = System.nanoTime();
         try {
             BranchAccess.Endpoint endpoint = branches.endpoint(throwaway);
             Schema before = migrations.inspect(endpoint);
+            long inspected = System.nanoTime();
             List<MigrationLint.Finding> lint = MigrationLint.lint(files, before);
             try (LockWatch watch = new LockWatch(endpoint, properties.lockPollInterval())) {
                 FlywayRunner.Outcome outcome = null;
@@ -132,8 +134,13 @@ class MigrationCheck {
                 }
                 List<LockWatch.LockTaken> locks = watch.locks();
                 List<LockWatch.Rewrite> rewrites = watch.rewrites();
+                long migrated = System.nanoTime();
                 SchemaDiff diff = SchemaDiff.between(before, migrations.inspect(endpoint));
                 long took = (System.nanoTime() - start) / 1_000_000;
+                log.debug("check on a copy of {}: copy {} ms, first inspection {} ms, migrations {} ms,"
+                        + " second inspection {} ms", target, (copied - start) / 1_000_000,
+                        (inspected - copied) / 1_000_000, (migrated - inspected) / 1_000_000,
+                        (System.nanoTime() - migrated) / 1_000_000);
                 log.info("check of {} migration(s) on a copy of {}: {} in {} ms", files.size(), target,
                         failure == null ? "ran" : "failed", took);
                 // migrations the branch already has are skipped by Flyway: their statements do not run again
