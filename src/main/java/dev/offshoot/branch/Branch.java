@@ -31,7 +31,6 @@ class Branch {
     private String parentImage;
     private String snapshotImage;
     private String containerId;
-    private int port;
     private String databaseName;
     private String roleName;
     private String password;
@@ -63,7 +62,7 @@ class Branch {
     }
 
     Branch(String name, UUID templateId, int templateRevision, UUID parentBranchId, String parentImage,
-            int port, String databaseName, String roleName, String password, String createdBy,
+            String databaseName, String roleName, String password, String createdBy,
             Instant expiresAt, boolean protectedBranch, Map<String, String> labels) {
         this.id = UUID.randomUUID();
         this.name = name;
@@ -72,7 +71,6 @@ class Branch {
         this.templateRevision = templateRevision;
         this.parentBranchId = parentBranchId;
         this.parentImage = parentImage;
-        this.port = port;
         this.databaseName = databaseName;
         this.roleName = roleName;
         this.password = password;
@@ -157,7 +155,7 @@ class Branch {
         this.containerId = null;
     }
 
-    /** The container is stopped (idle); data, name, port and password are kept. */
+    /** The container is stopped (idle); data, name, endpoint and password are kept. */
     void stopped() {
         enter(BranchStatus.STOPPED);
     }
@@ -224,10 +222,6 @@ class Branch {
         return new Resources(memoryBytes == null ? 0 : memoryBytes, cpuShares == null ? 0 : cpuShares);
     }
 
-    void movePort(int port) {
-        this.port = port;
-    }
-
     UUID id() {
         return id;
     }
@@ -264,8 +258,12 @@ class Branch {
         return containerId;
     }
 
-    int port() {
-        return port;
+    /**
+     * The key the runtime knows this branch's instance by: every instance of the branch (after a
+     * reset, a restart, a recreation) answers at the key's endpoint, so its connection string stays.
+     */
+    String instanceKey() {
+        return id.toString();
     }
 
     String databaseName() {

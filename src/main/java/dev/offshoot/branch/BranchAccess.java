@@ -100,7 +100,7 @@ public class BranchAccess {
             throw ApiException.conflict("BRANCH_NOT_READY", "branch '" + name + "' is " + branch.status());
         }
         Template template = templates.byId(branch.templateId());
-        return new Endpoint(name, endpoints.jdbcUrl(branch.port(), branch.databaseName()), branch.roleName(),
+        return new Endpoint(name, endpoints.jdbcUrl(branch.instanceKey(), branch.databaseName()), branch.roleName(),
                 branch.password(), BranchRoles.READ_ONLY_ROLE,
                 branch.readonlyPassword(), BranchLauncher.superuserPassword(branch, template));
     }

@@ -7,7 +7,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 import org.slf4j.Logger;
@@ -83,9 +82,9 @@ class BranchLauncher {
     private String start(Branch branch, Template template, Mount data) {
         branch.ensureSecrets(BranchLauncher::newSecret);
         long t0 = System.nanoTime();
-        String containerId = runtime.start(new ContainerSpec(containerName(branch), data.image(),
-                data.env(properties.pgdata()), labels(branch, template, Labels.KIND_BRANCH), properties.bindAddress(),
-                branch.port(), data.binds(properties.pgdata()), true, List.of(), branch.resources()));
+        String containerId = runtime.start(ContainerSpec.keyed(containerName(branch), branch.instanceKey(),
+                data.image(), data.env(properties.pgdata()), labels(branch, template, Labels.KIND_BRANCH),
+                data.binds(properties.pgdata()), branch.resources()));
         long started = System.nanoTime();
         try {
             if (!credentials.applyOnceUp(containerId, branch, template)) {
@@ -194,7 +193,7 @@ class BranchLauncher {
 
     /** Package-private for the warm pool (issue 11b), which rotates a claimed member's passwords over it. */
     String adminUrl(Branch branch) {
-        return endpoints.jdbcUrl(branch.port(), branch.databaseName());
+        return endpoints.jdbcUrl(branch.instanceKey(), branch.databaseName());
     }
 
     private String containerName(Branch branch) {

@@ -50,12 +50,12 @@ public class BranchMaintenance {
     }
 
     /** A read-only copy of a branch row. */
-    public record BranchRecord(UUID id, String name, BranchStatus status, String containerId, int port,
+    public record BranchRecord(UUID id, String name, BranchStatus status, String containerId,
             Map<String, String> labels, boolean protectedBranch, Instant createdAt, Instant expiresAt,
             Instant lastActivityAt, Instant statusSince) {
 
         static BranchRecord of(Branch b) {
-            return new BranchRecord(b.id(), b.name(), b.status(), b.containerId(), b.port(), b.labels(),
+            return new BranchRecord(b.id(), b.name(), b.status(), b.containerId(), b.labels(),
                     b.isProtected(), b.createdAt(), b.expiresAt(), b.lastActivityAt(),
                     b.statusSince() == null ? b.createdAt() : b.statusSince());
         }
@@ -119,8 +119,9 @@ public class BranchMaintenance {
         return act(seen, b -> {
             removeContainersOf(b.id());
             service.removeData(b);
+            runtime.release(b.instanceKey());
             branches.deleteById(b.id());
-            log.warn("rolled back unfinished create of branch {} ({}), port {} released", b.name(), b.id(), b.port());
+            log.warn("rolled back unfinished create of branch {} ({}), its endpoint released", b.name(), b.id());
             return true;
         });
     }
@@ -136,7 +137,8 @@ public class BranchMaintenance {
 
     /**
      * The branch's container is gone (or its reset was interrupted): recreate it from the parent
-     * image on the same port with the same credentials, or mark the branch FAILED when that fails.
+     * image under the same instance key (so on the same endpoint) with the same credentials, or mark
+     * the branch FAILED when that fails.
      */
     public boolean recreate(BranchRecord seen, String why) {
         return act(seen, b -> {
@@ -146,7 +148,7 @@ public class BranchMaintenance {
             try {
                 saved.started(launcher.relaunch(saved, templates.byId(saved.templateId())));
                 branches.save(saved);
-                log.warn("branch {} ({}) recreated on port {}: {}", saved.name(), saved.id(), saved.port(), why);
+                log.warn("branch {} ({}) recreated: {}", saved.name(), saved.id(), why);
                 return true;
             } catch (RuntimeException e) {
                 saved.failed(why + "; recreating it failed: " + e.getMessage());
@@ -172,7 +174,7 @@ public class BranchMaintenance {
         return act(seen, b -> {
             runtime.startExisting(b.containerId());
             launcher.awaitReady(b, templates.byId(b.templateId()));
-            log.warn("branch {} ({}) was not running; started it again on port {}", b.name(), b.id(), b.port());
+            log.warn("branch {} ({}) was not running; started it again", b.name(), b.id());
             return true;
         });
     }
@@ -188,6 +190,27 @@ public class BranchMaintenance {
         java.time.Duration longestBuild = properties.importTimeout().plus(properties.readyTimeout())
                 .plus(properties.stopTimeout());
         return branchData + storage.removeOrphanRevisions(templates::revisionDataPaths, longestBuild.multipliedBy(2));
+    }
+
+    /**
+     * Releases the endpoints of instance keys no live branch has (a crash between a rolled-back or
+     * finished delete's removal of its row and the release). The keys are listed before the rows are
+     * read: a row is always saved before its key gets an endpoint, so a key listed whose row is not
+     * live afterwards belongs to no branch. Returns how many.
+     */
+    public int releaseUnusedEndpoints() {
+        java.util.Set<String> held = runtime.instanceKeys();
+        java.util.Set<String> live = branches.findLive().stream().map(Branch::instanceKey)
+                .collect(java.util.stream.Collectors.toSet());
+        int released = 0;
+        for (String key : held) {
+            if (!live.contains(key)) {
+                runtime.release(key);
+                log.warn("released the endpoint of instance {}: no live branch has it", key);
+                released++;
+            }
+        }
+        return released;
     }
 
     public Optional<ContainerState> containerState(String containerId) {

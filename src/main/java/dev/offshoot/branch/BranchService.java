@@ -40,7 +40,6 @@ class BranchService implements TemplateBranches {
     private final TemplateService templates;
     private final BranchLauncher launcher;
     private final ContainerRuntime runtime;
-    private final BranchPorts ports;
     private final BranchRequests requests;
     private final BranchParents parents;
     private final BranchPolicies policies;
@@ -50,7 +49,7 @@ class BranchService implements TemplateBranches {
     private final NamedLocks locks = new NamedLocks(NamedLocks.DEFAULT_WAIT);
 
     BranchService(BranchRepository branches, TemplateService templates, BranchLauncher launcher,
-            ContainerRuntime runtime, BranchPorts ports, BranchPolicies policies, BranchResources resources,
+            ContainerRuntime runtime, BranchPolicies policies, BranchResources resources,
             Storage storage, WarmPool pool) {
         this.branches = branches;
         this.storage = storage;
@@ -60,7 +59,6 @@ class BranchService implements TemplateBranches {
         this.templates = templates;
         this.launcher = launcher;
         this.runtime = runtime;
-        this.ports = ports;
         this.requests = new BranchRequests();
         this.parents = new BranchParents(branches, templates, this::live);
     }
@@ -106,9 +104,9 @@ class BranchService implements TemplateBranches {
                     branch = branches.save(branch);
                     snapshotSource(parent.source(), branch, parent.template());
                 }
-                branch.started(ports.launchOnFreePort(branch, parent.template()));
+                branch.started(launcher.launch(branch, parent.template()));
                 Branch saved = branches.save(branch);
-                log.info("branch {} ({}) ready on port {}", name, saved.id(), saved.port());
+                log.info("branch {} ({}) ready", name, saved.id());
                 return new Outcome(saved, true);
             } catch (RuntimeException e) {
                 rollback(reserved);
@@ -124,8 +122,8 @@ class BranchService implements TemplateBranches {
     }
 
     /**
-     * Warm pool hook (issue 11b): a member is reserved and started like a branch (same ports, same
-     * launcher, same rollback), then parked as POOLED instead of READY.
+     * Warm pool hook (issue 11b): a member is reserved and started like a branch (same launcher,
+     * same rollback), then parked as POOLED instead of READY.
      */
     Branch startPoolMember(Template template, TemplateRevision revision) {
         String name = WarmPool.memberName(UUID.randomUUID());
@@ -136,7 +134,7 @@ class BranchService implements TemplateBranches {
                             false), WarmPool.CREATOR);
             String containerId = null;
             try {
-                containerId = ports.launchOnFreePort(member, template);
+                containerId = launcher.launch(member, template);
                 member.pooled(containerId);
                 return branches.save(member);
             } catch (RuntimeException e) {
@@ -180,23 +178,29 @@ class BranchService implements TemplateBranches {
     private Branch reserve(String name, BranchParents.Parent parent, Map<String, String> labels, Instant expiresAt,
             Resources limits, CreateBranchRequest request, String principal) {
         Template template = parent.template();
-        return ports.reserve(port -> {
-            Branch branch = new Branch(name, template.id(), parent.revision().revision(),
-                    parent.source() == null ? null : parent.source().id(), parent.revision().imageRef(),
-                    port, template.databaseName(), template.ownerRole(), newPassword(), principal,
-                    expiresAt, Boolean.TRUE.equals(request.protectedBranch()), labels);
-            branch.useParent(parent.source() == null ? parent.revision().data() : parent.source().parent());
-            branch.limitTo(limits);
-            return branch;
-        });
+        // the row comes first: its instance key gets an endpoint only when the launch starts it
+        Branch branch = new Branch(name, template.id(), parent.revision().revision(),
+                parent.source() == null ? null : parent.source().id(), parent.revision().imageRef(),
+                template.databaseName(), template.ownerRole(), newPassword(), principal,
+                expiresAt, Boolean.TRUE.equals(request.protectedBranch()), labels);
+        branch.useParent(parent.source() == null ? parent.revision().data() : parent.source().parent());
+        branch.limitTo(limits);
+        return branches.save(branch);
     }
 
-    /** A failed create leaves nothing: no container (the launcher removed it), no data, no row, no port. */
+    /**
+     * A failed create leaves nothing: no container (the launcher removed it), no data, no endpoint
+     * (its key is released), no row. A crash in between is the reconciler's to finish.
+     */
     private void rollback(Branch branch) {
         try {
             removeData(branch);
         } finally {
-            branches.deleteById(branch.id());
+            try {
+                runtime.release(branch.instanceKey());
+            } finally {
+                branches.deleteById(branch.id());
+            }
         }
     }
 
@@ -248,7 +252,7 @@ class BranchService implements TemplateBranches {
                 : branches.findById(branch.parentBranchId()).map(Branch::name);
     }
 
-    /** Recreates the container from the parent image on the same port with the same credentials. */
+    /** Recreates the container from the parent image with the same endpoint and credentials. */
     Branch reset(String name) {
         return withLock(name, () -> {
             Branch branch = live(name);
@@ -288,7 +292,7 @@ class BranchService implements TemplateBranches {
         });
     }
 
-    /** Starts a STOPPED branch's container again; same data, port and password. */
+    /** Starts a STOPPED branch's container again; same data, endpoint and password. */
     private Branch resume(Branch branch) {
         runtime.startExisting(branch.containerId());
         launcher.awaitReady(branch, templates.byId(branch.templateId()));
@@ -319,6 +323,8 @@ class BranchService implements TemplateBranches {
         if (branch.containerId() != null) {
             runtime.remove(branch.containerId());
         }
+        // no instance of the branch runs again: its endpoint goes back to the runtime
+        runtime.release(branch.instanceKey());
         StorageDriver driver = storage.holding(branch.storageDriver());
         driver.removeBranch(branch.id());
         DataRef snapshot = branch.snapshot();
@@ -327,7 +333,7 @@ class BranchService implements TemplateBranches {
         if (snapshot != null) {
             driver.release(snapshot, () -> Set.copyOf(branches.findLiveSnapshotImages()));
         }
-        log.info("branch {} ({}) deleted, port {} released", branch.name(), branch.id(), branch.port());
+        log.info("branch {} ({}) deleted, its endpoint released", branch.name(), branch.id());
     }
 
     @Override

@@ -109,6 +109,7 @@ class WarmPool implements TemplatePool {
         } catch (RuntimeException | SQLException e) {
             log.warn("warm-pool member {} could not be handed over, discarded: {}", branch.id(), e.getMessage());
             runtime.remove(branch.containerId());
+            runtime.release(branch.instanceKey());
             branches.deleteById(branch.id());
             return Optional.empty();
         }

@@ -33,8 +33,9 @@ import dev.offshoot.runtime.Resources;
 /**
  * Keeps rows and containers consistent after crashes of the service, the engine or the metadata
  * store: at startup and every offshoot.reaper.reconcile-interval. Orphan containers are removed,
- * interrupted creates rolled back, interrupted deletes finished, missing containers recreated (or
- * their rows marked FAILED), and containers that are not running (the engine restarted) started.
+ * interrupted creates rolled back, interrupted deletes finished, endpoints no live branch holds
+ * released, missing containers recreated (or their rows marked FAILED), and containers that are not
+ * running (the engine restarted) started.
  */
 @Component
 class Reconciler {
@@ -113,6 +114,7 @@ class Reconciler {
                     c.labels().get(Labels.BRANCH_ID));
         });
         branches.removeOrphanData();
+        branches.releaseUnusedEndpoints();
         failOutOfMemory(live, plan);
         plan.rollBacks().forEach(branches::rollBackCreate);
         plan.finishDeletes().forEach(branches::finishDelete);

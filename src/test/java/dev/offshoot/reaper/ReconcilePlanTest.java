@@ -21,7 +21,7 @@ class ReconcilePlanTest {
     static final Instant STALE_BEFORE = NOW.minus(Duration.ofMinutes(2));
 
     static BranchRecord row(String name, BranchStatus status, String containerId, Instant since) {
-        return new BranchRecord(UUID.randomUUID(), name, status, containerId, 1, Map.of(), false, since, null, since,
+        return new BranchRecord(UUID.randomUUID(), name, status, containerId, Map.of(), false, since, null, since,
                 since);
     }
 
@@ -99,7 +99,7 @@ class ReconcilePlanTest {
     @Test
     void aCreateThatFinishesWhileContainersAreListedIsNeitherMissingNorOrphan() {
         var creating = row("new", BranchStatus.CREATING, null, NOW);
-        var ready = new BranchRecord(creating.id(), "new", BranchStatus.READY, "n", 1, Map.of(), false, NOW, null,
+        var ready = new BranchRecord(creating.id(), "new", BranchStatus.READY, "n", Map.of(), false, NOW, null,
                 NOW, NOW);
 
         ReconcilePlan plan = ReconcilePlan.of(List.of(creating), List.of(container("n", ready, "running")),
