@@ -17,3 +17,7 @@ from branch;
 
 drop index branch_live_port;
 alter table branch drop column port;
+
+-- the runtime's handle of a branch's instance (Docker: a container id; Kubernetes: a Pod name) is
+-- opaque to branches
+alter table branch rename column container_id to instance_handle;

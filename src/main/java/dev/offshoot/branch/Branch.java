@@ -17,7 +17,7 @@ import dev.offshoot.storage.OverlayDriver;
 import org.springframework.data.relational.core.mapping.MappedCollection;
 import org.springframework.data.relational.core.mapping.Table;
 
-/** A running Postgres for one task: a labelled container plus this row. */
+/** A running Postgres for one task: an instance the runtime started (under {@link #instanceKey}) plus this row. */
 @Table("branch")
 class Branch {
 
@@ -30,7 +30,11 @@ class Branch {
     private UUID parentBranchId;
     private String parentImage;
     private String snapshotImage;
-    private String containerId;
+    /**
+     * The runtime's handle of the running instance, opaque here: Docker's container id, a Kubernetes
+     * runtime's Pod name. Null before the first start and after the delete.
+     */
+    private String instanceHandle;
     private String databaseName;
     private String roleName;
     private String password;
@@ -93,15 +97,15 @@ class Branch {
         }
     }
 
-    void started(String containerId) {
-        this.containerId = containerId;
+    void started(String instanceHandle) {
+        this.instanceHandle = instanceHandle;
         this.failureReason = null;
         enter(BranchStatus.READY);
     }
 
     /** A warm-pool member whose container runs and waits for a claim. */
-    void pooled(String containerId) {
-        this.containerId = containerId;
+    void pooled(String instanceHandle) {
+        this.instanceHandle = instanceHandle;
         enter(BranchStatus.POOLED);
     }
 
@@ -152,7 +156,7 @@ class Branch {
     void deleted() {
         enter(BranchStatus.DELETED);
         this.deletedAt = statusSince;
-        this.containerId = null;
+        this.instanceHandle = null;
     }
 
     /** The container is stopped (idle); data, name, endpoint and password are kept. */
@@ -254,8 +258,8 @@ class Branch {
         return snapshotImage;
     }
 
-    String containerId() {
-        return containerId;
+    String instanceHandle() {
+        return instanceHandle;
     }
 
     /**

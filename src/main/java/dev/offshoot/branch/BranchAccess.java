@@ -151,7 +151,7 @@ public class BranchAccess {
     /** A live branch's instance and data, for features that turn a branch into a template revision. */
     public StoredInstance instance(String name) {
         Branch branch = service.live(name);
-        return new StoredInstance(branch.containerId(), branch.storageDriver(), launcher.dataOf(branch));
+        return new StoredInstance(branch.instanceHandle(), branch.storageDriver(), launcher.dataOf(branch));
     }
 
     /** Deletes a throwaway branch; one already gone is fine. */

@@ -56,7 +56,7 @@ class BranchLauncher {
 
     /**
      * Starts the branch on a fresh copy of its parent's data (create, reset). Returns the started
-     * container's id; on failure nothing of it is left running and no copy is left.
+     * instance's handle; on failure nothing of it is left running and no copy is left.
      */
     String launch(Branch branch, Template template) {
         StorageDriver driver = storage.copying(branch.storageDriver());
@@ -82,29 +82,29 @@ class BranchLauncher {
     private String start(Branch branch, Template template, Mount data) {
         branch.ensureSecrets(BranchLauncher::newSecret);
         long t0 = System.nanoTime();
-        String containerId = runtime.start(ContainerSpec.keyed(containerName(branch), branch.instanceKey(),
+        String instance = runtime.start(ContainerSpec.keyed(containerName(branch), branch.instanceKey(),
                 data.image(), data.env(properties.pgdata()), labels(branch, template, Labels.KIND_BRANCH),
                 data.binds(properties.pgdata()), branch.resources()));
         long started = System.nanoTime();
         try {
-            if (!credentials.applyOnceUp(containerId, branch, template)) {
-                PostgresReadiness.awaitAnswering(runtime, containerId, adminUrl(branch), PostgresConnections.SUPERUSER,
+            if (!credentials.applyOnceUp(instance, branch, template)) {
+                PostgresReadiness.awaitAnswering(runtime, instance, adminUrl(branch), PostgresConnections.SUPERUSER,
                         branch.superuserPassword(), properties.readyTimeout()).ifPresent(BranchLauncher::closeQuietly);
-                credentials.apply(containerId, adminUrl(branch), branch, template);
+                credentials.apply(instance, adminUrl(branch), branch, template);
             }
             // the answer promises a branch that takes its new credentials over TCP
-            try (Connection admin = PostgresReadiness.connect(runtime, containerId, adminUrl(branch),
+            try (Connection admin = PostgresReadiness.connect(runtime, instance, adminUrl(branch),
                     PostgresConnections.SUPERUSER, branch.superuserPassword(), properties.readyTimeout())) {
                 admin.isValid(1);
             }
             log.debug("branch {}: container started in {} ms, ready with its credentials {} ms later", branch.name(),
                     (started - t0) / 1_000_000, (System.nanoTime() - started) / 1_000_000);
-            return containerId;
+            return instance;
         } catch (SQLException e) {
-            runtime.remove(containerId);
+            runtime.remove(instance);
             throw new ContainerFailedException("the branch refused its new credentials: " + e.getMessage(), "", e);
         } catch (RuntimeException e) {
-            runtime.remove(containerId);
+            runtime.remove(instance);
             throw e;
         }
     }
@@ -112,17 +112,17 @@ class BranchLauncher {
     /** Gives a running branch from before per-branch secrets its own; the caller saves the row. */
     void giveOwnSecrets(Branch branch, Template template) {
         branch.ensureSecrets(BranchLauncher::newSecret);
-        credentials.apply(branch.containerId(), adminUrl(branch), branch, template);
+        credentials.apply(branch.instanceHandle(), adminUrl(branch), branch, template);
     }
 
     /** Waits until an existing branch container accepts connections again (after a start). */
     void awaitReady(Branch branch, Template template) {
-        try (Connection admin = PostgresReadiness.connect(runtime, branch.containerId(), adminUrl(branch),
+        try (Connection admin = PostgresReadiness.connect(runtime, branch.instanceHandle(), adminUrl(branch),
                 PostgresConnections.SUPERUSER, superuserPassword(branch, template), properties.readyTimeout())) {
             admin.isValid(1);
         } catch (SQLException e) {
             throw new ContainerFailedException("branch '" + branch.name() + "' did not come back: " + e.getMessage(),
-                    runtime.logTail(branch.containerId(), 20), e);
+                    runtime.logTail(branch.instanceHandle(), 20), e);
         }
     }
 
@@ -148,7 +148,7 @@ class BranchLauncher {
      * child's launch replaces them.
      */
     void snapshot(Branch source, Branch child, Template template) {
-        try (Connection admin = PostgresReadiness.connect(runtime, source.containerId(), adminUrl(source),
+        try (Connection admin = PostgresReadiness.connect(runtime, source.instanceHandle(), adminUrl(source),
                 PostgresConnections.SUPERUSER, superuserPassword(source, template), properties.readyTimeout());
                 Statement st = admin.createStatement()) {
             st.execute("CHECKPOINT");
@@ -156,7 +156,7 @@ class BranchLauncher {
             throw new ContainerFailedException("checkpoint of branch '" + source.name() + "' failed: "
                     + e.getMessage(), "", e);
         }
-        storage.copying(source.storageDriver()).snapshot(source.containerId(), source.id(), child.snapshot(),
+        storage.copying(source.storageDriver()).snapshot(source.instanceHandle(), source.id(), child.snapshot(),
                 labels(child, template, Labels.KIND_SNAPSHOT));
     }
 

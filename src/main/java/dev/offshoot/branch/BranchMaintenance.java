@@ -50,12 +50,12 @@ public class BranchMaintenance {
     }
 
     /** A read-only copy of a branch row. */
-    public record BranchRecord(UUID id, String name, BranchStatus status, String containerId,
+    public record BranchRecord(UUID id, String name, BranchStatus status, String instanceHandle,
             Map<String, String> labels, boolean protectedBranch, Instant createdAt, Instant expiresAt,
             Instant lastActivityAt, Instant statusSince) {
 
         static BranchRecord of(Branch b) {
-            return new BranchRecord(b.id(), b.name(), b.status(), b.containerId(), b.labels(),
+            return new BranchRecord(b.id(), b.name(), b.status(), b.instanceHandle(), b.labels(),
                     b.isProtected(), b.createdAt(), b.expiresAt(), b.lastActivityAt(),
                     b.statusSince() == null ? b.createdAt() : b.statusSince());
         }
@@ -83,10 +83,10 @@ public class BranchMaintenance {
     /** Stops an idle branch's container; the row stays live as STOPPED. */
     public boolean reapStop(BranchRecord seen) {
         return actIfSettled(seen, b -> {
-            if (b.isProtected() || b.status() != BranchStatus.READY || b.containerId() == null) {
+            if (b.isProtected() || b.status() != BranchStatus.READY || b.instanceHandle() == null) {
                 return false;
             }
-            runtime.stop(b.containerId(), properties.stopTimeout());
+            runtime.stop(b.instanceHandle(), properties.stopTimeout());
             b.stopped();
             branches.save(b);
             log.info("branch {} ({}) stopped while idle", b.name(), b.id());
@@ -172,7 +172,7 @@ public class BranchMaintenance {
     /** Starts a READY branch's container that is not running (engine restart) and waits for it. */
     public boolean restart(BranchRecord seen) {
         return act(seen, b -> {
-            runtime.startExisting(b.containerId());
+            runtime.startExisting(b.instanceHandle());
             launcher.awaitReady(b, templates.byId(b.templateId()));
             log.warn("branch {} ({}) was not running; started it again", b.name(), b.id());
             return true;
@@ -213,8 +213,8 @@ public class BranchMaintenance {
         return released;
     }
 
-    public Optional<ContainerState> containerState(String containerId) {
-        return runtime.state(containerId);
+    public Optional<ContainerState> instanceState(String instanceHandle) {
+        return runtime.state(instanceHandle);
     }
 
     private void removeContainersOf(UUID branchId) {
@@ -248,7 +248,7 @@ public class BranchMaintenance {
     }
 
     private static boolean unchanged(BranchRecord now, BranchRecord seen) {
-        return now.status() == seen.status() && Objects.equals(now.containerId(), seen.containerId())
+        return now.status() == seen.status() && Objects.equals(now.instanceHandle(), seen.instanceHandle())
                 && Objects.equals(now.statusSince(), seen.statusSince());
     }
 }

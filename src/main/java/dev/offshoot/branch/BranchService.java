@@ -132,15 +132,15 @@ class BranchService implements TemplateBranches {
                     Resources.DEFAULTS,
                     new CreateBranchRequest(name, template.name(), revision.revision(), null, Map.of(), null, null,
                             false), WarmPool.CREATOR);
-            String containerId = null;
+            String instanceHandle = null;
             try {
-                containerId = launcher.launch(member, template);
-                member.pooled(containerId);
+                instanceHandle = launcher.launch(member, template);
+                member.pooled(instanceHandle);
                 return branches.save(member);
             } catch (RuntimeException e) {
                 // e.g. the template was deleted meanwhile and its rows with it: nothing may stay running
-                if (containerId != null) {
-                    runtime.remove(containerId);
+                if (instanceHandle != null) {
+                    runtime.remove(instanceHandle);
                 }
                 rollback(member);
                 throw e;
@@ -165,8 +165,8 @@ class BranchService implements TemplateBranches {
                     throw ApiException.notFound("BRANCH_NOT_FOUND", "branch '" + source.name()
                             + "' was deleted while it was being copied");
                 }
-                boolean replaced = now.status() == BranchStatus.READY && now.containerId() != null
-                        && !now.containerId().equals(current.containerId());
+                boolean replaced = now.status() == BranchStatus.READY && now.instanceHandle() != null
+                        && !now.instanceHandle().equals(current.instanceHandle());
                 if (!replaced || attempt == 2) {
                     throw e;
                 }
@@ -240,7 +240,7 @@ class BranchService implements TemplateBranches {
     }
 
     Optional<Long> diskUsage(Branch branch) {
-        return storage.holding(branch.storageDriver()).ownBytes(branch.containerId(), branch.id());
+        return storage.holding(branch.storageDriver()).ownBytes(branch.instanceHandle(), branch.id());
     }
 
     String templateName(Branch branch) {
@@ -263,8 +263,8 @@ class BranchService implements TemplateBranches {
             Template template = templates.byId(branch.templateId());
             // refused before anything is removed: reflink data under a service that runs overlay
             storage.copying(branch.storageDriver());
-            if (branch.containerId() != null) {
-                runtime.remove(branch.containerId());
+            if (branch.instanceHandle() != null) {
+                runtime.remove(branch.instanceHandle());
             }
             branch.restarting();
             branch = branches.save(branch);
@@ -294,7 +294,7 @@ class BranchService implements TemplateBranches {
 
     /** Starts a STOPPED branch's container again; same data, endpoint and password. */
     private Branch resume(Branch branch) {
-        runtime.startExisting(branch.containerId());
+        runtime.startExisting(branch.instanceHandle());
         launcher.awaitReady(branch, templates.byId(branch.templateId()));
         branch.resumed();
         log.info("branch {} ({}) started again", branch.name(), branch.id());
@@ -320,8 +320,8 @@ class BranchService implements TemplateBranches {
     void remove(Branch branch) {
         branch.deleting();
         branch = branches.save(branch);
-        if (branch.containerId() != null) {
-            runtime.remove(branch.containerId());
+        if (branch.instanceHandle() != null) {
+            runtime.remove(branch.instanceHandle());
         }
         // no instance of the branch runs again: its endpoint goes back to the runtime
         runtime.release(branch.instanceKey());

@@ -152,9 +152,9 @@ class Reconciler {
             return;
         }
         for (BranchRecord row : live) {
-            if (row.status() == BranchStatus.READY && killed.contains(row.containerId())
+            if (row.status() == BranchStatus.READY && killed.contains(row.instanceHandle())
                     && !plan.notRunning().contains(row)) {
-                long limit = runtime.state(row.containerId()).map(ContainerState::memoryLimitBytes).orElse(0L);
+                long limit = runtime.state(row.instanceHandle()).map(ContainerState::memoryLimitBytes).orElse(0L);
                 if (branches.markFailed(row, "out of memory (limit " + Resources.describeBytes(limit)
                         + "): the kernel killed a Postgres process, which ended every session")) {
                     repaired.incrementAndGet();
@@ -164,7 +164,7 @@ class Reconciler {
     }
 
     private void restart(BranchRecord row) {
-        var state = runtime.state(row.containerId());
+        var state = runtime.state(row.instanceHandle());
         if (state.isPresent() && state.get().oomKilled()) {
             // restarting would run into the same limit again; the owner resets it or asks for more memory
             if (branches.markFailed(row, "its container was killed: " + state.get().stopReason())) {

@@ -26,7 +26,11 @@ import java.util.Optional;
  */
 public interface ContainerRuntime {
 
-    /** Creates and starts a container; the caller waits for readiness. Returns the container id. */
+    /**
+     * Creates and starts an instance; the caller waits for readiness. Returns its handle, which every
+     * other call takes and which features keep without looking inside: Docker's container id, a
+     * Kubernetes runtime's Pod name.
+     */
     String start(ContainerSpec spec);
 
     /** Starts an existing container if it is not running. */

@@ -90,7 +90,7 @@ class BranchSecretsIT extends IntegrationTest {
         assertThat(after.superuser()).isEqualTo(before.superuser());
         assertThat(isSuperuser(url(branch), "postgres", after.superuser())).isTrue();
         assertThat(readOnlyConnection(reset.body())).isNotNull();
-        assertThat(String.join(" ", runtime.environment(after.containerId()).values()))
+        assertThat(String.join(" ", runtime.environment(after.instanceHandle()).values()))
                 .doesNotContain(after.superuser(), after.template(), after.readOnly());
     }
 
@@ -246,7 +246,7 @@ class BranchSecretsIT extends IntegrationTest {
         }
     }
 
-    private record Secrets(String superuser, String readOnly, String template, String containerId) {
+    private record Secrets(String superuser, String readOnly, String template, String instanceHandle) {
     }
 
     private record Psql(int exitCode, String output) {
@@ -256,7 +256,7 @@ class BranchSecretsIT extends IntegrationTest {
     private static Secrets secrets(JsonNode branch) throws SQLException {
         try (Connection c = DriverManager.getConnection(METADATA.getJdbcUrl(), METADATA.getUsername(),
                 METADATA.getPassword()); var ps = c.prepareStatement("SELECT b.superuser_password, b.readonly_password,"
-                        + " t.superuser_password, b.container_id FROM branch b JOIN template t ON t.id = b.template_id"
+                        + " t.superuser_password, b.instance_handle FROM branch b JOIN template t ON t.id = b.template_id"
                         + " WHERE b.id = ?::uuid")) {
             ps.setString(1, branch.get("id").asString());
             try (ResultSet rs = ps.executeQuery()) {

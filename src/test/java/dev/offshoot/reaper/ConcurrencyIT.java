@@ -148,7 +148,7 @@ class ConcurrencyIT {
     /** Every live row is READY with its own running container and port; no other container exists. */
     private void assertConsistent() {
         List<Map<String, Object>> rows = jdbc.queryForList(
-                "SELECT b.status, b.container_id, p.port FROM branch b LEFT JOIN instance_port p"
+                "SELECT b.status, b.instance_handle, p.port FROM branch b LEFT JOIN instance_port p"
                         + " ON p.instance_key = b.id::text AND p.released_at IS NULL WHERE b.status <> 'DELETED'");
         assertThat(rows).extracting(r -> r.get("status")).containsOnly("READY");
         Set<Object> ports = new HashSet<>();
@@ -157,7 +157,7 @@ class ConcurrencyIT {
         List<Container> containers = TestDocker.containersOf(INSTANCE).stream()
                 .filter(c -> "branch".equals(c.getLabels().get("offshoot.kind"))).toList();
         assertThat(containers).extracting(Container::getId)
-                .containsExactlyInAnyOrderElementsOf(rows.stream().map(r -> (String) r.get("container_id")).toList());
+                .containsExactlyInAnyOrderElementsOf(rows.stream().map(r -> (String) r.get("instance_handle")).toList());
         assertThat(containers).extracting(Container::getState).containsOnly("running");
     }
 

@@ -44,8 +44,8 @@ class ReconcilerTest {
                 new SimpleMeterRegistry());
     }
 
-    BranchRecord row(String name, BranchStatus status, String containerId) {
-        return new BranchRecord(UUID.randomUUID(), name, status, containerId, Map.of(), false, old, null, old, old);
+    BranchRecord row(String name, BranchStatus status, String instanceHandle) {
+        return new BranchRecord(UUID.randomUUID(), name, status, instanceHandle, Map.of(), false, old, null, old, old);
     }
 
     @Test
