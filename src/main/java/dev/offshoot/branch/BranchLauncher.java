@@ -17,7 +17,6 @@ import dev.offshoot.config.RuntimeProperties;
 import dev.offshoot.postgres.PostgresConnections;
 import dev.offshoot.runtime.ContainerFailedException;
 import dev.offshoot.runtime.ContainerRuntime;
-import dev.offshoot.runtime.ContainerSpec;
 import dev.offshoot.runtime.Endpoints;
 import dev.offshoot.runtime.Labels;
 import dev.offshoot.runtime.PostgresReadiness;
@@ -82,9 +81,9 @@ class BranchLauncher {
     private String start(Branch branch, Template template, Mount data) {
         branch.ensureSecrets(BranchLauncher::newSecret);
         long t0 = System.nanoTime();
-        String instance = runtime.start(ContainerSpec.keyed(containerName(branch), branch.instanceKey(),
-                data.image(), data.env(properties.pgdata()), labels(branch, template, Labels.KIND_BRANCH),
-                data.binds(properties.pgdata()), branch.resources()));
+        String instance = runtime.start(data.keyedInstance(containerName(branch), branch.instanceKey(),
+                properties.pgdata()).withLabels(labels(branch, template, Labels.KIND_BRANCH))
+                .withResources(branch.resources()));
         long started = System.nanoTime();
         try {
             if (!credentials.applyOnceUp(instance, branch, template)) {

@@ -51,6 +51,24 @@ public record ContainerSpec(
                 resources);
     }
 
+    /** This spec with more environment (over what it has: a caller's setting wins over the data's). */
+    public ContainerSpec withEnv(Map<String, String> more) {
+        Map<String, String> merged = new java.util.LinkedHashMap<>(env);
+        merged.putAll(more);
+        return new ContainerSpec(name, instanceKey, image, Map.copyOf(merged), labels, bindAddress, hostPort,
+                volumeBinds, restartOnEngineRestart, command, resources);
+    }
+
+    public ContainerSpec withLabels(Map<String, String> labels) {
+        return new ContainerSpec(name, instanceKey, image, env, labels, bindAddress, hostPort, volumeBinds,
+                restartOnEngineRestart, command, resources);
+    }
+
+    public ContainerSpec withResources(Resources resources) {
+        return new ContainerSpec(name, instanceKey, image, env, labels, bindAddress, hostPort, volumeBinds,
+                restartOnEngineRestart, command, resources);
+    }
+
     @Override
     public String toString() {
         return "ContainerSpec[name=" + name + ", key=" + instanceKey + ", image=" + image + ", port=" + hostPort + "]";

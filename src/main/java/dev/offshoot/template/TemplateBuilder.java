@@ -23,7 +23,6 @@ import dev.offshoot.postgres.BranchRoles;
 import dev.offshoot.postgres.PostgresConnections;
 import dev.offshoot.runtime.ContainerRuntime;
 import dev.offshoot.runtime.ContainerRuntime.ExecResult;
-import dev.offshoot.runtime.ContainerSpec;
 import dev.offshoot.runtime.Labels;
 import dev.offshoot.runtime.Endpoint;
 import dev.offshoot.runtime.PostgresReadiness;
@@ -74,11 +73,10 @@ class TemplateBuilder {
         Mount data = driver.newRevision(template.id(), revision);
         String instanceHandle;
         try {
-            instanceHandle = runtime.start(new ContainerSpec(name, data.image(),
-                    Map.of("POSTGRES_PASSWORD", buildSuperuser, "PGDATA", properties.pgdata(),
-                            "POSTGRES_INITDB_ARGS", properties.initdbArgs()),
-                    labels(template, revision, Labels.KIND_BUILD), properties.bindAddress(), 0,
-                    data.binds(properties.pgdata()), false, List.of()));
+            instanceHandle = runtime.start(data.buildInstance(name, properties.pgdata(), properties.bindAddress())
+                    .withEnv(Map.of("POSTGRES_PASSWORD", buildSuperuser, "PGDATA", properties.pgdata(),
+                            "POSTGRES_INITDB_ARGS", properties.initdbArgs()))
+                    .withLabels(labels(template, revision, Labels.KIND_BUILD)));
         } catch (RuntimeException e) {
             driver.discard(data);
             throw e;
