@@ -5,7 +5,6 @@ import java.util.Map;
 
 import dev.offshoot.postgres.BranchRoles;
 import dev.offshoot.runtime.Endpoint;
-import dev.offshoot.runtime.Endpoints;
 
 /**
  * A branch as the API shows it, with everything needed to connect: as its owner, and as its
@@ -27,10 +26,11 @@ public record BranchView(String id, String name, BranchStatus status, Boolean cr
             String jdbcUrl) {
     }
 
-    static BranchView of(Branch b, String template, String parentBranch, Endpoints endpoints, Boolean created,
+    /** @param advertised where users connect to the branch's instance, null before its first start */
+    static BranchView of(Branch b, String template, String parentBranch, Endpoint advertised, Boolean created,
             Long diskUsageBytes, Disclosure disclosure) {
         // a row whose instance was never started yet (a create in progress) has no endpoint to show
-        Endpoint host = endpoints.advertised(b.instanceKey()).orElse(NOT_STARTED);
+        Endpoint host = advertised == null ? NOT_STARTED : advertised;
         String ownerPassword = disclosure == Disclosure.OWNER ? b.password() : null;
         String readOnlyPassword = disclosure == Disclosure.NONE ? null : b.readonlyPassword();
         // rows from before per-branch secrets have no read-only role until their first use

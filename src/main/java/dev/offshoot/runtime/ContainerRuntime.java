@@ -70,6 +70,9 @@ public interface ContainerRuntime {
     /** Where users connect to the instance of this key (Docker: the advertised host and the key's port). */
     Optional<Endpoint> advertisedEndpointOf(String instanceKey);
 
+    /** {@link #advertisedEndpointOf} for many keys at once; keys without an endpoint are left out. */
+    Map<String, Endpoint> advertisedEndpointsOf(java.util.Collection<String> instanceKeys);
+
     /**
      * Gives up what the key holds once no instance of it will run again (Docker: its host port goes
      * back to the range; Kubernetes: the Service is deleted). Remove its instance first. Releasing

@@ -225,6 +225,13 @@ public class DockerRuntime implements ContainerRuntime {
         return port(instanceKey).map(port -> new Endpoint(properties.publicHost(), port));
     }
 
+    @Override
+    public Map<String, Endpoint> advertisedEndpointsOf(java.util.Collection<String> instanceKeys) {
+        Map<String, Endpoint> out = new java.util.HashMap<>();
+        ports.portsOf(instanceKeys).forEach((key, port) -> out.put(key, new Endpoint(properties.publicHost(), port)));
+        return out;
+    }
+
     private Optional<Integer> port(String instanceKey) {
         var port = ports.portOf(instanceKey);
         return port.isPresent() ? Optional.of(port.getAsInt()) : Optional.empty();

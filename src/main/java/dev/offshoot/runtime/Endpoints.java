@@ -1,5 +1,7 @@
 package dev.offshoot.runtime;
 
+import java.util.Collection;
+import java.util.Map;
 import java.util.Optional;
 
 import org.springframework.stereotype.Component;
@@ -28,6 +30,11 @@ public class Endpoints {
     /** Where users connect to it; empty while nothing was started under the key (a create in progress). */
     public Optional<Endpoint> advertised(String instanceKey) {
         return runtime.advertisedEndpointOf(instanceKey);
+    }
+
+    /** Where users connect to the instances of these keys, in one look-up; keys without one are left out. */
+    public Map<String, Endpoint> advertised(Collection<String> instanceKeys) {
+        return runtime.advertisedEndpointsOf(instanceKeys);
     }
 
     /** Shorthand for Offshoot's own JDBC URL of a database on the instance. */

@@ -1,7 +1,10 @@
 package dev.offshoot.runtime;
 
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Set;
 
@@ -29,6 +32,18 @@ class JdbcPortTable implements PortTable {
     @Override
     public OptionalInt last(String key) {
         return first(jdbc().queryForList("SELECT port FROM instance_port WHERE instance_key = ?", Integer.class, key));
+    }
+
+    @Override
+    public Map<String, Integer> last(Collection<String> keys) {
+        Map<String, Integer> ports = new HashMap<>();
+        if (!keys.isEmpty()) {
+            jdbc().query("SELECT instance_key, port FROM instance_port WHERE instance_key = ANY (?)",
+                    rs -> {
+                        ports.put(rs.getString(1), rs.getInt(2));
+                    }, (Object) keys.toArray(String[]::new));
+        }
+        return ports;
     }
 
     @Override

@@ -16,6 +16,9 @@ interface PortTable {
     /** The port the key holds or held last, empty when it never held one. */
     OptionalInt last(String key);
 
+    /** The ports these keys hold or held last; keys that never held one are left out. */
+    java.util.Map<String, Integer> last(java.util.Collection<String> keys);
+
     /** Every port some key holds. */
     Set<Integer> heldPorts();
 

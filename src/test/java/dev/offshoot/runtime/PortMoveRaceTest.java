@@ -119,6 +119,13 @@ class PortMoveRaceTest {
         }
 
         @Override
+        public Map<String, Integer> last(java.util.Collection<String> keys) {
+            Map<String, Integer> out = new HashMap<>();
+            keys.stream().filter(last::containsKey).forEach(key -> out.put(key, last.get(key)));
+            return out;
+        }
+
+        @Override
         public Set<Integer> heldPorts() {
             Set<Integer> ports = new HashSet<>();
             last.forEach((key, port) -> {
