@@ -67,6 +67,7 @@ public class BranchOperations {
     private BranchView view(Branch branch, Boolean created, boolean withDiskUsage, boolean single) {
         Long disk = withDiskUsage ? service.diskUsage(branch).orElse(null) : null;
         return BranchView.of(branch, service.templateName(branch), service.parentBranchName(branch).orElse(null),
-                endpoints.advertised(branch.instanceKey()).orElse(null), created, disk, Disclosure.of(CurrentPrincipal.get(), single));
+                endpoints.advertised(branch.instanceKey()).orElse(null), created, disk,
+                Disclosure.of(CurrentPrincipal.get(), single));
     }
 }

@@ -10,10 +10,12 @@ import java.util.Optional;
  * Compute: the seam between Offshoot and whatever runs its Postgres instances. It starts an instance
  * from a {@link ContainerSpec} (image, data mount, environment, limits, labels, a stable instance
  * key), stops, pauses and removes it, reports its state and runs commands in it; where an instance
- * answers is the {@link Endpoint} of its key, the one place connection URLs are built. Features see
- * neither engine ids' meaning nor host ports: they keep the key and the handle {@link #start} returns. Data is not its business: storage drivers
- * ({@code dev.offshoot.storage}) own it, and the image operations the overlay driver needs are a
- * separate {@link ImageStore}. Only this package talks to Docker.
+ * answers is the {@link Endpoint} of its key (features go through {@link Endpoints}), from which
+ * every connection URL is built. Features keep the key they chose and the opaque handle
+ * {@link #start} returns; they see neither container ids' meaning nor host ports. Data is not its
+ * business: storage drivers ({@code dev.offshoot.storage}) own it and hand features a mount that
+ * becomes the spec, and the image operations the overlay driver needs are a separate
+ * {@link ImageStore}. Only this package talks to Docker.
  *
  * <p>A Kubernetes implementation maps onto it as: an instance = a Pod (labels = Pod labels, limits
  * = resource requests/limits, the data mount = a volume of the PVC the storage driver cloned from
