@@ -17,7 +17,7 @@ import dev.offshoot.storage.OverlayDriver;
 import org.springframework.data.relational.core.mapping.MappedCollection;
 import org.springframework.data.relational.core.mapping.Table;
 
-/** A running Postgres for one task: a labelled container plus this row. */
+/** A running Postgres for one task: an instance the runtime started (under {@link #instanceKey}) plus this row. */
 @Table("branch")
 class Branch {
 
@@ -30,8 +30,11 @@ class Branch {
     private UUID parentBranchId;
     private String parentImage;
     private String snapshotImage;
-    private String containerId;
-    private int port;
+    /**
+     * The runtime's handle of the running instance, opaque here: Docker's container id, a Kubernetes
+     * runtime's Pod name. Null before the first start and after the delete.
+     */
+    private String instanceHandle;
     private String databaseName;
     private String roleName;
     private String password;
@@ -63,7 +66,7 @@ class Branch {
     }
 
     Branch(String name, UUID templateId, int templateRevision, UUID parentBranchId, String parentImage,
-            int port, String databaseName, String roleName, String password, String createdBy,
+            String databaseName, String roleName, String password, String createdBy,
             Instant expiresAt, boolean protectedBranch, Map<String, String> labels) {
         this.id = UUID.randomUUID();
         this.name = name;
@@ -72,7 +75,6 @@ class Branch {
         this.templateRevision = templateRevision;
         this.parentBranchId = parentBranchId;
         this.parentImage = parentImage;
-        this.port = port;
         this.databaseName = databaseName;
         this.roleName = roleName;
         this.password = password;
@@ -95,15 +97,15 @@ class Branch {
         }
     }
 
-    void started(String containerId) {
-        this.containerId = containerId;
+    void started(String instanceHandle) {
+        this.instanceHandle = instanceHandle;
         this.failureReason = null;
         enter(BranchStatus.READY);
     }
 
     /** A warm-pool member whose container runs and waits for a claim. */
-    void pooled(String containerId) {
-        this.containerId = containerId;
+    void pooled(String instanceHandle) {
+        this.instanceHandle = instanceHandle;
         enter(BranchStatus.POOLED);
     }
 
@@ -154,10 +156,10 @@ class Branch {
     void deleted() {
         enter(BranchStatus.DELETED);
         this.deletedAt = statusSince;
-        this.containerId = null;
+        this.instanceHandle = null;
     }
 
-    /** The container is stopped (idle); data, name, port and password are kept. */
+    /** The container is stopped (idle); data, name, endpoint and password are kept. */
     void stopped() {
         enter(BranchStatus.STOPPED);
     }
@@ -224,10 +226,6 @@ class Branch {
         return new Resources(memoryBytes == null ? 0 : memoryBytes, cpuShares == null ? 0 : cpuShares);
     }
 
-    void movePort(int port) {
-        this.port = port;
-    }
-
     UUID id() {
         return id;
     }
@@ -260,12 +258,16 @@ class Branch {
         return snapshotImage;
     }
 
-    String containerId() {
-        return containerId;
+    String instanceHandle() {
+        return instanceHandle;
     }
 
-    int port() {
-        return port;
+    /**
+     * The key the runtime knows this branch's instance by: every instance of the branch (after a
+     * reset, a restart, a recreation) answers at the key's endpoint, so its connection string stays.
+     */
+    String instanceKey() {
+        return id.toString();
     }
 
     String databaseName() {

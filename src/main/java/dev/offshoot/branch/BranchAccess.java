@@ -100,7 +100,7 @@ public class BranchAccess {
             throw ApiException.conflict("BRANCH_NOT_READY", "branch '" + name + "' is " + branch.status());
         }
         Template template = templates.byId(branch.templateId());
-        return new Endpoint(name, endpoints.jdbcUrl(branch.port(), branch.databaseName()), branch.roleName(),
+        return new Endpoint(name, endpoints.jdbcUrl(branch.instanceKey(), branch.databaseName()), branch.roleName(),
                 branch.password(), BranchRoles.READ_ONLY_ROLE,
                 branch.readonlyPassword(), BranchLauncher.superuserPassword(branch, template));
     }
@@ -151,7 +151,7 @@ public class BranchAccess {
     /** A live branch's instance and data, for features that turn a branch into a template revision. */
     public StoredInstance instance(String name) {
         Branch branch = service.live(name);
-        return new StoredInstance(branch.containerId(), branch.storageDriver(), launcher.dataOf(branch));
+        return new StoredInstance(branch.instanceHandle(), branch.storageDriver(), launcher.dataOf(branch));
     }
 
     /** Deletes a throwaway branch; one already gone is fine. */

@@ -56,9 +56,9 @@ class BranchCredentials {
      * exec. False when that did not work (no local way in, a container that died, a timeout): the
      * caller then waits over TCP and uses {@link #apply}, which explains the failure.
      */
-    boolean applyOnceUp(String containerId, Branch branch, Template template) {
+    boolean applyOnceUp(String instance, Branch branch, Template template) {
         long polls = Math.max(1, properties.readyTimeout().toMillis() / 10);
-        return run(containerId, "i=0; until pg_isready -q; do i=$((i+1)); [ $i -ge " + polls
+        return run(instance, "i=0; until pg_isready -q; do i=$((i+1)); [ $i -ge " + polls
                 + " ] && exit 90; sleep 0.01; done; ", statements(branch, template)).succeeded();
     }
 
@@ -86,9 +86,9 @@ class BranchCredentials {
     }
 
     /** Sets the branch's credentials in its running container; throws when no way in worked. */
-    void apply(String containerId, String jdbcUrl, Branch branch, Template template) {
+    void apply(String instance, String jdbcUrl, Branch branch, Template template) {
         List<String> sql = statements(branch, template);
-        ExecResult local = throughLocalSocket(containerId, sql);
+        ExecResult local = throughLocalSocket(instance, sql);
         if (local.succeeded()) {
             return;
         }
@@ -100,7 +100,7 @@ class BranchCredentials {
         } catch (SQLException e) {
             throw new ContainerFailedException("setting the branch's credentials failed (local socket: "
                     + masked(local.output()).strip() + "; template password: " + e.getMessage() + ")",
-                    runtime.logTail(containerId, 20), e);
+                    runtime.logTail(instance, 20), e);
         }
     }
 
@@ -114,13 +114,13 @@ class BranchCredentials {
         return sql;
     }
 
-    private ExecResult throughLocalSocket(String containerId, List<String> sql) {
-        return run(containerId, "", sql);
+    private ExecResult throughLocalSocket(String instance, List<String> sql) {
+        return run(instance, "", sql);
     }
 
-    private ExecResult run(String containerId, String before, List<String> sql) {
+    private ExecResult run(String instance, String before, List<String> sql) {
         try {
-            return runtime.exec(containerId, List.of("sh", "-c", before + "printf '%s' \"$" + SQL_VARIABLE
+            return runtime.exec(instance, List.of("sh", "-c", before + "printf '%s' \"$" + SQL_VARIABLE
                     + "\" | psql -X -q -v ON_ERROR_STOP=1 -U " + PostgresConnections.SUPERUSER + " -d postgres -f -"),
                     new ContainerRuntime.ExecOptions(PostgresConnections.SUPERUSER,
                             Map.of(SQL_VARIABLE, String.join(";\n", sql) + ";\n")),

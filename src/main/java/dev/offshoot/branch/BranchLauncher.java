@@ -22,7 +22,6 @@ import dev.offshoot.config.RuntimeProperties;
 import dev.offshoot.postgres.PostgresConnections;
 import dev.offshoot.runtime.ContainerFailedException;
 import dev.offshoot.runtime.ContainerRuntime;
-import dev.offshoot.runtime.ContainerSpec;
 import dev.offshoot.runtime.Endpoints;
 import dev.offshoot.runtime.Labels;
 import dev.offshoot.runtime.PostgresReadiness;
@@ -70,7 +69,7 @@ class BranchLauncher {
 
     /**
      * Starts the branch on a fresh copy of its parent's data (create, reset). Returns the started
-     * container's id; on failure nothing of it is left running and no copy is left.
+     * instance's handle; on failure nothing of it is left running and no copy is left.
      */
     String launch(Branch branch, Template template) {
         return launch(branch, template, () -> {
@@ -120,33 +119,33 @@ class BranchLauncher {
             String sealedPassword) {
         branch.ensureSecrets(BranchLauncher::newSecret);
         long t0 = System.nanoTime();
-        String containerId = runtime.start(new ContainerSpec(containerName(branch), data.image(),
-                data.env(properties.pgdata()), labels(branch, template, Labels.KIND_BRANCH), properties.bindAddress(),
-                branch.port(), data.binds(properties.pgdata()), true, COMMAND, branch.resources()), dataReady);
+        String instance = runtime.start(data.keyedInstance(containerName(branch), branch.instanceKey(),
+                properties.pgdata()).withLabels(labels(branch, template, Labels.KIND_BRANCH))
+                .withResources(branch.resources()).withCommand(COMMAND), dataReady);
         long started = System.nanoTime();
         try {
             // set over TCP, or by the exec's psql on the server the answer hands out (its port was
             // published before the server started): the passwords are committed, no login re-proves it
             boolean set = sealedPassword != null
-                    && credentials.applyWithSealedPassword(containerId, adminUrl(branch), sealedPassword, branch, template);
-            if (!set && !credentials.applyOnceUp(containerId, branch, template)) {
-                PostgresReadiness.awaitAnswering(runtime, containerId, adminUrl(branch), PostgresConnections.SUPERUSER,
+                    && credentials.applyWithSealedPassword(instance, adminUrl(branch), sealedPassword, branch, template);
+            if (!set && !credentials.applyOnceUp(instance, branch, template)) {
+                PostgresReadiness.awaitAnswering(runtime, instance, adminUrl(branch), PostgresConnections.SUPERUSER,
                         branch.superuserPassword(), properties.readyTimeout()).ifPresent(BranchLauncher::closeQuietly);
-                credentials.apply(containerId, adminUrl(branch), branch, template);
+                credentials.apply(instance, adminUrl(branch), branch, template);
                 // the answer promises a branch that takes its new credentials over TCP
-                try (Connection admin = PostgresReadiness.connect(runtime, containerId, adminUrl(branch),
+                try (Connection admin = PostgresReadiness.connect(runtime, instance, adminUrl(branch),
                         PostgresConnections.SUPERUSER, branch.superuserPassword(), properties.readyTimeout())) {
                     admin.isValid(1);
                 }
             }
             log.debug("branch {}: container started in {} ms, ready with its credentials {} ms later", branch.name(),
                     (started - t0) / 1_000_000, (System.nanoTime() - started) / 1_000_000);
-            return containerId;
+            return instance;
         } catch (SQLException e) {
-            runtime.remove(containerId);
+            runtime.remove(instance);
             throw new ContainerFailedException("the branch refused its new credentials: " + e.getMessage(), "", e);
         } catch (RuntimeException e) {
-            runtime.remove(containerId);
+            runtime.remove(instance);
             throw e;
         }
     }
@@ -154,17 +153,17 @@ class BranchLauncher {
     /** Gives a running branch from before per-branch secrets its own; the caller saves the row. */
     void giveOwnSecrets(Branch branch, Template template) {
         branch.ensureSecrets(BranchLauncher::newSecret);
-        credentials.apply(branch.containerId(), adminUrl(branch), branch, template);
+        credentials.apply(branch.instanceHandle(), adminUrl(branch), branch, template);
     }
 
     /** Waits until an existing branch container accepts connections again (after a start). */
     void awaitReady(Branch branch, Template template) {
-        try (Connection admin = PostgresReadiness.connect(runtime, branch.containerId(), adminUrl(branch),
+        try (Connection admin = PostgresReadiness.connect(runtime, branch.instanceHandle(), adminUrl(branch),
                 PostgresConnections.SUPERUSER, superuserPassword(branch, template), properties.readyTimeout())) {
             admin.isValid(1);
         } catch (SQLException e) {
             throw new ContainerFailedException("branch '" + branch.name() + "' did not come back: " + e.getMessage(),
-                    runtime.logTail(branch.containerId(), 20), e);
+                    runtime.logTail(branch.instanceHandle(), 20), e);
         }
     }
 
@@ -190,7 +189,7 @@ class BranchLauncher {
      * child's launch replaces them.
      */
     void snapshot(Branch source, Branch child, Template template) {
-        try (Connection admin = PostgresReadiness.connect(runtime, source.containerId(), adminUrl(source),
+        try (Connection admin = PostgresReadiness.connect(runtime, source.instanceHandle(), adminUrl(source),
                 PostgresConnections.SUPERUSER, superuserPassword(source, template), properties.readyTimeout());
                 Statement st = admin.createStatement()) {
             st.execute("CHECKPOINT");
@@ -198,7 +197,7 @@ class BranchLauncher {
             throw new ContainerFailedException("checkpoint of branch '" + source.name() + "' failed: "
                     + e.getMessage(), "", e);
         }
-        storage.copying(source.storageDriver()).snapshot(source.containerId(), source.id(), child.snapshot(),
+        storage.copying(source.storageDriver()).snapshot(source.instanceHandle(), source.id(), child.snapshot(),
                 labels(child, template, Labels.KIND_SNAPSHOT));
     }
 
@@ -247,7 +246,7 @@ class BranchLauncher {
 
     /** Package-private for the warm pool (issue 11b), which rotates a claimed member's passwords over it. */
     String adminUrl(Branch branch) {
-        return endpoints.jdbcUrl(branch.port(), branch.databaseName());
+        return endpoints.jdbcUrl(branch.instanceKey(), branch.databaseName());
     }
 
     private String containerName(Branch branch) {

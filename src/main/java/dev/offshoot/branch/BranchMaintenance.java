@@ -50,12 +50,12 @@ public class BranchMaintenance {
     }
 
     /** A read-only copy of a branch row. */
-    public record BranchRecord(UUID id, String name, BranchStatus status, String containerId, int port,
+    public record BranchRecord(UUID id, String name, BranchStatus status, String instanceHandle,
             Map<String, String> labels, boolean protectedBranch, Instant createdAt, Instant expiresAt,
             Instant lastActivityAt, Instant statusSince) {
 
         static BranchRecord of(Branch b) {
-            return new BranchRecord(b.id(), b.name(), b.status(), b.containerId(), b.port(), b.labels(),
+            return new BranchRecord(b.id(), b.name(), b.status(), b.instanceHandle(), b.labels(),
                     b.isProtected(), b.createdAt(), b.expiresAt(), b.lastActivityAt(),
                     b.statusSince() == null ? b.createdAt() : b.statusSince());
         }
@@ -83,10 +83,10 @@ public class BranchMaintenance {
     /** Stops an idle branch's container; the row stays live as STOPPED. */
     public boolean reapStop(BranchRecord seen) {
         return actIfSettled(seen, b -> {
-            if (b.isProtected() || b.status() != BranchStatus.READY || b.containerId() == null) {
+            if (b.isProtected() || b.status() != BranchStatus.READY || b.instanceHandle() == null) {
                 return false;
             }
-            runtime.stop(b.containerId(), properties.stopTimeout());
+            runtime.stop(b.instanceHandle(), properties.stopTimeout());
             b.stopped();
             branches.save(b);
             log.info("branch {} ({}) stopped while idle", b.name(), b.id());
@@ -119,8 +119,9 @@ public class BranchMaintenance {
         return act(seen, b -> {
             removeContainersOf(b.id());
             service.removeData(b);
+            runtime.release(b.instanceKey());
             branches.deleteById(b.id());
-            log.warn("rolled back unfinished create of branch {} ({}), port {} released", b.name(), b.id(), b.port());
+            log.warn("rolled back unfinished create of branch {} ({}), its endpoint released", b.name(), b.id());
             return true;
         });
     }
@@ -136,7 +137,8 @@ public class BranchMaintenance {
 
     /**
      * The branch's container is gone (or its reset was interrupted): recreate it from the parent
-     * image on the same port with the same credentials, or mark the branch FAILED when that fails.
+     * image under the same instance key (so on the same endpoint) with the same credentials, or mark
+     * the branch FAILED when that fails.
      */
     public boolean recreate(BranchRecord seen, String why) {
         return act(seen, b -> {
@@ -146,7 +148,7 @@ public class BranchMaintenance {
             try {
                 saved.started(launcher.relaunch(saved, templates.byId(saved.templateId())));
                 branches.save(saved);
-                log.warn("branch {} ({}) recreated on port {}: {}", saved.name(), saved.id(), saved.port(), why);
+                log.warn("branch {} ({}) recreated: {}", saved.name(), saved.id(), why);
                 return true;
             } catch (RuntimeException e) {
                 saved.failed(why + "; recreating it failed: " + e.getMessage());
@@ -170,9 +172,9 @@ public class BranchMaintenance {
     /** Starts a READY branch's container that is not running (engine restart) and waits for it. */
     public boolean restart(BranchRecord seen) {
         return act(seen, b -> {
-            runtime.startExisting(b.containerId());
+            runtime.startExisting(b.instanceHandle());
             launcher.awaitReady(b, templates.byId(b.templateId()));
-            log.warn("branch {} ({}) was not running; started it again on port {}", b.name(), b.id(), b.port());
+            log.warn("branch {} ({}) was not running; started it again", b.name(), b.id());
             return true;
         });
     }
@@ -190,8 +192,29 @@ public class BranchMaintenance {
         return branchData + storage.removeOrphanRevisions(templates::revisionDataPaths, longestBuild.multipliedBy(2));
     }
 
-    public Optional<ContainerState> containerState(String containerId) {
-        return runtime.state(containerId);
+    /**
+     * Releases the endpoints of instance keys no live branch has (a crash between a rolled-back or
+     * finished delete's removal of its row and the release). The keys are listed before the rows are
+     * read: a row is always saved before its key gets an endpoint, so a key listed whose row is not
+     * live afterwards belongs to no branch. Returns how many.
+     */
+    public int releaseUnusedEndpoints() {
+        java.util.Set<String> held = runtime.instanceKeys();
+        java.util.Set<String> live = branches.findLive().stream().map(Branch::instanceKey)
+                .collect(java.util.stream.Collectors.toSet());
+        int released = 0;
+        for (String key : held) {
+            if (!live.contains(key)) {
+                runtime.release(key);
+                log.warn("released the endpoint of instance {}: no live branch has it", key);
+                released++;
+            }
+        }
+        return released;
+    }
+
+    public Optional<ContainerState> instanceState(String instanceHandle) {
+        return runtime.state(instanceHandle);
     }
 
     private void removeContainersOf(UUID branchId) {
@@ -225,7 +248,7 @@ public class BranchMaintenance {
     }
 
     private static boolean unchanged(BranchRecord now, BranchRecord seen) {
-        return now.status() == seen.status() && Objects.equals(now.containerId(), seen.containerId())
+        return now.status() == seen.status() && Objects.equals(now.instanceHandle(), seen.instanceHandle())
                 && Objects.equals(now.statusSince(), seen.statusSince());
     }
 }

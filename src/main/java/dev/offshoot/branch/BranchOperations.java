@@ -8,6 +8,7 @@ import java.util.UUID;
 import org.springframework.stereotype.Component;
 
 import dev.offshoot.auth.CurrentPrincipal;
+import dev.offshoot.runtime.Endpoint;
 import dev.offshoot.runtime.Endpoints;
 
 /**
@@ -35,9 +36,13 @@ public class BranchOperations {
         // a list of hundreds shares a handful of templates: look each one up once, not once per branch
         Map<UUID, String> templateNames = new HashMap<>();
         Disclosure disclosure = Disclosure.of(CurrentPrincipal.get(), false);
-        return service.list(status, template, labels).stream().map(b -> BranchView.of(b,
+        List<Branch> branches = service.list(status, template, labels);
+        // and their endpoints in one look-up
+        Map<String, Endpoint> advertised = endpoints.advertised(branches.stream().map(Branch::instanceKey).toList());
+        return branches.stream().map(b -> BranchView.of(b,
                 templateNames.computeIfAbsent(b.templateId(), id -> service.templateName(b)),
-                service.parentBranchName(b).orElse(null), endpoints, null, null, disclosure)).toList();
+                service.parentBranchName(b).orElse(null), advertised.get(b.instanceKey()), null, null, disclosure))
+                .toList();
     }
 
     /** One live branch, with the disk its own layer uses. */
@@ -62,6 +67,7 @@ public class BranchOperations {
     private BranchView view(Branch branch, Boolean created, boolean withDiskUsage, boolean single) {
         Long disk = withDiskUsage ? service.diskUsage(branch).orElse(null) : null;
         return BranchView.of(branch, service.templateName(branch), service.parentBranchName(branch).orElse(null),
-                endpoints, created, disk, Disclosure.of(CurrentPrincipal.get(), single));
+                endpoints.advertised(branch.instanceKey()).orElse(null), created, disk,
+                Disclosure.of(CurrentPrincipal.get(), single));
     }
 }

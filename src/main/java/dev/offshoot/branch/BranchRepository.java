@@ -27,9 +27,6 @@ interface BranchRepository extends ListCrudRepository<Branch, UUID> {
     @Query("SELECT * FROM branch WHERE template_id = :templateId AND status <> 'DELETED'")
     List<Branch> findLiveByTemplate(UUID templateId);
 
-    @Query("SELECT port FROM branch WHERE status <> 'DELETED'")
-    List<Integer> findLivePorts();
-
     /**
      * Live branches for quotas: warm-pool members (created by {@link WarmPool#CREATOR}, parked or
      * still starting) are nobody's branch and do not count; a claimed one has its caller as creator.

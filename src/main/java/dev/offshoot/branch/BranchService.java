@@ -40,7 +40,6 @@ class BranchService implements TemplateBranches {
     private final TemplateService templates;
     private final BranchLauncher launcher;
     private final ContainerRuntime runtime;
-    private final BranchPorts ports;
     private final BranchRequests requests;
     private final BranchParents parents;
     private final BranchPolicies policies;
@@ -50,7 +49,7 @@ class BranchService implements TemplateBranches {
     private final NamedLocks locks = new NamedLocks(NamedLocks.DEFAULT_WAIT);
 
     BranchService(BranchRepository branches, TemplateService templates, BranchLauncher launcher,
-            ContainerRuntime runtime, BranchPorts ports, BranchPolicies policies, BranchResources resources,
+            ContainerRuntime runtime, BranchPolicies policies, BranchResources resources,
             Storage storage, WarmPool pool) {
         this.branches = branches;
         this.storage = storage;
@@ -60,7 +59,6 @@ class BranchService implements TemplateBranches {
         this.templates = templates;
         this.launcher = launcher;
         this.runtime = runtime;
-        this.ports = ports;
         this.requests = new BranchRequests();
         this.parents = new BranchParents(branches, templates, this::live);
     }
@@ -114,9 +112,9 @@ class BranchService implements TemplateBranches {
                     // meanwhile and copied again, its password is the same)
                     sealedPassword = BranchLauncher.superuserPassword(parent.source(), parent.template());
                 }
-                branch.started(ports.launchOnFreePort(branch, parent.template(), copySource, sealedPassword));
+                branch.started(launcher.launch(branch, parent.template(), copySource, sealedPassword));
                 Branch saved = branches.save(branch);
-                log.info("branch {} ({}) ready on port {}", name, saved.id(), saved.port());
+                log.info("branch {} ({}) ready", name, saved.id());
                 return new Outcome(saved, true);
             } catch (RuntimeException e) {
                 rollback(reserved);
@@ -132,8 +130,8 @@ class BranchService implements TemplateBranches {
     }
 
     /**
-     * Warm pool hook (issue 11b): a member is reserved and started like a branch (same ports, same
-     * launcher, same rollback), then parked as POOLED instead of READY.
+     * Warm pool hook (issue 11b): a member is reserved and started like a branch (same launcher,
+     * same rollback), then parked as POOLED instead of READY.
      */
     Branch startPoolMember(Template template, TemplateRevision revision) {
         String name = WarmPool.memberName(UUID.randomUUID());
@@ -142,15 +140,15 @@ class BranchService implements TemplateBranches {
                     Resources.DEFAULTS,
                     new CreateBranchRequest(name, template.name(), revision.revision(), null, Map.of(), null, null,
                             false), WarmPool.CREATOR);
-            String containerId = null;
+            String instanceHandle = null;
             try {
-                containerId = ports.launchOnFreePort(member, template);
-                member.pooled(containerId);
+                instanceHandle = launcher.launch(member, template);
+                member.pooled(instanceHandle);
                 return branches.save(member);
             } catch (RuntimeException e) {
                 // e.g. the template was deleted meanwhile and its rows with it: nothing may stay running
-                if (containerId != null) {
-                    runtime.remove(containerId);
+                if (instanceHandle != null) {
+                    runtime.remove(instanceHandle);
                 }
                 rollback(member);
                 throw e;
@@ -175,8 +173,8 @@ class BranchService implements TemplateBranches {
                     throw ApiException.notFound("BRANCH_NOT_FOUND", "branch '" + source.name()
                             + "' was deleted while it was being copied");
                 }
-                boolean replaced = now.status() == BranchStatus.READY && now.containerId() != null
-                        && !now.containerId().equals(current.containerId());
+                boolean replaced = now.status() == BranchStatus.READY && now.instanceHandle() != null
+                        && !now.instanceHandle().equals(current.instanceHandle());
                 if (!replaced || attempt == 2) {
                     throw e;
                 }
@@ -188,23 +186,29 @@ class BranchService implements TemplateBranches {
     private Branch reserve(String name, BranchParents.Parent parent, Map<String, String> labels, Instant expiresAt,
             Resources limits, CreateBranchRequest request, String principal) {
         Template template = parent.template();
-        return ports.reserve(port -> {
-            Branch branch = new Branch(name, template.id(), parent.revision().revision(),
-                    parent.source() == null ? null : parent.source().id(), parent.revision().imageRef(),
-                    port, template.databaseName(), template.ownerRole(), newPassword(), principal,
-                    expiresAt, Boolean.TRUE.equals(request.protectedBranch()), labels);
-            branch.useParent(parent.source() == null ? parent.revision().data() : parent.source().parent());
-            branch.limitTo(limits);
-            return branch;
-        });
+        // the row comes first: its instance key gets an endpoint only when the launch starts it
+        Branch branch = new Branch(name, template.id(), parent.revision().revision(),
+                parent.source() == null ? null : parent.source().id(), parent.revision().imageRef(),
+                template.databaseName(), template.ownerRole(), newPassword(), principal,
+                expiresAt, Boolean.TRUE.equals(request.protectedBranch()), labels);
+        branch.useParent(parent.source() == null ? parent.revision().data() : parent.source().parent());
+        branch.limitTo(limits);
+        return branches.save(branch);
     }
 
-    /** A failed create leaves nothing: no container (the launcher removed it), no data, no row, no port. */
+    /**
+     * A failed create leaves nothing: no container (the launcher removed it), no data, no endpoint
+     * (its key is released), no row. A crash in between is the reconciler's to finish.
+     */
     private void rollback(Branch branch) {
         try {
             removeData(branch);
         } finally {
-            branches.deleteById(branch.id());
+            try {
+                runtime.release(branch.instanceKey());
+            } finally {
+                branches.deleteById(branch.id());
+            }
         }
     }
 
@@ -244,7 +248,7 @@ class BranchService implements TemplateBranches {
     }
 
     Optional<Long> diskUsage(Branch branch) {
-        return storage.holding(branch.storageDriver()).ownBytes(branch.containerId(), branch.id());
+        return storage.holding(branch.storageDriver()).ownBytes(branch.instanceHandle(), branch.id());
     }
 
     String templateName(Branch branch) {
@@ -256,7 +260,7 @@ class BranchService implements TemplateBranches {
                 : branches.findById(branch.parentBranchId()).map(Branch::name);
     }
 
-    /** Recreates the container from the parent image on the same port with the same credentials. */
+    /** Recreates the container from the parent image with the same endpoint and credentials. */
     Branch reset(String name) {
         return withLock(name, () -> {
             Branch branch = live(name);
@@ -267,8 +271,8 @@ class BranchService implements TemplateBranches {
             Template template = templates.byId(branch.templateId());
             // refused before anything is removed: reflink data under a service that runs overlay
             storage.copying(branch.storageDriver());
-            if (branch.containerId() != null) {
-                runtime.remove(branch.containerId());
+            if (branch.instanceHandle() != null) {
+                runtime.remove(branch.instanceHandle());
             }
             branch.restarting();
             branch = branches.save(branch);
@@ -296,9 +300,9 @@ class BranchService implements TemplateBranches {
         });
     }
 
-    /** Starts a STOPPED branch's container again; same data, port and password. */
+    /** Starts a STOPPED branch's container again; same data, endpoint and password. */
     private Branch resume(Branch branch) {
-        runtime.startExisting(branch.containerId());
+        runtime.startExisting(branch.instanceHandle());
         launcher.awaitReady(branch, templates.byId(branch.templateId()));
         branch.resumed();
         log.info("branch {} ({}) started again", branch.name(), branch.id());
@@ -324,9 +328,11 @@ class BranchService implements TemplateBranches {
     void remove(Branch branch) {
         branch.deleting();
         branch = branches.save(branch);
-        if (branch.containerId() != null) {
-            runtime.remove(branch.containerId());
+        if (branch.instanceHandle() != null) {
+            runtime.remove(branch.instanceHandle());
         }
+        // no instance of the branch runs again: its endpoint goes back to the runtime
+        runtime.release(branch.instanceKey());
         StorageDriver driver = storage.holding(branch.storageDriver());
         driver.removeBranch(branch.id());
         DataRef snapshot = branch.snapshot();
@@ -335,7 +341,7 @@ class BranchService implements TemplateBranches {
         if (snapshot != null) {
             driver.release(snapshot, () -> Set.copyOf(branches.findLiveSnapshotImages()));
         }
-        log.info("branch {} ({}) deleted, port {} released", branch.name(), branch.id(), branch.port());
+        log.info("branch {} ({}) deleted, its endpoint released", branch.name(), branch.id());
     }
 
     @Override

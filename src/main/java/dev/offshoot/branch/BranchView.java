@@ -5,7 +5,6 @@ import java.util.Map;
 
 import dev.offshoot.postgres.BranchRoles;
 import dev.offshoot.runtime.Endpoint;
-import dev.offshoot.runtime.Endpoints;
 
 /**
  * A branch as the API shows it, with everything needed to connect: as its owner, and as its
@@ -21,13 +20,17 @@ public record BranchView(String id, String name, BranchStatus status, Boolean cr
      * @param uri      libpq connection URI, with the password only when {@code password} is set
      * @param jdbcUrl  JDBC URL without credentials (pass user and password separately)
      */
+    private static final Endpoint NOT_STARTED = new Endpoint("", 0);
+
     public record Connection(String host, int port, String database, String user, String password, String uri,
             String jdbcUrl) {
     }
 
-    static BranchView of(Branch b, String template, String parentBranch, Endpoints endpoints, Boolean created,
+    /** @param advertised where users connect to the branch's instance, null before its first start */
+    static BranchView of(Branch b, String template, String parentBranch, Endpoint advertised, Boolean created,
             Long diskUsageBytes, Disclosure disclosure) {
-        Endpoint host = endpoints.advertised(b.port());
+        // a row whose instance was never started yet (a create in progress) has no endpoint to show
+        Endpoint host = advertised == null ? NOT_STARTED : advertised;
         String ownerPassword = disclosure == Disclosure.OWNER ? b.password() : null;
         String readOnlyPassword = disclosure == Disclosure.NONE ? null : b.readonlyPassword();
         // rows from before per-branch secrets have no read-only role until their first use

@@ -102,13 +102,14 @@ class WarmPool implements TemplatePool {
             String memberSecret = branch.superuserPassword();
             branch.renewSecrets(WarmPool::newSecret);
             rotate(branch, memberSecret);
-            branch.started(branch.containerId());
+            branch.started(branch.instanceHandle());
             Branch saved = branches.save(branch);
             log.info("branch {} ({}) claimed from the warm pool of {}", saved.name(), saved.id(), template.name());
             return Optional.of(saved);
         } catch (RuntimeException | SQLException e) {
             log.warn("warm-pool member {} could not be handed over, discarded: {}", branch.id(), e.getMessage());
-            runtime.remove(branch.containerId());
+            runtime.remove(branch.instanceHandle());
+            runtime.release(branch.instanceKey());
             branches.deleteById(branch.id());
             return Optional.empty();
         }

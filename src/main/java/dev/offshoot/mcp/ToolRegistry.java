@@ -25,6 +25,7 @@ import dev.offshoot.audit.AuditLog;
 import dev.offshoot.auth.CurrentPrincipal;
 import dev.offshoot.auth.Scope;
 import dev.offshoot.auth.TokenAuthentication;
+import dev.offshoot.runtime.PortRangeExhaustedException;
 import dev.offshoot.web.ApiException;
 
 /**
@@ -132,6 +133,10 @@ final class ToolRegistry {
         } catch (ApiException e) {
             auditWrite(kind, caller, tool, target, false, e.code());
             return error(e.code() + ": " + e.getMessage() + (e.retryable() ? " (retrying later may succeed)" : ""));
+        } catch (PortRangeExhaustedException e) {
+            // REST answers it as a retryable 503 (ProblemHandler); the same words here
+            auditWrite(kind, caller, tool, target, false, "PORT_RANGE_EXHAUSTED");
+            return error("PORT_RANGE_EXHAUSTED: " + e.getMessage() + " (retrying later may succeed)");
         } catch (DataAccessResourceFailureException | TransientDataAccessException e) {
             // the metadata store momentarily out of connections: the same convention as REST's 503
             log.warn("tool {}: metadata store busy: {}", tool.name(), e.getMessage());

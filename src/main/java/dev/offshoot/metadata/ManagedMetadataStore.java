@@ -56,20 +56,20 @@ class ManagedMetadataStore {
         String name = properties.containerName();
         var existing = runtime.list(Map.of(Labels.KIND, Labels.KIND_METADATA)).stream()
                 .filter(c -> c.name().equals(name)).findFirst();
-        String containerId;
+        String instanceHandle;
         String secret;
         if (existing.isPresent()) {
-            containerId = existing.get().id();
+            instanceHandle = existing.get().id();
             // the password lives only in the container's environment, which only Docker users can read
-            secret = runtime.environment(containerId).getOrDefault("POSTGRES_PASSWORD", "");
-            runtime.startExisting(containerId);
+            secret = runtime.environment(instanceHandle).getOrDefault("POSTGRES_PASSWORD", "");
+            runtime.startExisting(instanceHandle);
             log.info("reusing metadata store container {}", name);
         } else {
             secret = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
-            containerId = create(secret);
+            instanceHandle = create(secret);
             log.info("started metadata store container {} with volume {}", name, properties.volumeName());
         }
-        try (Connection ignored = PostgresReadiness.connect(runtime, containerId, jdbcUrl(), USER, secret,
+        try (Connection ignored = PostgresReadiness.connect(runtime, instanceHandle, jdbcUrl(), USER, secret,
                 properties.startTimeout())) {
             return secret;
         } catch (SQLException e) {
@@ -92,7 +92,7 @@ class ManagedMetadataStore {
      * The volume may hold data from an earlier container with another password: set this
      * container's over the local socket (trusted inside the container), as a SCRAM verifier.
      */
-    private void setPassword(String containerId, String secret) {
+    private void setPassword(String instanceHandle, String secret) {
         String sql;
         try {
             sql = PasswordUtil.genAlterUserPasswordSQL(USER, secret.toCharArray(), "scram-sha-256");
@@ -102,7 +102,7 @@ class ManagedMetadataStore {
         long deadline = System.nanoTime() + properties.startTimeout().toNanos();
         ContainerRuntime.ExecResult last;
         do {
-            last = runtime.exec(containerId, List.of("psql", "-X", "-q", "-U", USER, "-d", DATABASE, "-c", sql),
+            last = runtime.exec(instanceHandle, List.of("psql", "-X", "-q", "-U", USER, "-d", DATABASE, "-c", sql),
                     Duration.ofSeconds(10));
             if (last.succeeded()) {
                 return;

@@ -34,7 +34,7 @@ record ReconcilePlan(List<ContainerSummary> orphans, List<BranchRecord> rollBack
             Instant staleBefore) {
         Map<String, BranchRecord> rowsById = liveAfter.stream()
                 .collect(Collectors.toMap(r -> r.id().toString(), Function.identity()));
-        Set<String> containerIds = containers.stream().map(ContainerSummary::id).collect(Collectors.toSet());
+        Set<String> instanceHandles = containers.stream().map(ContainerSummary::id).collect(Collectors.toSet());
         List<ContainerSummary> orphans = containers.stream()
                 .filter(c -> isOrphan(c, rowsById.get(c.labels().get(Labels.BRANCH_ID))))
                 .toList();
@@ -50,7 +50,7 @@ record ReconcilePlan(List<ContainerSummary> orphans, List<BranchRecord> rollBack
                 // an interrupted create never recorded a container; an interrupted reset did and is redone
                 case CREATING -> {
                     if (stale) {
-                        (row.containerId() == null ? rollBacks : missing).add(row);
+                        (row.instanceHandle() == null ? rollBacks : missing).add(row);
                     }
                 }
                 case DELETING -> {
@@ -59,16 +59,16 @@ record ReconcilePlan(List<ContainerSummary> orphans, List<BranchRecord> rollBack
                     }
                 }
                 case READY, STOPPED -> {
-                    if (row.containerId() == null || !containerIds.contains(row.containerId())) {
+                    if (row.instanceHandle() == null || !instanceHandles.contains(row.instanceHandle())) {
                         missing.add(row);
-                    } else if (row.status() == BranchStatus.READY && !isUp(states.get(row.containerId()))) {
+                    } else if (row.status() == BranchStatus.READY && !isUp(states.get(row.instanceHandle()))) {
                         notRunning.add(row);
                     }
                 }
                 case POOLED -> {
                     // a warm-pool member whose container died (engine restart, crash) is not worth a
                     // repair: its delete is finished and the pool starts another
-                    if (row.containerId() == null || !isUp(states.get(row.containerId()))) {
+                    if (row.instanceHandle() == null || !isUp(states.get(row.instanceHandle()))) {
                         finishDeletes.add(row);
                     }
                 }
@@ -94,7 +94,7 @@ record ReconcilePlan(List<ContainerSummary> orphans, List<BranchRecord> rollBack
             return true;
         }
         boolean settled = row.status() == BranchStatus.READY || row.status() == BranchStatus.STOPPED;
-        return settled && row.containerId() != null && !row.containerId().equals(container.id());
+        return settled && row.instanceHandle() != null && !row.instanceHandle().equals(container.id());
     }
 
     static Duration staleAfter(Duration readyTimeout) {

@@ -33,8 +33,9 @@ import dev.offshoot.runtime.Resources;
 /**
  * Keeps rows and containers consistent after crashes of the service, the engine or the metadata
  * store: at startup and every offshoot.reaper.reconcile-interval. Orphan containers are removed,
- * interrupted creates rolled back, interrupted deletes finished, missing containers recreated (or
- * their rows marked FAILED), and containers that are not running (the engine restarted) started.
+ * interrupted creates rolled back, interrupted deletes finished, endpoints no live branch holds
+ * released, missing containers recreated (or their rows marked FAILED), and containers that are not
+ * running (the engine restarted) started.
  */
 @Component
 class Reconciler {
@@ -113,6 +114,7 @@ class Reconciler {
                     c.labels().get(Labels.BRANCH_ID));
         });
         branches.removeOrphanData();
+        branches.releaseUnusedEndpoints();
         failOutOfMemory(live, plan);
         plan.rollBacks().forEach(branches::rollBackCreate);
         plan.finishDeletes().forEach(branches::finishDelete);
@@ -150,9 +152,9 @@ class Reconciler {
             return;
         }
         for (BranchRecord row : live) {
-            if (row.status() == BranchStatus.READY && killed.contains(row.containerId())
+            if (row.status() == BranchStatus.READY && killed.contains(row.instanceHandle())
                     && !plan.notRunning().contains(row)) {
-                long limit = runtime.state(row.containerId()).map(ContainerState::memoryLimitBytes).orElse(0L);
+                long limit = runtime.state(row.instanceHandle()).map(ContainerState::memoryLimitBytes).orElse(0L);
                 if (branches.markFailed(row, "out of memory (limit " + Resources.describeBytes(limit)
                         + "): the kernel killed a Postgres process, which ended every session")) {
                     repaired.incrementAndGet();
@@ -162,7 +164,7 @@ class Reconciler {
     }
 
     private void restart(BranchRecord row) {
-        var state = runtime.state(row.containerId());
+        var state = runtime.state(row.instanceHandle());
         if (state.isPresent() && state.get().oomKilled()) {
             // restarting would run into the same limit again; the owner resets it or asks for more memory
             if (branches.markFailed(row, "its container was killed: " + state.get().stopReason())) {

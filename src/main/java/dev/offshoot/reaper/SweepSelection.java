@@ -19,7 +19,7 @@ final class SweepSelection {
     }
 
     /**
-     * Expired: READY, STOPPED or FAILED past expiresAt (a FAILED branch still holds its name and port).
+     * Expired: READY, STOPPED or FAILED past expiresAt (a FAILED branch still holds its name and endpoint).
      * Idle: READY with no recorded activity for idleTimeout (zero disables); the caller confirms
      * with the branch itself before acting. Protected branches are never due.
      */

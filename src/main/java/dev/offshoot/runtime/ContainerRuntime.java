@@ -9,31 +9,41 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Compute: the seam between Offshoot and whatever runs its Postgres instances. It starts an instance
- * from a {@link ContainerSpec} (image, data mount, environment, limits, labels), stops, pauses and
- * removes it, reports its state and runs commands in it; where an instance answers is an
- * {@link Endpoint} built by {@link Endpoints}. Data is not its business: storage drivers
- * ({@code dev.offshoot.storage}) own it, and the image operations the overlay driver needs are a
- * separate {@link ImageStore}. Only this package talks to Docker.
+ * from a {@link ContainerSpec} (image, data mount, environment, limits, labels, a stable instance
+ * key), stops, pauses and removes it, reports its state and runs commands in it; where an instance
+ * answers is the {@link Endpoint} of its key (features go through {@link Endpoints}), from which
+ * every connection URL is built. Features keep the key they chose and the opaque handle
+ * {@link #start} returns; they see neither container ids' meaning nor host ports. Data is not its
+ * business: storage drivers ({@code dev.offshoot.storage}) own it and hand features a mount that
+ * becomes the spec, and the image operations the overlay driver needs are a separate
+ * {@link ImageStore}. Only this package talks to Docker.
  *
  * <p>A Kubernetes implementation maps onto it as: an instance = a Pod (labels = Pod labels, limits
  * = resource requests/limits, the data mount = a volume of the PVC the storage driver cloned from
- * a VolumeSnapshot); the endpoint = a Service in front of the Pod (its DNS name and port, where
- * Docker publishes a host port); {@link #stop} = scaling to zero or deleting the Pod with a grace
+ * a VolumeSnapshot); the instance key = the Service's name, the endpoint = that Service in front of
+ * the Pod (its DNS name and 5432: a Kubernetes runtime needs no host ports, where Docker keeps a host
+ * port per key in its own table and moves it when the engine refuses one); {@link #release} =
+ * deleting the Service; {@link #stop} = scaling to zero or deleting the Pod with a grace
  * period; {@link #pause} = what the CSI snapshot needs, or nothing when it snapshots consistently;
  * {@link #exec} = the Pod's exec subresource; {@link #list} = a label selector.
  */
 public interface ContainerRuntime {
 
-    /** Creates and starts a container; the caller waits for readiness. Returns the container id. */
+    /**
+     * Creates and starts an instance; the caller waits for readiness. Returns its handle, which every
+     * other call takes and which features keep without looking inside: Docker's container id, a
+     * Kubernetes runtime's Pod name.
+     */
     default String start(ContainerSpec spec) {
         return start(spec, CompletableFuture.completedFuture(null));
     }
 
     /**
-     * Creates a container while its data is still being prepared, and starts it once
-     * {@code dataReady} completes: the engine's create overlaps the storage driver's copy. When the
-     * data fails, the container is removed and the data's failure is thrown as it was (unwrapped).
-     * Kubernetes does the same by itself: a Pod whose PVC is still being cloned waits for it.
+     * Like {@link #start(ContainerSpec)}, creating the instance while its data is still being
+     * prepared and starting it once {@code dataReady} completes: the engine's create overlaps the
+     * storage driver's copy. When the data fails, the instance is removed and the data's failure is
+     * thrown as it was (unwrapped). Kubernetes does the same by itself: a Pod whose PVC is still
+     * being cloned waits for it.
      */
     String start(ContainerSpec spec, CompletableFuture<?> dataReady);
 
@@ -63,6 +73,29 @@ public interface ContainerRuntime {
 
     /** Where Offshoot connects to the instance's Postgres (Docker: the host port 5432 is published on). */
     Endpoint endpoint(String containerId);
+
+    /**
+     * Where Offshoot connects to the instance started under this key (Docker: the connect host and
+     * the key's host port; Kubernetes: the Service's DNS name and 5432). A released key answers with
+     * where it was; empty when nothing was ever started under it.
+     */
+    Optional<Endpoint> endpointOf(String instanceKey);
+
+    /** Where users connect to the instance of this key (Docker: the advertised host and the key's port). */
+    Optional<Endpoint> advertisedEndpointOf(String instanceKey);
+
+    /** {@link #advertisedEndpointOf} for many keys at once; keys without an endpoint are left out. */
+    Map<String, Endpoint> advertisedEndpointsOf(java.util.Collection<String> instanceKeys);
+
+    /**
+     * Gives up what the key holds once no instance of it will run again (Docker: its host port goes
+     * back to the range; Kubernetes: the Service is deleted). Remove its instance first. Releasing
+     * a key that holds nothing succeeds.
+     */
+    void release(String instanceKey);
+
+    /** Keys that hold something (Docker: a host port), for releasing those no branch needs any more. */
+    java.util.Set<String> instanceKeys();
 
     /** Runs a command inside a running container and collects its output. */
     default ExecResult exec(String containerId, List<String> command, Duration timeout) {

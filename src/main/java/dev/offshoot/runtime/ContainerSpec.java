@@ -7,11 +7,16 @@ import java.util.Map;
  * A Postgres container to start.
  *
  * @param name        container name, unique on the engine
+ * @param instanceKey the instance's stable key (a branch's id): instances started under the same key
+ *                    answer at the same endpoint (Docker: the key keeps its host port until
+ *                    {@link ContainerRuntime#release} ), so connection strings survive re-creation;
+ *                    null for an instance published on {@code hostPort} instead
  * @param image       image reference or id
  * @param env         environment (may hold secrets: never log a spec)
  * @param labels      labels that let the reconciler find it again
- * @param bindAddress host address port 5432 is published on
- * @param hostPort    host port, or 0 for one chosen by the engine
+ * @param bindAddress host address port 5432 is published on when there is no instance key (with
+ *                    one, offshoot.runtime.bind-address)
+ * @param hostPort    host port when there is no instance key, or 0 for one chosen by the engine
  * @param volumeBinds named volume or host directory to container path: the metadata store's volume,
  *                    or a storage driver's data directory mounted as PGDATA
  * @param restartOnEngineRestart whether the engine brings it back after its own restart
@@ -20,6 +25,7 @@ import java.util.Map;
  */
 public record ContainerSpec(
         String name,
+        String instanceKey,
         String image,
         Map<String, String> env,
         Map<String, String> labels,
@@ -30,16 +36,46 @@ public record ContainerSpec(
         List<String> command,
         Resources resources) {
 
-    /** A container with the configured default resources. */
+    /** A container without an instance key, with the configured default resources. */
     public ContainerSpec(String name, String image, Map<String, String> env, Map<String, String> labels,
             String bindAddress, int hostPort, Map<String, String> volumeBinds, boolean restartOnEngineRestart,
             List<String> command) {
-        this(name, image, env, labels, bindAddress, hostPort, volumeBinds, restartOnEngineRestart, command,
+        this(name, null, image, env, labels, bindAddress, hostPort, volumeBinds, restartOnEngineRestart, command,
                 Resources.DEFAULTS);
+    }
+
+    /** A keyed instance that the engine restarts with itself; its endpoint is the key's. */
+    public static ContainerSpec keyed(String name, String instanceKey, String image, Map<String, String> env,
+            Map<String, String> labels, Map<String, String> volumeBinds, Resources resources) {
+        return new ContainerSpec(name, instanceKey, image, env, labels, null, 0, volumeBinds, true, List.of(),
+                resources);
+    }
+
+    /** This spec with more environment (over what it has: a caller's setting wins over the data's). */
+    public ContainerSpec withEnv(Map<String, String> more) {
+        Map<String, String> merged = new java.util.LinkedHashMap<>(env);
+        merged.putAll(more);
+        return new ContainerSpec(name, instanceKey, image, Map.copyOf(merged), labels, bindAddress, hostPort,
+                volumeBinds, restartOnEngineRestart, command, resources);
+    }
+
+    public ContainerSpec withLabels(Map<String, String> labels) {
+        return new ContainerSpec(name, instanceKey, image, env, labels, bindAddress, hostPort, volumeBinds,
+                restartOnEngineRestart, command, resources);
+    }
+
+    public ContainerSpec withCommand(List<String> command) {
+        return new ContainerSpec(name, instanceKey, image, env, labels, bindAddress, hostPort, volumeBinds,
+                restartOnEngineRestart, command, resources);
+    }
+
+    public ContainerSpec withResources(Resources resources) {
+        return new ContainerSpec(name, instanceKey, image, env, labels, bindAddress, hostPort, volumeBinds,
+                restartOnEngineRestart, command, resources);
     }
 
     @Override
     public String toString() {
-        return "ContainerSpec[name=" + name + ", image=" + image + ", port=" + hostPort + "]";
+        return "ContainerSpec[name=" + name + ", key=" + instanceKey + ", image=" + image + ", port=" + hostPort + "]";
     }
 }

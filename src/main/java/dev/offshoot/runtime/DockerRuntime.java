@@ -34,6 +34,8 @@ import com.github.dockerjava.api.model.Volume;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.offshoot.config.RuntimeProperties;
+
 /** {@link ContainerRuntime} on a Docker engine through docker-java. */
 public class DockerRuntime implements ContainerRuntime {
 
@@ -42,23 +44,35 @@ public class DockerRuntime implements ContainerRuntime {
 
     private final DockerClient docker;
     private final ContainerBox box;
-    private final Endpoints endpoints;
+    private final RuntimeProperties properties;
+    private final HostPorts ports;
 
-    public DockerRuntime(DockerClient docker, ContainerBox box, Endpoints endpoints) {
+    DockerRuntime(DockerClient docker, ContainerBox box, RuntimeProperties properties, HostPorts ports) {
         this.docker = docker;
         this.box = box;
-        this.endpoints = endpoints;
+        this.properties = properties;
+        this.ports = ports;
     }
 
+    /** A keyed instance is published on its key's host port, moved when the engine refuses it. */
     @Override
     public String start(ContainerSpec spec, CompletableFuture<?> dataReady) {
-        String id;
         try {
-            id = call(() -> create(spec));
+            if (spec.instanceKey() == null) {
+                return startOn(spec, spec.bindAddress(), spec.hostPort(), dataReady);
+            }
+            return ports.publish(spec.instanceKey(),
+                    port -> startOn(spec, properties.bindAddress(), port, dataReady));
         } catch (RuntimeException e) {
+            // whatever failed, the data's preparation has finished when the caller cleans up after both
             awaitQuietly(dataReady);
             throw e;
         }
+    }
+
+    /** Creates the container, waits for its data, starts it; a port conflict is its caller's to move. */
+    private String startOn(ContainerSpec spec, String bindAddress, int hostPort, CompletableFuture<?> dataReady) {
+        String id = call(() -> create(spec, bindAddress, hostPort));
         try {
             await(dataReady);
         } catch (RuntimeException | Error e) {
@@ -71,11 +85,11 @@ public class DockerRuntime implements ContainerRuntime {
             } catch (RuntimeException e) {
                 remove(id);
                 if (isPortConflict(e)) {
-                    throw new PortConflictException(spec.hostPort(), e);
+                    throw new PortConflictException(hostPort, e);
                 }
                 throw e;
             }
-            log.debug("started container {} ({})", spec.name(), id);
+            log.debug("started container {} ({}) on port {}", spec.name(), id, hostPort);
             return id;
         });
     }
@@ -104,10 +118,10 @@ public class DockerRuntime implements ContainerRuntime {
         }
     }
 
-    private String create(ContainerSpec spec) {
-        Ports.Binding host = spec.hostPort() == 0
-                ? Ports.Binding.bindIp(spec.bindAddress())
-                : Ports.Binding.bindIpAndPort(spec.bindAddress(), spec.hostPort());
+    private String create(ContainerSpec spec, String bindAddress, int hostPort) {
+        Ports.Binding host = hostPort == 0
+                ? Ports.Binding.bindIp(bindAddress)
+                : Ports.Binding.bindIpAndPort(bindAddress, hostPort);
         HostConfig hostConfig = HostConfig.newHostConfig()
                 .withPortBindings(new PortBinding(host, POSTGRES_PORT))
                 .withBinds(spec.volumeBinds().entrySet().stream()
@@ -237,8 +251,40 @@ public class DockerRuntime implements ContainerRuntime {
         return call(() -> {
             Ports.Binding[] bindings = docker.inspectContainerCmd(containerId).exec()
                     .getNetworkSettings().getPorts().getBindings().get(POSTGRES_PORT);
-            return endpoints.internal(Integer.parseInt(bindings[0].getHostPortSpec()));
+            return new Endpoint(properties.connectHost(), Integer.parseInt(bindings[0].getHostPortSpec()));
         });
+    }
+
+    @Override
+    public Optional<Endpoint> endpointOf(String instanceKey) {
+        return port(instanceKey).map(port -> new Endpoint(properties.connectHost(), port));
+    }
+
+    @Override
+    public Optional<Endpoint> advertisedEndpointOf(String instanceKey) {
+        return port(instanceKey).map(port -> new Endpoint(properties.publicHost(), port));
+    }
+
+    @Override
+    public Map<String, Endpoint> advertisedEndpointsOf(java.util.Collection<String> instanceKeys) {
+        Map<String, Endpoint> out = new java.util.HashMap<>();
+        ports.portsOf(instanceKeys).forEach((key, port) -> out.put(key, new Endpoint(properties.publicHost(), port)));
+        return out;
+    }
+
+    private Optional<Integer> port(String instanceKey) {
+        var port = ports.portOf(instanceKey);
+        return port.isPresent() ? Optional.of(port.getAsInt()) : Optional.empty();
+    }
+
+    @Override
+    public void release(String instanceKey) {
+        ports.release(instanceKey);
+    }
+
+    @Override
+    public java.util.Set<String> instanceKeys() {
+        return ports.heldKeys();
     }
 
     @Override

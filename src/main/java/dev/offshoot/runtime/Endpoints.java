@@ -1,35 +1,44 @@
 package dev.offshoot.runtime;
 
+import java.util.Collection;
+import java.util.Map;
+import java.util.Optional;
+
 import org.springframework.stereotype.Component;
 
-import dev.offshoot.config.RuntimeProperties;
-
 /**
- * Endpoints of published instances: the one Offshoot itself connects to, and the one users are
- * told about (the advertised host). Port numbers are the runtime's business; features keep them
- * only to hand them back here.
+ * Endpoints of keyed instances for features: the one Offshoot itself connects to, and the one users
+ * are told about. Features hold instance keys (a branch's id); where a key answers is the runtime's
+ * business (Docker: a host port it keeps for the key; Kubernetes: a Service's DNS name and 5432),
+ * and {@link Endpoint} builds every URL from it.
  */
 @Component
 public class Endpoints {
 
-    private final RuntimeProperties properties;
+    private final ContainerRuntime runtime;
 
-    public Endpoints(RuntimeProperties properties) {
-        this.properties = properties;
+    public Endpoints(ContainerRuntime runtime) {
+        this.runtime = runtime;
     }
 
-    /** Where Offshoot connects to an instance published on this port. */
-    public Endpoint internal(int port) {
-        return new Endpoint(properties.connectHost(), port);
+    /** Where Offshoot connects to the instance of this key; it must have been started. */
+    public Endpoint internal(String instanceKey) {
+        return runtime.endpointOf(instanceKey)
+                .orElseThrow(() -> new IllegalStateException("instance " + instanceKey + " has no endpoint yet"));
     }
 
-    /** Where users connect to it. */
-    public Endpoint advertised(int port) {
-        return new Endpoint(properties.publicHost(), port);
+    /** Where users connect to it; empty while nothing was started under the key (a create in progress). */
+    public Optional<Endpoint> advertised(String instanceKey) {
+        return runtime.advertisedEndpointOf(instanceKey);
+    }
+
+    /** Where users connect to the instances of these keys, in one look-up; keys without one are left out. */
+    public Map<String, Endpoint> advertised(Collection<String> instanceKeys) {
+        return runtime.advertisedEndpointsOf(instanceKeys);
     }
 
     /** Shorthand for Offshoot's own JDBC URL of a database on the instance. */
-    public String jdbcUrl(int port, String database) {
-        return internal(port).jdbcUrl(database);
+    public String jdbcUrl(String instanceKey, String database) {
+        return internal(instanceKey).jdbcUrl(database);
     }
 }

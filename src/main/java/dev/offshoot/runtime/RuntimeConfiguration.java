@@ -2,8 +2,10 @@ package dev.offshoot.runtime;
 
 import com.github.dockerjava.api.DockerClient;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 import dev.offshoot.config.LimitsProperties;
 import dev.offshoot.config.RuntimeProperties;
@@ -17,18 +19,16 @@ class RuntimeConfiguration {
     }
 
     @Bean
-    ContainerRuntime containerRuntime(DockerClient dockerClient, LimitsProperties limits, Endpoints endpoints) {
+    ContainerRuntime containerRuntime(DockerClient dockerClient, LimitsProperties limits, RuntimeProperties properties,
+            ObjectProvider<JdbcTemplate> jdbc) {
+        // the template is looked up on first use: the managed metadata store is started through this runtime
+        HostPorts ports = new HostPorts(new JdbcPortTable(jdbc), new PortAllocator(properties), properties);
         return new DockerRuntime(dockerClient, new ContainerBox(limits.memory().toBytes(), limits.pids(),
-                limits.cpuShares()), endpoints);
+                limits.cpuShares()), properties, ports);
     }
 
     @Bean
     ImageStore imageStore(DockerClient dockerClient) {
         return new DockerImages(dockerClient);
-    }
-
-    @Bean
-    PortAllocator portAllocator(RuntimeProperties properties) {
-        return new PortAllocator(properties);
     }
 }

@@ -1,10 +1,14 @@
 package dev.offshoot.storage;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 import java.util.UUID;
+
+import dev.offshoot.runtime.ContainerSpec;
+import dev.offshoot.runtime.Resources;
 
 /**
  * Owns branch data: a template revision's data, a branch's copy of it, a snapshot of a running
@@ -77,7 +81,9 @@ public interface StorageDriver {
     Optional<Long> ownBytes(String containerId, UUID branchId);
 
     /**
-     * The data an instance runs on.
+     * The data an instance runs on. Features hand it to the runtime as a spec ({@link #keyedInstance},
+     * {@link #buildInstance}) without looking inside: which image runs and what is bound where is
+     * the driver's business.
      *
      * @param image    what to run
      * @param hostPath directory to mount as PGDATA, or null when the image holds the data
@@ -90,6 +96,23 @@ public interface StorageDriver {
          */
         public boolean fillableAfterCreate() {
             return hostPath != null;
+        }
+
+        /**
+         * A long-lived instance on this data under a stable instance key (a branch): the engine
+         * restarts it with itself, and it answers at the key's endpoint.
+         *
+         * @param pgdata PGDATA inside the instance (offshoot.runtime.pgdata)
+         */
+        public ContainerSpec keyedInstance(String name, String instanceKey, String pgdata) {
+            return ContainerSpec.keyed(name, instanceKey, image, env(pgdata), Map.of(), binds(pgdata),
+                    Resources.DEFAULTS);
+        }
+
+        /** A short-lived instance on this data (a template build), on a port the engine picks. */
+        public ContainerSpec buildInstance(String name, String pgdata, String bindAddress) {
+            return new ContainerSpec(name, image, env(pgdata), Map.of(), bindAddress, 0, binds(pgdata), false,
+                    List.of());
         }
 
         /** The bind of the data directory at PGDATA, if there is one. */

@@ -63,26 +63,26 @@ class SqlFileLoader {
     }
 
     /** Loads the files in order; the owner's password is only good for this build. */
-    void load(String containerId, Template template, List<Path> files, List<String> names, String ownerPassword) {
-        awaitPasswordRequired(containerId, template, ownerPassword);
+    void load(String instance, Template template, List<Path> files, List<String> names, String ownerPassword) {
+        awaitPasswordRequired(instance, template, ownerPassword);
         for (int i = 0; i < files.size(); i++) {
-            loadOne(containerId, template, files.get(i), nameOf(names, i), ownerPassword, i);
+            loadOne(instance, template, files.get(i), nameOf(names, i), ownerPassword, i);
         }
     }
 
-    private void loadOne(String containerId, Template template, Path file, String name, String password, int loaded) {
+    private void loadOne(String instance, Template template, Path file, String name, String password, int loaded) {
         Path filtered = null;
         try {
             filtered = Files.createTempFile("offshoot-load-", ".sql");
             SqlOwnerFilter.copyWithoutOwnerStatements(file, filtered);
-            runtime.copyInto(containerId, filtered, LOAD_DIR);
+            runtime.copyInto(instance, filtered, LOAD_DIR);
             String inContainer = LOAD_DIR + "/" + filtered.getFileName();
-            runtime.exec(containerId, List.of("chmod", "0644", inContainer), properties.stopTimeout());
-            ExecResult result = runtime.exec(containerId, List.of("psql", "-X", "-q", "-v", "ON_ERROR_STOP=1",
+            runtime.exec(instance, List.of("chmod", "0644", inContainer), properties.stopTimeout());
+            ExecResult result = runtime.exec(instance, List.of("psql", "-X", "-q", "-v", "ON_ERROR_STOP=1",
                     "-U", template.ownerRole(), "-d", template.databaseName(), "-c", "\\restrict " + key(),
                     "-f", inContainer), new ExecOptions(LOAD_USER, Map.of("PGPASSWORD", password)),
                     properties.importTimeout());
-            runtime.exec(containerId, List.of("rm", "-f", inContainer), properties.stopTimeout());
+            runtime.exec(instance, List.of("rm", "-f", inContainer), properties.stopTimeout());
             if (!result.succeeded()) {
                 throw failure(result.output(), inContainer, name, filtered, loaded);
             }
@@ -119,12 +119,12 @@ class SqlFileLoader {
      * Waits until the rewritten pg_hba.conf is in effect (the reload is asynchronous): a local
      * connection without a password must be refused before any user SQL runs.
      */
-    private void awaitPasswordRequired(String containerId, Template template, String password) {
+    private void awaitPasswordRequired(String instance, Template template, String password) {
         Instant deadline = Instant.now().plus(properties.readyTimeout());
         ExecOptions nobody = new ExecOptions(LOAD_USER, Map.of());
         String last = "";
         while (Instant.now().isBefore(deadline)) {
-            ExecResult probe = runtime.exec(containerId, List.of("psql", "-X", "-w", "-U", template.ownerRole(),
+            ExecResult probe = runtime.exec(instance, List.of("psql", "-X", "-w", "-U", template.ownerRole(),
                     "-d", "postgres", "-c", "SELECT 1"), nobody, Duration.ofSeconds(10));
             last = probe.output();
             if (!probe.succeeded() && last.contains("no password supplied")) {

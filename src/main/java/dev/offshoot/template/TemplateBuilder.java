@@ -23,7 +23,6 @@ import dev.offshoot.postgres.BranchRoles;
 import dev.offshoot.postgres.PostgresConnections;
 import dev.offshoot.runtime.ContainerRuntime;
 import dev.offshoot.runtime.ContainerRuntime.ExecResult;
-import dev.offshoot.runtime.ContainerSpec;
 import dev.offshoot.runtime.Labels;
 import dev.offshoot.runtime.Endpoint;
 import dev.offshoot.runtime.PostgresReadiness;
@@ -74,22 +73,21 @@ class TemplateBuilder {
         String bootstrapSecret = secret();
         StorageDriver driver = storage.active();
         Mount data = driver.newRevision(template.id(), revision);
-        String containerId;
+        String instanceHandle;
         try {
-            containerId = runtime.start(new ContainerSpec(name, data.image(),
-                    Map.of("POSTGRES_PASSWORD", buildSuperuser, "PGDATA", properties.pgdata(),
-                            "POSTGRES_INITDB_ARGS", properties.initdbArgs()),
-                    labels(template, revision, Labels.KIND_BUILD), properties.bindAddress(), 0,
-                    data.binds(properties.pgdata()), false, List.of()));
+            instanceHandle = runtime.start(data.buildInstance(name, properties.pgdata(), properties.bindAddress())
+                    .withEnv(Map.of("POSTGRES_PASSWORD", buildSuperuser, "PGDATA", properties.pgdata(),
+                            "POSTGRES_INITDB_ARGS", properties.initdbArgs()))
+                    .withLabels(labels(template, revision, Labels.KIND_BUILD)));
         } catch (RuntimeException e) {
             driver.discard(data);
             throw e;
         }
         StorageDriver.Revision captured = null;
         try {
-            long databaseSize = load(template, containerId, source, fileNames, buildSuperuser, bootstrapSecret);
-            stopCleanly(containerId);
-            captured = driver.captureRevision(containerId, data, template.id(), revision,
+            long databaseSize = load(template, instanceHandle, source, fileNames, buildSuperuser, bootstrapSecret);
+            stopCleanly(instanceHandle);
+            captured = driver.captureRevision(instanceHandle, data, template.id(), revision,
                     labels(template, revision, Labels.KIND_TEMPLATE_IMAGE));
             log.info("built template {} revision {} with the {} driver ({} bytes of data)", template.name(), revision,
                     driver.name(), databaseSize);
@@ -101,7 +99,7 @@ class TemplateBuilder {
             driver.discard(data);
             throw e;
         } finally {
-            runtime.remove(containerId);
+            runtime.remove(instanceHandle);
         }
     }
 
@@ -111,11 +109,11 @@ class TemplateBuilder {
                 databaseSize, source, Instant.now(), driver.name(), captured.data().path(), bootstrapSecret);
     }
 
-    private void stopCleanly(String containerId) {
-        long exitCode = runtime.stop(containerId, properties.stopTimeout());
+    private void stopCleanly(String instanceHandle) {
+        long exitCode = runtime.stop(instanceHandle, properties.stopTimeout());
         if (exitCode != 0) {
             throw new TemplateBuildException("Postgres did not shut down cleanly (exit code " + exitCode + ")",
-                    runtime.logTail(containerId, 20));
+                    runtime.logTail(instanceHandle, 20));
         }
     }
 
@@ -129,31 +127,31 @@ class TemplateBuilder {
      */
     TemplateRevision commitRunning(Template template, int revision, StoredInstance instance, String superuserPassword,
             String source) {
-        String containerId = instance.containerId();
-        String url = runtime.endpoint(containerId).jdbcUrl(template.databaseName());
+        String instanceHandle = instance.instanceHandle();
+        String url = runtime.endpoint(instanceHandle).jdbcUrl(template.databaseName());
         try (Connection db = PostgresConnections.superuser(url, superuserPassword)) {
             freeze(db);
             long databaseSize = databaseSize(db, template.databaseName());
             String bootstrapSecret = secret();
             seal(db, template, bootstrapSecret);
-            stopCleanly(containerId);
+            stopCleanly(instanceHandle);
             StorageDriver driver = storage.holding(instance.driver());
-            StorageDriver.Revision captured = driver.captureRevision(containerId, instance.data(), template.id(),
+            StorageDriver.Revision captured = driver.captureRevision(instanceHandle, instance.data(), template.id(),
                     revision, labels(template, revision, Labels.KIND_TEMPLATE_IMAGE));
             log.info("template {} revision {} captured from a migrated branch ({} driver)", template.name(), revision,
                     driver.name());
             return revision(revision, driver, captured, databaseSize, source, bootstrapSecret);
         } catch (SQLException e) {
             throw new TemplateBuildException("preparing the new revision failed: " + e.getMessage(),
-                    runtime.logTail(containerId, 20));
+                    runtime.logTail(instanceHandle, 20));
         }
     }
 
-    private long load(Template template, String containerId, TemplateSource source, List<String> fileNames,
+    private long load(Template template, String instanceHandle, TemplateSource source, List<String> fileNames,
             String superuserPassword, String bootstrapSecret) {
-        Endpoint endpoint = runtime.endpoint(containerId);
+        Endpoint endpoint = runtime.endpoint(instanceHandle);
         String jdbcUrl = endpoint.jdbcUrl("postgres");
-        try (Connection admin = PostgresReadiness.connect(runtime, containerId, jdbcUrl, "postgres",
+        try (Connection admin = PostgresReadiness.connect(runtime, instanceHandle, jdbcUrl, "postgres",
                 superuserPassword, properties.readyTimeout())) {
             ClientAuthentication.lockDown(admin);
             // the owner's password is good for this build only; branches set their own
@@ -161,7 +159,7 @@ class TemplateBuilder {
             createOwnerAndDatabase(admin, template, buildPassword);
             switch (source.type()) {
                 case EMPTY -> { }
-                case SQL -> sqlLoader.load(containerId, template, source.sqlFiles(), fileNames, buildPassword);
+                case SQL -> sqlLoader.load(instanceHandle, template, source.sqlFiles(), fileNames, buildPassword);
                 case URL -> importFromUrl(template, endpoint, SourceUrl.parse(source.url()), buildPassword);
             }
             try (Connection db = PostgresConnections.superuser(endpoint.jdbcUrl(template.databaseName()),
@@ -173,7 +171,7 @@ class TemplateBuilder {
             return databaseSize;
         } catch (SQLException e) {
             throw new TemplateBuildException("preparing the template database failed: " + e.getMessage(),
-                    runtime.logTail(containerId, 20));
+                    runtime.logTail(instanceHandle, 20));
         }
     }
 

@@ -28,6 +28,7 @@ import com.github.dockerjava.api.exception.DockerException;
 
 import dev.offshoot.runtime.ContainerFailedException;
 import dev.offshoot.runtime.ImageMissingException;
+import dev.offshoot.runtime.PortRangeExhaustedException;
 import dev.offshoot.runtime.RuntimeUnavailableException;
 import dev.offshoot.storage.DataMissingException;
 import dev.offshoot.storage.StorageException;
@@ -66,6 +67,11 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler(RuntimeUnavailableException.class)
     ResponseEntity<ProblemDetail> runtimeUnavailable(RuntimeUnavailableException e) {
         return respond(HttpStatus.SERVICE_UNAVAILABLE, "RUNTIME_UNAVAILABLE", e.getMessage(), true, e);
+    }
+
+    @ExceptionHandler(PortRangeExhaustedException.class)
+    ResponseEntity<ProblemDetail> portRangeExhausted(PortRangeExhaustedException e) {
+        return respond(HttpStatus.SERVICE_UNAVAILABLE, "PORT_RANGE_EXHAUSTED", e.getMessage(), true, null);
     }
 
     @ExceptionHandler(ImageMissingException.class)

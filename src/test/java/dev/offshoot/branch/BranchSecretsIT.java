@@ -103,7 +103,7 @@ class BranchSecretsIT extends IntegrationTest {
         for (JsonNode branch : List.of(source, child.body())) {
             Secrets secrets = secrets(branch);
             assertThat(isSuperuser(url(branch), "postgres", secrets.superuser())).isTrue();
-            assertThat(execsSince(since, secrets.containerId())).as("execs in " + branch.get("name")).isEmpty();
+            assertThat(execsSince(since, secrets.instanceHandle())).as("execs in " + branch.get("name")).isEmpty();
         }
         assertRefused(url(child.body()), "postgres", secrets(source).superuser());
     }
@@ -138,7 +138,7 @@ class BranchSecretsIT extends IntegrationTest {
         assertThat(after.superuser()).isEqualTo(before.superuser());
         assertThat(isSuperuser(url(branch), "postgres", after.superuser())).isTrue();
         assertThat(readOnlyConnection(reset.body())).isNotNull();
-        assertThat(String.join(" ", runtime.environment(after.containerId()).values()))
+        assertThat(String.join(" ", runtime.environment(after.instanceHandle()).values()))
                 .doesNotContain(after.superuser(), after.template(), after.readOnly());
     }
 
@@ -302,7 +302,7 @@ class BranchSecretsIT extends IntegrationTest {
     }
 
     /** @param bootstrap the superuser password sealed into the branch's template revision */
-    private record Secrets(String superuser, String readOnly, String template, String containerId, String bootstrap) {
+    private record Secrets(String superuser, String readOnly, String template, String instanceHandle, String bootstrap) {
     }
 
     private record Psql(int exitCode, String output) {
@@ -312,7 +312,7 @@ class BranchSecretsIT extends IntegrationTest {
     private static Secrets secrets(JsonNode branch) throws SQLException {
         try (Connection c = DriverManager.getConnection(METADATA.getJdbcUrl(), METADATA.getUsername(),
                 METADATA.getPassword()); var ps = c.prepareStatement("SELECT b.superuser_password, b.readonly_password,"
-                        + " t.superuser_password, b.container_id, r.bootstrap_secret FROM branch b"
+                        + " t.superuser_password, b.instance_handle, r.bootstrap_secret FROM branch b"
                         + " JOIN template t ON t.id = b.template_id"
                         + " JOIN template_revision r ON r.template_id = b.template_id AND r.revision = b.template_revision"
                         + " WHERE b.id = ?::uuid")) {

@@ -49,7 +49,7 @@ class PoolDeadlockIT {
         jdbc.update("INSERT INTO template (id, name, database_name, owner_role, superuser_password, source_type,"
                 + " created_by, created_at, version) VALUES (?, ?, 'app', 'app', 'x', 'EMPTY', 'me', now(), 0)",
                 template, "pd-" + INSTANCE);
-        Branch branch = new Branch("pd-1", template, 1, null, "img", 24999, "app", "app", "pw", "me", null, false,
+        Branch branch = new Branch("pd-1", template, 1, null, "img", "app", "app", "pw", "me", null, false,
                 Map.of("repo", "acme/shop", "pr", "7"));
         branches.save(branch);
 

@@ -26,7 +26,6 @@ import dev.offshoot.AsAdminCaller;
 import dev.offshoot.config.RuntimeProperties;
 import dev.offshoot.runtime.ContainerRuntime;
 import dev.offshoot.runtime.ImageStore;
-import dev.offshoot.runtime.PortAllocator;
 import dev.offshoot.storage.Storage;
 import dev.offshoot.template.Template;
 import dev.offshoot.template.TemplateRevision;
@@ -45,16 +44,15 @@ class SnapshotOwnershipTest {
     final BranchLauncher launcher = mock(BranchLauncher.class);
     final ContainerRuntime runtime = mock(ContainerRuntime.class);
     final ImageStore images = mock(ImageStore.class);
-    final PortAllocator ports = mock(PortAllocator.class);
     final BranchPolicies policies = mock(BranchPolicies.class);
     final RuntimeProperties properties = BranchServices.PROPERTIES;
     final BranchService service = new BranchService(branches, templates, launcher, runtime,
-            new BranchPorts(branches, ports, properties, launcher), policies, BranchServices.defaultResources(),
+            policies, BranchServices.defaultResources(),
             Storage.overlayOnly(images, "t1", "img"), mock(WarmPool.class));
 
     final Template template = mock(Template.class);
     final UUID templateId = UUID.randomUUID();
-    final Branch parent = new Branch("parent", templateId, 1, null, "tpl:1", 25001, "app", "app", "pw", "me", null,
+    final Branch parent = new Branch("parent", templateId, 1, null, "tpl:1", "app", "app", "pw", "me", null,
             false, Map.of());
     /** The snapshot image each save handed to the store, as it was at the moment of the save. */
     final List<String> savedImages = new ArrayList<>();
@@ -69,13 +67,11 @@ class SnapshotOwnershipTest {
         when(templates.byId(templateId)).thenReturn(template);
         when(branches.findLiveByName("parent")).thenReturn(Optional.of(parent));
         when(branches.findLiveByName("child")).thenReturn(Optional.empty());
-        when(branches.findLivePorts()).thenReturn(List.of(25001));
         when(branches.save(any())).thenAnswer(call -> {
             Branch saved = call.getArgument(0);
             savedImages.add(saved.snapshotImage());
             return saved;
         });
-        when(ports.next(any())).thenReturn(OptionalInt.of(25002));
         when(launcher.snapshotRef(any(), any())).thenReturn(dev.offshoot.storage.DataRef.overlay("offshoot/snapshot-t1-child:0000"));
         // the launch runs the fork's copy of its source first, as the real one does
         when(launcher.launch(any(), eq(template), any(), any())).thenAnswer(call -> {
@@ -116,7 +112,7 @@ class SnapshotOwnershipTest {
 
     @Test
     void aForkWhoseSourceIsDeletedMidCopyAnswersNotFoundAndLeavesNothing() {
-        Branch gone = new Branch("parent", templateId, 1, null, "tpl:1", 25001, "app", "app", "pw", "me", null,
+        Branch gone = new Branch("parent", templateId, 1, null, "tpl:1", "app", "app", "pw", "me", null,
                 false, Map.of());
         gone.deleting();
         when(branches.findById(parent.id())).thenReturn(Optional.of(gone));
@@ -133,7 +129,7 @@ class SnapshotOwnershipTest {
 
     @Test
     void aForkWhoseSourceIsResetMidCopyCopiesTheNewContainerOnce() {
-        Branch reset = new Branch("parent", templateId, 1, null, "tpl:1", 25001, "app", "app", "pw", "me", null,
+        Branch reset = new Branch("parent", templateId, 1, null, "tpl:1", "app", "app", "pw", "me", null,
                 false, Map.of());
         reset.started("c-parent-after-reset");
         when(branches.findById(parent.id())).thenReturn(Optional.of(reset));
@@ -149,7 +145,7 @@ class SnapshotOwnershipTest {
 
     @Test
     void deletingABranchWithoutASnapshotListsNoImages() {
-        Branch plain = new Branch("plain", templateId, 1, null, "tpl:1", 25003, "app", "app", "pw", "me", null,
+        Branch plain = new Branch("plain", templateId, 1, null, "tpl:1", "app", "app", "pw", "me", null,
                 false, Map.of());
         plain.started("c-plain");
 
@@ -161,7 +157,7 @@ class SnapshotOwnershipTest {
 
     @Test
     void deletingASnapshotChildPrunesOnlyImagesNoLiveRowNames() {
-        Branch child = new Branch("child", templateId, 1, parent.id(), "tpl:1", 25004, "app", "app", "pw", "me",
+        Branch child = new Branch("child", templateId, 1, parent.id(), "tpl:1", "app", "app", "pw", "me",
                 null, false, Map.of());
         child.useSnapshot("offshoot/snapshot-t1-child:1111");
         child.started("c-child");

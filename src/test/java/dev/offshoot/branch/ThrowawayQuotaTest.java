@@ -26,7 +26,7 @@ class ThrowawayQuotaTest {
 
     @Test
     void aThrowawayBranchIsCreatedAsTheCallerSoItCountsAgainstTheCallersQuota() {
-        Branch tmp = new Branch("tmp-check-1", UUID.randomUUID(), 1, null, "img", 25000, "app", "app", "pw", "alice",
+        Branch tmp = new Branch("tmp-check-1", UUID.randomUUID(), 1, null, "img", "app", "app", "pw", "alice",
                 null, false, Map.of());
         when(service.create(any(), any())).thenReturn(new BranchService.Outcome(tmp, true));
 
@@ -39,7 +39,7 @@ class ThrowawayQuotaTest {
 
     @Test
     void aThrowawayDeletedAfterTheAnswerIsDeletedAsTheServiceOutsideTheRequest() {
-        Branch tmp = new Branch("tmp-check-2", UUID.randomUUID(), 1, null, "img", 25000, "app", "app", "pw", "alice",
+        Branch tmp = new Branch("tmp-check-2", UUID.randomUUID(), 1, null, "img", "app", "app", "pw", "alice",
                 null, false, Map.of());
         when(service.live("tmp-check-2")).thenReturn(tmp);
 

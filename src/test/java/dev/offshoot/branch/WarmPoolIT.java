@@ -73,7 +73,7 @@ class WarmPoolIT {
         TestDocker.removeEverythingOf(INSTANCE);
     }
 
-    record Member(UUID id, String containerId, String password, String superuserPassword, String readonlyPassword,
+    record Member(UUID id, String instanceHandle, String password, String superuserPassword, String readonlyPassword,
             int revision) {
     }
 
@@ -90,7 +90,7 @@ class WarmPoolIT {
                 .findFirst().orElseThrow(() -> new AssertionError("not a pool member: " + branch));
         assertThat(branch.get("status").asString()).isEqualTo("READY");
         assertThat(branch.get("labels").get("pr").asString()).isEqualTo("7");
-        assertThat(containerOf(taken.id())).isEqualTo(taken.containerId());
+        assertThat(containerOf(taken.id())).isEqualTo(taken.instanceHandle());
         JsonNode connection = branch.get("connection");
         String password = connection.get("password").asString();
         assertThat(password).isNotEqualTo(taken.password());
@@ -163,7 +163,7 @@ class WarmPoolIT {
         awaitParked(template, 2, 2);
         await().atMost(DEADLINE).untilAsserted(() -> assertThat(first).allSatisfy(m -> {
             assertThat(status(m.id())).isEqualTo("DELETED");
-            assertThat(TestDocker.containersOf(INSTANCE)).noneMatch(c -> c.getId().equals(m.containerId()));
+            assertThat(TestDocker.containersOf(INSTANCE)).noneMatch(c -> c.getId().equals(m.instanceHandle()));
         }));
 
         resize(template, 0);
@@ -184,7 +184,7 @@ class WarmPoolIT {
         resize(template, 1);
         Member member = awaitParked(template, 1, 1).getFirst();
 
-        TestDocker.client().removeContainerCmd(member.containerId()).withForce(true).exec();
+        TestDocker.client().removeContainerCmd(member.instanceHandle()).withForce(true).exec();
 
         await().atMost(DEADLINE).untilAsserted(() -> assertThat(status(member.id())).isEqualTo("DELETED"));
         assertThat(awaitParked(template, 1, 1)).extracting(Member::id).doesNotContain(member.id());
@@ -198,7 +198,7 @@ class WarmPoolIT {
 
         assertThat(api.delete("/api/v1/templates/" + template).status()).isEqualTo(204);
 
-        assertThat(TestDocker.containersOf(INSTANCE)).noneMatch(c -> c.getId().equals(member.containerId()));
+        assertThat(TestDocker.containersOf(INSTANCE)).noneMatch(c -> c.getId().equals(member.instanceHandle()));
     }
 
     @Test
@@ -228,11 +228,11 @@ class WarmPoolIT {
     /** Waits until exactly {@code size} members of {@code revision} are parked and no other is left. */
     private List<Member> awaitParked(String template, int revision, int size) {
         return await().atMost(DEADLINE).until(() -> members(template), members -> members.size() == size
-                && members.stream().allMatch(m -> m.revision() == revision && m.containerId() != null));
+                && members.stream().allMatch(m -> m.revision() == revision && m.instanceHandle() != null));
     }
 
     private List<Member> members(String template) {
-        return jdbc.query("SELECT b.id, b.container_id, b.password, b.superuser_password, b.readonly_password,"
+        return jdbc.query("SELECT b.id, b.instance_handle, b.password, b.superuser_password, b.readonly_password,"
                 + " b.template_revision FROM branch b JOIN template t ON t.id = b.template_id"
                 + " WHERE t.name = ? AND b.status = 'POOLED'", (rs, i) -> new Member(rs.getObject(1, UUID.class),
                         rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getInt(6)), template);

@@ -346,13 +346,19 @@ class ConsoleIT extends IntegrationTest {
     private int insertRows(int count) throws Exception {
         try (Connection c = DriverManager.getConnection(METADATA.getJdbcUrl(), METADATA.getUsername(),
                 METADATA.getPassword()); PreparedStatement st = c.prepareStatement("""
-                        INSERT INTO branch (id, name, status, template_id, template_revision, parent_image, port,
-                            database_name, role_name, password, created_by, created_at, expires_at, last_activity_at,
-                            failure_reason, version, status_since)
-                        SELECT gen_random_uuid(), ? || i, 'FAILED', t.id, 1, 'none', 40000 + i, 'app', 'app', 'x',
-                            'load', now() - i * interval '1 minute', now() + interval '1 day', now(),
-                            'console load test row', 1, now()
-                        FROM template t, generate_series(1, ?) i WHERE t.name = ?
+                        WITH rows AS (
+                            INSERT INTO branch (id, name, status, template_id, template_revision, parent_image,
+                                database_name, role_name, password, created_by, created_at, expires_at,
+                                last_activity_at, failure_reason, version, status_since)
+                            SELECT gen_random_uuid(), ? || i, 'FAILED', t.id, 1, 'none', 'app', 'app', 'x',
+                                'load', now() - i * interval '1 minute', now() + interval '1 day', now(),
+                                'console load test row', 1, now()
+                            FROM template t, generate_series(1, ?) i WHERE t.name = ?
+                            RETURNING id)
+                        -- released at once (history is enough for the view): held ports outside the
+                        -- range would outlive these rows, which no delete ever releases
+                        INSERT INTO instance_port (instance_key, port, assigned_at, released_at)
+                        SELECT id::text, 40000 + row_number() OVER (), now(), now() FROM rows
                         """)) {
             st.setString(1, "con-load-" + sfx + "-");
             st.setInt(2, count);

@@ -148,14 +148,16 @@ class ConcurrencyIT {
     /** Every live row is READY with its own running container and port; no other container exists. */
     private void assertConsistent() {
         List<Map<String, Object>> rows = jdbc.queryForList(
-                "SELECT status, container_id, port FROM branch WHERE status <> 'DELETED'");
+                "SELECT b.status, b.instance_handle, p.port FROM branch b LEFT JOIN instance_port p"
+                        + " ON p.instance_key = b.id::text AND p.released_at IS NULL WHERE b.status <> 'DELETED'");
         assertThat(rows).extracting(r -> r.get("status")).containsOnly("READY");
         Set<Object> ports = new HashSet<>();
         rows.forEach(r -> assertThat(ports.add(r.get("port"))).as("port %s used twice", r.get("port")).isTrue());
+        assertThat(ports).as("every live row's instance holds a port").doesNotContainNull();
         List<Container> containers = TestDocker.containersOf(INSTANCE).stream()
                 .filter(c -> "branch".equals(c.getLabels().get("offshoot.kind"))).toList();
         assertThat(containers).extracting(Container::getId)
-                .containsExactlyInAnyOrderElementsOf(rows.stream().map(r -> (String) r.get("container_id")).toList());
+                .containsExactlyInAnyOrderElementsOf(rows.stream().map(r -> (String) r.get("instance_handle")).toList());
         assertThat(containers).extracting(Container::getState).containsOnly("running");
     }
 

@@ -253,7 +253,7 @@ class ReaperIT {
     }
 
     private String containerOf(JsonNode branch) {
-        return jdbc.queryForObject("SELECT container_id FROM branch WHERE id = ?::uuid", String.class,
+        return jdbc.queryForObject("SELECT instance_handle FROM branch WHERE id = ?::uuid", String.class,
                 branch.get("id").asString());
     }
 

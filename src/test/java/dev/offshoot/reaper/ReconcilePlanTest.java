@@ -20,8 +20,8 @@ class ReconcilePlanTest {
     static final Instant NOW = Instant.parse("2026-05-01T12:00:00Z");
     static final Instant STALE_BEFORE = NOW.minus(Duration.ofMinutes(2));
 
-    static BranchRecord row(String name, BranchStatus status, String containerId, Instant since) {
-        return new BranchRecord(UUID.randomUUID(), name, status, containerId, 1, Map.of(), false, since, null, since,
+    static BranchRecord row(String name, BranchStatus status, String instanceHandle, Instant since) {
+        return new BranchRecord(UUID.randomUUID(), name, status, instanceHandle, Map.of(), false, since, null, since,
                 since);
     }
 
@@ -99,7 +99,7 @@ class ReconcilePlanTest {
     @Test
     void aCreateThatFinishesWhileContainersAreListedIsNeitherMissingNorOrphan() {
         var creating = row("new", BranchStatus.CREATING, null, NOW);
-        var ready = new BranchRecord(creating.id(), "new", BranchStatus.READY, "n", 1, Map.of(), false, NOW, null,
+        var ready = new BranchRecord(creating.id(), "new", BranchStatus.READY, "n", Map.of(), false, NOW, null,
                 NOW, NOW);
 
         ReconcilePlan plan = ReconcilePlan.of(List.of(creating), List.of(container("n", ready, "running")),

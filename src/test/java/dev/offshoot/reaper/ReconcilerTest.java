@@ -44,8 +44,8 @@ class ReconcilerTest {
                 new SimpleMeterRegistry());
     }
 
-    BranchRecord row(String name, BranchStatus status, String containerId) {
-        return new BranchRecord(UUID.randomUUID(), name, status, containerId, 1, Map.of(), false, old, null, old, old);
+    BranchRecord row(String name, BranchStatus status, String instanceHandle) {
+        return new BranchRecord(UUID.randomUUID(), name, status, instanceHandle, Map.of(), false, old, null, old, old);
     }
 
     @Test
@@ -129,9 +129,9 @@ class ReconcilerTest {
     @Test
     void aCreateFinishingWhileContainersAreListedIsNotRecreated() {
         Instant now = Instant.now();
-        BranchRecord creating = new BranchRecord(UUID.randomUUID(), "new", BranchStatus.CREATING, null, 1, Map.of(),
+        BranchRecord creating = new BranchRecord(UUID.randomUUID(), "new", BranchStatus.CREATING, null, Map.of(),
                 false, now, null, now, now);
-        BranchRecord ready = new BranchRecord(creating.id(), "new", BranchStatus.READY, "c-new", 1, Map.of(), false,
+        BranchRecord ready = new BranchRecord(creating.id(), "new", BranchStatus.READY, "c-new", Map.of(), false,
                 now, null, now, now);
         java.util.concurrent.atomic.AtomicBoolean finished = new java.util.concurrent.atomic.AtomicBoolean();
         // the engine answers with the list as it was before the create's container started...
@@ -154,9 +154,9 @@ class ReconcilerTest {
     @Test
     void aContainerOfAResetFinishingMeanwhileIsNotRemovedAsAnOrphan() {
         Instant now = Instant.now();
-        BranchRecord before = new BranchRecord(UUID.randomUUID(), "r", BranchStatus.CREATING, "c-old", 1, Map.of(),
+        BranchRecord before = new BranchRecord(UUID.randomUUID(), "r", BranchStatus.CREATING, "c-old", Map.of(),
                 false, now, null, now, now);
-        BranchRecord after = new BranchRecord(before.id(), "r", BranchStatus.READY, "c-new", 1, Map.of(), false, now,
+        BranchRecord after = new BranchRecord(before.id(), "r", BranchStatus.READY, "c-new", Map.of(), false, now,
                 null, now, now);
         when(runtime.list(anyMap())).thenReturn(List.of(new ContainerSummary("c-new", "n", "img",
                 Map.of(Labels.BRANCH_ID, before.id().toString()), "running")));

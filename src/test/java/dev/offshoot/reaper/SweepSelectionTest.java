@@ -20,7 +20,7 @@ class SweepSelectionTest {
 
     static BranchRecord branch(String name, BranchStatus status, Instant expiresAt, Instant lastActivity,
             boolean isProtected) {
-        return new BranchRecord(UUID.randomUUID(), name, status, "c-" + name, 1, Map.of(), isProtected,
+        return new BranchRecord(UUID.randomUUID(), name, status, "c-" + name, Map.of(), isProtected,
                 NOW.minus(Duration.ofDays(1)), expiresAt, lastActivity, NOW.minus(Duration.ofDays(1)));
     }
 

@@ -38,7 +38,7 @@ class SweeperTest {
 
     static BranchRecord expired(int i) {
         Instant past = Instant.now().minus(Duration.ofHours(1));
-        return new BranchRecord(UUID.randomUUID(), "b" + i, BranchStatus.READY, "c" + i, 1, Map.of(), false, past,
+        return new BranchRecord(UUID.randomUUID(), "b" + i, BranchStatus.READY, "c" + i, Map.of(), false, past,
                 past.plusSeconds(i), Instant.now(), past);
     }
 
@@ -61,9 +61,9 @@ class SweeperTest {
     @Test
     void anIdleBranchWithAClientIsMarkedActiveAndOneThatCannotBeAskedIsKept() {
         Instant old = Instant.now().minus(Duration.ofHours(3));
-        BranchRecord busy = new BranchRecord(UUID.randomUUID(), "busy", BranchStatus.READY, "c1", 1, Map.of(), false,
+        BranchRecord busy = new BranchRecord(UUID.randomUUID(), "busy", BranchStatus.READY, "c1", Map.of(), false,
                 old, null, old, old);
-        BranchRecord unknown = new BranchRecord(UUID.randomUUID(), "unknown", BranchStatus.READY, "c2", 2, Map.of(),
+        BranchRecord unknown = new BranchRecord(UUID.randomUUID(), "unknown", BranchStatus.READY, "c2", Map.of(),
                 false, old, null, old, old);
         when(branches.live()).thenReturn(List.of(busy, unknown));
         when(branches.clientConnections(busy)).thenReturn(Optional.of(1));
