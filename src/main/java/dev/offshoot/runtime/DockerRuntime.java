@@ -42,6 +42,10 @@ public class DockerRuntime implements ContainerRuntime {
     private static final Logger log = LoggerFactory.getLogger(DockerRuntime.class);
     private static final ExposedPort POSTGRES_PORT = ExposedPort.tcp(5432);
 
+    /** A freeze refused under I/O load is tried again this often, waiting 50, 100, 150... ms between. */
+    private static final int PAUSE_ATTEMPTS = 6;
+    private static final Duration PAUSE_RETRY = Duration.ofMillis(50);
+
     private final DockerClient docker;
     private final ContainerBox box;
     private final RuntimeProperties properties;
@@ -163,9 +167,38 @@ public class DockerRuntime implements ContainerRuntime {
         });
     }
 
+    /**
+     * runc gives up freezing after a few milliseconds when a process of the container sits in an
+     * uninterruptible wait (an fsync under heavy I/O) and thaws it again: such a refusal is tried
+     * again a few times before it counts.
+     */
     @Override
     public void pause(String containerId) {
-        call(() -> docker.pauseContainerCmd(containerId).exec());
+        for (int attempt = 1; ; attempt++) {
+            try {
+                call(() -> docker.pauseContainerCmd(containerId).exec());
+                return;
+            } catch (DockerException e) {
+                if (!isFreezeRefused(e) || attempt == PAUSE_ATTEMPTS) {
+                    throw e;
+                }
+                log.debug("pause of {} refused ({}), trying again", containerId, e.getMessage());
+                sleep(PAUSE_RETRY.multipliedBy(attempt));
+            }
+        }
+    }
+
+    static boolean isFreezeRefused(RuntimeException e) {
+        return String.valueOf(e.getMessage()).contains("unable to freeze");
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while pausing a container", e);
+        }
     }
 
     @Override

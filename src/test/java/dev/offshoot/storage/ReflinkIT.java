@@ -64,6 +64,31 @@ class ReflinkIT extends IntegrationTest {
         assertThat(tableBytes).isGreaterThan(180 * MB);
     }
 
+    /**
+     * The container is created while the data is copied: a copy that fails (here, the revision's
+     * directory is gone) takes the already created container with it, and the create leaves no row.
+     */
+    @Test
+    void aCreateWhoseCopyFailsLeavesNoContainerAndNoBranch() throws Exception {
+        Path revision = TestDocker.storagePath().resolve(revisionDataPath(template));
+        Path aside = revision.resolveSibling(revision.getFileName() + "-aside");
+        String name = "nocopy-" + suffix();
+        Api.Response create;
+        Files.move(revision, aside);
+        try {
+            create = api.post("/api/v1/branches", Map.of("name", name, "template", template));
+        } finally {
+            Files.move(aside, revision);
+        }
+
+        assertThat(create.status()).as(String.valueOf(create.body())).isEqualTo(500);
+        assertThat(create.code()).isEqualTo("DATA_NOT_FOUND");
+        assertThat(TestDocker.containersOf(INSTANCE_ID))
+                .noneMatch(c -> name.equals(c.getLabels().get(Labels.BRANCH_NAME)));
+        assertThat(api.get("/api/v1/branches/" + name).code()).isEqualTo("BRANCH_NOT_FOUND");
+        assertThat(count(branch(name), "SELECT count(*) FROM big")).isEqualTo(650_000);
+    }
+
     @Test
     void healthSaysWhichDriverRunsAndWhy() {
         JsonNode storage = api.get("/actuator/health").body().get("components").get("storage");
