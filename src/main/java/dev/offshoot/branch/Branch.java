@@ -134,10 +134,10 @@ class Branch {
     }
 
     /** Fresh superuser, owner and read-only passwords: a pool member's are never handed out. */
-    void renewSecrets(java.util.function.Supplier<String> newSecret) {
-        this.password = newSecret.get();
-        this.superuserPassword = newSecret.get();
-        this.readonlyPassword = newSecret.get();
+    void renewSecrets(String password, String superuserPassword, String readonlyPassword) {
+        this.password = password;
+        this.superuserPassword = superuserPassword;
+        this.readonlyPassword = readonlyPassword;
     }
 
     void restarting() {

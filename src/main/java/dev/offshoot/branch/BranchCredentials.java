@@ -56,10 +56,10 @@ class BranchCredentials {
      * exec. False when that did not work (no local way in, a container that died, a timeout): the
      * caller then waits over TCP and uses {@link #apply}, which explains the failure.
      */
-    boolean applyOnceUp(String instance, Branch branch, Template template) {
+    boolean applyOnceUp(String instance, List<String> sql) {
         long polls = Math.max(1, properties.readyTimeout().toMillis() / 10);
         return run(instance, "i=0; until pg_isready -q; do i=$((i+1)); [ $i -ge " + polls
-                + " ] && exit 90; sleep 0.01; done; ", statements(branch, template)).succeeded();
+                + " ] && exit 90; sleep 0.01; done; ", sql).succeeded();
     }
 
     /**
@@ -69,15 +69,14 @@ class BranchCredentials {
      * the container. False when the server refused that password (data sealed without one): the
      * caller then goes through {@link #applyOnceUp}.
      */
-    boolean applyWithSealedPassword(String containerId, String jdbcUrl, String sealedPassword, Branch branch,
-            Template template) {
+    boolean applyWithSealedPassword(String containerId, String jdbcUrl, String sealedPassword, List<String> sql) {
         Optional<Connection> admin = PostgresReadiness.awaitAnswering(runtime, containerId, jdbcUrl,
                 PostgresConnections.SUPERUSER, sealedPassword, properties.readyTimeout(), FAST_POLL);
         if (admin.isEmpty()) {
             return false;
         }
         try (Connection db = admin.get(); Statement st = db.createStatement()) {
-            st.execute(String.join(";\n", statements(branch, template)));
+            st.execute(String.join(";\n", sql));
             return true;
         } catch (SQLException e) {
             throw new ContainerFailedException("setting the branch's credentials failed: "
@@ -104,6 +103,10 @@ class BranchCredentials {
         }
     }
 
+    /**
+     * The SQL that sets the branch's credentials. Each SCRAM verifier costs a PBKDF2 of 4096
+     * rounds (about 12 ms on 2 cores), so a launch computes them while the container starts.
+     */
     static List<String> statements(Branch branch, Template template) {
         List<String> sql = new ArrayList<>();
         sql.add("SET search_path = pg_catalog");

@@ -119,6 +119,9 @@ class BranchLauncher {
             String sealedPassword) {
         branch.ensureSecrets(BranchLauncher::newSecret);
         long t0 = System.nanoTime();
+        // the verifiers cost more CPU than anything else in the launch: computed while the engine works
+        CompletableFuture<List<String>> credentialsSql = CompletableFuture.supplyAsync(
+                () -> BranchCredentials.statements(branch, template), DATA);
         String instance = runtime.start(data.keyedInstance(containerName(branch), branch.instanceKey(),
                 properties.pgdata()).withLabels(labels(branch, template, Labels.KIND_BRANCH))
                 .withResources(branch.resources()).withCommand(COMMAND), dataReady);
@@ -126,9 +129,10 @@ class BranchLauncher {
         try {
             // set over TCP, or by the exec's psql on the server the answer hands out (its port was
             // published before the server started): the passwords are committed, no login re-proves it
+            List<String> sql = credentialsSql.join();
             boolean set = sealedPassword != null
-                    && credentials.applyWithSealedPassword(instance, adminUrl(branch), sealedPassword, branch, template);
-            if (!set && !credentials.applyOnceUp(instance, branch, template)) {
+                    && credentials.applyWithSealedPassword(instance, adminUrl(branch), sealedPassword, sql);
+            if (!set && !credentials.applyOnceUp(instance, sql)) {
                 PostgresReadiness.awaitAnswering(runtime, instance, adminUrl(branch), PostgresConnections.SUPERUSER,
                         branch.superuserPassword(), properties.readyTimeout()).ifPresent(BranchLauncher::closeQuietly);
                 credentials.apply(instance, adminUrl(branch), branch, template);

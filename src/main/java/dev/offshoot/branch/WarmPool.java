@@ -9,7 +9,9 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,6 +48,7 @@ class WarmPool implements TemplatePool {
     private final BranchPolicies policies;
     private final BranchLauncher launcher;
     private final ContainerRuntime runtime;
+    private final Map<UUID, Renewal> renewals = new ConcurrentHashMap<>();
 
     WarmPool(BranchRepository branches, JdbcTemplate jdbc, BranchPolicies policies, BranchLauncher launcher,
             ContainerRuntime runtime) {
@@ -100,8 +103,12 @@ class WarmPool implements TemplatePool {
         }
         try {
             String memberSecret = branch.superuserPassword();
-            branch.renewSecrets(WarmPool::newSecret);
-            rotate(branch, memberSecret);
+            Renewal renewal = renewals.remove(branch.id());
+            if (renewal == null) {
+                renewal = Renewal.of(branch.roleName());
+            }
+            branch.renewSecrets(renewal.password(), renewal.superuserPassword(), renewal.readonlyPassword());
+            rotate(branch, memberSecret, renewal.sql());
             branch.started(branch.instanceHandle());
             Branch saved = branches.save(branch);
             log.info("branch {} ({}) claimed from the warm pool of {}", saved.name(), saved.id(), template.name());
@@ -116,14 +123,45 @@ class WarmPool implements TemplatePool {
     }
 
     /**
+     * Computes ahead the secrets a parked member gets at its claim, and their SQL: each SCRAM
+     * verifier is a PBKDF2 of 4096 rounds (about 12 ms on 2 cores), three of them the bulk of a
+     * claim. Kept in memory only; a member parked before this service started computes them at its
+     * claim.
+     */
+    void prepareClaim(Branch member) {
+        renewals.put(member.id(), Renewal.of(member.roleName()));
+    }
+
+    /** Drops what was computed for members that are no longer parked (claimed, discarded, gone). */
+    void forgetClaimsExcept(Set<UUID> parked) {
+        renewals.keySet().retainAll(parked);
+    }
+
+    /** A claimed branch's next secrets and the SQL that sets them (verifiers only). */
+    private record Renewal(String password, String superuserPassword, String readonlyPassword, String sql) {
+
+        static Renewal of(String ownerRole) {
+            String password = newSecret();
+            String superuser = newSecret();
+            String readonly = newSecret();
+            return new Renewal(password, superuser, readonly, String.join(";\n", List.of(
+                    "SET search_path = pg_catalog",
+                    BranchRoles.password(PostgresConnections.SUPERUSER, superuser),
+                    BranchRoles.password(ownerRole, password),
+                    BranchRoles.password(BranchRoles.READ_ONLY_ROLE, readonly))));
+        }
+
+        @Override
+        public String toString() {
+            return "Renewal[***]";
+        }
+    }
+
+    /**
      * Sets the claimed branch's new passwords (SCRAM verifiers), over TCP as the superuser with the
      * member's password, in one round trip. The member's launch already made the read-only role.
      */
-    private void rotate(Branch branch, String memberSecret) throws SQLException {
-        String sql = String.join(";\n", List.of("SET search_path = pg_catalog",
-                BranchRoles.password(PostgresConnections.SUPERUSER, branch.superuserPassword()),
-                BranchRoles.password(branch.roleName(), branch.password()),
-                BranchRoles.password(BranchRoles.READ_ONLY_ROLE, branch.readonlyPassword())));
+    private void rotate(Branch branch, String memberSecret, String sql) throws SQLException {
         try (Connection admin = PostgresConnections.superuser(launcher.adminUrl(branch), memberSecret);
                 Statement st = admin.createStatement()) {
             st.execute(sql);

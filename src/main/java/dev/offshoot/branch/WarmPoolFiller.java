@@ -37,13 +37,15 @@ class WarmPoolFiller {
     private final JdbcTemplate jdbc;
     private final PoolProperties properties;
     private final QuotaProperties quota;
+    private final WarmPool pool;
     private final Counter started;
     private final Counter discarded;
     private final Counter errors;
 
-    WarmPoolFiller(BranchService service, BranchRepository branches, TemplateService templates, JdbcTemplate jdbc,
-            PoolProperties properties, QuotaProperties quota, MeterRegistry meters) {
+    WarmPoolFiller(BranchService service, WarmPool pool, BranchRepository branches, TemplateService templates,
+            JdbcTemplate jdbc, PoolProperties properties, QuotaProperties quota, MeterRegistry meters) {
         this.service = service;
+        this.pool = pool;
         this.branches = branches;
         this.templates = templates;
         this.jdbc = jdbc;
@@ -78,9 +80,12 @@ class WarmPoolFiller {
         PoolPlan plan = PoolPlan.of(wanted, members, branches.countLive(), quota.maxLiveBranches(),
                 properties.startsPerTick());
         plan.discard().forEach(this::discard);
+        pool.forgetClaimsExcept(members.stream().filter(m -> m.status() == BranchStatus.POOLED)
+                .map(PoolPlan.Member::id).collect(Collectors.toSet()));
         for (PoolPlan.Wanted w : plan.start()) {
             Template template = pooled.get(w.templateId());
             Branch member = service.startPoolMember(template, template.revision(w.latestRevision()).orElseThrow());
+            pool.prepareClaim(member);
             started.increment();
             log.info("warm-pool member {} of {} revision {} parked", member.id(), template.name(), w.latestRevision());
         }
