@@ -5,11 +5,18 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Service;
 
+import dev.offshoot.auth.CurrentPrincipal;
+import dev.offshoot.auth.TokenAuthentication;
 import dev.offshoot.branch.BranchAccess;
 import dev.offshoot.config.MigrationProperties;
 import dev.offshoot.web.ApiException;
@@ -28,6 +35,7 @@ class MigrationCheck {
     private static final Logger log = LoggerFactory.getLogger(MigrationCheck.class);
     private static final Duration REUSE = Duration.ofMinutes(10);
     private static final int KEPT = 64;
+    private static final Executor HISTORY = Executors.newVirtualThreadPerTaskExecutor();
 
     private final BranchAccess branches;
     private final MigrationService migrations;
@@ -79,14 +87,20 @@ class MigrationCheck {
     Report report(String target, List<MigrationFile> files, boolean reuse) {
         branches.endpoint(target);
         String checksum = MigrationApprovals.checksum(files);
-        // a trial answers only while the branch's migration history is the one it ran on (a reset or
-        // another apply since then changes which migrations would run)
-        String key = target + "/" + checksum + "/" + MigrationApprovals.sha256(
-                migrations.history(target).items().toString());
+        String key = reuse ? key(target, checksum) : null;
         Trial trial = reuse ? recent(key) : null;
         boolean reused = trial != null;
         if (trial == null) {
+            // a check reads the target's history while the trial runs on its copy (which leaves the
+            // target as it is), on another thread as the same caller
+            Authentication caller = CurrentPrincipal.authentication();
+            CompletableFuture<String> keyOfTrial = key != null ? CompletableFuture.completedFuture(key)
+                    : caller instanceof TokenAuthentication
+                            ? CompletableFuture.supplyAsync(
+                                    () -> CurrentPrincipal.callAs(caller, () -> key(target, checksum)), HISTORY)
+                            : CompletableFuture.completedFuture(key(target, checksum));
             trial = trial(target, files);
+            key = joined(keyOfTrial);
             synchronized (recent) {
                 recent.put(key, trial);
             }
@@ -99,6 +113,25 @@ class MigrationCheck {
                 new PolicyRef(effective.template(), effective.source(), policy.mode()), checksum, reused,
                 trial.durationMs(), trial.initialVersion(), trial.schemaVersion(), trial.migrations(), trial.locks(),
                 trial.rewrites(), trial.lint(), trial.diff(), DiffText.render(trial.diff()), trial.failure());
+    }
+
+    /**
+     * A trial answers only while the branch's migration history is the one it ran on (a reset or
+     * another apply since then changes which migrations would run).
+     */
+    private String key(String target, String checksum) {
+        return target + "/" + checksum + "/" + MigrationApprovals.sha256(migrations.history(target).items().toString());
+    }
+
+    private static String joined(CompletableFuture<String> key) {
+        try {
+            return key.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
     }
 
     /** Forgets the trials of a branch whose schema changed. */
