@@ -86,7 +86,11 @@ class BranchCredentials {
 
     /** Sets the branch's credentials in its running container; throws when no way in worked. */
     void apply(String instance, String jdbcUrl, Branch branch, Template template) {
-        List<String> sql = statements(branch, template);
+        apply(instance, jdbcUrl, statements(branch, template), template);
+    }
+
+    /** {@link #apply(String, String, Branch, Template)} with the statements already computed. */
+    void apply(String instance, String jdbcUrl, List<String> sql, Template template) {
         ExecResult local = throughLocalSocket(instance, sql);
         if (local.succeeded()) {
             return;

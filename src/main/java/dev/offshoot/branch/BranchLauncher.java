@@ -135,7 +135,7 @@ class BranchLauncher {
             if (!set && !credentials.applyOnceUp(instance, sql)) {
                 PostgresReadiness.awaitAnswering(runtime, instance, adminUrl(branch), PostgresConnections.SUPERUSER,
                         branch.superuserPassword(), properties.readyTimeout()).ifPresent(BranchLauncher::closeQuietly);
-                credentials.apply(instance, adminUrl(branch), branch, template);
+                credentials.apply(instance, adminUrl(branch), sql, template);
                 // the answer promises a branch that takes its new credentials over TCP
                 try (Connection admin = PostgresReadiness.connect(runtime, instance, adminUrl(branch),
                         PostgresConnections.SUPERUSER, branch.superuserPassword(), properties.readyTimeout())) {
