@@ -78,12 +78,13 @@ class BranchLauncher {
 
     /**
      * Like {@link #launch(Branch, Template)}, with {@code before} (a fork's snapshot of its source)
-     * run ahead of the copy. Both run on another thread while the engine creates the container,
-     * which starts once the copy is there: the create no longer waits for the data, nor the data for it.
+     * run ahead of the copy. Both run on another thread while the engine creates the container; on
+     * a gated mount (reflink) the engine starts it too, and its server waits for the copy. Neither
+     * the engine waits for the data, nor the data for the engine.
      */
     String launch(Branch branch, Template template, Runnable before, String sealedPassword) {
         StorageDriver driver = storage.copying(branch.storageDriver());
-        Mount planned = driver.mountOf(branch.id(), branch.parent());
+        Mount planned = driver.prepareClone(branch.id(), branch.parent());
         Supplier<Mount> copy = () -> {
             long t0 = System.nanoTime();
             before.run();
@@ -119,9 +120,9 @@ class BranchLauncher {
             String sealedPassword) {
         branch.ensureSecrets(BranchLauncher::newSecret);
         long t0 = System.nanoTime();
-        // the verifiers cost more CPU than anything else in the launch: computed while the engine works
+        // computed while the engine works
         CompletableFuture<List<String>> credentialsSql = CompletableFuture.supplyAsync(
-                () -> BranchCredentials.statements(branch, template), DATA);
+                () -> BranchCredentials.passwords(branch), DATA);
         String instance = runtime.start(data.keyedInstance(containerName(branch), branch.instanceKey(),
                 properties.pgdata()).withLabels(labels(branch, template, Labels.KIND_BRANCH))
                 .withResources(branch.resources()).withCommand(COMMAND), dataReady);
@@ -129,9 +130,12 @@ class BranchLauncher {
         try {
             // set over TCP, or by the exec's psql on the server the answer hands out (its port was
             // published before the server started): the passwords are committed, no login re-proves it
-            List<String> sql = credentialsSql.join();
+            List<String> passwords = credentialsSql.join();
             boolean set = sealedPassword != null
-                    && credentials.applyWithSealedPassword(instance, adminUrl(branch), sealedPassword, sql);
+                    && credentials.applyWithSealedPassword(instance, adminUrl(branch), sealedPassword, passwords,
+                    template);
+            // data sealed without a bootstrap secret may predate the read-only role too
+            List<String> sql = set ? passwords : BranchCredentials.withReadOnlyRole(passwords, template);
             if (!set && !credentials.applyOnceUp(instance, sql)) {
                 PostgresReadiness.awaitAnswering(runtime, instance, adminUrl(branch), PostgresConnections.SUPERUSER,
                         branch.superuserPassword(), properties.readyTimeout()).ifPresent(BranchLauncher::closeQuietly);

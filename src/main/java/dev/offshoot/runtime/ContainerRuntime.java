@@ -41,9 +41,11 @@ public interface ContainerRuntime {
     /**
      * Like {@link #start(ContainerSpec)}, creating the instance while its data is still being
      * prepared and starting it once {@code dataReady} completes: the engine's create overlaps the
-     * storage driver's copy. When the data fails, the instance is removed and the data's failure is
-     * thrown as it was (unwrapped). Kubernetes does the same by itself: a Pod whose PVC is still
-     * being cloned waits for it.
+     * storage driver's copy. A spec with a {@link ContainerSpec#dataGate() data gate} is started
+     * at once as well, its server held back by the gate: the engine's start overlaps the copy too.
+     * When the data fails, the instance is removed and the data's failure is thrown as it was
+     * (unwrapped). Kubernetes does the same by itself: a Pod whose PVC is still being cloned waits
+     * for it, and a Kubernetes runtime can ignore the gate.
      */
     String start(ContainerSpec spec, CompletableFuture<?> dataReady);
 
@@ -68,7 +70,7 @@ public interface ContainerRuntime {
     /** The container's state, or empty when it does not exist. */
     Optional<ContainerState> state(String containerId);
 
-    /** The last lines the container wrote, for error messages. Never fails. */
+    /** The last lines the container wrote, for error messages, passwords masked ({@link LogSecrets}). Never fails. */
     String logTail(String containerId, int lines);
 
     /** Where Offshoot connects to the instance's Postgres (Docker: the host port 5432 is published on). */

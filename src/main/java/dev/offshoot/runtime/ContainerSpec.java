@@ -22,6 +22,10 @@ import java.util.Map;
  * @param restartOnEngineRestart whether the engine brings it back after its own restart
  * @param command     command override, empty for the image's default
  * @param resources   memory and CPU beyond the configured defaults (limits apply to every container)
+ * @param dataGate    a file inside the instance whose presence holds its server back: such an
+ *                    instance may start before its data is in place, and its server starts once
+ *                    the storage driver has filled the data and removed the file; null when the data
+ *                    must be complete before the instance starts
  */
 public record ContainerSpec(
         String name,
@@ -34,21 +38,22 @@ public record ContainerSpec(
         Map<String, String> volumeBinds,
         boolean restartOnEngineRestart,
         List<String> command,
-        Resources resources) {
+        Resources resources,
+        String dataGate) {
 
     /** A container without an instance key, with the configured default resources. */
     public ContainerSpec(String name, String image, Map<String, String> env, Map<String, String> labels,
             String bindAddress, int hostPort, Map<String, String> volumeBinds, boolean restartOnEngineRestart,
             List<String> command) {
         this(name, null, image, env, labels, bindAddress, hostPort, volumeBinds, restartOnEngineRestart, command,
-                Resources.DEFAULTS);
+                Resources.DEFAULTS, null);
     }
 
     /** A keyed instance that the engine restarts with itself; its endpoint is the key's. */
     public static ContainerSpec keyed(String name, String instanceKey, String image, Map<String, String> env,
             Map<String, String> labels, Map<String, String> volumeBinds, Resources resources) {
         return new ContainerSpec(name, instanceKey, image, env, labels, null, 0, volumeBinds, true, List.of(),
-                resources);
+                resources, null);
     }
 
     /** This spec with more environment (over what it has: a caller's setting wins over the data's). */
@@ -56,22 +61,28 @@ public record ContainerSpec(
         Map<String, String> merged = new java.util.LinkedHashMap<>(env);
         merged.putAll(more);
         return new ContainerSpec(name, instanceKey, image, Map.copyOf(merged), labels, bindAddress, hostPort,
-                volumeBinds, restartOnEngineRestart, command, resources);
+                volumeBinds, restartOnEngineRestart, command, resources, dataGate);
     }
 
     public ContainerSpec withLabels(Map<String, String> labels) {
         return new ContainerSpec(name, instanceKey, image, env, labels, bindAddress, hostPort, volumeBinds,
-                restartOnEngineRestart, command, resources);
+                restartOnEngineRestart, command, resources, dataGate);
     }
 
     public ContainerSpec withCommand(List<String> command) {
         return new ContainerSpec(name, instanceKey, image, env, labels, bindAddress, hostPort, volumeBinds,
-                restartOnEngineRestart, command, resources);
+                restartOnEngineRestart, command, resources, dataGate);
     }
 
     public ContainerSpec withResources(Resources resources) {
         return new ContainerSpec(name, instanceKey, image, env, labels, bindAddress, hostPort, volumeBinds,
-                restartOnEngineRestart, command, resources);
+                restartOnEngineRestart, command, resources, dataGate);
+    }
+
+    /** This spec with a data gate (see the record's {@code dataGate}). */
+    public ContainerSpec withDataGate(String dataGate) {
+        return new ContainerSpec(name, instanceKey, image, env, labels, bindAddress, hostPort, volumeBinds,
+                restartOnEngineRestart, command, resources, dataGate);
     }
 
     @Override

@@ -41,6 +41,10 @@ public class DockerRuntime implements ContainerRuntime {
 
     private static final Logger log = LoggerFactory.getLogger(DockerRuntime.class);
     private static final ExposedPort POSTGRES_PORT = ExposedPort.tcp(5432);
+    /** The entrypoint and default command of the base image (scripts/build-pg-image.sh). */
+    private static final String POSTGRES_ENTRYPOINT = "docker-entrypoint.sh";
+    private static final String DEFAULT_COMMAND = "postgres";
+    private static final int GATE_POLLS = 120_000;
 
     /** A freeze refused under I/O load is tried again this often, waiting 50, 100, 150... ms between. */
     private static final int PAUSE_ATTEMPTS = 6;
@@ -74,15 +78,33 @@ public class DockerRuntime implements ContainerRuntime {
         }
     }
 
-    /** Creates the container, waits for its data, starts it; a port conflict is its caller's to move. */
+    /**
+     * Creates the container, waits for its data, starts it; a port conflict is its caller's to move.
+     * A container with a data gate is started at once instead: Docker's start (the bulk of a
+     * launch) then overlaps the copy too, and its server waits for the gate to go.
+     */
     private String startOn(ContainerSpec spec, String bindAddress, int hostPort, CompletableFuture<?> dataReady) {
         String id = call(() -> create(spec, bindAddress, hostPort));
+        if (spec.dataGate() == null) {
+            awaitOrRemove(id, dataReady);
+        }
+        String started = startCreated(id, spec, hostPort);
+        if (spec.dataGate() != null) {
+            awaitOrRemove(id, dataReady);
+        }
+        return started;
+    }
+
+    private void awaitOrRemove(String id, CompletableFuture<?> dataReady) {
         try {
             await(dataReady);
         } catch (RuntimeException | Error e) {
             remove(id);
             throw e;
         }
+    }
+
+    private String startCreated(String id, ContainerSpec spec, int hostPort) {
         return call(() -> {
             try {
                 docker.startContainerCmd(id).exec();
@@ -140,7 +162,10 @@ public class DockerRuntime implements ContainerRuntime {
                 .withLabels(spec.labels())
                 .withExposedPorts(POSTGRES_PORT)
                 .withHostConfig(hostConfig);
-        if (!spec.command().isEmpty()) {
+        if (spec.dataGate() != null) {
+            cmd.withEntrypoint(gatedEntrypoint(spec.dataGate()))
+                    .withCmd(spec.command().isEmpty() ? List.of(DEFAULT_COMMAND) : spec.command());
+        } else if (!spec.command().isEmpty()) {
             cmd.withCmd(spec.command());
         }
         try {
@@ -148,6 +173,21 @@ public class DockerRuntime implements ContainerRuntime {
         } catch (NotFoundException e) {
             throw new ImageMissingException(spec.image());
         }
+    }
+
+    /**
+     * A wait for the gate file to go (5 ms polls, given up after about ten minutes: a service that
+     * died mid-copy leaves it to the reconciler), then the server as the postgres user. Gated data
+     * is always a copy of an initialised, postgres-owned directory, so the image's entrypoint (two
+     * bash starts and its checks for a new PGDATA, about 15 ms) is skipped where setpriv is there
+     * to drop root. Once gone the gate stays gone: a restart of the container starts at once.
+     */
+    static List<String> gatedEntrypoint(String gate) {
+        return List.of("sh", "-c", "i=0; while [ -e \"$0\" ]; do i=$((i+1)); [ $i -ge " + GATE_POLLS
+                + " ] && { echo \"offshoot: the data never came ($0 is still there)\" >&2; exit 75; };"
+                + " sleep 0.005; done; command -v setpriv >/dev/null"
+                + " && exec setpriv --reuid=postgres --regid=postgres --init-groups \"$@\";"
+                + " exec " + POSTGRES_ENTRYPOINT + " \"$@\"", gate);
     }
 
     private static boolean isPortConflict(RuntimeException e) {
@@ -276,7 +316,7 @@ public class DockerRuntime implements ContainerRuntime {
         } catch (Exception e) {
             out.append("(log unavailable: " + e.getClass().getSimpleName() + ")");
         }
-        return out.toString().strip();
+        return LogSecrets.masked(out.toString().strip());
     }
 
     @Override

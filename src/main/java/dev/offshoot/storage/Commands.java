@@ -59,6 +59,11 @@ final class Commands {
         run(List.of("cp", "-a", "--reflink=always", "--", from.toString(), to.toString()));
     }
 
+    /** {@link #reflinkCopy} of a directory's contents into an existing directory, which takes its owner and mode too. */
+    static void reflinkFill(java.nio.file.Path from, java.nio.file.Path into) {
+        run(List.of("cp", "-a", "--reflink=always", "--", from + "/.", into + "/"));
+    }
+
     private static String tail(String output) {
         String s = output.strip();
         return s.length() > 500 ? "..." + s.substring(s.length() - 500) : s;

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +30,8 @@ import dev.offshoot.runtime.ContainerRuntime;
 public class ReflinkDriver implements StorageDriver {
 
     public static final String NAME = "reflink";
+    /** The file in a branch's directory that holds its server back while its copy is made. */
+    static final String GATE = ".offshoot-copying";
     private static final Logger log = LoggerFactory.getLogger(ReflinkDriver.class);
 
     private final StoragePaths paths;
@@ -77,16 +80,45 @@ public class ReflinkDriver implements StorageDriver {
         }
     }
 
+    /** An empty directory for the branch's copy, holding only the gate file. */
     @Override
-    public Mount cloneFor(UUID branchId, DataRef parent) {
-        Path source = paths.resolve(parent.path());
-        if (!Files.isDirectory(source)) {
-            throw new DataMissingException("the data directory " + parent.path() + " under the storage path is gone");
-        }
+    public Mount prepareClone(UUID branchId, DataRef parent) {
         Path target = paths.resolve(paths.branch(branchId));
         delete(target);
         StoragePaths.createParent(target);
-        Commands.reflinkCopy(source, target);
+        try {
+            Files.createDirectory(target, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Files.createFile(target.resolve(GATE));
+        } catch (IOException e) {
+            throw new StorageException("cannot prepare the directory of branch " + branchId + ": " + e.getMessage(), e);
+        }
+        return new Mount(parent.image(), target.toString(), GATE);
+    }
+
+    /**
+     * Copies the parent's data into the directory {@link #prepareClone} made, and then removes its
+     * gate: the instance that waits for it starts on complete data only. Without a prepared
+     * directory, makes the copy as a new one.
+     */
+    @Override
+    public Mount cloneFor(UUID branchId, DataRef parent) {
+        Path source = paths.resolve(parent.path());
+        Path target = paths.resolve(paths.branch(branchId));
+        if (!Files.isDirectory(source)) {
+            throw new DataMissingException("the data directory " + parent.path() + " under the storage path is gone");
+        }
+        if (Files.exists(target.resolve(GATE))) {
+            Commands.reflinkFill(source, target);
+            try {
+                Files.delete(target.resolve(GATE));
+            } catch (IOException e) {
+                throw new StorageException("cannot open the gate of branch " + branchId + ": " + e.getMessage(), e);
+            }
+        } else {
+            delete(target);
+            StoragePaths.createParent(target);
+            Commands.reflinkCopy(source, target);
+        }
         return new Mount(parent.image(), target.toString());
     }
 
@@ -98,7 +130,13 @@ public class ReflinkDriver implements StorageDriver {
     @Override
     public Mount existing(UUID branchId, DataRef parent) {
         Mount mount = mountOf(branchId, parent);
-        return Files.isDirectory(Path.of(mount.hostPath())) ? mount : cloneFor(branchId, parent);
+        Path dir = Path.of(mount.hostPath());
+        if (Files.isDirectory(dir) && !Files.exists(dir.resolve(GATE))) {
+            return mount;
+        }
+        // none, or a copy that never finished: a fresh one
+        delete(dir);
+        return cloneFor(branchId, parent);
     }
 
     @Override

@@ -47,6 +47,16 @@ public interface StorageDriver {
     /** A fresh copy of the parent's data for a branch; an earlier copy of that branch is replaced (reset). */
     Mount cloneFor(UUID branchId, DataRef parent);
 
+    /**
+     * Where {@link #cloneFor} will put a branch's data, made ready to be mounted before the copy:
+     * reflink makes an empty directory holding a {@link Mount#gate() gate} file, which the copy
+     * removes once it is complete, so that the instance can start while the copy runs. An earlier
+     * copy of that branch is removed. Drivers that cannot do this return {@link #mountOf}.
+     */
+    default Mount prepareClone(UUID branchId, DataRef parent) {
+        return mountOf(branchId, parent);
+    }
+
     /** Where a branch's data is, without touching it (for a running branch, whose data exists). */
     Mount mountOf(UUID branchId, DataRef parent);
 
@@ -87,8 +97,14 @@ public interface StorageDriver {
      *
      * @param image    what to run
      * @param hostPath directory to mount as PGDATA, or null when the image holds the data
+     * @param gate     name of a file in that directory whose presence means the data is still being
+     *                 copied into it (see {@link #prepareClone}), or null
      */
-    record Mount(String image, String hostPath) {
+    record Mount(String image, String hostPath, String gate) {
+
+        public Mount(String image, String hostPath) {
+            this(image, hostPath, null);
+        }
 
         /**
          * Whether an instance of it can be created before the data is in place: a directory is
@@ -105,8 +121,9 @@ public interface StorageDriver {
          * @param pgdata PGDATA inside the instance (offshoot.runtime.pgdata)
          */
         public ContainerSpec keyedInstance(String name, String instanceKey, String pgdata) {
-            return ContainerSpec.keyed(name, instanceKey, image, env(pgdata), Map.of(), binds(pgdata),
+            ContainerSpec spec = ContainerSpec.keyed(name, instanceKey, image, env(pgdata), Map.of(), binds(pgdata),
                     Resources.DEFAULTS);
+            return gate == null ? spec : spec.withDataGate(pgdata + "/" + gate);
         }
 
         /** A short-lived instance on this data (a template build), on a port the engine picks. */

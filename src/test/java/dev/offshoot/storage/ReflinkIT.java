@@ -6,11 +6,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -23,6 +29,8 @@ import dev.offshoot.IntegrationTest;
 import dev.offshoot.TestDocker;
 import dev.offshoot.branch.BranchTestSupport;
 import dev.offshoot.branch.BranchMaintenance;
+import dev.offshoot.runtime.ContainerRuntime;
+import dev.offshoot.runtime.ContainerSpec;
 import dev.offshoot.runtime.Labels;
 import tools.jackson.databind.JsonNode;
 
@@ -44,6 +52,9 @@ class ReflinkIT extends IntegrationTest {
 
     @Autowired
     BranchMaintenance maintenance;
+
+    @Autowired
+    ContainerRuntime runtime;
 
     Api api;
     String template;
@@ -87,6 +98,57 @@ class ReflinkIT extends IntegrationTest {
                 .noneMatch(c -> name.equals(c.getLabels().get(Labels.BRANCH_NAME)));
         assertThat(api.get("/api/v1/branches/" + name).code()).isEqualTo("BRANCH_NOT_FOUND");
         assertThat(count(branch(name), "SELECT count(*) FROM big")).isEqualTo(650_000);
+    }
+
+    /**
+     * A branch's container is started while its data is still being copied, and its server waits
+     * for the copy: held back by the gate file in an otherwise empty directory, it starts once the
+     * directory is complete and the gate gone.
+     */
+    @Test
+    void anInstanceOnAGatedDirectoryStartsItsServerOnlyOnceItsCopyIsComplete() throws Exception {
+        Assumptions.assumeTrue(DRIVER.equals("reflink"));
+        JsonNode revision = api.get("/api/v1/templates/" + template).body().get("revisions").get(0);
+        Path dir = instanceDir().resolve("gate-" + suffix());
+        Files.createDirectories(dir);
+        Files.createFile(dir.resolve(ReflinkDriver.GATE));
+        String key = UUID.randomUUID().toString();
+        String name = "offshoot-" + INSTANCE_ID + "-gate-" + suffix();
+        ContainerSpec spec = new StorageDriver.Mount(revision.get("image").asString(), dir.toString(),
+                ReflinkDriver.GATE).keyedInstance(name, key, "/offshoot/pgdata")
+                .withLabels(Map.of(Labels.MANAGED, "true", Labels.INSTANCE, INSTANCE_ID, Labels.KIND, Labels.KIND_BUILD));
+        CompletableFuture<Void> copied = new CompletableFuture<>();
+        CompletableFuture<String> started = CompletableFuture.supplyAsync(() -> runtime.start(spec, copied));
+        try {
+            String waiting = Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> TestDocker
+                    .containersOf(INSTANCE_ID).stream().filter(c -> c.getNames()[0].equals("/" + name))
+                    .filter(c -> "running".equals(c.getState())).map(c -> c.getId()).findFirst(), Optional::isPresent)
+                    .orElseThrow();
+            Thread.sleep(1000);
+            assertThat(started).as("start waits for the data").isNotDone();
+            assertThat(dir.resolve("postmaster.pid")).as("no server on an empty directory").doesNotExist();
+            assertThat(TestDocker.exec(waiting, "root", "sh", "-c", "cat /proc/[0-9]*/comm"))
+                    .doesNotContain("postgres");
+
+            Commands.reflinkFill(TestDocker.storagePath().resolve(revisionDataPath(template)), dir);
+            Files.delete(dir.resolve(ReflinkDriver.GATE));
+            copied.complete(null);
+
+            assertThat(started.get(30, TimeUnit.SECONDS)).isEqualTo(waiting);
+            String rows = Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> TestDocker.exec(waiting,
+                    "postgres", "psql", "-X", "-A", "-t", "-d", api.get("/api/v1/templates/" + template).body()
+                            .get("database").asString(), "-c", "SELECT count(*) FROM big"), out -> out.contains("650000"));
+            assertThat(rows.strip()).isEqualTo("650000");
+        } finally {
+            copied.complete(null);
+            started.handle((id, e) -> id).thenAccept(id -> {
+                if (id != null) {
+                    runtime.remove(id);
+                }
+            }).get(60, TimeUnit.SECONDS);
+            runtime.release(key);
+            TreeDeletion.delete(dir);
+        }
     }
 
     @Test
