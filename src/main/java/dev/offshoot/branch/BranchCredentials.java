@@ -8,8 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 import dev.offshoot.config.RuntimeProperties;
@@ -18,6 +19,7 @@ import dev.offshoot.postgres.PostgresConnections;
 import dev.offshoot.runtime.ContainerFailedException;
 import dev.offshoot.runtime.ContainerRuntime;
 import dev.offshoot.runtime.ContainerRuntime.ExecResult;
+import dev.offshoot.runtime.LogSecrets;
 import dev.offshoot.runtime.PostgresReadiness;
 import dev.offshoot.template.Template;
 
@@ -37,9 +39,10 @@ import dev.offshoot.template.Template;
 @Component
 class BranchCredentials {
 
+    private static final Logger log = LoggerFactory.getLogger(BranchCredentials.class);
     private static final String SQL_VARIABLE = "OFFSHOOT_CREDENTIALS_SQL";
     private static final Duration FAST_POLL = Duration.ofMillis(10);
-    private static final Pattern VERIFIER = Pattern.compile("SCRAM-SHA-256\\$[^'\\s]*");
+    private static final String UNDEFINED_OBJECT = "42704";
 
     private final ContainerRuntime runtime;
     private final RuntimeProperties properties;
@@ -67,20 +70,35 @@ class BranchCredentials {
      * sealed with (a template revision's bootstrap secret, or a fork source's own superuser
      * password), as soon as the starting server takes a login (polled every 10 ms): no exec into
      * the container. False when the server refused that password (data sealed without one): the
-     * caller then goes through {@link #applyOnceUp}.
+     * caller then goes through {@link #applyOnceUp}. Sealed data has its read-only role; should it
+     * be missing all the same, it is made in a second try.
+     *
+     * @param passwords {@link #passwords}
      */
-    boolean applyWithSealedPassword(String containerId, String jdbcUrl, String sealedPassword, List<String> sql) {
+    boolean applyWithSealedPassword(String containerId, String jdbcUrl, String sealedPassword,
+            List<String> passwords, Template template) {
+        long t0 = System.nanoTime();
         Optional<Connection> admin = PostgresReadiness.awaitAnswering(runtime, containerId, jdbcUrl,
                 PostgresConnections.SUPERUSER, sealedPassword, properties.readyTimeout(), FAST_POLL);
         if (admin.isEmpty()) {
             return false;
         }
+        long t1 = System.nanoTime();
         try (Connection db = admin.get(); Statement st = db.createStatement()) {
-            st.execute(String.join(";\n", sql));
+            try {
+                st.execute(String.join(";\n", passwords));
+            } catch (SQLException e) {
+                if (!UNDEFINED_OBJECT.equals(e.getSQLState())) {
+                    throw e;
+                }
+                st.execute(String.join(";\n", withReadOnlyRole(passwords, template)));
+            }
+            log.debug("logged in with the sealed password after {} ms, credentials set in {} ms",
+                    (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);
             return true;
         } catch (SQLException e) {
             throw new ContainerFailedException("setting the branch's credentials failed: "
-                    + masked(e.getMessage()), runtime.logTail(containerId, 20), e);
+                    + masked(e.getMessage()), masked(runtime.logTail(containerId, 20)), e);
         }
     }
 
@@ -102,22 +120,34 @@ class BranchCredentials {
             }
         } catch (SQLException e) {
             throw new ContainerFailedException("setting the branch's credentials failed (local socket: "
-                    + masked(local.output()).strip() + "; template password: " + e.getMessage() + ")",
-                    runtime.logTail(instance, 20), e);
+                    + masked(local.output()).strip() + "; template password: " + masked(e.getMessage()) + ")",
+                    masked(runtime.logTail(instance, 20)), e);
         }
     }
 
     /**
-     * The SQL that sets the branch's credentials. Each SCRAM verifier costs a PBKDF2 of 4096
-     * rounds (about 12 ms on 2 cores), so a launch computes them while the container starts.
+     * The SQL that sets the branch's three passwords, for data whose read-only role is set up
+     * (sealed by a build, or a fork of a branch that was launched): one transaction of three
+     * {@code ALTER ROLE}s.
      */
+    static List<String> passwords(Branch branch) {
+        return List.of("SET search_path = pg_catalog",
+                BranchRoles.randomSecretPassword(PostgresConnections.SUPERUSER, branch.superuserPassword()),
+                BranchRoles.randomSecretPassword(branch.roleName(), branch.password()),
+                BranchRoles.randomSecretPassword(BranchRoles.READ_ONLY_ROLE, branch.readonlyPassword()));
+    }
+
+    /** {@link #passwords} and, first, the read-only role where the template predates it. */
     static List<String> statements(Branch branch, Template template) {
+        return withReadOnlyRole(passwords(branch), template);
+    }
+
+    /** The read-only role made sure of (created where missing), then the passwords. */
+    static List<String> withReadOnlyRole(List<String> passwords, Template template) {
         List<String> sql = new ArrayList<>();
-        sql.add("SET search_path = pg_catalog");
-        sql.add(BranchRoles.password(PostgresConnections.SUPERUSER, branch.superuserPassword()));
-        sql.add(BranchRoles.password(branch.roleName(), branch.password()));
+        sql.add(passwords.getFirst());
         sql.addAll(BranchRoles.readOnlyRole(template.databaseName()));
-        sql.add(BranchRoles.password(BranchRoles.READ_ONLY_ROLE, branch.readonlyPassword()));
+        sql.addAll(passwords.subList(1, passwords.size()));
         return sql;
     }
 
@@ -139,7 +169,7 @@ class BranchCredentials {
 
     /** Never let a verifier reach an error message or a log, should psql echo a statement. */
     static String masked(String output) {
-        return output == null ? "" : VERIFIER.matcher(output).replaceAll("SCRAM-SHA-256\\$***");
+        return LogSecrets.masked(output);
     }
 
 }

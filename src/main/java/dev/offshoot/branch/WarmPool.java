@@ -105,10 +105,10 @@ class WarmPool implements TemplatePool {
             String memberSecret = branch.superuserPassword();
             Renewal renewal = renewals.remove(branch.id());
             if (renewal == null) {
-                renewal = Renewal.of(branch.roleName());
+                renewal = Renewal.of(branch.roleName(), null);
             }
             branch.renewSecrets(renewal.password(), renewal.superuserPassword(), renewal.readonlyPassword());
-            rotate(branch, memberSecret, renewal.sql());
+            rotate(branch, memberSecret, renewal);
             branch.started(branch.instanceHandle());
             Branch saved = branches.save(branch);
             log.info("branch {} ({}) claimed from the warm pool of {}", saved.name(), saved.id(), template.name());
@@ -123,32 +123,62 @@ class WarmPool implements TemplatePool {
     }
 
     /**
-     * Computes ahead the secrets a parked member gets at its claim, and their SQL: each SCRAM
-     * verifier is a PBKDF2 of 4096 rounds (about 12 ms on 2 cores), three of them the bulk of a
-     * claim. Kept in memory only; a member parked before this service started computes them at its
-     * claim.
+     * Prepares a parked member's claim: computes the secrets it will get and their SQL (SCRAM
+     * verifiers), and logs in to it as the superuser, a session the claim then uses instead of a
+     * login of its own. Kept in memory only; a member parked before this service started, or whose
+     * session broke, logs in at its claim.
      */
     void prepareClaim(Branch member) {
-        renewals.put(member.id(), Renewal.of(member.roleName()));
+        Connection session;
+        try {
+            session = PostgresConnections.superuser(launcher.adminUrl(member), member.superuserPassword());
+        } catch (SQLException e) {
+            log.debug("no session kept to warm-pool member {}: {}", member.id(), e.getMessage());
+            session = null;
+        }
+        Renewal previous = renewals.put(member.id(), Renewal.of(member.roleName(), session));
+        if (previous != null) {
+            previous.close();
+        }
     }
 
-    /** Drops what was computed for members that are no longer parked (claimed, discarded, gone). */
+    /** Drops what was prepared for members that are no longer parked (claimed, discarded, gone). */
     void forgetClaimsExcept(Set<UUID> parked) {
-        renewals.keySet().retainAll(parked);
+        renewals.entrySet().removeIf(e -> {
+            if (parked.contains(e.getKey())) {
+                return false;
+            }
+            e.getValue().close();
+            return true;
+        });
     }
 
-    /** A claimed branch's next secrets and the SQL that sets them (verifiers only). */
-    private record Renewal(String password, String superuserPassword, String readonlyPassword, String sql) {
+    /**
+     * A claimed branch's next secrets, the SQL that sets them (verifiers only), and a superuser
+     * session to the member to run it in, or null.
+     */
+    private record Renewal(String password, String superuserPassword, String readonlyPassword, String sql,
+            Connection session) {
 
-        static Renewal of(String ownerRole) {
+        static Renewal of(String ownerRole, Connection session) {
             String password = newSecret();
             String superuser = newSecret();
             String readonly = newSecret();
             return new Renewal(password, superuser, readonly, String.join(";\n", List.of(
                     "SET search_path = pg_catalog",
-                    BranchRoles.password(PostgresConnections.SUPERUSER, superuser),
-                    BranchRoles.password(ownerRole, password),
-                    BranchRoles.password(BranchRoles.READ_ONLY_ROLE, readonly))));
+                    BranchRoles.randomSecretPassword(PostgresConnections.SUPERUSER, superuser),
+                    BranchRoles.randomSecretPassword(ownerRole, password),
+                    BranchRoles.randomSecretPassword(BranchRoles.READ_ONLY_ROLE, readonly))), session);
+        }
+
+        void close() {
+            if (session != null) {
+                try {
+                    session.close();
+                } catch (SQLException e) {
+                    // a session to a member that is gone
+                }
+            }
         }
 
         @Override
@@ -158,13 +188,24 @@ class WarmPool implements TemplatePool {
     }
 
     /**
-     * Sets the claimed branch's new passwords (SCRAM verifiers), over TCP as the superuser with the
-     * member's password, in one round trip. The member's launch already made the read-only role.
+     * Sets the claimed branch's new passwords (SCRAM verifiers) in one round trip, in the session
+     * kept to the member, or over a new login as the superuser with the member's password when
+     * there is none or it broke (a restarted container). The member's launch already made the
+     * read-only role.
      */
-    private void rotate(Branch branch, String memberSecret, String sql) throws SQLException {
+    private void rotate(Branch branch, String memberSecret, Renewal renewal) throws SQLException {
+        if (renewal.session() != null) {
+            try (Connection admin = renewal.session(); Statement st = admin.createStatement()) {
+                st.execute(renewal.sql());
+                return;
+            } catch (SQLException e) {
+                log.debug("the session kept to warm-pool member {} broke, logging in: {}", branch.id(),
+                        e.getMessage());
+            }
+        }
         try (Connection admin = PostgresConnections.superuser(launcher.adminUrl(branch), memberSecret);
                 Statement st = admin.createStatement()) {
-            st.execute(sql);
+            st.execute(renewal.sql());
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.offshoot.postgres;
 
+import java.security.SecureRandom;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +18,11 @@ public final class BranchRoles {
 
     /** The read-only role of every branch: reads everything, writes and creates nothing. */
     public static final String READ_ONLY_ROLE = "offshoot_readonly";
+
+    /** SCRAM rounds of a secret Offshoot generated; see {@link #randomSecretPassword}. */
+    static final int RANDOM_SECRET_ROUNDS = 1;
+    static final int MIN_RANDOM_SECRET_BITS = 128;
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private BranchRoles() {
     }
@@ -48,6 +54,28 @@ public final class BranchRoles {
         } catch (SQLException e) {
             throw new IllegalStateException("could not compute a SCRAM verifier", e);
         }
+    }
+
+    /**
+     * Sets a role's password to a secret Offshoot generated (a branch's passwords, a revision's
+     * bootstrap secret) as a SCRAM verifier of {@value #RANDOM_SECRET_ROUNDS} round. The 4096
+     * rounds of {@link #password} slow down guessing a human's password from a stolen verifier;
+     * these secrets are {@value #MIN_RANDOM_SECRET_BITS} or more random bits, which no count of
+     * rounds makes easier or harder to guess, while the rounds cost every login to them (a PBKDF2
+     * of 4096 rounds is about 12 ms of client CPU here) and every {@code ALTER ROLE} that sets them
+     * (the server tries the verifier against an empty password: about 4 ms). Every client library
+     * takes any count from 1 (libpq, pgjdbc, pgx, node-postgres, Npgsql).
+     */
+    public static String randomSecretPassword(String role, String secret) {
+        if (secret.length() * 4 < MIN_RANDOM_SECRET_BITS
+                || !secret.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
+            throw new IllegalArgumentException("a generated secret is " + MIN_RANDOM_SECRET_BITS
+                    + " or more random bits in hex");
+        }
+        byte[] salt = new byte[16];
+        RANDOM.nextBytes(salt);
+        String verifier = PasswordUtil.encodeScramSha256(secret.toCharArray(), RANDOM_SECRET_ROUNDS, salt);
+        return "ALTER USER " + quote(role) + " PASSWORD " + literal(verifier);
     }
 
     /** Leaves a role without any password: nobody can log in as it over the network. */

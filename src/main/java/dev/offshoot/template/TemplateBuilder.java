@@ -193,13 +193,17 @@ class TemplateBuilder {
      * forgotten, the read-only role has none, and the superuser's is the revision's bootstrap
      * secret, which is never handed out. Each branch gets its own passwords at launch (see
      * branch/BranchCredentials), before its connection string is handed out, so no secret a user
-     * holds is shared by branches.
+     * holds is shared by branches. The read-only role is made sure of here (a revision from
+     * migrations ran its owner's SQL), so that a launch only sets passwords.
      */
     private static void seal(Connection admin, Template template, String bootstrapSecret) throws SQLException {
         try (Statement st = admin.createStatement()) {
+            for (String statement : BranchRoles.readOnlyRole(template.databaseName())) {
+                st.execute(statement);
+            }
             st.execute(BranchRoles.password(template.ownerRole(), UUID.randomUUID().toString()));
             st.execute(BranchRoles.noPassword(BranchRoles.READ_ONLY_ROLE));
-            st.execute(BranchRoles.password(PostgresConnections.SUPERUSER, bootstrapSecret));
+            st.execute(BranchRoles.randomSecretPassword(PostgresConnections.SUPERUSER, bootstrapSecret));
         }
     }
 

@@ -15,6 +15,8 @@ class BranchCredentialsTest {
 
         String masked = BranchCredentials.masked(echoed);
 
-        assertThat(masked).contains("SCRAM-SHA-256$***").doesNotContainPattern("SCRAM-SHA-256\\$4096");
+        assertThat(masked).contains("PASSWORD '***'").doesNotContainPattern("SCRAM-SHA-256\\$4096");
+        assertThat(BranchCredentials.masked("verifier SCRAM-SHA-256$4096:c2FsdA==$a:b"))
+                .isEqualTo("verifier SCRAM-SHA-256$***");
     }
 }

@@ -1,6 +1,7 @@
 package dev.offshoot.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 
@@ -11,6 +12,19 @@ class BranchRolesTest {
         String sql = BranchRoles.password("app", "s3cret-plaintext");
 
         assertThat(sql).contains("SCRAM-SHA-256$").doesNotContain("s3cret-plaintext");
+    }
+
+    @Test
+    void aGeneratedSecretGetsAOneRoundVerifierAndAShortOrHumanOneIsRefused() {
+        String secret = "0123456789abcdef0123456789abcdef0123";
+        String sql = BranchRoles.randomSecretPassword("postgres", secret);
+
+        assertThat(sql).startsWith("ALTER USER \"postgres\" PASSWORD 'SCRAM-SHA-256$1:").doesNotContain(secret);
+        assertThat(BranchRoles.randomSecretPassword("postgres", secret)).isNotEqualTo(sql); // a salt of its own
+        assertThatThrownBy(() -> BranchRoles.randomSecretPassword("postgres", "0123456789abcdef"))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> BranchRoles.randomSecretPassword("postgres", "correct horse battery staple horse!"))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
