@@ -138,8 +138,9 @@ public class BranchAccess {
 
     /** A new branch from a live branch's current state; the caller deletes it. */
     public String throwawayOfBranch(String source, String purpose) {
-        return create(new CreateBranchRequest(throwawayName(purpose), null, null, source, labels(purpose), "1h",
-                null, false));
+        // never reset: one copy of the source, no snapshot kept
+        return service.create(new CreateBranchRequest(throwawayName(purpose), null, null, source, labels(purpose),
+                "1h", null, false), CurrentPrincipal.get().name(), false).branch().name();
     }
 
     /** A new branch from a template revision (null: the latest); the caller deletes it. */

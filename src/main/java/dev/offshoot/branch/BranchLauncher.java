@@ -83,13 +83,22 @@ class BranchLauncher {
      * the engine waits for the data, nor the data for the engine.
      */
     String launch(Branch branch, Template template, Runnable before, String sealedPassword) {
+        return launch(branch, template, before, sealedPassword, false);
+    }
+
+    /**
+     * {@link #launch(Branch, Template, Runnable, String)} where {@code before} may fill the
+     * branch's data itself ({@link #copyInto}): then no copy follows it.
+     */
+    String launch(Branch branch, Template template, Runnable before, String sealedPassword, boolean beforeFills) {
         StorageDriver driver = storage.copying(branch.storageDriver());
         Mount planned = driver.prepareClone(branch.id(), branch.parent());
         Supplier<Mount> copy = () -> {
             long t0 = System.nanoTime();
             before.run();
             long t1 = System.nanoTime();
-            Mount made = driver.cloneFor(branch.id(), branch.parent());
+            Mount made = beforeFills ? driver.mountOf(branch.id(), branch.parent())
+                    : driver.cloneFor(branch.id(), branch.parent());
             log.debug("branch {}: data ready in {} ms (of which the source's snapshot {} ms)", branch.name(),
                     (System.nanoTime() - t0) / 1_000_000, (t1 - t0) / 1_000_000);
             return made;
@@ -197,6 +206,13 @@ class BranchLauncher {
      * child's launch replaces them.
      */
     void snapshot(Branch source, Branch child, Template template) {
+        checkpoint(source, template);
+        storage.copying(source.storageDriver()).snapshot(source.instanceHandle(), source.id(), child.snapshot(),
+                labels(child, template, Labels.KIND_SNAPSHOT));
+    }
+
+    /** A checkpoint in the source first, so that the copy's recovery at its start is short. */
+    private void checkpoint(Branch source, Template template) {
         try (Connection admin = PostgresReadiness.connect(runtime, source.instanceHandle(), adminUrl(source),
                 PostgresConnections.SUPERUSER, superuserPassword(source, template), properties.readyTimeout());
                 Statement st = admin.createStatement()) {
@@ -205,8 +221,21 @@ class BranchLauncher {
             throw new ContainerFailedException("checkpoint of branch '" + source.name() + "' failed: "
                     + e.getMessage(), "", e);
         }
-        storage.copying(source.storageDriver()).snapshot(source.instanceHandle(), source.id(), child.snapshot(),
-                labels(child, template, Labels.KIND_SNAPSHOT));
+    }
+
+    /** Whether {@link #copyInto} can copy this running source for a child. */
+    boolean copiesInto(Branch source) {
+        return storage.copying(source.storageDriver()).copiesRunningInto();
+    }
+
+    /**
+     * Like {@link #snapshot}, straight into the child's own directory (prepared by its launch):
+     * one copy, and no snapshot to reset the child to.
+     */
+    void copyInto(Branch source, Branch child, Template template) {
+        checkpoint(source, template);
+        storage.copying(source.storageDriver()).copyRunningInto(source.instanceHandle(), source.id(), child.id(),
+                child.parent());
     }
 
     /** Where a child's snapshot of the source goes; the child's row records it before the copy. */

@@ -67,6 +67,15 @@ class BranchService implements TemplateBranches {
     }
 
     Outcome create(CreateBranchRequest request, String principal) {
+        return create(request, principal, true);
+    }
+
+    /**
+     * @param resettable false for a throwaway that is never reset: a branch of a branch then gets
+     *                   one copy of its source (where the storage driver can) and keeps no snapshot;
+     *                   a reset of it fails with DATA_NOT_FOUND
+     */
+    Outcome create(CreateBranchRequest request, String principal, boolean resettable) {
         String name = Names.requireResourceName("branch", request.name());
         Map<String, String> labels = Tenancy.stampLabels(requests.labels(request.labels()));
         Instant expiresAt = policies.expiry(requests.expiry(request.ttl(), request.expiresAt()));
@@ -100,6 +109,7 @@ class BranchService implements TemplateBranches {
                 Runnable copySource = () -> {
                 };
                 String sealedPassword = BranchLauncher.sealedPassword(branch, parent.template());
+                boolean oneCopy = parent.source() != null && !resettable && launcher.copiesInto(parent.source());
                 if (parent.source() != null) {
                     // the row names the image before the image exists: a concurrent delete's prune
                     // keeps every image a live row (CREATING included) names, so it cannot take it
@@ -107,12 +117,12 @@ class BranchService implements TemplateBranches {
                     branch = branches.save(branch);
                     Branch child = branch;
                     // the copy of the source runs while the engine creates the child's container
-                    copySource = () -> snapshotSource(parent.source(), child, parent.template());
+                    copySource = () -> copySource(parent.source(), child, parent.template(), oneCopy);
                     // the snapshot carries the source's superuser password (should the source be reset
                     // meanwhile and copied again, its password is the same)
                     sealedPassword = BranchLauncher.superuserPassword(parent.source(), parent.template());
                 }
-                branch.started(launcher.launch(branch, parent.template(), copySource, sealedPassword));
+                branch.started(launcher.launch(branch, parent.template(), copySource, sealedPassword, oneCopy));
                 Branch saved = branches.save(branch);
                 log.info("branch {} ({}) ready", name, saved.id());
                 return new Outcome(saved, true);
@@ -161,11 +171,15 @@ class BranchService implements TemplateBranches {
      * delete or reset of it may take its container away mid-copy: a deleted source answers
      * BRANCH_NOT_FOUND, a reset one is copied again from its new container, once.
      */
-    private void snapshotSource(Branch source, Branch child, Template template) {
+    private void copySource(Branch source, Branch child, Template template, boolean intoChild) {
         Branch current = source;
         for (int attempt = 1; ; attempt++) {
             try {
-                launcher.snapshot(current, child, template);
+                if (intoChild) {
+                    launcher.copyInto(current, child, template);
+                } else {
+                    launcher.snapshot(current, child, template);
+                }
                 return;
             } catch (RuntimeException e) {
                 Branch now = branches.findById(source.id()).orElse(null);

@@ -166,6 +166,42 @@ public class ReflinkDriver implements StorageDriver {
     }
 
     @Override
+    public boolean copiesRunningInto() {
+        return true;
+    }
+
+    @Override
+    public Mount copyRunningInto(String containerId, UUID sourceBranchId, UUID branchId, DataRef parent) {
+        Path source = paths.resolve(paths.branch(sourceBranchId));
+        Path target = paths.resolve(paths.branch(branchId));
+        if (!Files.exists(target.resolve(GATE))) {
+            throw new StorageException("the directory of branch " + branchId + " was not prepared for a copy");
+        }
+        // a second try (the source was replaced meanwhile) starts from an empty directory again; the
+        // directory itself stays, its instance has it mounted
+        try (Stream<Path> entries = Files.list(target)) {
+            for (Path entry : entries.filter(p -> !p.getFileName().toString().equals(GATE)).toList()) {
+                delete(entry);
+            }
+        } catch (IOException e) {
+            throw new StorageException("cannot list the directory of branch " + branchId + ": " + e.getMessage(), e);
+        }
+        runtime.pause(containerId);
+        try {
+            Commands.reflinkFill(source, target);
+        } finally {
+            runtime.unpause(containerId);
+        }
+        try {
+            Files.deleteIfExists(target.resolve("postmaster.pid"));
+            Files.delete(target.resolve(GATE));
+        } catch (IOException e) {
+            throw new StorageException("cannot open the copy of branch " + branchId + ": " + e.getMessage(), e);
+        }
+        return new Mount(parent.image(), target.toString());
+    }
+
+    @Override
     public boolean remove(DataRef data) {
         Path dir = paths.resolve(data.path());
         delete(dir);

@@ -73,6 +73,23 @@ public interface StorageDriver {
     /** Copies a running branch's data, crash-consistently, into the planned snapshot. */
     void snapshot(String containerId, UUID sourceBranchId, DataRef planned, Map<String, String> labels);
 
+    /**
+     * Whether {@link #copyRunningInto} works: a crash-consistent copy of a running branch made
+     * straight into another branch's directory. Overlay cannot (its copy is an image commit).
+     */
+    default boolean copiesRunningInto() {
+        return false;
+    }
+
+    /**
+     * Copies a running branch's data, crash-consistently, straight into the directory
+     * {@link #prepareClone} made for another branch, which then keeps no snapshot: one copy instead of
+     * {@link #snapshot} and {@link #cloneFor}, for a branch that is never reset (a throwaway).
+     */
+    default Mount copyRunningInto(String containerId, UUID sourceBranchId, UUID branchId, DataRef parent) {
+        throw new UnsupportedOperationException(name() + " copies a running branch only through a snapshot");
+    }
+
     /** Removes a revision's or a snapshot's data; one already gone is fine. False when still in use. */
     boolean remove(DataRef data);
 

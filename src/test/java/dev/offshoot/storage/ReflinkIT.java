@@ -27,6 +27,8 @@ import org.springframework.test.context.TestPropertySource;
 import dev.offshoot.Api;
 import dev.offshoot.IntegrationTest;
 import dev.offshoot.TestDocker;
+import dev.offshoot.auth.CurrentPrincipal;
+import dev.offshoot.branch.BranchAccess;
 import dev.offshoot.branch.BranchTestSupport;
 import dev.offshoot.branch.BranchMaintenance;
 import dev.offshoot.runtime.ContainerRuntime;
@@ -55,6 +57,9 @@ class ReflinkIT extends IntegrationTest {
 
     @Autowired
     ContainerRuntime runtime;
+
+    @Autowired
+    BranchAccess access;
 
     Api api;
     String template;
@@ -283,6 +288,36 @@ class ReflinkIT extends IntegrationTest {
         }
         assertThat(count(target, "SELECT count(*) FROM pg_catalog.pg_tables WHERE tablename = 'tags'")).isZero();
         api.delete("/api/v1/branches/" + name);
+    }
+
+    /**
+     * A migration check's throwaway is never reset, so a branch of a branch made for it is one copy
+     * of the running source straight into its own directory: no snapshot directory, and the
+     * source's uncommitted-to-disk writes are there (the copy follows a checkpoint).
+     */
+    @Test
+    void aThrowawayBranchOfABranchIsOneCopyOfTheSourceAndKeepsNoSnapshot() throws Exception {
+        Assumptions.assumeTrue(DRIVER.equals("reflink"));
+        JsonNode source = branch("tsrc-" + suffix());
+        sql(source, "INSERT INTO big VALUES (-1, 'only in the source')");
+
+        String throwaway = CurrentPrincipal.runAsSystem(() -> access.throwawayOfBranch(source.get("name").asString(),
+                "test"));
+        try {
+            String id = api.get("/api/v1/branches/" + throwaway).body().get("id").asString();
+            assertThat(instanceDir().resolve("branches/" + id).resolve("PG_VERSION")).exists();
+            assertThat(instanceDir().resolve("branches/" + id).resolve(ReflinkDriver.GATE)).doesNotExist();
+            assertThat(instanceDir().resolve("snapshots/" + id)).doesNotExist();
+            assertThat(TestDocker.exec(containerOf(throwaway), "postgres", "psql", "-X", "-A", "-t", "-d",
+                    api.get("/api/v1/templates/" + template).body().get("database").asString(), "-c",
+                    "SELECT payload FROM big WHERE id = -1").strip()).isEqualTo("only in the source");
+        } finally {
+            CurrentPrincipal.runAsSystem(() -> {
+                access.deleteThrowaway(throwaway);
+                return null;
+            });
+            api.delete("/api/v1/branches/" + source.get("name").asString());
+        }
     }
 
     /** Containers of this run the engine committed to an image since then (its event log). */
