@@ -54,7 +54,7 @@ final class FlywayRunner {
         try {
             Flyway flyway = configure(branch, dir, observer);
             MigrateResult result = flyway.migrate();
-            return new Outcome(result.initialSchemaVersion, schemaVersion(flyway),
+            return new Outcome(result.initialSchemaVersion, schemaVersion(flyway, result),
                     result.migrations.stream().map(FlywayRunner::applied).toList());
         } catch (FlywayValidateException e) {
             throw new ApiException(HttpStatus.CONFLICT, "MIGRATION_VALIDATION_FAILED", "the migrations do not match"
@@ -89,6 +89,19 @@ final class FlywayRunner {
             config.callbacks(new ObserverCallback(observer));
         }
         return config.load();
+    }
+
+    /**
+     * The version the branch is at: the last one applied when every migration applied was
+     * versioned, otherwise as Flyway's info reads it back (30-70 ms of queries on a fresh branch).
+     */
+    private static String schemaVersion(Flyway flyway, MigrateResult result) {
+        boolean allVersioned = !result.migrations.isEmpty()
+                && result.migrations.stream().allMatch(m -> m.version != null && !m.version.isEmpty());
+        if (allVersioned && result.targetSchemaVersion != null && !result.targetSchemaVersion.isEmpty()) {
+            return result.targetSchemaVersion;
+        }
+        return schemaVersion(flyway);
     }
 
     private static String schemaVersion(Flyway flyway) {

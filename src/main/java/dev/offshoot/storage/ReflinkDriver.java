@@ -186,12 +186,18 @@ public class ReflinkDriver implements StorageDriver {
         } catch (IOException e) {
             throw new StorageException("cannot list the directory of branch " + branchId + ": " + e.getMessage(), e);
         }
+        long t0 = System.nanoTime();
         runtime.pause(containerId);
+        long t1 = System.nanoTime();
+        long t2;
         try {
             Commands.reflinkFill(source, target);
         } finally {
+            t2 = System.nanoTime();
             runtime.unpause(containerId);
         }
+        log.debug("copy of a running branch: pause {} ms, copy {} ms, unpause {} ms", (t1 - t0) / 1_000_000,
+                (t2 - t1) / 1_000_000, (System.nanoTime() - t2) / 1_000_000);
         try {
             Files.deleteIfExists(target.resolve("postmaster.pid"));
             Files.delete(target.resolve(GATE));

@@ -22,6 +22,7 @@ final class Rows {
     final String fork;
     final String reset;
     final String check;
+    final String checkBackToBack;
     final String idleMemory;
     final String idleDisk;
     private final Map<String, List<String>> groups = new LinkedHashMap<>();
@@ -44,6 +45,7 @@ final class Rows {
         fork = "branch of a branch → first query, " + o.big();
         reset = "reset → first query, " + o.big();
         check = "migration check, 2 statements, Pagila p50";
+        checkBackToBack = "… back to back (previous throwaway still being removed) p50";
         idleMemory = "memory per idle branch (" + o.n() + " of " + o.big() + ")";
         idleDisk = "disk per idle branch (" + o.n() + " of " + o.big() + ")";
         group("create", buildBig, createTinyP50, createTinyP90, createBigP50, createBigP90);
@@ -52,7 +54,7 @@ final class Rows {
         group("write", writeTime, writeBytes);
         group("fork", fork);
         group("reset", reset);
-        group("check", check);
+        group("check", check, checkBackToBack);
         group("idle", idleMemory, idleDisk);
         groups.forEach((group, rows) -> {
             if (o.measures(group)) {
