@@ -74,10 +74,11 @@ class SnapshotOwnershipTest {
         });
         when(launcher.snapshotRef(any(), any())).thenReturn(dev.offshoot.storage.DataRef.overlay("offshoot/snapshot-t1-child:0000"));
         // the launch runs the fork's copy of its source first, as the real one does
-        when(launcher.launch(any(), eq(template), any(), any())).thenAnswer(call -> {
-            call.<Runnable>getArgument(2).run();
-            return "c-child";
-        });
+        when(launcher.launch(any(), eq(template), any(), any(), org.mockito.ArgumentMatchers.anyBoolean()))
+                .thenAnswer(call -> {
+                    call.<Runnable>getArgument(2).run();
+                    return "c-child";
+                });
     }
 
     CreateBranchRequest childOfParent() {

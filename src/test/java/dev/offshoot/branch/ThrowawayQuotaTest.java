@@ -29,12 +29,16 @@ class ThrowawayQuotaTest {
         Branch tmp = new Branch("tmp-check-1", UUID.randomUUID(), 1, null, "img", "app", "app", "pw", "alice",
                 null, false, Map.of());
         when(service.create(any(), any())).thenReturn(new BranchService.Outcome(tmp, true));
+        when(service.create(any(), any(), org.mockito.ArgumentMatchers.anyBoolean()))
+                .thenReturn(new BranchService.Outcome(tmp, true));
 
         TokenAuthentication alice = TokenAuthentication.authenticated(Principal.admin("alice"));
         CurrentPrincipal.callAs(alice, () -> access.throwawayOfTemplate("main", null, "check"));
         CurrentPrincipal.callAs(alice, () -> access.throwawayOfBranch("pr-1", "diff"));
 
-        verify(service, org.mockito.Mockito.times(2)).create(any(), eq("alice"));
+        verify(service).create(any(), eq("alice"));
+        // a throwaway of a branch is never reset: no snapshot kept
+        verify(service).create(any(), eq("alice"), eq(false));
     }
 
     @Test
