@@ -2,7 +2,6 @@ package dev.offshoot.metadata;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.Map;
 import java.util.UUID;
 
 import org.junit.jupiter.api.AfterEach;
@@ -46,14 +45,16 @@ class ManagedMetadataStoreIT {
     }
 
     private ConfigurableApplicationContext start() {
-        return new SpringApplicationBuilder(OffshootApplication.class).properties(Map.of(
-                "server.port", "0",
-                "offshoot.metadata.container-name", name,
-                "offshoot.metadata.volume-name", name,
-                "offshoot.metadata.port", "23491",
-                "offshoot.runtime.base-image", IntegrationTest.BASE_IMAGE,
-                "offshoot.runtime.instance-id", name,
-                "offshoot.auth.admin-token", "unused")).run();
+        // as arguments: application.yml's own settings (server.port: 8080) win over default properties,
+        // and a service a developer runs on 8080 would fail this test
+        return new SpringApplicationBuilder(OffshootApplication.class).run(
+                "--server.port=0",
+                "--offshoot.metadata.container-name=" + name,
+                "--offshoot.metadata.volume-name=" + name,
+                "--offshoot.metadata.port=23491",
+                "--offshoot.runtime.base-image=" + IntegrationTest.BASE_IMAGE,
+                "--offshoot.runtime.instance-id=" + name,
+                "--offshoot.auth.admin-token=unused");
     }
 
     private Container metadataContainer() {
