@@ -98,7 +98,7 @@ class BranchCredentials {
             return true;
         } catch (SQLException e) {
             throw new ContainerFailedException("setting the branch's credentials failed: "
-                    + masked(e.getMessage()), masked(runtime.logTail(containerId, 20)), e);
+                    + masked(e.getMessage()), runtime.logTail(containerId, 20), e);
         }
     }
 
@@ -121,7 +121,7 @@ class BranchCredentials {
         } catch (SQLException e) {
             throw new ContainerFailedException("setting the branch's credentials failed (local socket: "
                     + masked(local.output()).strip() + "; template password: " + masked(e.getMessage()) + ")",
-                    masked(runtime.logTail(instance, 20)), e);
+                    runtime.logTail(instance, 20), e);
         }
     }
 
@@ -131,10 +131,17 @@ class BranchCredentials {
      * {@code ALTER ROLE}s.
      */
     static List<String> passwords(Branch branch) {
+        return passwords(branch.roleName(), branch.superuserPassword(), branch.password(),
+                branch.readonlyPassword());
+    }
+
+    /** {@link #passwords(Branch)} for secrets not yet on the row (a warm-pool claim's next ones). */
+    static List<String> passwords(String ownerRole, String superuserPassword, String ownerPassword,
+            String readonlyPassword) {
         return List.of("SET search_path = pg_catalog",
-                BranchRoles.randomSecretPassword(PostgresConnections.SUPERUSER, branch.superuserPassword()),
-                BranchRoles.randomSecretPassword(branch.roleName(), branch.password()),
-                BranchRoles.randomSecretPassword(BranchRoles.READ_ONLY_ROLE, branch.readonlyPassword()));
+                BranchRoles.randomSecretPassword(PostgresConnections.SUPERUSER, superuserPassword),
+                BranchRoles.randomSecretPassword(ownerRole, ownerPassword),
+                BranchRoles.randomSecretPassword(BranchRoles.READ_ONLY_ROLE, readonlyPassword));
     }
 
     /** {@link #passwords} and, first, the read-only role where the template predates it. */

@@ -129,9 +129,8 @@ class BranchLauncher {
             String sealedPassword) {
         branch.ensureSecrets(BranchLauncher::newSecret);
         long t0 = System.nanoTime();
-        // computed while the engine works
-        CompletableFuture<List<String>> credentialsSql = CompletableFuture.supplyAsync(
-                () -> BranchCredentials.passwords(branch), DATA);
+        // one-round verifiers: microseconds, no need to compute them while the engine works
+        List<String> passwords = BranchCredentials.passwords(branch);
         String instance = runtime.start(data.keyedInstance(containerName(branch), branch.instanceKey(),
                 properties.pgdata()).withLabels(labels(branch, template, Labels.KIND_BRANCH))
                 .withResources(branch.resources()).withCommand(COMMAND), dataReady);
@@ -139,7 +138,6 @@ class BranchLauncher {
         try {
             // set over TCP, or by the exec's psql on the server the answer hands out (its port was
             // published before the server started): the passwords are committed, no login re-proves it
-            List<String> passwords = credentialsSql.join();
             boolean set = sealedPassword != null
                     && credentials.applyWithSealedPassword(instance, adminUrl(branch), sealedPassword, passwords,
                     template);

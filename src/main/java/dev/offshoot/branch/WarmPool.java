@@ -18,7 +18,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
-import dev.offshoot.postgres.BranchRoles;
 import dev.offshoot.postgres.PostgresConnections;
 import dev.offshoot.runtime.ContainerRuntime;
 import dev.offshoot.template.Template;
@@ -164,11 +163,8 @@ class WarmPool implements TemplatePool {
             String password = newSecret();
             String superuser = newSecret();
             String readonly = newSecret();
-            return new Renewal(password, superuser, readonly, String.join(";\n", List.of(
-                    "SET search_path = pg_catalog",
-                    BranchRoles.randomSecretPassword(PostgresConnections.SUPERUSER, superuser),
-                    BranchRoles.randomSecretPassword(ownerRole, password),
-                    BranchRoles.randomSecretPassword(BranchRoles.READ_ONLY_ROLE, readonly))), session);
+            return new Renewal(password, superuser, readonly, String.join(";\n",
+                    BranchCredentials.passwords(ownerRole, superuser, password, readonly)), session);
         }
 
         void close() {
