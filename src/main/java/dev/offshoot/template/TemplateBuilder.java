@@ -22,7 +22,6 @@ import dev.offshoot.config.RuntimeProperties;
 import dev.offshoot.postgres.BranchRoles;
 import dev.offshoot.postgres.PostgresConnections;
 import dev.offshoot.runtime.ContainerRuntime;
-import dev.offshoot.runtime.ContainerRuntime.ExecResult;
 import dev.offshoot.runtime.Labels;
 import dev.offshoot.runtime.Endpoint;
 import dev.offshoot.runtime.PostgresReadiness;
