@@ -76,10 +76,10 @@ class SourceGuard {
             return new CheckedSource(source, addresses, onThisHost);
         }
         for (InetAddress address : addresses) {
-            if (allowedRanges.stream().noneMatch(range -> range.contains(address))) {
-                refusal(address, source.port()).ifPresent(what -> {
-                    throw refused(source, address, what);
-                });
+            Optional<String> what = allowedRanges.stream().anyMatch(range -> range.contains(address))
+                    ? Optional.empty() : refusal(address, source.port());
+            if (what.isPresent()) {
+                throw refused(source, address, what.get());
             }
         }
         return new CheckedSource(source, addresses, onThisHost);
@@ -110,7 +110,8 @@ class SourceGuard {
         String shown = address.getHostAddress();
         String subject = !HostAddresses.isLiteral(source.host()) ? source.host() + " resolves to "
                 : source.host().equalsIgnoreCase(shown) ? source.host() + " is " : source.host() + " is " + shown + ", ";
-        log.warn("URL import refused: {} port {} is {} ({})", source.host(), source.port(), what, shown);
+        // the address is logged for the administrator; a caller who gave a name is not told it
+        log.info("URL import refused: {} port {} resolves to {}, {}", source.host(), source.port(), shown, what);
         return new ApiException(HttpStatus.UNPROCESSABLE_CONTENT, NOT_ALLOWED, "importing from "
                 + source.hostAndPort() + " is refused: " + subject + what + " (an administrator may allow it"
                 + " with " + SETTING + ": a host name as written in sourceUrl, an address or a CIDR range)");
