@@ -2,9 +2,22 @@
 # Build a local PostgreSQL 15 image from Debian packages (debootstrap + docker import),
 # with the official "postgres" image's interface (env vars, entrypoint, port, stop signal).
 #
-# stdout: ONLY the image tag, offshoot/postgres:15-<12 hex of sha256(this script + entrypoint + debian-mirror.sh)>
+# PostgreSQL comes from the suite, its -updates and its -security archive, so a security release
+# is in the image as soon as Debian publishes it.
+#
+# stdout: ONLY the image tag, offshoot/postgres:15-<12 hex of sha256(script hash, package version)>,
+#   where the script hash covers this script, the entrypoint and debian-mirror.sh, and the package
+#   version is the postgresql-15 version the Debian package index names now (asked on every run,
+#   through apt with a private state directory, OFFSHOOT_APT_CACHE, default /var/cache/offshoot/apt).
+#   A new PostgreSQL package version is a new tag, so the next run builds it.
 # stderr: logs. Idempotent: if the tag exists locally, prints it and exits at once.
-# Also tags offshoot/postgres:15-local.
+# When the index cannot be read (offline), the last index read is used, and without one the newest
+# image this script built. Also tags offshoot/postgres:15-local.
+#
+#   --print-tag  print the tag this run would use, build nothing
+#   --refresh    build again even if the tag exists (e.g. for a security release of a library
+#                PostgreSQL uses, such as OpenSSL); the tag then names the new image
+# OFFSHOOT_PG_PACKAGE_VERSION=<version> takes that version instead of asking the index (tests).
 set -euo pipefail
 
 exec 3>&1 1>&2   # everything goes to stderr except the final tag (fd 3)
@@ -19,15 +32,88 @@ PG_MAJOR=15
 log() { printf 'build-pg-image: %s\n' "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 
+PRINT_TAG=0
+REFRESH=0
+for arg in "$@"; do
+  case "$arg" in
+    --print-tag) PRINT_TAG=1 ;;
+    --refresh) REFRESH=1 ;;
+    *) die "unknown argument '$arg' (known: --print-tag, --refresh)" ;;
+  esac
+done
+
 [[ -f "$ENTRYPOINT" ]] || die "missing $ENTRYPOINT"
 
-HASH="$(cat "$SELF" "$ENTRYPOINT" "$SCRIPT_DIR/debian-mirror.sh" | sha256sum | cut -c1-12)"
-TAG="$REPO:$PG_MAJOR-$HASH"
+SCRIPT_HASH="$(cat "$SELF" "$ENTRYPOINT" "$SCRIPT_DIR/debian-mirror.sh" | sha256sum | cut -c1-12)"
 LOCAL_TAG="$REPO:$PG_MAJOR-local"
+APT_DIR="${OFFSHOOT_APT_CACHE:-/var/cache/offshoot/apt}"
+APT_OPTS=(-o "Dir::Etc::SourceList=$APT_DIR/sources.list" -o Dir::Etc::SourceParts=/nonexistent
+          -o "Dir::State::Lists=$APT_DIR/lists" -o "Dir::Cache=$APT_DIR/cache" -o Dir::State::status=/dev/null
+          -o Acquire::Languages=none -o Acquire::http::Timeout=10 -o Acquire::Retries=0)
+
+# --- where PostgreSQL comes from: this machine's apt sources (never hard-coded) ---------
+source "$SCRIPT_DIR/debian-mirror.sh"
+
+# The apt sources of the suite, its -updates and its -security archive, one deb line each.
+apt_sources() {
+  local suite uri
+  [[ -n "$MIRROR" ]] || return 1
+  printf 'deb %s %s main\n' "$MIRROR" "$SUITE"
+  for suite in "$SUITE-updates" "$SUITE-security"; do
+    if uri="$(find_mirror "$suite")"; then
+      printf 'deb %s %s main\n' "$uri" "$suite"
+    else
+      log "WARNING: no '$suite' apt source on this machine: its releases are not picked up"
+    fi
+  done
+}
+
+# The postgresql-$PG_MAJOR version the package index names now; the last index read when it
+# cannot be read; nothing without one.
+package_version() {
+  if [[ -n "${OFFSHOOT_PG_PACKAGE_VERSION:-}" ]]; then
+    printf '%s\n' "$OFFSHOOT_PG_PACKAGE_VERSION"
+    return 0
+  fi
+  mkdir -p "$APT_DIR/lists/partial" "$APT_DIR/cache/archives/partial" 2>/dev/null || return 0
+  [[ -n "$SOURCES" ]] && printf '%s\n' "$SOURCES" > "$APT_DIR/sources.list"
+  apt-get "${APT_OPTS[@]}" -qq --error-on=any update >/dev/null 2>&1 \
+    || log "could not read the Debian package index; using the last one read, if any"
+  apt-cache "${APT_OPTS[@]}" policy "postgresql-$PG_MAJOR" 2>/dev/null \
+    | awk '$1 == "Candidate:" && $2 != "(none)" { print $2 }'
+}
+
+# The newest image this script (by its hash) built, for when no version is known.
+cached_image() {
+  docker images --filter "label=offshoot.script_hash=$SCRIPT_HASH" --format '{{.Repository}}:{{.Tag}}' \
+    | grep -v '<none>' | head -n 1 | grep .
+}
+
+MIRROR="$(find_mirror "$SUITE" || true)"
+SOURCES="$(apt_sources || true)"
+VERSION="$(package_version)"
+if [[ -n "$VERSION" ]]; then
+  HASH="$(printf '%s %s\n' "$SCRIPT_HASH" "$VERSION" | sha256sum | cut -c1-12)"
+  TAG="$REPO:$PG_MAJOR-$HASH"
+  log "postgresql-$PG_MAJOR $VERSION: $TAG"
+  if [[ $PRINT_TAG -eq 1 ]]; then
+    printf '%s\n' "$TAG" >&3
+    exit 0
+  fi
+fi
 
 bash "$SCRIPT_DIR/ensure-docker.sh" || die "docker is not available"
 
-if docker image inspect "$TAG" >/dev/null 2>&1; then
+if [[ -z "$VERSION" ]]; then
+  TAG="$(cached_image)" \
+    || die "the Debian package index cannot be read and no image of this script is cached: connect to the mirror once"
+  log "the Debian package index cannot be read: using the cached $TAG"
+  [[ $PRINT_TAG -eq 1 ]] || docker tag "$TAG" "$LOCAL_TAG" >/dev/null 2>&1 || true
+  printf '%s\n' "$TAG" >&3
+  exit 0
+fi
+
+if [[ $REFRESH -eq 0 ]] && docker image inspect "$TAG" >/dev/null 2>&1; then
   # make sure the convenience tag follows the current build
   docker tag "$TAG" "$LOCAL_TAG" >/dev/null 2>&1 || true
   printf '%s\n' "$TAG" >&3
@@ -36,9 +122,7 @@ fi
 
 [[ $EUID -eq 0 ]] || die "building the image needs root (debootstrap)"
 
-# --- Debian mirror from this machine's apt sources (never hard-coded) ---------------
-source "$SCRIPT_DIR/debian-mirror.sh"
-MIRROR="$(find_mirror "$SUITE")" || die "no Debian '$SUITE' mirror found in /etc/apt/sources.list{,.d/*}"
+[[ -n "$SOURCES" ]] || die "no Debian '$SUITE' mirror found in /etc/apt/sources.list{,.d/*}"
 
 if ! command -v debootstrap >/dev/null 2>&1; then
   log "installing debootstrap..."
@@ -69,6 +153,24 @@ if ! debootstrap --variant=minbase --include="postgresql-$PG_MAJOR" "$SUITE" "$R
   die "debootstrap failed"
 fi
 log "debootstrap done in $((SECONDS - start)) s"
+
+# --- updates and security releases: debootstrap reads the suite alone ----------------
+log "upgrading from $SUITE-updates and $SUITE-security..."
+printf '%s\n' "$SOURCES" > "$ROOTFS/etc/apt/sources.list"
+cp -L /etc/resolv.conf "$ROOTFS/etc/resolv.conf"
+printf '#!/bin/sh\nexit 101\n' > "$ROOTFS/usr/sbin/policy-rc.d"   # start no service in the chroot
+chmod 0755 "$ROOTFS/usr/sbin/policy-rc.d"
+mount -t proc proc "$ROOTFS/proc"
+if ! { chroot "$ROOTFS" apt-get -qq update && DEBIAN_FRONTEND=noninteractive chroot "$ROOTFS" \
+      apt-get -y -qq -o Dpkg::Options::=--force-confold upgrade; } >"$WORK/upgrade.log" 2>&1; then
+  tail -n 30 "$WORK/upgrade.log" >&2
+  die "apt-get upgrade in the image failed"
+fi
+umount "$ROOTFS/proc"
+rm -f "$ROOTFS/usr/sbin/policy-rc.d"
+INSTALLED="$(chroot "$ROOTFS" dpkg-query -W -f='${Version}' "postgresql-$PG_MAJOR")"
+[[ "$INSTALLED" == "$VERSION" ]] \
+  || log "WARNING: the index named postgresql-$PG_MAJOR $VERSION, the image has $INSTALLED (the index moved on; the next run builds again)"
 
 # --- trim -------------------------------------------------------------------------
 rm -rf "$ROOTFS"/var/lib/apt/lists/* "$ROOTFS"/var/cache/apt/* "$ROOTFS"/var/cache/debconf/*-old \
@@ -119,7 +221,7 @@ ENTRYPOINT ["docker-entrypoint.sh"]
 CMD ["postgres"]
 EXPOSE 5432
 STOPSIGNAL SIGINT
-LABEL offshoot.base=true offshoot.pg_major=$PG_MAJOR offshoot.source_hash=$HASH
+LABEL offshoot.base=true offshoot.pg_major=$PG_MAJOR offshoot.source_hash=$HASH offshoot.script_hash=$SCRIPT_HASH offshoot.pg_version=$INSTALLED
 DOCKERFILE
 log "setting image metadata as $TAG..."
 if ! DOCKER_BUILDKIT=0 docker build -q --rm -t "$TAG" "$WORK/ctx" >"$WORK/build.log" 2>&1; then

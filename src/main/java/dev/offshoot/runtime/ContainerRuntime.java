@@ -111,8 +111,17 @@ public interface ContainerRuntime {
     /** Copies a host file into a directory of the container. */
     void copyInto(String containerId, Path hostFile, String containerDirectory);
 
-    /** Runs a one-off helper container to completion (host network), then removes it. */
+    /** Runs a one-off helper container to completion on its {@link JobSpec#network()}, then removes it. */
     ExecResult runJob(JobSpec spec, Duration timeout);
+
+    /** Where a job on the given network reaches the Postgres of the given instance. */
+    Endpoint endpointFrom(JobNetwork network, String instanceHandle);
+
+    /**
+     * The address ranges of the engine's own networks in CIDR notation: their subnets (where
+     * containers live) and gateways (which are the engine's host).
+     */
+    List<String> networkRanges();
 
     /**
      * Ids of the containers carrying all the given labels in which the kernel killed a process for
@@ -168,6 +177,22 @@ public interface ContainerRuntime {
      * A one-off helper container, e.g. pg_dump | pg_restore. Secrets go in env, never in the command.
      * It runs boxed like every container, with no capabilities at all.
      */
-    record JobSpec(String image, List<String> command, Map<String, String> env, Map<String, String> labels) {
+    record JobSpec(String image, List<String> command, Map<String, String> env, Map<String, String> labels,
+            JobNetwork network) {
+    }
+
+    /** Whose network namespace a job runs in, and so what it can reach. */
+    sealed interface JobNetwork {
+
+        /** The engine host's own: the host's loopback and everything the host reaches. */
+        record Host() implements JobNetwork {
+        }
+
+        /**
+         * A running instance's, shared: that instance's Postgres on the job's own loopback, and the
+         * outside through the engine's network, but not the engine host's loopback.
+         */
+        record SharedWith(String instanceHandle) implements JobNetwork {
+        }
     }
 }

@@ -406,7 +406,7 @@ public class DockerRuntime implements ContainerRuntime {
                         .withCmd(spec.command())
                         .withEnv(envList(spec.env()))
                         .withLabels(spec.labels())
-                        .withHostConfig(box.apply(HostConfig.newHostConfig().withNetworkMode("host"),
+                        .withHostConfig(box.apply(HostConfig.newHostConfig().withNetworkMode(networkMode(spec.network())),
                                 Resources.DEFAULTS, List.of()))
                         .exec().getId();
             } catch (NotFoundException e) {
@@ -426,6 +426,34 @@ public class DockerRuntime implements ContainerRuntime {
                 remove(id);
             }
         });
+    }
+
+    private static String networkMode(JobNetwork network) {
+        return switch (network) {
+            case JobNetwork.Host host -> "host";
+            case JobNetwork.SharedWith shared -> "container:" + shared.instanceHandle();
+        };
+    }
+
+    @Override
+    public Endpoint endpointFrom(JobNetwork network, String instanceHandle) {
+        return switch (network) {
+            case JobNetwork.Host host -> endpoint(instanceHandle);
+            case JobNetwork.SharedWith shared when shared.instanceHandle().equals(instanceHandle) ->
+                    new Endpoint("127.0.0.1", POSTGRES_PORT.getPort());
+            case JobNetwork.SharedWith shared -> throw new IllegalArgumentException(
+                    "a job in the network of " + shared.instanceHandle() + " reaches no other instance");
+        };
+    }
+
+    @Override
+    public List<String> networkRanges() {
+        return call(() -> docker.listNetworksCmd().exec().stream()
+                .filter(n -> n.getIpam() != null && n.getIpam().getConfig() != null)
+                .flatMap(n -> n.getIpam().getConfig().stream())
+                .flatMap(c -> java.util.stream.Stream.of(c.getSubnet(), c.getGateway()))
+                .filter(range -> range != null && !range.isBlank())
+                .distinct().toList());
     }
 
     @Override

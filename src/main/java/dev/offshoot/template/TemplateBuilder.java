@@ -22,7 +22,6 @@ import dev.offshoot.config.RuntimeProperties;
 import dev.offshoot.postgres.BranchRoles;
 import dev.offshoot.postgres.PostgresConnections;
 import dev.offshoot.runtime.ContainerRuntime;
-import dev.offshoot.runtime.ContainerRuntime.ExecResult;
 import dev.offshoot.runtime.Labels;
 import dev.offshoot.runtime.Endpoint;
 import dev.offshoot.runtime.PostgresReadiness;
@@ -46,25 +45,25 @@ class TemplateBuilder {
     private final ContainerRuntime runtime;
     private final RuntimeProperties properties;
     private final SqlFileLoader sqlLoader;
-    private final SourceGuard sourceGuard;
+    private final SourceImport sourceImport;
     private final Storage storage;
 
     TemplateBuilder(ContainerRuntime runtime, RuntimeProperties properties, SqlFileLoader sqlLoader,
-            SourceGuard sourceGuard, Storage storage) {
+            SourceImport sourceImport, Storage storage) {
         this.storage = storage;
         this.runtime = runtime;
         this.properties = properties;
         this.sqlLoader = sqlLoader;
-        this.sourceGuard = sourceGuard;
+        this.sourceImport = sourceImport;
+    }
+
+    /** Loads a source into a running build instance as the template's owner. */
+    private interface Loader {
+        void load(String instanceHandle, String ownerPassword);
     }
 
     TemplateRevision build(Template template, int revision, TemplateSource source, List<String> fileNames) {
-        // refusals that need no container come first, so a refused source leaves nothing behind
-        switch (source.type()) {
-            case SQL -> SqlFileLoader.refuseMetaCommands(source.sqlFiles(), fileNames);
-            case URL -> sourceGuard.check(SourceUrl.parse(source.url()));
-            case EMPTY -> { }
-        }
+        Loader loader = loader(template, source, fileNames);
         String name = "offshoot-" + properties.instanceId() + "-build-" + template.name() + "-"
                 + UUID.randomUUID().toString().substring(0, 8);
         // the superuser's password is good for this build only: the build ends by replacing it with
@@ -85,7 +84,7 @@ class TemplateBuilder {
         }
         StorageDriver.Revision captured = null;
         try {
-            long databaseSize = load(template, instanceHandle, source, fileNames, buildSuperuser, bootstrapSecret);
+            long databaseSize = load(template, instanceHandle, loader, buildSuperuser, bootstrapSecret);
             stopCleanly(instanceHandle);
             captured = driver.captureRevision(instanceHandle, data, template.id(), revision,
                     labels(template, revision, Labels.KIND_TEMPLATE_IMAGE));
@@ -147,8 +146,30 @@ class TemplateBuilder {
         }
     }
 
-    private long load(Template template, String instanceHandle, TemplateSource source, List<String> fileNames,
-            String superuserPassword, String bootstrapSecret) {
+    /**
+     * What loads the source, decided before any container starts: refusals that need no container
+     * (psql meta-commands, a URL that is malformed or leads where imports may not go) come first,
+     * so a refused source leaves nothing behind, and a URL's host is resolved and checked once.
+     */
+    private Loader loader(Template template, TemplateSource source, List<String> fileNames) {
+        return switch (source.type()) {
+            case EMPTY -> (instanceHandle, ownerPassword) -> { };
+            case SQL -> {
+                SqlFileLoader.refuseMetaCommands(source.sqlFiles(), fileNames);
+                yield (instanceHandle, ownerPassword) -> sqlLoader.load(instanceHandle, template, source.sqlFiles(),
+                        fileNames, ownerPassword);
+            }
+            case URL -> {
+                CheckedSource checked = sourceImport.check(source.url());
+                yield (instanceHandle, ownerPassword) -> sourceImport.load(checked, instanceHandle,
+                        template.databaseName(), template.ownerRole(), ownerPassword,
+                        labels(template, 0, Labels.KIND_JOB));
+            }
+        };
+    }
+
+    private long load(Template template, String instanceHandle, Loader loader, String superuserPassword,
+            String bootstrapSecret) {
         Endpoint endpoint = runtime.endpoint(instanceHandle);
         String jdbcUrl = endpoint.jdbcUrl("postgres");
         try (Connection admin = PostgresReadiness.connect(runtime, instanceHandle, jdbcUrl, "postgres",
@@ -157,11 +178,7 @@ class TemplateBuilder {
             // the owner's password is good for this build only; branches set their own
             String buildPassword = secret();
             createOwnerAndDatabase(admin, template, buildPassword);
-            switch (source.type()) {
-                case EMPTY -> { }
-                case SQL -> sqlLoader.load(instanceHandle, template, source.sqlFiles(), fileNames, buildPassword);
-                case URL -> importFromUrl(template, endpoint, SourceUrl.parse(source.url()), buildPassword);
-            }
+            loader.load(instanceHandle, buildPassword);
             try (Connection db = PostgresConnections.superuser(endpoint.jdbcUrl(template.databaseName()),
                     superuserPassword)) {
                 freeze(db);
@@ -217,32 +234,6 @@ class TemplateBuilder {
         byte[] bytes = new byte[24];
         RANDOM.nextBytes(bytes);
         return HexFormat.of().formatHex(bytes);
-    }
-
-    /**
-     * pg_dump | pg_restore in a helper container on the host network. The helper holds only the
-     * source's credential and the build's temporary owner password, all in its environment: its
-     * processes' arguments (visible in {@code ps} on the host) carry no secret. It restores as the
-     * owner, so it needs no superuser.
-     */
-    private void importFromUrl(Template template, Endpoint target, SourceUrl source, String ownerPassword) {
-        Map<String, String> env = new LinkedHashMap<>(source.environment("SOURCE_"));
-        env.put("TARGET_PGHOST", target.host());
-        env.put("TARGET_PGPORT", String.valueOf(target.port()));
-        env.put("TARGET_PGUSER", template.ownerRole());
-        env.put("TARGET_PGPASSWORD", ownerPassword);
-        env.put("TARGET_PGDATABASE", template.databaseName());
-        String script = "set -o pipefail; unset PGPASSWORD PGPASSFILE PGSERVICE;"
-                + " (for v in ${!SOURCE_PG@}; do export \"${v#SOURCE_}=${!v}\"; done;"
-                + " exec pg_dump --format=custom --no-owner --no-acl)"
-                + " | (for v in ${!TARGET_PG@}; do export \"${v#TARGET_}=${!v}\"; done;"
-                + " exec pg_restore --no-owner --no-acl --exit-on-error --dbname=\"$PGDATABASE\")";
-        ExecResult result = runtime.runJob(new ContainerRuntime.JobSpec(properties.effectiveToolsImage(),
-                List.of("bash", "-c", script), env, labels(template, 0, Labels.KIND_JOB)), properties.importTimeout());
-        if (!result.succeeded()) {
-            throw new TemplateSourceException("importing from " + source.host() + ":" + source.port() + "/"
-                    + source.database() + " failed: " + result.output().strip());
-        }
     }
 
     /**

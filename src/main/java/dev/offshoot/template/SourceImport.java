@@ -1,0 +1,89 @@
+package dev.offshoot.template;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+import dev.offshoot.config.RuntimeProperties;
+import dev.offshoot.runtime.ContainerRuntime;
+import dev.offshoot.runtime.ContainerRuntime.ExecResult;
+import dev.offshoot.runtime.ContainerRuntime.JobNetwork;
+import dev.offshoot.runtime.Endpoint;
+
+/**
+ * A URL import: pg_dump | pg_restore in a helper container, to the addresses {@link SourceGuard}
+ * checked and nowhere else. The helper runs in the build container's network namespace, so it
+ * cannot reach the engine host's loopback; only a source on this host that an administrator
+ * allowed is reached from the host's network. It holds only the source's credential and the
+ * build's temporary owner password, all in its environment: its processes' arguments (visible in
+ * {@code ps} on the host) carry no secret. It restores as the owner, so it needs no superuser.
+ */
+@Component
+class SourceImport {
+
+    private static final Logger log = LoggerFactory.getLogger(SourceImport.class);
+
+    /**
+     * Each side's stderr goes to a file and comes back prefixed, with both exit codes on the last
+     * line, so that a failure is told apart by the side that failed ({@link ImportFailure}).
+     */
+    static final String SCRIPT = "set -o pipefail; unset PGPASSWORD PGPASSFILE PGSERVICE PGSERVICEFILE;"
+            + " (for v in ${!SOURCE_PG@}; do export \"${v#SOURCE_}=${!v}\"; done;"
+            + " exec pg_dump --format=custom --no-owner --no-acl 2>/tmp/dump.err)"
+            + " | (for v in ${!TARGET_PG@}; do export \"${v#TARGET_}=${!v}\"; done;"
+            + " exec pg_restore --no-owner --no-acl --exit-on-error --dbname=\"$PGDATABASE\" 2>/tmp/restore.err);"
+            + " codes=(\"${PIPESTATUS[@]}\");"
+            + " tail -n 15 /tmp/dump.err | sed 's/^/dump: /'; tail -n 15 /tmp/restore.err | sed 's/^/restore: /';"
+            + " echo \"" + ImportFailure.STATUS + " dump=${codes[0]} restore=${codes[1]}\";"
+            + " [ \"${codes[0]}\" = 0 ] && [ \"${codes[1]}\" = 0 ]";
+
+    private final ContainerRuntime runtime;
+    private final RuntimeProperties properties;
+    private final SourceGuard guard;
+
+    SourceImport(ContainerRuntime runtime, RuntimeProperties properties, SourceGuard guard) {
+        this.runtime = runtime;
+        this.properties = properties;
+        this.guard = guard;
+    }
+
+    /** Takes the URL apart and checks where it leads, before any container starts. */
+    CheckedSource check(String url) {
+        return guard.check(SourceUrl.parse(url));
+    }
+
+    /** The network a helper for this source runs in, beside the given build instance. */
+    static JobNetwork network(CheckedSource source, String instanceHandle) {
+        return source.onThisHost() ? new JobNetwork.Host() : new JobNetwork.SharedWith(instanceHandle);
+    }
+
+    /**
+     * Loads the source into the build instance's database as its owner.
+     *
+     * @throws dev.offshoot.web.ApiException with a stable code from {@link ImportFailure}; the
+     *         helper's own output goes to the service log only
+     */
+    void load(CheckedSource source, String instanceHandle, String database, String owner, String ownerPassword,
+            Map<String, String> labels) {
+        JobNetwork network = network(source, instanceHandle);
+        Endpoint target = runtime.endpointFrom(network, instanceHandle);
+        Map<String, String> env = new LinkedHashMap<>(source.environment("SOURCE_"));
+        env.put("TARGET_PGHOST", target.host());
+        env.put("TARGET_PGPORT", String.valueOf(target.port()));
+        env.put("TARGET_PGUSER", owner);
+        env.put("TARGET_PGPASSWORD", ownerPassword);
+        env.put("TARGET_PGDATABASE", database);
+        ExecResult result = runtime.runJob(new ContainerRuntime.JobSpec(properties.effectiveToolsImage(),
+                List.of("bash", "-c", SCRIPT), env, labels, network), properties.importTimeout());
+        if (!result.succeeded()) {
+            ImportFailure failure = ImportFailure.of(result, source.url(), properties.importTimeout());
+            log.warn("import from {} into {} failed ({}): {}", source.url(), database, failure.code(),
+                    ImportFailure.masked(result.output(), source.url()));
+            throw failure.problem();
+        }
+    }
+}

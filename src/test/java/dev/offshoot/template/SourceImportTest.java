@@ -1,0 +1,34 @@
+package dev.offshoot.template;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetAddress;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import dev.offshoot.runtime.ContainerRuntime.JobNetwork;
+
+class SourceImportTest {
+
+    @Test
+    void theHelperRunsInTheBuildsNetworkUnlessAnAllowedSourceIsOnThisHost() {
+        SourceUrl url = SourceUrl.parse("postgresql://u:p@db.example/shop");
+        CheckedSource remote = new CheckedSource(url, List.of(InetAddress.ofLiteral("198.51.100.7")), false);
+        CheckedSource local = new CheckedSource(url, List.of(InetAddress.ofLiteral("127.0.0.1")), true);
+
+        assertThat(SourceImport.network(remote, "build-1")).isEqualTo(new JobNetwork.SharedWith("build-1"));
+        assertThat(SourceImport.network(local, "build-1")).isEqualTo(new JobNetwork.Host());
+    }
+
+    @Test
+    void theHelpersArgumentsCarryNoSecretAndItsEnvironmentPinsTheAddress() {
+        CheckedSource source = new CheckedSource(SourceUrl.parse("postgresql://u:hunter2@db.example/shop"),
+                List.of(InetAddress.ofLiteral("198.51.100.7"), InetAddress.ofLiteral("2001:db8::7")), false);
+
+        assertThat(SourceImport.SCRIPT).contains("unset PGPASSWORD PGPASSFILE PGSERVICE");
+        assertThat(source.environment("SOURCE_")).containsEntry("SOURCE_PGHOST", "db.example,db.example")
+                .containsEntry("SOURCE_PGHOSTADDR", "198.51.100.7,2001:db8:0:0:0:0:0:7")
+                .containsEntry("SOURCE_PGPASSWORD", "hunter2");
+    }
+}
