@@ -7,9 +7,9 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
-import org.springframework.stereotype.Component;
 import org.springframework.web.context.request.RequestAttributes;
 import org.springframework.web.context.request.RequestContextHolder;
 import org.springframework.web.method.HandlerMethod;
@@ -26,16 +26,16 @@ import dev.offshoot.web.Problems;
  * target is what the handler named with {@link #target} (a branch's name once it is known),
  * otherwise the branch, endpoint or project of the path. Channel {@code neon}.
  */
-@Component
 class NeonAudit implements HandlerInterceptor {
 
     static final String CHANNEL = "neon";
     private static final String TARGET = NeonAudit.class.getName() + ".target";
     private static final Logger log = LoggerFactory.getLogger(NeonAudit.class);
 
-    private final AuditLog audit;
+    private final ObjectProvider<AuditLog> audit;
 
-    NeonAudit(AuditLog audit) {
+    /** @param audit the audit log, looked up when a call ends (web slices of tests run without it) */
+    NeonAudit(ObjectProvider<AuditLog> audit) {
         this.audit = audit;
     }
 
@@ -60,7 +60,7 @@ class NeonAudit implements HandlerInterceptor {
         String type = action.substring(0, action.indexOf('.'));
         Object code = request.getAttribute(Problems.CODE_ATTRIBUTE);
         try {
-            audit.record(actor.getName(), CHANNEL, action, type, target(request), status < 400, status,
+            audit.getObject().record(actor.getName(), CHANNEL, action, type, target(request), status < 400, status,
                     code == null ? null : code.toString());
         } catch (RuntimeException e) {
             log.error("could not record audit event {} on {}", action, target(request), e);
