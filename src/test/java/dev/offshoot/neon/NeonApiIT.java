@@ -121,6 +121,12 @@ class NeonApiIT extends IntegrationTest {
         assertThat(reset.get("last_reset_at").asString()).isNotBlank();
         assertThat(psql(connectionString, "SELECT count(*) FROM pg_tables WHERE tablename = 'made_here'"))
                 .as("the reset threw the table away; the same connection string still works").isEqualTo("0");
+        psql(connectionString, "CREATE TABLE made_again (x int)");
+        JsonNode restored = clients.neonctl(ADMIN_TOKEN, project, "branches", "restore", name, "^parent",
+                "--output", "json").json();
+        assertThat(restored.get("id").asString()).isEqualTo(id);
+        assertThat(psql(connectionString, "SELECT count(*) FROM pg_tables WHERE tablename = 'made_again'"))
+                .isEqualTo("0");
 
         NeonClients.Run deleted = clients.neonctl(ADMIN_TOKEN, project, "branches", "delete", name, "--output", "json");
         assertThat(deleted.json().get("id").asString()).isEqualTo(id);
@@ -129,6 +135,23 @@ class NeonApiIT extends IntegrationTest {
 
     @Test
     @Order(2)
+    void neonctlFindsTheOnlyProjectOfATokenAndListsProjectsAndOperations() {
+        String limited = admin.post("/api/v1/tokens", Map.of("name", "neon-one-" + suffix(), "scopes",
+                List.of("read"), "templates", List.of(project))).body().get("token").asString();
+        assertThat(names(clients.neonctl(limited, null, "branches", "list", "--output", "json").json()))
+                .as("no --project-id: the token's one project").contains(NeonBranches.DEFAULT_NAME);
+        JsonNode projects = clients.neonctl(limited, null, "projects", "list", "--output", "json").json();
+        assertThat(projects.get("projects").valueStream().map(p -> p.get("id").asString()).toList())
+                .containsExactly(project);
+        assertThat(clients.neonctl(ADMIN_TOKEN, null, "projects", "get", project, "--output", "json").json()
+                .get("name").asString()).isEqualTo(project);
+        assertThat(clients.neonctl(ADMIN_TOKEN, project, "operations", "list", "--output", "json").json())
+                .extracting(o -> o.get("action").asString())
+                .contains("create_branch", "start_compute", "create_timeline", "delete_timeline");
+    }
+
+    @Test
+    @Order(3)
     void theCreateBranchActionsCallsGetEveryOutputItSetsAndTheDeleteActionDeletes() throws Exception {
         String name = "pr-" + suffix();
         Map<String, String> inputs = Map.of("project_id", project, "branch_name", name, "database", "app",
@@ -167,7 +190,7 @@ class NeonApiIT extends IntegrationTest {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void everyCallMatchesTheSpecAndDoesWhatItSays() throws Exception {
         JsonNode projects = contract.get(ADMIN_TOKEN, "/api/v2/projects").json();
         assertThat(StreamSupport.stream(projects.get("projects").spliterator(), false).map(p -> p.get("id").asString()))
@@ -247,7 +270,7 @@ class NeonApiIT extends IntegrationTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void errorsAreNeonsCodeAndMessageAndNeonctlPrintsThem() {
         NeonContract.Exchange missing = contract.get(ADMIN_TOKEN, v2 + "/branches/br-no-such-00000000");
         assertThat(missing.status()).isEqualTo(404);
@@ -275,7 +298,7 @@ class NeonApiIT extends IntegrationTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void aReaderSeesBranchesButNoPasswordAndEveryChangeAndRevealIsAudited() {
         String name = "au-" + suffix();
         String id = contract.post(ADMIN_TOKEN, v2 + "/branches", Map.of("branch", Map.of("name", name))).json()
@@ -302,7 +325,7 @@ class NeonApiIT extends IntegrationTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void aTokenLimitedToALabelSeesOnlyItsBranchesThroughNeonsCalls() {
         String other = "other-" + suffix();
         contract.post(ADMIN_TOKEN, v2 + "/branches", Map.of("branch", Map.of("name", other)));

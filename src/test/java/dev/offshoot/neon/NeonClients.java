@@ -55,12 +55,17 @@ final class NeonClients {
         }
     }
 
-    /** neonctl as a CI job runs it: API host, key and project on the command line, no analytics. */
+    /**
+     * neonctl as a CI job runs it: API host, key and project (unless null: neonctl then looks for the
+     * caller's only project) on the command line, no analytics.
+     */
     Run neonctl(String token, String project, String... args) {
         List<String> command = new ArrayList<>(List.of("node", NEONCTL.toString()));
         command.addAll(List.of(args));
-        command.addAll(List.of("--api-host", apiHost, "--api-key", token, "--project-id", project,
-                "--no-analytics"));
+        command.addAll(List.of("--api-host", apiHost, "--api-key", token, "--no-analytics"));
+        if (project != null) {
+            command.addAll(List.of("--project-id", project));
+        }
         return run(command, Map.of());
     }
 
