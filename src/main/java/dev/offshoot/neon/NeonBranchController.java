@@ -95,6 +95,9 @@ class NeonBranchController {
         if (branch == null || !branch.isObject()) {
             throw ApiException.badRequest("INVALID_BODY", "send {\"branch\": {...}} with protected or expires_at");
         }
+        if (branch.has("protected") && !branch.get("protected").isBoolean()) {
+            throw ApiException.badRequest("INVALID_BODY", "protected must be true or false");
+        }
         if (branch.has("expires_at") && branch.get("expires_at").isNull()) {
             throw NeonRequests.notSupported("EXPIRY_REQUIRED", "removing a branch's expiry is not supported; set a"
                     + " later expires_at instead");

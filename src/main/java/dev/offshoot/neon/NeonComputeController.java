@@ -126,8 +126,7 @@ class NeonComputeController {
             @RequestParam(name = "branch_id", required = false) String branchId,
             @RequestParam(name = "endpoint_id", required = false) String endpointId,
             @RequestParam(name = "database_name") String databaseName,
-            @RequestParam(name = "role_name") String roleName,
-            @RequestParam(required = false) Boolean pooled) {
+            @RequestParam(name = "role_name") String roleName) {
         return new NeonModel.UriResponse(secrets.connection(projects.template(projectId), branchId, endpointId,
                 roleName, databaseName).uri());
     }
