@@ -13,6 +13,8 @@ if ! command -v npm >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
 fi
 npm ci --prefix src/test/mcp-interop --no-audit --no-fund --loglevel=error >&2
+# the Neon API test runs Neon's own clients from npm: neonctl, and what Neon's GitHub Actions run
+npm ci --prefix src/test/neon-interop --no-audit --no-fund --loglevel=error >&2
 
 # the web console's browser tests drive Debian's chromium through its chromedriver
 bash scripts/ensure-chromium.sh

@@ -51,7 +51,7 @@ public class BranchOperations {
     }
 
     /** New expiry or protection; absent fields stay as they are. */
-    BranchView update(String name, UpdateBranchRequest request) {
+    public BranchView update(String name, UpdateBranchRequest request) {
         return view(service.update(name, request), null, false, true);
     }
 

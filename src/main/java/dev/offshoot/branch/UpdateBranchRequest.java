@@ -6,5 +6,5 @@ import java.time.Instant;
  * Body of PATCH /api/v1/branches/{name}: a new expiry ({@code ttl} from now, or {@code expiresAt})
  * and/or protection. Absent fields are left unchanged.
  */
-record UpdateBranchRequest(String ttl, Instant expiresAt, Boolean protectedBranch) {
+public record UpdateBranchRequest(String ttl, Instant expiresAt, Boolean protectedBranch) {
 }

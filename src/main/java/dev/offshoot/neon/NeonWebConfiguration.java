@@ -1,0 +1,24 @@
+package dev.offshoot.neon;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+
+import dev.offshoot.audit.AuditLog;
+
+/** The Neon API's audit hook, on its paths only. */
+@Configuration(proxyBeanMethods = false)
+class NeonWebConfiguration implements WebMvcConfigurer {
+
+    private final ObjectProvider<AuditLog> audit;
+
+    NeonWebConfiguration(ObjectProvider<AuditLog> audit) {
+        this.audit = audit;
+    }
+
+    @Override
+    public void addInterceptors(InterceptorRegistry registry) {
+        registry.addInterceptor(new NeonAudit(audit)).addPathPatterns(NeonErrorBodies.PATHS);
+    }
+}

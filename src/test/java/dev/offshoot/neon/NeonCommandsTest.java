@@ -1,0 +1,94 @@
+package dev.offshoot.neon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.verifyNoInteractions;
+import static org.mockito.Mockito.when;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.mockito.ArgumentCaptor;
+
+import dev.offshoot.AsAdminCaller;
+import dev.offshoot.branch.BranchOperations;
+import dev.offshoot.branch.BranchStatus;
+import dev.offshoot.branch.BranchView;
+import dev.offshoot.branch.CreateBranchRequest;
+import dev.offshoot.template.Template;
+import dev.offshoot.web.ApiException;
+
+/** Starting and suspending endpoints: only what exists is done, and only when it does something. */
+@ExtendWith(AsAdminCaller.class)
+class NeonCommandsTest {
+
+    static final String ID = "br-calm-lake-12345678";
+    static final String ENDPOINT = NeonIds.endpointOf(ID);
+
+    final BranchOperations branches = mock(BranchOperations.class);
+    final NeonBranches catalog = mock(NeonBranches.class);
+    final NeonOperations operations = mock(NeonOperations.class);
+    final NeonCommands commands = new NeonCommands(branches, catalog, mock(NeonObjects.class), operations);
+    final Template template = mock(Template.class);
+
+    static BranchView view(BranchStatus status) {
+        return new BranchView("00000000-0000-0000-0000-000000000001", "pr-1", status, null, "shop", 1, null, Map.of(),
+                "ci", Instant.EPOCH, null, Instant.EPOCH, false, null, null, new BranchView.Connection("localhost",
+                25000, "app", "app", null, "postgresql://app@localhost:25000/app", "jdbc:postgresql://localhost:25000/app"),
+                null);
+    }
+
+    void project(BranchStatus status) {
+        when(template.name()).thenReturn("shop");
+        when(catalog.of(template)).thenReturn(new NeonBranches.Catalog(template, List.of(
+                new NeonBranches.Entry("br-dry-fog-00000000", null, null), new NeonBranches.Entry(ID, null, view(status)))));
+    }
+
+    @Test
+    void aStoppedEndpointStartsAgainAsARetriedCreateOfItsBranchDoes() {
+        project(BranchStatus.STOPPED);
+        when(branches.create(any(), eq("me"))).thenReturn(view(BranchStatus.READY));
+        NeonModel.Operation started = new NeonModel.Operation("op", "shop", ID, ENDPOINT, "start_compute", "finished",
+                0, Instant.EPOCH, Instant.EPOCH, 1);
+        when(operations.finished(eq(template), any(), eq(List.of(new NeonOperations.Step("start_compute", ID,
+                ENDPOINT))))).thenReturn(List.of(started));
+
+        NeonModel.EndpointOperations answer = commands.start(template, ENDPOINT);
+
+        ArgumentCaptor<CreateBranchRequest> retried = ArgumentCaptor.forClass(CreateBranchRequest.class);
+        verify(branches).create(retried.capture(), eq("me"));
+        assertThat(retried.getValue()).isEqualTo(new CreateBranchRequest("pr-1", "shop", null, null, Map.of(), null,
+                null, null));
+        assertThat(answer.endpoint().currentState()).isEqualTo("active");
+        assertThat(answer.operations()).containsExactly(started);
+    }
+
+    @Test
+    void aRunningEndpointIsLeftAsItIsWithoutAnOperation() {
+        project(BranchStatus.READY);
+        NeonModel.EndpointOperations answer = commands.start(template, ENDPOINT);
+        assertThat(answer.operations()).isEmpty();
+        assertThat(answer.endpoint().currentState()).isEqualTo("active");
+        verifyNoInteractions(branches, operations);
+    }
+
+    @Test
+    void aFailedOrStartingEndpointIsNotStartedAndSuspendIsNotThereYet() {
+        project(BranchStatus.FAILED);
+        assertThatThrownBy(() -> commands.start(template, ENDPOINT)).isInstanceOf(ApiException.class)
+                .satisfies(e -> assertThat(((ApiException) e).code()).isEqualTo("BRANCH_BUSY"));
+        assertThatThrownBy(() -> commands.suspend(template, ENDPOINT)).isInstanceOf(ApiException.class)
+                .satisfies(e -> assertThat(((ApiException) e).status().value()).isEqualTo(501));
+        assertThatThrownBy(() -> commands.start(template, "ep-dry-fog-00000000")).as("the default branch has none")
+                .isInstanceOf(ApiException.class)
+                .satisfies(e -> assertThat(((ApiException) e).code()).isEqualTo("ENDPOINT_NOT_FOUND"));
+        verifyNoInteractions(branches, operations);
+    }
+}
