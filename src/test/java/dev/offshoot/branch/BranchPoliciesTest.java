@@ -7,6 +7,7 @@ import static org.mockito.Mockito.when;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpStatus;
@@ -22,7 +23,7 @@ class BranchPoliciesTest {
     BranchPolicies policies(Duration defaultTtl, Duration maxTtl, int total, int perCreator) {
         ReaperProperties reaper = new ReaperProperties("", "", ReaperProperties.ReapOn.MERGED, Duration.ofMinutes(1),
                 defaultTtl, maxTtl, Duration.ZERO, ReaperProperties.IdleAction.DELETE, 20, Duration.ofMinutes(2),
-                ReaperProperties.MissingContainerAction.RECREATE, 20);
+                ReaperProperties.MissingContainerAction.RECREATE, 20, Map.of(), Map.of(), Duration.ofDays(7));
         return new BranchPolicies(reaper, new QuotaProperties(total, perCreator), repository);
     }
 
