@@ -58,6 +58,54 @@ public final class RawHttp {
         }
     }
 
+    /**
+     * Announces a body of {@code announced} bytes but sends only {@code prefix}, then waits for an
+     * answer: a server that refuses the body from its announced length answers at once, one that
+     * reads it waits for bytes that never come. Empty when nothing came within the timeout.
+     */
+    public static java.util.Optional<Response> announce(int port, String method, String target, String token,
+            String contentType, long announced, byte[] prefix, java.time.Duration timeout) {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout((int) timeout.toMillis());
+            StringBuilder head = new StringBuilder(method).append(' ').append(target).append(" HTTP/1.1\r\n")
+                    .append("Host: localhost:").append(port).append("\r\n")
+                    .append("Connection: close\r\n")
+                    .append("Content-Type: ").append(contentType).append("\r\n")
+                    .append("Content-Length: ").append(announced).append("\r\n");
+            if (token != null) {
+                head.append("Authorization: Bearer ").append(token).append("\r\n");
+            }
+            OutputStream out = socket.getOutputStream();
+            out.write(head.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1));
+            out.write(prefix);
+            out.flush();
+            return java.util.Optional.of(parse(readResponse(socket.getInputStream())));
+        } catch (java.net.SocketTimeoutException e) {
+            return java.util.Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Reads up to the end of a response whose length is announced (the server keeps the socket open). */
+    private static byte[] readResponse(InputStream in) throws IOException {
+        ByteArrayOutputStream raw = new ByteArrayOutputStream();
+        byte[] buffer = new byte[8192];
+        int n;
+        while ((n = in.read(buffer)) > 0) {
+            raw.write(buffer, 0, n);
+            String text = raw.toString(StandardCharsets.ISO_8859_1);
+            int end = text.indexOf("\r\n\r\n");
+            java.util.regex.Matcher length = java.util.regex.Pattern.compile("(?i)\r\ncontent-length: *(\\d+)")
+                    .matcher(text);
+            if (end >= 0 && (length.find() && raw.size() >= end + 4 + Integer.parseInt(length.group(1))
+                    || text.endsWith("\r\n0\r\n\r\n"))) {
+                break;
+            }
+        }
+        return raw.toByteArray();
+    }
+
     private static Response parse(byte[] raw) throws IOException {
         String all = new String(raw, StandardCharsets.ISO_8859_1);
         int end = all.indexOf("\r\n\r\n");

@@ -1,10 +1,15 @@
 package dev.offshoot.branch;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 
+import dev.offshoot.auth.CurrentPrincipal;
+import dev.offshoot.auth.Scope;
 import dev.offshoot.config.QuotaProperties;
 import dev.offshoot.config.ReaperProperties;
 import dev.offshoot.web.ApiException;
@@ -55,6 +60,49 @@ class BranchPolicies {
             throw exceeded("'" + creator + "' already has the maximum of " + quota.maxLiveBranchesPerCreator()
                     + " live branches (offshoot.quota.max-live-branches-per-creator); delete some first");
         }
+    }
+
+    /**
+     * {@link #checkQuota(String)}, and for a throwaway branch started by a caller without the write
+     * scope {@link #checkThrowaways} too: a writer may start branches of its own anyway (within the
+     * quotas above), a reader starts containers only through throwaways (diffs against a template).
+     */
+    void checkQuota(String creator, Map<String, String> labels) {
+        checkQuota(creator);
+        if (labels.containsKey(BranchAccess.THROWAWAY_LABEL) && !CurrentPrincipal.get().has(Scope.WRITE)) {
+            checkThrowaways(creator, Instant.now());
+        }
+    }
+
+    /**
+     * Called, like the quota, after the throwaway's row is reserved, so it counts itself. The
+     * retry time is when enough of the creator's recent throwaways leave the window for this one.
+     */
+    void checkThrowaways(String creator, Instant now) {
+        QuotaProperties.Throwaways limits = quota.throwaways();
+        if (limits.maxConcurrent() > 0 && branches.countLiveThrowawaysByCreator(creator) > limits.maxConcurrent()) {
+            throw rateLimited("'" + creator + "' already runs its maximum of " + limits.maxConcurrent()
+                    + " throwaway branches at once (offshoot.quota.throwaways.max-concurrent)", Duration.ofSeconds(5));
+        }
+        if (limits.maxStarted() <= 0) {
+            return;
+        }
+        List<Long> started = branches.throwawaysCreatedSince(creator, now.minus(limits.window()).toEpochMilli());
+        int over = started.size() - limits.maxStarted();
+        if (over > 0) {
+            Instant frees = Instant.ofEpochMilli(started.get(over - 1)).plus(limits.window());
+            throw rateLimited("'" + creator + "' started its maximum of " + limits.maxStarted() + " throwaway branches"
+                    + " in " + limits.window().toSeconds() + " s (offshoot.quota.throwaways.max-started per"
+                    + " offshoot.quota.throwaways.window)", Duration.between(now, frees));
+        }
+    }
+
+    /** A check, or a diff against a template revision, starts a container: that is what is limited. */
+    private static ApiException rateLimited(String detail, Duration retryAfter) {
+        long seconds = Math.max(1, (retryAfter.toMillis() + 999) / 1000);
+        return new ApiException(HttpStatus.TOO_MANY_REQUESTS, "THROWAWAY_RATE_LIMITED", detail + ": a"
+                + " diff against a template revision starts a throwaway branch; retry in " + seconds
+                + " s", true).retryAfter(Duration.ofSeconds(seconds));
     }
 
     private static ApiException exceeded(String detail) {

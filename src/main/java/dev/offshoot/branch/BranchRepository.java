@@ -37,6 +37,22 @@ interface BranchRepository extends ListCrudRepository<Branch, UUID> {
     @Query("SELECT count(*) FROM branch WHERE status <> 'DELETED' AND created_by = :creator")
     long countLiveByCreator(String creator);
 
+    /** Live throwaway branches (checks, diffs against a template revision) one creator started. */
+    @Query("SELECT count(*) FROM branch b WHERE b.status <> 'DELETED' AND b.created_by = :creator AND EXISTS"
+            + " (SELECT 1 FROM branch_label l WHERE l.branch_id = b.id AND l.key = '" + BranchAccess.THROWAWAY_LABEL
+            + "')")
+    long countLiveThrowawaysByCreator(String creator);
+
+    /**
+     * When (epoch milliseconds, oldest first) one creator's throwaway branches created after
+     * {@code sinceMillis} were created, deleted ones included: what that creator started lately.
+     */
+    @Query("SELECT CAST(floor(extract(epoch FROM b.created_at) * 1000) AS bigint) FROM branch b"
+            + " WHERE b.created_by = :creator AND b.created_at > to_timestamp(:sinceMillis / 1000.0) AND EXISTS"
+            + " (SELECT 1 FROM branch_label l WHERE l.branch_id = b.id AND l.key = '" + BranchAccess.THROWAWAY_LABEL
+            + "') ORDER BY b.created_at")
+    List<Long> throwawaysCreatedSince(String creator, long sinceMillis);
+
     /** Warm-pool members, oldest first, and the members being started (CREATING rows of the pool). */
     @Query("SELECT * FROM branch WHERE created_by = :poolCreator AND status IN ('POOLED', 'CREATING')"
             + " ORDER BY created_at")

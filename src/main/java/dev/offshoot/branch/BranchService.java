@@ -105,7 +105,7 @@ class BranchService implements TemplateBranches {
             Branch reserved = reserve(name, parent, labels, expiresAt, limits, request, principal);
             Branch branch = reserved;
             try {
-                policies.checkQuota(principal);
+                policies.checkQuota(principal, labels);
                 Runnable copySource = () -> {
                 };
                 String sealedPassword = BranchLauncher.sealedPassword(branch, parent.template());

@@ -93,7 +93,7 @@ class WarmPool implements TemplatePool {
         branch.claim(claim.name(), claim.labels(), claim.creator(), claim.expiresAt(), claim.protectedBranch());
         branch = branches.save(branch);
         try {
-            policies.checkQuota(claim.creator());
+            policies.checkQuota(claim.creator(), claim.labels());
         } catch (RuntimeException e) {
             // QUOTA_EXCEEDED (or the store failing): the member goes back, secrets untouched
             branch.returnToPool(memberName, CREATOR);

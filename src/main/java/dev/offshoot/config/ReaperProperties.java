@@ -1,6 +1,10 @@
 package dev.offshoot.config;
 
 import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -27,6 +31,18 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param missingContainer      RECREATE a READY branch whose container is gone from its parent image
  *                              (same port and password; its data is lost) or mark it FAILED
  * @param maxRepairsPerReconcile budget of recreations and restarts per reconcile pass
+ * @param githubSecrets         per-repository GitHub secrets, keyed by {@code owner/name} (or by
+ *                              {@code owner} alone, for an organisation's webhook), case-insensitive:
+ *                              a delivery for such a repository must be signed with its own secret,
+ *                              and github-secret (when set) serves only the repositories not listed,
+ *                              so one leaked secret reaps only its own repositories' branches
+ * @param gitlabTokens          per-project GitLab tokens, keyed by {@code group/project} (or a group),
+ *                              with gitlab-token serving the others, as for GitHub
+ * @param deliveryWindow        how long a delivery is remembered (by its id and by its body): a
+ *                              redelivery or replay within it does nothing; a signed GitHub event
+ *                              that closed its pull request longer ago than this is ignored (stale),
+ *                              so a captured delivery cannot be replayed later either. Longer than
+ *                              the 3 days GitHub lets a delivery be redelivered.
  */
 @ConfigurationProperties("offshoot.reaper")
 public record ReaperProperties(
@@ -41,7 +57,15 @@ public record ReaperProperties(
         @DefaultValue("20") int maxDeletionsPerSweep,
         @DefaultValue("2m") Duration reconcileInterval,
         @DefaultValue("RECREATE") MissingContainerAction missingContainer,
-        @DefaultValue("20") int maxRepairsPerReconcile) {
+        @DefaultValue("20") int maxRepairsPerReconcile,
+        @DefaultValue({}) Map<String, String> githubSecrets,
+        @DefaultValue({}) Map<String, String> gitlabTokens,
+        @DefaultValue("7d") Duration deliveryWindow) {
+
+    public ReaperProperties {
+        githubSecrets = lowerCaseKeys(githubSecrets);
+        gitlabTokens = lowerCaseKeys(gitlabTokens);
+    }
 
     public enum ReapOn { MERGED, CLOSED }
 
@@ -59,5 +83,36 @@ public record ReaperProperties(
 
     public boolean idleReapingEnabled() {
         return !idleTimeout.isZero();
+    }
+
+    /** The secret a GitHub delivery for this repository (owner/name; null when unknown) is signed with. */
+    public Optional<String> githubSecretFor(String repository) {
+        return secretFor(githubSecrets, githubSecret, repository);
+    }
+
+    /** The token a GitLab hook for this project (group/project; null when unknown) carries. */
+    public Optional<String> gitlabTokenFor(String project) {
+        return secretFor(gitlabTokens, gitlabToken, project);
+    }
+
+    /** The repository's own secret, else its owner's, else the shared one; empty when none is set. */
+    private static Optional<String> secretFor(Map<String, String> own, String shared, String repository) {
+        if (repository != null) {
+            String key = repository.toLowerCase(Locale.ROOT);
+            for (String candidate = key; ; candidate = candidate.substring(0, candidate.lastIndexOf('/'))) {
+                if (own.containsKey(candidate)) {
+                    return Optional.of(own.get(candidate)).filter(s -> !s.isEmpty());
+                }
+                if (candidate.lastIndexOf('/') < 0) {
+                    break;
+                }
+            }
+        }
+        return Optional.ofNullable(shared).filter(s -> !s.isEmpty());
+    }
+
+    private static Map<String, String> lowerCaseKeys(Map<String, String> secrets) {
+        return secrets == null ? Map.of() : secrets.entrySet().stream().collect(Collectors.toUnmodifiableMap(
+                e -> e.getKey().toLowerCase(Locale.ROOT), Map.Entry::getValue, (a, b) -> a));
     }
 }

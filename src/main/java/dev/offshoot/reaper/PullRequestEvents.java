@@ -1,5 +1,7 @@
 package dev.offshoot.reaper;
 
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Optional;
 
 import tools.jackson.core.JacksonException;
@@ -14,11 +16,23 @@ import dev.offshoot.config.ReaperProperties.ReapOn;
  */
 final class PullRequestEvents {
 
-    /** A pull request that was closed; merged tells whether it was merged. */
-    record ClosedPullRequest(String repo, String number, boolean merged) {
+    /**
+     * A pull request that was closed; merged tells whether it was merged.
+     *
+     * @param closedAt when it was closed, as the (signed) payload says; null when it does not say
+     */
+    record ClosedPullRequest(String repo, String number, boolean merged, Instant closedAt) {
+
+        ClosedPullRequest(String repo, String number, boolean merged) {
+            this(repo, number, merged, null);
+        }
 
         boolean reaps(ReapOn reapOn) {
             return merged || reapOn == ReapOn.CLOSED;
+        }
+
+        boolean closedBefore(Instant instant) {
+            return closedAt != null && closedAt.isBefore(instant);
         }
     }
 
@@ -37,7 +51,31 @@ final class PullRequestEvents {
             throw new IllegalArgumentException("pull_request payload without repository.full_name or number");
         }
         return Optional.of(new ClosedPullRequest(repo, number.asString(),
-                root.path("pull_request").path("merged").asBoolean(false)));
+                root.path("pull_request").path("merged").asBoolean(false),
+                instant(text(root.path("pull_request").path("closed_at")))));
+    }
+
+    /**
+     * The repository (GitHub {@code repository.full_name}) or project (GitLab
+     * {@code project.path_with_namespace}) a delivery is about, read before its signature is
+     * checked, to choose the secret to check it with; empty when the body does not say.
+     */
+    static Optional<String> repository(byte[] body) {
+        try {
+            JsonNode root = parse(body);
+            return Optional.ofNullable(text(root.path("repository").path("full_name")))
+                    .or(() -> Optional.ofNullable(text(root.path("project").path("path_with_namespace"))));
+        } catch (IllegalArgumentException notJson) {
+            return Optional.empty();
+        }
+    }
+
+    private static Instant instant(String text) {
+        try {
+            return text == null ? null : Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            return null;
+        }
     }
 
     /** A GitLab merge request hook with action {@code merge} or {@code close}; empty otherwise. */

@@ -1,6 +1,5 @@
 package dev.offshoot.reaper;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -24,8 +23,6 @@ import dev.offshoot.reaper.SweepSelection.Due;
 class Sweeper {
 
     private static final Logger log = LoggerFactory.getLogger(Sweeper.class);
-    /** GitHub lets a delivery be redelivered for a few days; a month is safely longer. */
-    private static final Duration KEEP_DELIVERIES = Duration.ofDays(30);
 
     private final BranchMaintenance branches;
     private final ReapAudit audit;
@@ -44,7 +41,7 @@ class Sweeper {
     void tick() {
         try {
             CurrentPrincipal.runAsSystem(this::sweepOnce);
-            deliveries.prune(Instant.now().minus(KEEP_DELIVERIES));
+            deliveries.prune(Instant.now().minus(properties.deliveryWindow()));
         } catch (Exception e) {
             audit.jobFailed("sweep", e);
         }

@@ -2,12 +2,15 @@ package dev.offshoot.reaper;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.servlet.http.HttpServletRequest;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
@@ -20,12 +23,17 @@ import dev.offshoot.web.ApiException;
 
 /**
  * GitHub and GitLab webhooks. They authenticate by signature (GitHub) or token (GitLab), not by
- * the bearer token, so the signature is checked against the raw body bytes before anything is read.
- * A delivery id is acted on once; a redelivery answers {@code duplicate}.
+ * the bearer token: the body is read (bounded), its repository names the secret to check it with
+ * (the repository's own, else the shared one), and the signature is checked against the raw bytes
+ * before anything else is done with them. A delivery is acted on once: a redelivery or replay
+ * within the delivery window, by id or by body, answers {@code duplicate}; a signed GitHub event
+ * older than the window answers {@code stale}; neither does anything.
  */
 @RestController
 @RequestMapping("/api/v1/webhooks")
 class WebhookController {
+
+    private static final Logger log = LoggerFactory.getLogger(WebhookController.class);
 
     /** GitHub caps deliveries at 25 MB but pull_request payloads are a few tens of KB; 1 MiB is ample. */
     static final int MAX_BODY_BYTES = 1024 * 1024;
@@ -40,7 +48,7 @@ class WebhookController {
         this.reaper = reaper;
     }
 
-    /** What Offshoot did with a delivery: pong, ignored, duplicate or reaped. */
+    /** What Offshoot did with a delivery: pong, ignored, duplicate, stale or reaped. */
     record WebhookResult(String delivery, String event, String outcome, List<String> reaped, List<String> kept) {
     }
 
@@ -50,7 +58,8 @@ class WebhookController {
             @RequestHeader(name = "X-GitHub-Event", required = false) String event,
             @RequestHeader(name = "X-GitHub-Delivery", required = false) String delivery) {
         byte[] payload = boundedBody(request);
-        if (!WebhookSignatures.validGithub(properties.githubSecret(), payload, signature)) {
+        String secret = properties.githubSecretFor(PullRequestEvents.repository(payload).orElse(null)).orElse(null);
+        if (!WebhookSignatures.validGithub(secret, payload, signature)) {
             throw unauthorized("missing or invalid X-Hub-Signature-256");
         }
         String id = delivery == null || delivery.isBlank() ? UUID.randomUUID().toString() : delivery;
@@ -60,7 +69,7 @@ class WebhookController {
         if (!"pull_request".equals(event)) {
             return new WebhookResult(id, event, "ignored", List.of(), List.of());
         }
-        return handle("github", id, event, parse(() -> PullRequestEvents.github(payload)));
+        return handle("github", id, event, payload, parse(() -> PullRequestEvents.github(payload)));
     }
 
     @PostMapping("/gitlab")
@@ -68,22 +77,30 @@ class WebhookController {
             @RequestHeader(name = "X-Gitlab-Token", required = false) String token,
             @RequestHeader(name = "X-Gitlab-Event", required = false) String event,
             @RequestHeader(name = "X-Gitlab-Event-UUID", required = false) String delivery) {
-        if (!WebhookSignatures.validGitlab(properties.gitlabToken(), token)) {
+        byte[] payload = boundedBody(request);
+        String expected = properties.gitlabTokenFor(PullRequestEvents.repository(payload).orElse(null)).orElse(null);
+        if (!WebhookSignatures.validGitlab(expected, token)) {
             throw unauthorized("missing or invalid X-Gitlab-Token");
         }
-        byte[] payload = boundedBody(request);
         String id = delivery == null || delivery.isBlank() ? UUID.randomUUID().toString() : delivery;
         if (!"Merge Request Hook".equals(event)) {
             return new WebhookResult(id, event, "ignored", List.of(), List.of());
         }
-        return handle("gitlab", id, event, parse(() -> PullRequestEvents.gitlab(payload)));
+        return handle("gitlab", id, event, payload, parse(() -> PullRequestEvents.gitlab(payload)));
     }
 
-    private WebhookResult handle(String source, String id, String event, Optional<ClosedPullRequest> closed) {
+    private WebhookResult handle(String source, String id, String event, byte[] payload,
+            Optional<ClosedPullRequest> closed) {
         if (closed.isEmpty()) {
             return new WebhookResult(id, event, "ignored", List.of(), List.of());
         }
-        if (!deliveries.claim(source, id, event)) {
+        if (closed.get().closedBefore(Instant.now().minus(properties.deliveryWindow()))) {
+            log.info("{} delivery {} closed {} #{} at {}, before the delivery window: nothing done", source, id,
+                    closed.get().repo(), closed.get().number(), closed.get().closedAt());
+            return new WebhookResult(id, event, "stale", List.of(), List.of());
+        }
+        if (!deliveries.claim(source, id, event, payload)) {
+            log.info("{} delivery {} repeats one already handled (same id or same body): nothing done", source, id);
             return new WebhookResult(id, event, "duplicate", List.of(), List.of());
         }
         try {

@@ -1,5 +1,6 @@
 package dev.offshoot.web;
 
+import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -13,6 +14,7 @@ public class ApiException extends RuntimeException {
     private final String code;
     private final boolean retryable;
     private final Map<String, Object> properties = new LinkedHashMap<>();
+    private Duration retryAfter;
 
     public ApiException(HttpStatus status, String code, String detail) {
         this(status, code, detail, false);
@@ -44,6 +46,16 @@ public class ApiException extends RuntimeException {
 
     public ApiException with(String property, Object value) {
         properties.put(property, value);
+        return this;
+    }
+
+    /** When to come back, sent as Retry-After (whole seconds); null when the answer names no time. */
+    public Duration retryAfter() {
+        return retryAfter;
+    }
+
+    public ApiException retryAfter(Duration wait) {
+        this.retryAfter = wait;
         return this;
     }
 

@@ -50,7 +50,12 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     ResponseEntity<ProblemDetail> api(ApiException e) {
         ResponseEntity<ProblemDetail> response = respond(e.status(), e.code(), e.getMessage(), e.retryable(), null);
         e.properties().forEach(response.getBody()::setProperty);
-        return response;
+        if (e.retryAfter() == null) {
+            return response;
+        }
+        return ResponseEntity.status(response.getStatusCode()).headers(response.getHeaders())
+                .header(HttpHeaders.RETRY_AFTER, String.valueOf(Math.max(1, e.retryAfter().toSeconds())))
+                .body(response.getBody());
     }
 
     /** Method security refused the call: the token lacks the scope the operation declares. */

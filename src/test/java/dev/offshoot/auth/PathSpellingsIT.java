@@ -8,12 +8,16 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.springframework.boot.test.web.server.LocalServerPort;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import dev.offshoot.Api;
 import dev.offshoot.IntegrationTest;
@@ -31,12 +35,14 @@ class PathSpellingsIT extends IntegrationTest {
     int port;
 
     Api admin;
+    Instant started;
     String template;
     String sneaky;
 
     @BeforeAll
     void setUp() {
         admin = new Api(port, ADMIN_TOKEN);
+        started = Instant.now();
         String id = UUID.randomUUID().toString().substring(0, 6);
         template = "ps-" + id;
         sneaky = "sneaky-" + id;
@@ -71,8 +77,15 @@ class PathSpellingsIT extends IntegrationTest {
                 "/api/v1/" + rest + "%00",
                 "/api/v1/" + rest + "%2500",
                 "/api/v1/%2F" + rest,
-                "/api/v1/" + rest.replaceFirst("^.", "%" + Integer.toHexString(rest.charAt(0)))));
+                "/api/v1/" + rest.replaceFirst("^.", "%" + Integer.toHexString(rest.charAt(0))),
+                "/api/v1/" + encodeLastLetterOfFirstSegment(rest)));
         return out;
+    }
+
+    /** {@code branches/x} becomes {@code branche%73/x}: one letter encoded where no filter looks. */
+    private static String encodeLastLetterOfFirstSegment(String rest) {
+        int end = rest.indexOf('/') < 0 ? rest.length() : rest.indexOf('/');
+        return rest.substring(0, end - 1) + "%" + Integer.toHexString(rest.charAt(end - 1)) + rest.substring(end);
     }
 
     @Test
@@ -152,6 +165,152 @@ class PathSpellingsIT extends IntegrationTest {
         assertProblem(nul, "GET /api/v1/branches/%00");
         assertProblem(backslash, "GET /api/v1/branches/a\\b");
         assertThat(nul.status()).isEqualTo(400);
+    }
+
+    /**
+     * Every spelling that reaches a handler which changes something (tokens, branches, templates,
+     * migrations) leaves that call's audit row, whether the change succeeded or failed; spellings
+     * that reach no handler change nothing and are refused as before.
+     */
+    @Test
+    void everyAcceptedSpellingOfAChangeLeavesItsAuditRow() {
+        String branch = "ab-" + sneaky.substring(7);
+        assertThat(admin.post("/api/v1/branches", Map.of("name", branch, "template", template)).status()).isEqualTo(201);
+        List<String> accepted = new ArrayList<>();
+        List<String> tokenCreates = spellings("/api/v1/tokens");
+        for (int i = 0; i < tokenCreates.size(); i++) {
+            String token = "sp" + i + "-" + sneaky;
+            String revoked = "rv" + i + "-" + sneaky;
+            admin.post("/api/v1/tokens", Map.of("name", revoked, "scopes", List.of("read")));
+            String created = "sb" + i + "-" + sneaky.substring(7);
+            List<Change> changes = List.of(
+                    new Change("POST", tokenCreates.get(i), json("name", token, "scopes", List.of("read")),
+                            "token.create", token),
+                    new Change("DELETE", spellings("/api/v1/tokens/" + revoked).get(i), null, "token.delete", revoked),
+                    new Change("POST", spellings("/api/v1/branches").get(i),
+                            json("name", created, "template", template), "branch.create", created),
+                    new Change("DELETE", spellings("/api/v1/branches/" + created).get(i), null, "branch.delete",
+                            created),
+                    new Change("PATCH", spellings("/api/v1/branches/" + branch).get(i), json("ttl", "2h"),
+                            "branch.update", branch),
+                    new Change("PATCH", spellings("/api/v1/templates/" + template).get(i), json("poolSize", 0),
+                            "template.update", template),
+                    new Change("PUT", spellings("/api/v1/templates/" + template + "/policy").get(i),
+                            json("mode", "error-only"), "template.update", template),
+                    new Change("DELETE", spellings("/api/v1/templates/none-" + sneaky).get(i), null,
+                            "template.delete", "none-" + sneaky),
+                    new Change("POST", spellings("/api/v1/branches/" + branch + "/migrations/approvals").get(i),
+                            json("checksum", "%064x".formatted(i)), "branch.migrations.approvals", branch),
+                    new Change("POST", spellings("/api/v1/branches/none-" + sneaky + "/migrations").get(i),
+                            json("migrations", List.of(Map.of("name", "V1__a.sql", "sql", "SELECT 1"))),
+                            "branch.migrations", "none-" + sneaky),
+                    new Change("POST", spellings("/api/v1/templates/none-" + sneaky + "/migrations").get(i),
+                            json("migrations", List.of(Map.of("name", "V1__a.sql", "sql", "SELECT 1"))),
+                            "template.migrations", "none-" + sneaky));
+            for (Change change : changes) {
+                if (audited(change)) {
+                    accepted.add(change.method() + " " + change.path());
+                }
+            }
+        }
+
+        assertThat(accepted).as("the spellings the service routes to a handler")
+                .contains("POST /%61pi/v1/tokens", "DELETE /api/v1/branche%73/sb" + (tokenCreates.size() - 1) + "-"
+                        + sneaky.substring(7), "POST /api/%76%31/branches/" + branch + "/migrations/approvals");
+        System.out.printf("%d accepted spellings of a change, each audited: %s%n", accepted.size(), accepted);
+    }
+
+    /**
+     * A body over its route's limit (the migration and SQL routes: twice the migration limit plus
+     * 64 KiB; every other route: the default body limit) is refused from its Content-Length before
+     * it is sent, whichever spelling reached the route: the server must not wait for the body.
+     */
+    @Test
+    void aBodyOverItsRoutesLimitIsRefusedBeforeItIsSentHoweverThePathIsSpelled() {
+        long overMigrationLimit = 2L * 10 * 1024 * 1024 + 65_536 + 1;
+        Map<String, Long> routes = Map.of(
+                "/api/v1/branches/none-" + sneaky + "/sql", overMigrationLimit,
+                "/api/v1/branches/none-" + sneaky + "/migrations", overMigrationLimit,
+                "/api/v1/branches/none-" + sneaky + "/migrations/check", overMigrationLimit,
+                "/api/v1/templates/none-" + sneaky + "/migrations", overMigrationLimit,
+                "/api/v1/branches", 50L * 1024 * 1024);
+        List<String> refusedAtOnce = new ArrayList<>();
+        routes.forEach((route, announced) -> {
+            for (String path : spellings(route)) {
+                java.util.Optional<RawHttp.Response> answer = RawHttp.announce(port, "POST", path, ADMIN_TOKEN,
+                        "application/json", announced, "{\"sql\": \"".getBytes(), Duration.ofSeconds(5));
+                assertThat(answer).as("POST " + path + " answers before its body is sent").isPresent();
+                RawHttp.Response response = answer.get();
+                assertProblem(response, "POST " + path);
+                assertThat(response.status()).as("POST " + path + " -> " + response).isIn(400, 403, 404, 405, 413);
+                assertThat(response.status() == 413 || NOT_ROUTED.contains(code(response))).as(path).isTrue();
+                if (response.status() == 413) {
+                    assertThat(code(response)).isEqualTo("PAYLOAD_TOO_LARGE");
+                    refusedAtOnce.add(path);
+                }
+            }
+        });
+
+        assertThat(refusedAtOnce).contains("/%61pi/v1/branches/none-" + sneaky + "/sql",
+                "/api/v1/branche%73/none-" + sneaky + "/migrations", "/api/%76%31/branches");
+    }
+
+    record Change(String method, String path, String body, String action, String target) {
+    }
+
+    /**
+     * Refusals made before any handler (the firewall, Tomcat, the security chain's deny-by-default,
+     * no route); the bodies sent are valid, so a handler never answers BAD_REQUEST here.
+     */
+    static final Set<String> NOT_ROUTED = Set.of("REQUEST_REJECTED", "BAD_REQUEST", "FORBIDDEN", "NOT_FOUND",
+            "METHOD_NOT_ALLOWED");
+
+    /**
+     * Sends the change as admin: a call a handler answered (success, or a failure such as
+     * BRANCH_NOT_FOUND) must add exactly one audit row with its status; a call refused before
+     * routing (firewall, no such route) adds none. Returns whether a handler answered.
+     */
+    private boolean audited(Change change) {
+        int before = auditRows(change).size();
+        RawHttp.Response response = RawHttp.send(port, change.method(), change.path(), ADMIN_TOKEN, change.body());
+        String what = change.method() + " " + change.path() + " -> " + response;
+        boolean routed = response.status() < 400 || !NOT_ROUTED.contains(code(response));
+        if (!routed) {
+            assertThat(response.status()).as(what).isIn(400, 403, 404, 405);
+            assertThat(auditRows(change)).as(what).hasSize(before);
+            return false;
+        }
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
+                assertThat(auditRows(change)).as(what + ": its audit row").hasSize(before + 1));
+        JsonNode row = auditRows(change).get(0);
+        // the target as the handler saw it (a spelling such as x.json reaches it as "x.json")
+        assertThat(row.get("target").asString()).as(what).startsWith(change.target());
+        assertThat(row.get("status").asInt()).as(what).isEqualTo(response.status());
+        assertThat(row.get("channel").asString()).as(what).isEqualTo("rest");
+        assertThat(row.get("actor").asString()).as(what).isEqualTo("admin");
+        return true;
+    }
+
+    /** This class's rows of the change's action, newest first (one test changes at a time). */
+    private JsonNode auditRows(Change change) {
+        return admin.get("/api/v1/audit?limit=1000&actor=admin&action=" + change.action() + "&since=" + started)
+                .body().get("items");
+    }
+
+    private static String code(RawHttp.Response response) {
+        try {
+            return JsonMapper.shared().readTree(response.body()).path("code").asString();
+        } catch (RuntimeException notJson) {
+            return "";
+        }
+    }
+
+    private static String json(Object... keysAndValues) {
+        Map<String, Object> body = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            body.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return JsonMapper.shared().writeValueAsString(body);
     }
 
     private List<String> attack(String token) {

@@ -7,10 +7,17 @@ import static org.mockito.Mockito.when;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.http.HttpStatus;
 
+import dev.offshoot.auth.CurrentPrincipal;
+import dev.offshoot.auth.Principal;
+import dev.offshoot.auth.Scope;
+import dev.offshoot.auth.TokenAuthentication;
 import dev.offshoot.config.QuotaProperties;
 import dev.offshoot.config.ReaperProperties;
 import dev.offshoot.web.ApiException;
@@ -22,8 +29,9 @@ class BranchPoliciesTest {
     BranchPolicies policies(Duration defaultTtl, Duration maxTtl, int total, int perCreator) {
         ReaperProperties reaper = new ReaperProperties("", "", ReaperProperties.ReapOn.MERGED, Duration.ofMinutes(1),
                 defaultTtl, maxTtl, Duration.ZERO, ReaperProperties.IdleAction.DELETE, 20, Duration.ofMinutes(2),
-                ReaperProperties.MissingContainerAction.RECREATE, 20);
-        return new BranchPolicies(reaper, new QuotaProperties(total, perCreator), repository);
+                ReaperProperties.MissingContainerAction.RECREATE, 20, Map.of(), Map.of(), Duration.ofDays(7));
+        return new BranchPolicies(reaper, new QuotaProperties(total, perCreator,
+                new QuotaProperties.Throwaways(2, 3, Duration.ofMinutes(1))), repository);
     }
 
     @Test
@@ -61,5 +69,52 @@ class BranchPoliciesTest {
         });
         when(repository.countLive()).thenReturn(11L);
         assertThatThrownBy(() -> p.checkQuota("ci")).isInstanceOf(ApiException.class);
+    }
+
+    @Test
+    void aReadTokenWithTooManyLiveThrowawaysIsToldToRetryShortly() {
+        BranchPolicies p = policies(Duration.ZERO, Duration.ZERO, 0, 0);
+        when(repository.countLiveThrowawaysByCreator("reader")).thenReturn(3L);
+
+        when(repository.countLiveThrowawaysByCreator("writer")).thenReturn(30L);
+
+        assertThatThrownBy(() -> as("reader", Scope.READ, () -> p.checkQuota("reader",
+                Map.of(BranchAccess.THROWAWAY_LABEL, "diff")))).isInstanceOfSatisfying(ApiException.class, e -> {
+                    assertThat(e.status()).isEqualTo(HttpStatus.TOO_MANY_REQUESTS);
+                    assertThat(e.code()).isEqualTo("THROWAWAY_RATE_LIMITED");
+                    assertThat(e.retryable()).isTrue();
+                    assertThat(e.retryAfter()).isEqualTo(Duration.ofSeconds(5));
+                    assertThat(e.getMessage()).contains("offshoot.quota.throwaways.max-concurrent");
+                });
+        as("reader", Scope.READ, () -> p.checkQuota("reader", Map.of("repo", "acme/shop")));
+        // a writer may start branches of its own anyway: its throwaways count against the quotas
+        as("writer", Scope.WRITE, () -> p.checkQuota("writer", Map.of(BranchAccess.THROWAWAY_LABEL, "check")));
+    }
+
+    private static void as(String name, Scope scope, Runnable work) {
+        CurrentPrincipal.callAs(TokenAuthentication.authenticated(new Principal(name, Set.of(scope), Set.of(), null,
+                null)), () -> {
+                    work.run();
+                    return null;
+                });
+    }
+
+    @Test
+    void aTokenPastItsThrowawayRateWaitsUntilItsOldestLeavesTheWindow() {
+        BranchPolicies p = policies(Duration.ZERO, Duration.ZERO, 0, 0);
+        Instant now = Instant.parse("2026-01-01T12:00:00Z");
+        long minute = now.minus(Duration.ofMinutes(1)).toEpochMilli();
+        when(repository.throwawaysCreatedSince("reader", minute)).thenReturn(List.of(
+                now.minusSeconds(50).toEpochMilli(), now.minusSeconds(40).toEpochMilli(),
+                now.minusSeconds(10).toEpochMilli(), now.toEpochMilli()));
+        when(repository.throwawaysCreatedSince("writer", minute)).thenReturn(List.of(
+                now.minusSeconds(40).toEpochMilli(), now.minusSeconds(10).toEpochMilli(), now.toEpochMilli()));
+
+        assertThatThrownBy(() -> p.checkThrowaways("reader", now)).isInstanceOfSatisfying(ApiException.class, e -> {
+            assertThat(e.code()).isEqualTo("THROWAWAY_RATE_LIMITED");
+            assertThat(e.retryAfter()).isEqualTo(Duration.ofSeconds(10));
+            assertThat(e.getMessage()).contains("retry in 10 s");
+        });
+        p.checkThrowaways("writer", now);
     }
 }

@@ -16,6 +16,7 @@ class DefaultsTest {
     final RuntimeProperties runtime = nothingConfigured.bindOrCreate("offshoot.runtime", RuntimeProperties.class);
     final QuotaProperties quota = nothingConfigured.bindOrCreate("offshoot.quota", QuotaProperties.class);
     final ReaperProperties reaper = nothingConfigured.bindOrCreate("offshoot.reaper", ReaperProperties.class);
+    final RequestProperties requests = nothingConfigured.bindOrCreate("offshoot.requests", RequestProperties.class);
 
     @Test
     void branchPortsLieOutsideLinuxsEphemeralRange() {
@@ -35,5 +36,21 @@ class DefaultsTest {
         assertThat(reaper.defaultTtl()).isEqualTo(Duration.ofDays(7));
         assertThat(reaper.maxTtl()).isGreaterThanOrEqualTo(reaper.defaultTtl());
         assertThat(reaper.hasMaxTtl()).isTrue();
+    }
+
+    @Test
+    void aReadTokenStartsFewThrowawaysAndABodyIsSmallUnlessItsRouteSaysOtherwise() {
+        assertThat(quota.throwaways().maxConcurrent()).isPositive().isLessThan(quota.maxLiveBranchesPerCreator());
+        assertThat(quota.throwaways().maxStarted()).isPositive();
+        assertThat(quota.throwaways().window()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(requests.maxBodySize().toMegabytes()).isEqualTo(1);
+    }
+
+    @Test
+    void webhookDeliveriesAreRememberedLongerThanGithubRedeliversAndNoSecretIsSet() {
+        assertThat(reaper.deliveryWindow()).isGreaterThan(Duration.ofDays(3));
+        assertThat(reaper.githubSecrets()).isEmpty();
+        assertThat(reaper.githubSecretFor("acme/shop")).isEmpty();
+        assertThat(reaper.gitlabTokenFor(null)).isEmpty();
     }
 }

@@ -44,6 +44,8 @@ import dev.offshoot.branch.BranchTestSupport;
  */
 @TestPropertySource(properties = {"offshoot.runtime.port-range-start=23500", "offshoot.runtime.port-range-end=23599",
         "offshoot.reaper.github-secret=" + ReaperIT.SECRET, "offshoot.reaper.gitlab-token=" + ReaperIT.GITLAB_TOKEN,
+        "offshoot.reaper.github-secrets[acme/team-a]=" + ReaperIT.TEAM_A_SECRET,
+        "offshoot.reaper.github-secrets[acme/team-b]=" + ReaperIT.TEAM_B_SECRET,
         "offshoot.reaper.sweep-interval=500ms", "offshoot.reaper.reconcile-interval=1s",
         "offshoot.reaper.max-ttl=30d", "offshoot.reaper.idle-timeout=4s", "offshoot.reaper.idle-action=stop",
         "offshoot.runtime.ready-timeout=20s"})
@@ -53,6 +55,8 @@ class ReaperIT {
 
     static final String SECRET = "it-webhook-secret";
     static final String GITLAB_TOKEN = "it-gitlab-token";
+    static final String TEAM_A_SECRET = "it-team-a-secret";
+    static final String TEAM_B_SECRET = "it-team-b-secret";
     static final String INSTANCE = "rp" + UUID.randomUUID().toString().substring(0, 8);
     static final Duration DEADLINE = Duration.ofSeconds(30);
 
@@ -135,6 +139,61 @@ class ReaperIT {
         HttpResponse<String> pong = github("ping", UUID.randomUUID().toString(), ping,
                 WebhookSignatures.githubHeader(SECRET, ping));
         assertThat(JsonMapper.shared().readTree(pong.body()).get("outcome").asString()).isEqualTo("pong");
+    }
+
+    /** One leaked secret reaps only its own repository's branches. */
+    @Test
+    void aRepositoryWithItsOwnSecretAcceptsOnlyThatSecret() throws Exception {
+        int number = 1000 + (int) (Math.random() * 100_000);
+        String mine = branch(Map.of("repo", "acme/team-a", "pr", String.valueOf(number)), false);
+        byte[] closed = pullRequest("acme/team-a", number, "closed", true);
+
+        HttpResponse<String> global = github("pull_request", UUID.randomUUID().toString(), closed,
+                WebhookSignatures.githubHeader(SECRET, closed));
+        HttpResponse<String> otherTeams = github("pull_request", UUID.randomUUID().toString(), closed,
+                WebhookSignatures.githubHeader(TEAM_B_SECRET, closed));
+        assertThat(global.statusCode()).as(global.body()).isEqualTo(401);
+        assertThat(otherTeams.statusCode()).as(otherTeams.body()).isEqualTo(401);
+        assertThat(otherTeams.body()).doesNotContain(TEAM_A_SECRET).doesNotContain(TEAM_B_SECRET);
+        assertLive(mine);
+
+        HttpResponse<String> own = github("pull_request", UUID.randomUUID().toString(), closed,
+                WebhookSignatures.githubHeader(TEAM_A_SECRET, closed));
+        assertThat(own.statusCode()).as(own.body()).isEqualTo(200);
+        assertThat(JsonMapper.shared().readTree(own.body()).get("reaped")).extracting(JsonNode::asString)
+                .containsExactly(mine);
+    }
+
+    /**
+     * The delivery id is not signed: a captured delivery sent again under a new id, or without one,
+     * is still the same delivery and does nothing, even to a branch made for the same pull request
+     * since; so does a signed event from longer ago than the delivery window.
+     */
+    @Test
+    void aReplayedDeliveryDoesNothingUnderANewIdOrWithoutOne() throws Exception {
+        String repo = "acme/replay-" + suffix();
+        String first = branch(Map.of("repo", repo, "pr", "3"), false);
+        byte[] closed = pullRequest(repo, 3, "closed", true);
+        String signature = WebhookSignatures.githubHeader(SECRET, closed);
+        HttpResponse<String> delivered = github("pull_request", UUID.randomUUID().toString(), closed, signature);
+        assertThat(JsonMapper.shared().readTree(delivered.body()).get("reaped")).extracting(JsonNode::asString)
+                .containsExactly(first);
+        String again = branch(Map.of("repo", repo, "pr", "3"), false);
+
+        HttpResponse<String> newId = github("pull_request", UUID.randomUUID().toString(), closed, signature);
+        HttpResponse<String> noId = github("pull_request", null, closed, signature);
+        byte[] old = ("{\"action\":\"closed\",\"number\":3,\"pull_request\":{\"number\":3,\"merged\":true,"
+                + "\"closed_at\":\"2020-01-01T00:00:00Z\"},\"repository\":{\"full_name\":\"" + repo + "\"}}")
+                .getBytes(StandardCharsets.UTF_8);
+        HttpResponse<String> stale = github("pull_request", UUID.randomUUID().toString(), old,
+                WebhookSignatures.githubHeader(SECRET, old));
+
+        assertThat(newId.statusCode()).isEqualTo(200);
+        assertThat(JsonMapper.shared().readTree(newId.body()).get("outcome").asString()).isEqualTo("duplicate");
+        assertThat(JsonMapper.shared().readTree(noId.body()).get("outcome").asString()).isEqualTo("duplicate");
+        assertThat(stale.statusCode()).isEqualTo(200);
+        assertThat(JsonMapper.shared().readTree(stale.body()).get("outcome").asString()).isEqualTo("stale");
+        assertLive(again);
     }
 
     @Test
@@ -272,8 +331,11 @@ class ReaperIT {
     private HttpResponse<String> github(String event, String delivery, byte[] body, String signature) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port
                 + "/api/v1/webhooks/github")).header("Content-Type", "application/json")
-                .header("X-GitHub-Event", event).header("X-GitHub-Delivery", delivery)
+                .header("X-GitHub-Event", event)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (delivery != null) {
+            request.header("X-GitHub-Delivery", delivery);
+        }
         if (signature != null) {
             request.header("X-Hub-Signature-256", signature);
         }

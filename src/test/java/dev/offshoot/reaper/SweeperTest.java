@@ -33,7 +33,8 @@ class SweeperTest {
     static ReaperProperties properties(Duration idleTimeout, ReaperProperties.IdleAction action, int budget) {
         return new ReaperProperties("", "", ReaperProperties.ReapOn.MERGED, Duration.ofMinutes(1), Duration.ZERO,
                 Duration.ZERO, idleTimeout, action, budget, Duration.ofMinutes(2),
-                ReaperProperties.MissingContainerAction.RECREATE, 20);
+                ReaperProperties.MissingContainerAction.RECREATE, 20, java.util.Map.of(), java.util.Map.of(),
+                Duration.ofDays(7));
     }
 
     static BranchRecord expired(int i) {

@@ -23,7 +23,8 @@ class WebhookBodyLimitTest {
     final WebhookController controller = new WebhookController(new ReaperProperties("secret", "token",
             ReaperProperties.ReapOn.MERGED, Duration.ofMinutes(1), Duration.ZERO, Duration.ZERO, Duration.ZERO,
             ReaperProperties.IdleAction.DELETE, 20, Duration.ofMinutes(2),
-            ReaperProperties.MissingContainerAction.RECREATE, 20), mock(WebhookDeliveries.class),
+            ReaperProperties.MissingContainerAction.RECREATE, 20, java.util.Map.of(), java.util.Map.of(),
+            Duration.ofDays(7)), mock(WebhookDeliveries.class),
             mock(PullRequestReaper.class));
 
     @Test
