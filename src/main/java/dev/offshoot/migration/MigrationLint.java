@@ -182,7 +182,8 @@ final class MigrationLint {
                 .filter(c -> c.name().equals(unquote(column))).findFirst()).map(Schema.Column::type);
         if (oldType.isPresent() && TypeWidth.narrows(oldType.get(), newType)) {
             add("high", "TYPE_NARROWING", migration, sql, "narrows " + table + "." + column + " from " + oldType.get()
-                    + " to " + newType + ": values that do not fit make it fail, or are truncated by casts");
+                    + " to " + newType + ": values that do not fit make it fail, or are truncated by casts",
+                    table + "." + column);
         }
         if (populated) {
             add("medium", "TYPE_CHANGE_ON_POPULATED", migration, sql, "changes the type of " + table + "." + column
