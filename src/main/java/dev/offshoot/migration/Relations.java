@@ -61,6 +61,13 @@ final class Relations {
         this.byOid = byOid;
     }
 
+    /** Relations as given (for callers that measured them otherwise). */
+    static Relations of(List<Relation> relations) {
+        Map<Long, Relation> byOid = new LinkedHashMap<>();
+        relations.forEach(r -> byOid.put(r.oid(), r));
+        return new Relations(byOid);
+    }
+
     /** Reads the relations on an inspector session (search path pinned to pg_catalog). */
     static Relations read(Connection inspector) throws SQLException {
         Map<Long, Relation> relations = new LinkedHashMap<>();
