@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -153,7 +154,7 @@ final class TrialEffects {
         return rows.exact() ? rows.count() + " rows (counted)" : "~" + rows.count() + " rows (the planner's estimate)";
     }
 
-    private static String first(Measured m, java.util.function.Predicate<MigrationEffects> which) {
+    private static String first(Measured m, Predicate<MigrationEffects> which) {
         return m.perMigration().values().stream().filter(which).map(MigrationEffects::migration).findFirst()
                 .orElse(null);
     }

@@ -2,6 +2,7 @@ package dev.offshoot.migration;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -104,7 +105,7 @@ final class Verdicts {
             }
             for (String written : f.target().split(",")) {
                 String name = written.strip();
-                name = name.startsWith("\"") ? name.replace("\"", "") : name.toLowerCase(java.util.Locale.ROOT);
+                name = name.startsWith("\"") ? name.replace("\"", "") : name.toLowerCase(Locale.ROOT);
                 if (target.equals(name) || target.endsWith("." + name)) {
                     return true;
                 }
