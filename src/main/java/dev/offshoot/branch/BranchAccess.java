@@ -130,6 +130,14 @@ public class BranchAccess {
         });
     }
 
+    /**
+     * The id of the live branch of that name: what binds checks and approvals to one branch, so
+     * that a branch deleted and created again under the same name is another branch.
+     */
+    public UUID id(String name) {
+        return service.live(name).id();
+    }
+
     public Origin origin(String name) {
         Branch branch = service.live(name);
         Optional<String> parent = service.parentBranchName(branch).filter(this::isLive);

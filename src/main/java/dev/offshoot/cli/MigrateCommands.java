@@ -93,6 +93,9 @@ final class MigrateCommands {
             output.line("rewrite: " + Output.text(r, "migration") + " rewrites " + Output.text(r, "table")
                     + " (~" + Output.text(r, "rowEstimate") + " rows)");
         }
+        for (JsonNode e : report.path("effects")) {
+            output.line("effect " + Output.text(e, "rule") + ": " + Output.text(e, "message"));
+        }
         for (JsonNode f : report.path("lint")) {
             output.line("lint " + Output.text(f, "severity") + " " + Output.text(f, "rule") + " in "
                     + Output.text(f, "migration") + ": " + Output.text(f, "message"));

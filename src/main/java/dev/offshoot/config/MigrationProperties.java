@@ -15,8 +15,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxStatementTimeout     the longest statement_timeout an SQL run may ask for
  * @param defaultMaxRows          rows returned per statement when the request does not say
  * @param maxRows                 the most rows a request may ask for per statement
- * @param lockPollInterval        how often a check samples pg_locks while a migration runs; shorter
- *                                catches briefer locks at the cost of more catalog queries
+ * @param checkTimeout            how long a check's trial on its throwaway may take (copy, readings
+ *                                and the migrations); past it the trial is stopped, the throwaway
+ *                                deleted, and the check answers CHECK_TIMEOUT
+ * @param exactRowCountMaxBytes   tables whose data is at most this size are counted exactly before
+ *                                and after a trial; larger ones use the planner's estimate
+ * @param approvalTtl             how long an approval of a migration set may be spent
  */
 @ConfigurationProperties("offshoot.migration")
 public record MigrationProperties(
@@ -26,5 +30,7 @@ public record MigrationProperties(
         @DefaultValue("10m") Duration maxStatementTimeout,
         @DefaultValue("1000") int defaultMaxRows,
         @DefaultValue("10000") int maxRows,
-        @DefaultValue("20ms") Duration lockPollInterval) {
+        @DefaultValue("10m") Duration checkTimeout,
+        @DefaultValue("67108864") long exactRowCountMaxBytes,
+        @DefaultValue("24h") Duration approvalTtl) {
 }

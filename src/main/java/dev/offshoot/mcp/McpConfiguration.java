@@ -45,7 +45,8 @@ class McpConfiguration {
             template's policy); fix every finding of a fail and check again; apply_migrations only after \
             pass or warn; compare_schema to review; delete_branch when done.
 
-            Safety: apply_migrations refuses a set that fails the policy (POLICY_VIOLATION). Do not work \
+            Safety: apply_migrations refuses a set that fails the policy (POLICY_VIOLATION) or fails on the \
+            copy (TRIAL_FAILED); the verdict judges what the set does on a copy, however it is written. Do not work \
             around it: fix the set, or ask a person to approve that exact set and pass their approval id. \
             Passwords never appear in tool results: get_connection_string gives user, host, port and \
             database, and passwordFrom tells your shell how to fetch the password (offshoot \

@@ -56,7 +56,8 @@ final class SchemaTools {
                 "Apply Flyway migrations to your branch, in version order, after check_migrations gave 'pass'"
                         + " (or 'warn'). The set is checked against the template's policy first; a set that fails is"
                         + " refused with POLICY_VIOLATION: fix it, or ask a person to approve that exact set (the"
-                        + " refusal says how) and pass the approval id they give you. dry_run=true only returns the"
+                        + " refusal says how) and pass the approval id they give you. A set that fails on the copy is"
+                        + " refused with TRIAL_FAILED and never runs. dry_run=true only returns the"
                         + " plan and verdict. History stays in flyway_schema_history; re-applying is a no-op.",
                 ToolRegistry.Kind.DESTRUCTIVE, ToolSchema.object().string("branch", "branch name", true)
                         .raw("migrations", MIGRATIONS_PROPERTY, true)
@@ -67,7 +68,8 @@ final class SchemaTools {
 
         registry.add("check_migrations", "Check migrations without touching the branch",
                 "Run migrations on a throwaway copy of the branch and get the policy verdict (pass, warn or fail)"
-                        + " with the findings that decided it, locks on existing tables, rewrites and the schema diff."
+                        + " with the findings that decided it, what the set did to existing tables (drops, removed rows),"
+                        + " locks, rewrites and the schema diff."
                         + " The branch itself does not change. Fix every finding of a 'fail' and check again before"
                         + " apply_migrations; an apply right after a check of the same set reuses it.",
                 ToolRegistry.Kind.WRITE, ToolSchema.object().string("branch", "branch name", true)

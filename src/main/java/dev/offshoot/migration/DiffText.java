@@ -30,6 +30,7 @@ final class DiffText {
         definitions(out, "", "view", diff.views());
         definitions(out, "", "function", diff.functions());
         definitions(out, "", "extension", diff.extensions());
+        definitions(out, "", "sequence", diff.sequences());
         return out.toString();
     }
 

@@ -27,7 +27,8 @@ import dev.offshoot.web.ApiException;
 
 /**
  * Runs Flyway against a branch as the branch's owner role, from the request's files written to a
- * temporary folder. Each migration runs in its own transaction (Flyway's default), so a failing
+ * temporary folder: a trial on a copy and the real run go through the same configuration, so the
+ * migrations' sessions look the same in both (role, database, connection parameters, settings). Each migration runs in its own transaction (Flyway's default), so a failing
  * one leaves the branch as it was before it; statements PostgreSQL cannot run in a transaction
  * (CREATE INDEX CONCURRENTLY) run outside one, as Flyway decides.
  */
@@ -56,18 +57,30 @@ final class FlywayRunner {
             MigrateResult result = flyway.migrate();
             return new Outcome(result.initialSchemaVersion, schemaVersion(flyway, result),
                     result.migrations.stream().map(FlywayRunner::applied).toList());
-        } catch (FlywayValidateException e) {
-            throw new ApiException(HttpStatus.CONFLICT, "MIGRATION_VALIDATION_FAILED", "the migrations do not match"
-                    + " the branch's history (an applied migration was changed): "
-                    + withoutPaths(e.getMessage(), dir));
-        } catch (FlywayMigrateException e) {
-            throw MigrationFailure.of(e, dir);
         } catch (FlywayException e) {
-            throw new ApiException(HttpStatus.UNPROCESSABLE_CONTENT, "MIGRATION_FAILED", withoutPaths(e.getMessage(),
-                    dir));
+            throw problem(e, dir);
         } finally {
             delete(dir);
         }
+    }
+
+    private static ApiException problem(FlywayException e, Path dir) {
+        MigrationWatch.TrialDivergence diverged = MigrationFailure.find(e, MigrationWatch.TrialDivergence.class);
+        if (diverged != null) {
+            return new ApiException(HttpStatus.CONFLICT, "TRIAL_DIVERGED", diverged.getMessage() + ". It was rolled"
+                    + " back; the migrations before it are applied. Either the branch changed since its check (check"
+                    + " again), or the migration behaves differently on the copy than on the branch.")
+                    .with("divergedMigration", diverged.migration()).with("beyond", diverged.beyond());
+        }
+        if (e instanceof FlywayValidateException) {
+            return new ApiException(HttpStatus.CONFLICT, "MIGRATION_VALIDATION_FAILED", "the migrations do not match"
+                    + " the branch's history (an applied migration was changed): " + withoutPaths(e.getMessage(), dir));
+        }
+        if (e instanceof FlywayMigrateException m) {
+            return MigrationFailure.of(m, dir);
+        }
+        return new ApiException(HttpStatus.UNPROCESSABLE_CONTENT, "MIGRATION_FAILED", withoutPaths(e.getMessage(),
+                dir));
     }
 
     private static Flyway configure(BranchAccess.Endpoint branch, Path dir, Observer observer) {

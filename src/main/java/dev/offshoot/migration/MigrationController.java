@@ -78,7 +78,10 @@ class MigrationController {
         return gate.apply(name, upload(files), approval, dryRun, "rest");
     }
 
-    /** A single-use approval of one migration set on this branch, for a person with the approve scope. */
+    /**
+     * A single-use, expiring approval of one migration set checked on this branch, for a person
+     * with the approve scope.
+     */
     @PreAuthorize(Scopes.APPROVE)
     @PostMapping(path = "/migrations/approvals", consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<MigrationApprovals.Approval> approve(@PathVariable String name,
@@ -87,12 +90,13 @@ class MigrationController {
             throw ApiException.badRequest("INVALID_APPROVAL", "send either the migration set {\"migrations\": [...]}"
                     + " or its checksum {\"checksum\": \"...\"} as a refused apply or a check reports it");
         }
-        String checksum = body.checksum() != null ? body.checksum().strip().toLowerCase(java.util.Locale.ROOT)
-                : MigrationApprovals.checksum(migrations.uploads().fromJson(body.migrations()));
+        List<MigrationFile> set = body.migrations() == null ? null : migrations.uploads().fromJson(body.migrations());
+        String checksum = set == null ? body.checksum().strip().toLowerCase(java.util.Locale.ROOT)
+                : MigrationApprovals.checksum(set);
         if (!checksum.matches("[0-9a-f]{64}")) {
             throw ApiException.badRequest("INVALID_APPROVAL", "checksum must be 64 hex digits (SHA-256)");
         }
-        return ResponseEntity.status(HttpStatus.CREATED).body(approvals.create(name, checksum,
+        return ResponseEntity.status(HttpStatus.CREATED).body(approvals.create(name, checksum, set,
                 CurrentPrincipal.get().name(), "rest"));
     }
 

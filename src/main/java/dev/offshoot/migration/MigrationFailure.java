@@ -51,7 +51,7 @@ final class MigrationFailure {
         return Path.of(m.filepath).getFileName().toString();
     }
 
-    private static <T> T find(Throwable e, Class<T> type) {
+    static <T> T find(Throwable e, Class<T> type) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (type.isInstance(t)) {
                 return type.cast(t);

@@ -1,19 +1,25 @@
 package dev.offshoot.migration;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 
+import dev.offshoot.audit.AuditLog;
 import dev.offshoot.auth.CurrentPrincipal;
 import dev.offshoot.web.ApiException;
 
 /**
- * Apply behind the policy: the set is checked first (or the check of the same set from the last
- * minutes is reused), a set the policy fails is refused with 422 POLICY_VIOLATION unless it carries
- * an approval issued for this branch and this exact set, and a dry run stops after the check. A
- * migration that fails on the copy does not make a refusal: apply runs and reports it as it always
- * did (MIGRATION_FAILED or MIGRATION_VALIDATION_FAILED, with file, statement and SQLSTATE).
+ * Apply behind the trial and the policy. The set is checked first (or the check of the same set
+ * from the last minutes is reused). A set that failed on the copy is refused, dry run or not, and
+ * never runs for real: 422 TRIAL_FAILED with the failure (migration, statement, SQLSTATE,
+ * message), or 409 MIGRATION_VALIDATION_FAILED when it does not match the branch's history. A set
+ * the policy fails is refused with 422 POLICY_VIOLATION unless it carries an approval issued for
+ * this branch and this exact set; a dry run stops after the check. The real run is held to what
+ * its trial did (MigrationService#apply); a run whose schema changes differ from its trial's
+ * anyway is answered with a warning and audited.
  */
 @Service
 class MigrationGate {
@@ -21,11 +27,13 @@ class MigrationGate {
     private final MigrationService migrations;
     private final MigrationCheck checks;
     private final MigrationApprovals approvals;
+    private final AuditLog audit;
 
-    MigrationGate(MigrationService migrations, MigrationCheck checks, MigrationApprovals approvals) {
+    MigrationGate(MigrationService migrations, MigrationCheck checks, MigrationApprovals approvals, AuditLog audit) {
         this.migrations = migrations;
         this.checks = checks;
         this.approvals = approvals;
+        this.audit = audit;
     }
 
     /** A migration the apply would run, in order. */
@@ -35,36 +43,93 @@ class MigrationGate {
     /**
      * @param dryRun   true when nothing was applied: {@code plan} is what would run
      * @param approval the approval spent to let a failing set through, or null
+     * @param warnings where the real run differed from its trial without being stopped
      */
     record Result(String branch, boolean dryRun, String verdict, List<Verdicts.Decision> findings, String checksum,
             String approval, List<Step> plan, String initialVersion, String schemaVersion, int migrationsExecuted,
-            List<FlywayRunner.Applied> applied) {
+            List<FlywayRunner.Applied> applied, List<String> warnings) {
     }
 
     Result apply(String branch, List<MigrationFile> files, String approval, boolean dryRun, String channel) {
-        MigrationCheck.Report report = checks.report(branch, files, true);
+        MigrationCheck.Checked checked = checks.checked(branch, files, true);
+        MigrationCheck.Report report = checked.report();
+        if (report.failure() != null) {
+            throw trialFailed(branch, report);
+        }
         List<Step> plan = report.migrations().stream().map(a -> new Step(a.version(), a.description(), a.script()))
                 .toList();
         if (dryRun) {
             return new Result(branch, true, report.verdict(), report.findings(), report.checksum(), null, plan,
-                    report.initialVersion(), report.schemaVersion(), 0, List.of());
+                    report.initialVersion(), report.schemaVersion(), 0, List.of(), List.of());
         }
+        String actor = CurrentPrincipal.get().name();
         String spent = null;
         if (Verdicts.refused(report.policy().mode(), report.findings())) {
-            String actor = CurrentPrincipal.get().name();
             if (approval == null || approval.isBlank()) {
                 throw violation(branch, report, "the migration set fails the policy of " + policyName(report));
             }
-            if (!approvals.spend(approval.strip(), branch, report.checksum(), actor, channel)) {
-                throw violation(branch, report, "approval '" + approval.strip() + "' is unknown, already used, or"
-                        + " was issued for another branch or another migration set");
+            String refusal = approvals.spend(approval.strip(), branch, report.checksum(), actor, channel);
+            if (refusal != null) {
+                throw violation(branch, report, "approval '" + approval.strip() + "' cannot be used: " + refusal);
             }
             spent = approval.strip();
         }
-        MigrationService.Run run = migrations.apply(branch, files);
-        checks.forget(branch);
+        MigrationService.Run run = run(branch, files, checked.trial(), actor, channel);
+        List<String> warnings = warnings(run, checked.trial());
+        if (!warnings.isEmpty()) {
+            audit.record(actor, channel, "branch.migrations.diverged", "branch", branch, false, null,
+                    abbreviate(String.join("; ", warnings)));
+        }
         return new Result(branch, false, report.verdict(), report.findings(), report.checksum(), spent, plan,
-                run.initialVersion(), run.schemaVersion(), run.migrationsExecuted(), run.applied());
+                run.initialVersion(), run.schemaVersion(), run.migrationsExecuted(), run.applied(), warnings);
+    }
+
+    private MigrationService.Run run(String branch, List<MigrationFile> files, CopyTrial.Result trial, String actor,
+            String channel) {
+        try {
+            return migrations.apply(branch, files, trial.perMigration());
+        } catch (ApiException e) {
+            if (e.code().equals("TRIAL_DIVERGED")) {
+                audit.record(actor, channel, "branch.migrations.diverged", "branch", branch, false, null,
+                        abbreviate(e.getMessage()));
+            }
+            throw e;
+        } finally {
+            checks.forget(branch);
+        }
+    }
+
+    private static List<String> warnings(MigrationService.Run run, CopyTrial.Result trial) {
+        List<String> warnings = new ArrayList<>();
+        run.divergences().forEach(d -> warnings.add("a non-transactional migration did on the branch what it did not"
+                + " do on the copy (it had committed): " + d));
+        if (!run.diff().equals(trial.diff())) {
+            warnings.add("the schema changes on the branch differ from those on the copy: on the branch "
+                    + oneLine(DiffText.render(run.diff())) + "; on the copy " + oneLine(DiffText.render(trial.diff())));
+        }
+        return warnings;
+    }
+
+    private static String oneLine(String diffText) {
+        return abbreviate(diffText.strip().replace("\n", " | "));
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() > 1000 ? text.substring(0, 1000) + "..." : text;
+    }
+
+    /** The set failed on the copy: the failure's details, nothing applied. */
+    private static ApiException trialFailed(String branch, MigrationCheck.Report report) {
+        Map<String, Object> failure = report.failure();
+        String detail = String.valueOf(failure.get("detail"));
+        if ("MIGRATION_VALIDATION_FAILED".equals(failure.get("code"))) {
+            return new ApiException(HttpStatus.CONFLICT, "MIGRATION_VALIDATION_FAILED", detail);
+        }
+        return new ApiException(HttpStatus.UNPROCESSABLE_CONTENT, "TRIAL_FAILED", "the set failed on a copy of branch '"
+                + branch + "', so it was not applied: " + detail)
+                .with("failure", failure.get("code")).with("migration", failure.get("migration"))
+                .with("verdict", report.verdict()).with("findings", report.findings())
+                .with("checksum", report.checksum());
     }
 
     private static String policyName(MigrationCheck.Report report) {
@@ -75,7 +140,8 @@ class MigrationGate {
     private static ApiException violation(String branch, MigrationCheck.Report report, String why) {
         return new ApiException(HttpStatus.UNPROCESSABLE_CONTENT, "POLICY_VIOLATION", why + ": "
                 + report.findings().stream().filter(d -> d.level().equals("error") || !report.policy().mode()
-                        .equals(MigrationPolicy.ERROR_ONLY)).map(d -> d.rule() + " in " + d.migration()).distinct()
+                        .equals(MigrationPolicy.ERROR_ONLY)).map(d -> d.rule() + (d.migration() == null ? "" : " in "
+                        + d.migration())).distinct()
                         .toList() + ". Fix the set and check it again, or have a person with the approve scope"
                 + " approve this exact set: POST /api/v1/branches/" + branch + "/migrations/approvals with {\"checksum\":"
                 + " \"" + report.checksum() + "\"}, then apply with \"approval\": the returned id.")

@@ -8,10 +8,15 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Flags destructive or risky statements, each with the migration it came from. Rules read the
- * statement text and the schema before the migrations (row estimates, column types). On
- * PostgreSQL 11+ adding a column with a constant or stable default (now()) does not rewrite the
- * table; a volatile default (random(), gen_random_uuid(), clock_timestamp(), a serial) does.
+ * Flags destructive or risky statements, each with the migration it came from: an early,
+ * explained reading of the text, before the trial on a copy measures what the set really does.
+ * Rules read the statement text and the schema before the migrations (row estimates, column
+ * types). On PostgreSQL 11+ adding a column with a constant or stable default (now()) does not
+ * rewrite the table; a volatile default (random(), gen_random_uuid(), clock_timestamp(), a
+ * serial) does. The bodies of DO blocks and of functions the set creates are read as well, and
+ * so are constant strings given to EXECUTE; SQL built at run time is left to the trial.
+ * Every rule matches a statement in time linear in its length (anchored patterns, or a search
+ * for one word after another), so a lint is linear in the size of the set.
  */
 final class MigrationLint {
 
@@ -37,12 +42,28 @@ final class MigrationLint {
             Pattern.CASE_INSENSITIVE);
     private static final Pattern CREATE_INDEX = Pattern.compile(
             "^CREATE (?:UNIQUE )?INDEX (CONCURRENTLY )?.*?\\bON (?:ONLY )?" + NAME, Pattern.CASE_INSENSITIVE);
-    private static final Pattern VOLATILE_DEFAULT = Pattern.compile("\\bDEFAULT .*\\b(random|gen_random_uuid|"
-            + "uuid_generate_v[14]|clock_timestamp|timeofday|nextval)\\s*\\(|\\b(BIG|SMALL)?SERIAL\\d?\\b",
-            Pattern.CASE_INSENSITIVE);
+    private static final Pattern DEFAULT = Pattern.compile("\\bDEFAULT\\b", Pattern.CASE_INSENSITIVE);
+    private static final Pattern VOLATILE_CALL = Pattern.compile("\\b(random|gen_random_uuid|uuid_generate_v[14]"
+            + "|clock_timestamp|timeofday|nextval)\\s*\\(", Pattern.CASE_INSENSITIVE);
+    private static final Pattern SERIAL = Pattern.compile("\\b(BIG|SMALL)?SERIAL\\d?\\b", Pattern.CASE_INSENSITIVE);
+    private static final Pattern TRUNCATE = Pattern.compile("^TRUNCATE (?:TABLE )?(?:ONLY )?(.+?)"
+            + "(?: (?:RESTART|CONTINUE) IDENTITY)?(?: CASCADE| RESTRICT)?$", Pattern.CASE_INSENSITIVE);
+    private static final Pattern DELETE = Pattern.compile("^DELETE FROM (?:ONLY )?" + NAME, Pattern.CASE_INSENSITIVE);
+    /** What ends the transaction Flyway runs a migration in (ROLLBACK TO a savepoint does not). */
+    private static final Pattern TRANSACTION_END = Pattern.compile("^(?:COMMIT|END|ABORT|PREPARE TRANSACTION)\\b"
+            + "|^ROLLBACK\\b(?! (?:WORK |TRANSACTION )?TO\\b)", Pattern.CASE_INSENSITIVE);
+    /** Where a statement of a PL/pgSQL body starts after the block words before it. */
+    private static final Pattern BODY_STATEMENT = Pattern.compile("(?:^|\\b(?:BEGIN|THEN|ELSE|LOOP) )"
+            + "(?=(?:ALTER|DROP|TRUNCATE|DELETE|CREATE)\\b)", Pattern.CASE_INSENSITIVE);
+    /** How deep bodies are read: a DO block's EXECUTE of a string that holds another DO block. */
+    private static final int MAX_DEPTH = 3;
+    /** Findings kept per set: more say nothing new, and each holds a piece of the text. */
+    static final int MAX_FINDINGS = 500;
 
     private final Schema before;
     private final List<Finding> findings = new ArrayList<>();
+    /** Where the statement being read sits, for messages: null at the top of a migration. */
+    private String context;
 
     private MigrationLint(Schema before) {
         this.before = before;
@@ -51,14 +72,49 @@ final class MigrationLint {
     static List<Finding> lint(List<MigrationFile> migrations, Schema before) {
         MigrationLint lint = new MigrationLint(before);
         for (MigrationFile migration : migrations) {
-            for (String statement : SqlStatements.split(migration.sql())) {
-                lint.check(migration.name(), SqlStatements.normalize(statement));
-            }
+            lint.statements(migration.name(), migration.sql(), 0, null);
         }
         return List.copyOf(lint.findings);
     }
 
+    private void statements(String migration, String sql, int depth, String where) {
+        for (String statement : SqlStatements.split(sql)) {
+            String normalized = SqlStatements.normalize(statement);
+            context = where;
+            if (depth == 0) {
+                check(migration, normalized);
+                transactionEnd(migration, normalized);
+            } else {
+                Matcher start = BODY_STATEMENT.matcher(normalized);
+                if (start.find()) {
+                    check(migration, normalized.substring(start.end()));
+                }
+            }
+            if (depth < MAX_DEPTH) {
+                for (RoutineBodies.Body body : RoutineBodies.of(statement)) {
+                    if (body.dynamic()) {
+                        context = body.where();
+                        add("low", "DYNAMIC_SQL", migration, normalized, "runs SQL built at run time (EXECUTE):"
+                                + " the text cannot tell what it does; the trial on a copy measures it");
+                    }
+                    if (body.sql() != null) {
+                        statements(migration, body.sql(), depth + 1, body.where());
+                    }
+                }
+            }
+        }
+    }
+
+    /** Flyway runs a migration in one transaction: one that ends it escapes the checks made at its end. */
+    private void transactionEnd(String migration, String sql) {
+        if (TRANSACTION_END.matcher(sql).find()) {
+            add("high", "TRANSACTION_CONTROL", migration, sql, "ends the migration's transaction: Flyway runs each"
+                    + " migration in one, and what it did before this statement could not be rolled back");
+        }
+    }
+
     private void check(String migration, String sql) {
+        rowRemovals(migration, sql);
         Matcher drop = DROP_TABLE.matcher(sql);
         if (drop.find()) {
             add("high", "DROP_TABLE", migration, sql, "drops table(s) " + drop.group(1) + " and their data",
@@ -72,6 +128,19 @@ final class MigrationLint {
         Matcher alter = ALTER_TABLE.matcher(sql);
         if (alter.find()) {
             alterTable(migration, sql, alter.group(1), alter.group(2));
+        }
+    }
+
+    private void rowRemovals(String migration, String sql) {
+        Matcher truncate = TRUNCATE.matcher(sql);
+        if (truncate.find()) {
+            add("high", "TRUNCATE", migration, sql, "truncates table(s) " + truncate.group(1) + ": every row is removed",
+                    truncate.group(1));
+        }
+        Matcher delete = DELETE.matcher(sql);
+        if (delete.find() && !SqlStatements.hasTopLevelWord(sql, "WHERE")) {
+            add("high", "DELETE_WITHOUT_WHERE", migration, sql, "deletes every row of " + delete.group(1)
+                    + " (DELETE without WHERE)", delete.group(1));
         }
     }
 
@@ -113,7 +182,8 @@ final class MigrationLint {
                 .filter(c -> c.name().equals(unquote(column))).findFirst()).map(Schema.Column::type);
         if (oldType.isPresent() && TypeWidth.narrows(oldType.get(), newType)) {
             add("high", "TYPE_NARROWING", migration, sql, "narrows " + table + "." + column + " from " + oldType.get()
-                    + " to " + newType + ": values that do not fit make it fail, or are truncated by casts");
+                    + " to " + newType + ": values that do not fit make it fail, or are truncated by casts",
+                    table + "." + column);
         }
         if (populated) {
             add("medium", "TYPE_CHANGE_ON_POPULATED", migration, sql, "changes the type of " + table + "." + column
@@ -129,10 +199,17 @@ final class MigrationLint {
             add("high", "ADD_NOT_NULL_WITHOUT_DEFAULT", migration, sql, "adds NOT NULL column " + table + "." + column
                     + " without a default to a populated table: it fails");
         }
-        if (populated && VOLATILE_DEFAULT.matcher(definition).find()) {
+        if (populated && volatileDefault(definition)) {
             add("medium", "VOLATILE_DEFAULT_REWRITE", migration, sql, "adds " + table + "." + column
                     + " with a volatile default: the whole table is rewritten under ACCESS EXCLUSIVE");
         }
+    }
+
+    /** A volatile function called after DEFAULT, or a serial type: two searches, each linear. */
+    private static boolean volatileDefault(String definition) {
+        Matcher defaultAt = DEFAULT.matcher(definition);
+        return defaultAt.find() && VOLATILE_CALL.matcher(definition).region(defaultAt.end(), definition.length()).find()
+                || SERIAL.matcher(definition).find();
     }
 
     private boolean populated(String table) {
@@ -159,7 +236,11 @@ final class MigrationLint {
     }
 
     private void add(String severity, String rule, String migration, String sql, String message, String target) {
+        if (findings.size() >= MAX_FINDINGS) {
+            return;
+        }
         String statement = sql.length() > 300 ? sql.substring(0, 300) + "..." : sql;
-        findings.add(new Finding(severity, rule, migration, statement, message, target));
+        findings.add(new Finding(severity, rule, migration, statement, context == null ? message
+                : message + " (" + context + ")", target));
     }
 }

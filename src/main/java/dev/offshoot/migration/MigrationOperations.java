@@ -48,8 +48,10 @@ public class MigrationOperations {
         out.put("checksum", r.checksum());
         out.put("durationMs", r.durationMs());
         out.put("migrations", r.migrations().stream().map(a -> a.script() + " (" + a.durationMs() + " ms)").toList());
+        out.put("effects", r.effects().stream().map(e -> (e.migration() == null ? "" : e.migration() + ": ")
+                + e.message()).toList());
         out.put("locks", r.locks().stream().map(l -> l.mode() + " on " + l.relation() + " (~" + l.rowEstimate()
-                + " rows, " + l.heldMs() + " ms) by " + l.migration()).distinct().toList());
+                + " rows, at most " + l.heldMs() + " ms) by " + l.migration()).distinct().toList());
         out.put("rewrites", r.rewrites().stream().map(w -> w.table() + " (~" + w.rowEstimate() + " rows) by "
                 + w.migration()).toList());
         out.put("failure", r.failure());
@@ -68,6 +70,9 @@ public class MigrationOperations {
         }
         out.put(r.dryRun() ? "plan" : "applied", r.dryRun() ? r.plan() : r.applied());
         out.put("schemaVersion", r.schemaVersion());
+        if (!r.warnings().isEmpty()) {
+            out.put("warnings", r.warnings());
+        }
         return out;
     }
 

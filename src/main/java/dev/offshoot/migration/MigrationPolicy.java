@@ -16,9 +16,14 @@ import dev.offshoot.web.ApiException;
  * @param mode   error-only (only errors fail), warning-sensitive (warnings fail too) or strict
  *               (warnings fail, allowlists ignored)
  * @param rules  a level per rule (error, warning, off); a lint rule not named here takes its
- *               severity's level: high is an error, medium a warning, low off
- * @param allow  regexes: a DROP_TABLE, DROP_COLUMN or RENAME whose table, column or new name one of
- *               them finds is a staged destructive change and does not count
+ *               severity's level: high is an error, medium a warning, low off. Rules that measured
+ *               effects share with the lint (DROP_TABLE, DROP_COLUMN, TYPE_NARROWING) govern both;
+ *               ROWS_REMOVED is an error, DROP_INDEX, DROP_CONSTRAINT and DROP_SEQUENCE warnings.
+ *               TRANSACTION_CONTROL is always an error: no policy turns it off
+ * @param allow  regexes: a destructive finding (DROP_TABLE, DROP_COLUMN, RENAME, TRUNCATE,
+ *               DELETE_WITHOUT_WHERE, ROWS_REMOVED, DROP_INDEX, DROP_CONSTRAINT, DROP_SEQUENCE)
+ *               whose table, column, index or new name one of them finds is a staged change and
+ *               does not count
  * @param naming regexes new tables, indexes, foreign keys and other constraints must match (rule NAMING)
  * @param limits row counts above which an ACCESS EXCLUSIVE lock or a rewrite counts (LOCK_LIMIT, REWRITE_LIMIT)
  */
@@ -32,7 +37,8 @@ public record MigrationPolicy(String mode, Map<String, String> rules, List<Strin
     static final Set<String> LEVELS = Set.of("error", "warning", "off");
     static final Set<String> RULES = Set.of("DROP_TABLE", "DROP_COLUMN", "TYPE_NARROWING", "TYPE_CHANGE_ON_POPULATED",
             "NOT_NULL_ON_POPULATED", "ADD_NOT_NULL_WITHOUT_DEFAULT", "INDEX_WITHOUT_CONCURRENTLY", "RENAME",
-            "VOLATILE_DEFAULT_REWRITE", "NAMING", "LOCK_LIMIT", "REWRITE_LIMIT");
+            "VOLATILE_DEFAULT_REWRITE", "NAMING", "LOCK_LIMIT", "REWRITE_LIMIT", "TRUNCATE", "DELETE_WITHOUT_WHERE",
+            "DYNAMIC_SQL", "ROWS_REMOVED", "DROP_INDEX", "DROP_CONSTRAINT", "DROP_SEQUENCE");
 
     public record Naming(String table, String index, String foreignKey, String constraint) {
     }

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,8 +35,12 @@ class MigrationService {
         this.properties = properties;
     }
 
+    /**
+     * @param diff        what the run changed in the schema, to hold against its trial's
+     * @param divergences what non-transactional migrations did beyond their trial (they had committed)
+     */
     record Run(String branch, String initialVersion, String schemaVersion, int migrationsExecuted,
-            List<FlywayRunner.Applied> applied) {
+            List<FlywayRunner.Applied> applied, SchemaDiff diff, List<String> divergences) {
     }
 
     record HistoryEntry(int installedRank, String version, String description, String type, String script,
@@ -49,14 +54,37 @@ class MigrationService {
         return new MigrationUploads(properties.maxPayloadBytes(), properties.maxFiles());
     }
 
-    /** One migration run per branch at a time: Flyway's own lock would make the second wait anyway. */
-    Run apply(String branch, List<MigrationFile> files) {
+    /**
+     * Runs the set for real, guarded by its trial's effects (see MigrationWatch): a migration that
+     * does to the branch what it did not do to the copy is rolled back (409 TRIAL_DIVERGED). One
+     * migration run per branch at a time: Flyway's own lock would make the second wait anyway.
+     * Like the trial, it reads the branch on a session of its own just before Flyway starts and
+     * just after it ends, and watches the migrations only from inside their own session.
+     */
+    Run apply(String branch, List<MigrationFile> files, Map<String, MigrationEffects> trial) {
         return locks.withLock(branch, () -> {
-            FlywayRunner.Outcome outcome = FlywayRunner.migrate(branches.endpoint(branch), files, null);
+            BranchAccess.Endpoint endpoint = branches.endpoint(branch);
+            Schema before;
+            Relations relations;
+            try (Connection db = endpoint.inspector()) {
+                before = SchemaInspector.inspect(db);
+                relations = Relations.read(db);
+            } catch (SQLException e) {
+                throw unavailable(branch, e);
+            }
+            MigrationWatch watch = new MigrationWatch(relations, trial);
+            FlywayRunner.Outcome outcome;
+            try {
+                outcome = FlywayRunner.migrate(endpoint, files, watch);
+            } catch (ApiException e) {
+                throw e.code().equals("TRIAL_DIVERGED") ? e.with("appliedBefore", List.copyOf(watch.effects()
+                        .keySet()).subList(0, Math.max(0, watch.effects().size() - 1))) : e;
+            }
             log.info("branch {}: {} migration(s) applied, schema version {}", branch, outcome.applied().size(),
                     outcome.schemaVersion());
+            SchemaDiff diff = SchemaDiff.between(before, inspect(endpoint));
             return new Run(branch, outcome.initialVersion(), outcome.schemaVersion(), outcome.applied().size(),
-                    outcome.applied());
+                    outcome.applied(), diff, watch.divergences());
         });
     }
 

@@ -4,7 +4,13 @@ import java.util.List;
 
 /** A database's schema as read from the catalog: what inspection returns and diffs compare. */
 record Schema(List<String> schemas, List<Table> tables, List<View> views, List<Function> functions,
-        List<Extension> extensions) {
+        List<Extension> extensions, List<Sequence> sequences) {
+
+    /** A schema without sequences (for tests and callers that do not read them). */
+    Schema(List<String> schemas, List<Table> tables, List<View> views, List<Function> functions,
+            List<Extension> extensions) {
+        this(schemas, tables, views, functions, extensions, List.of());
+    }
 
     /** @param rowEstimate pg_class.reltuples, or live tuples counted by statistics when never analysed */
     record Table(String schema, String name, long rowEstimate, long sizeBytes, List<Column> columns,
@@ -37,5 +43,13 @@ record Schema(List<String> schemas, List<Table> tables, List<View> views, List<F
     }
 
     record Extension(String name, String version, String schema) {
+    }
+
+    /** @param ownedBy the column it belongs to (serial, identity, OWNED BY) as schema.table.column, or null */
+    record Sequence(String schema, String name, String type, String ownedBy) {
+
+        String qualifiedName() {
+            return schema + "." + name;
+        }
     }
 }

@@ -9,9 +9,10 @@ import java.util.function.Function;
 
 /**
  * What changed between two schemas: tables (with their columns, indexes and constraints), views,
- * functions, extensions and schemas. Flyway's history table is bookkeeping and not shown.
+ * functions, extensions, sequences and schemas. Flyway's history table is bookkeeping and not shown.
  */
-record SchemaDiff(Names schemas, Tables tables, Definitions views, Definitions functions, Definitions extensions) {
+record SchemaDiff(Names schemas, Tables tables, Definitions views, Definitions functions, Definitions extensions,
+        Definitions sequences) {
 
     static final String HISTORY_TABLE = "flyway_schema_history";
 
@@ -52,13 +53,15 @@ record SchemaDiff(Names schemas, Tables tables, Definitions views, Definitions f
                 definitions(before.functions(), after.functions(), Schema.Function::signature,
                         f -> "returns " + f.returns() + " language " + f.language() + " body md5 " + f.bodyHash()),
                 definitions(before.extensions(), after.extensions(), Schema.Extension::name,
-                        e -> "version " + e.version() + " in schema " + e.schema()));
+                        e -> "version " + e.version() + " in schema " + e.schema()),
+                definitions(before.sequences(), after.sequences(), Schema.Sequence::qualifiedName,
+                        q -> q.type() + (q.ownedBy() == null ? "" : ", owned by " + q.ownedBy())));
     }
 
     boolean isEmpty() {
         return schemas.added().isEmpty() && schemas.removed().isEmpty() && tables.added().isEmpty()
                 && tables.removed().isEmpty() && tables.changed().isEmpty() && views.isEmpty() && functions.isEmpty()
-                && extensions.isEmpty();
+                && extensions.isEmpty() && sequences.isEmpty();
     }
 
     private static Tables tables(Schema before, Schema after) {

@@ -33,7 +33,7 @@ final class SchemaInspector {
         constraints(db, tables);
         return new Schema(strings(db, "SELECT n.nspname FROM pg_catalog.pg_namespace n WHERE " + USER_NAMESPACE
                 + " ORDER BY 1"), tables.values().stream().map(TableBuilder::build).toList(), views(db),
-                functions(db), extensions(db));
+                functions(db), extensions(db), sequences(db));
     }
 
     private record TableBuilder(String schema, String name, long rows, long size, List<Schema.Column> columns,
@@ -121,6 +121,23 @@ final class SchemaInspector {
                 + " JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace ORDER BY 1",
                 rs -> extensions.add(new Schema.Extension(rs.getString(1), rs.getString(2), rs.getString(3))));
         return extensions;
+    }
+
+    private static List<Schema.Sequence> sequences(Connection db) throws SQLException {
+        List<Schema.Sequence> sequences = new ArrayList<>();
+        query(db, "SELECT n.nspname, c.relname, pg_catalog.format_type(s.seqtypid, NULL),"
+                + " (SELECT tn.nspname || '.' || t.relname || '.' || a.attname FROM pg_catalog.pg_depend d"
+                + " JOIN pg_catalog.pg_class t ON t.oid = d.refobjid"
+                + " JOIN pg_catalog.pg_namespace tn ON tn.oid = t.relnamespace"
+                + " JOIN pg_catalog.pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid"
+                + " WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objid = c.oid"
+                + " AND d.refobjsubid > 0 AND d.deptype IN ('a', 'i') LIMIT 1)"
+                + " FROM pg_catalog.pg_sequence s JOIN pg_catalog.pg_class c ON c.oid = s.seqrelid"
+                + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+                + " WHERE " + USER_NAMESPACE + " AND" + NOT_EXTENSION.formatted("c.oid") + " ORDER BY 1, 2",
+                rs -> sequences.add(new Schema.Sequence(rs.getString(1), rs.getString(2), rs.getString(3),
+                        rs.getString(4))));
+        return sequences;
     }
 
     private static List<String> strings(Connection db, String sql) throws SQLException {

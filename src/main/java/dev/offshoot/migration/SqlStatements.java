@@ -2,11 +2,14 @@ package dev.offshoot.migration;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
- * Splits SQL text into statements at semicolons that are outside quotes, dollar quotes and
- * comments. Enough for linting and for running a console's statements one by one; the server
- * remains the judge of what each statement means.
+ * Splits SQL text into statements at the semicolons the server would end a statement at: outside
+ * quotes, dollar quotes, comments and parentheses, and outside the BEGIN ... END body of a
+ * CREATE FUNCTION or PROCEDURE (as psql does). One pass of {@link SqlScanner}: linear in the
+ * length of the text. Enough for linting and for running a console's statements one by one; the
+ * server remains the judge of what each statement means.
  */
 final class SqlStatements {
 
@@ -15,68 +18,115 @@ final class SqlStatements {
 
     static List<String> split(String sql) {
         List<String> statements = new ArrayList<>();
-        StringBuilder current = new StringBuilder();
-        int i = 0;
-        int n = sql.length();
-        while (i < n) {
-            char c = sql.charAt(i);
-            int end;
-            if (c == '\'' || c == '"') {
-                end = closing(sql, i + 1, String.valueOf(c));
-            } else if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
-                end = lineEnd(sql, i);
-            } else if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
-                end = closing(sql, i + 2, "*/");
-            } else if (c == '$' && dollarTag(sql, i) != null) {
-                String tag = dollarTag(sql, i);
-                end = closing(sql, i + tag.length(), tag);
-            } else if (c == ';') {
-                add(statements, current);
-                current.setLength(0);
-                i++;
-                continue;
-            } else {
-                end = i + 1;
+        SqlScanner scanner = new SqlScanner(sql);
+        Boundaries boundaries = new Boundaries();
+        int from = 0;
+        boolean meaningful = false;
+        while (scanner.next()) {
+            if (scanner.kind() == SqlScanner.Kind.SEMICOLON && boundaries.atTop()) {
+                add(statements, sql, from, scanner.start(), meaningful);
+                from = scanner.end();
+                meaningful = false;
+                boundaries = new Boundaries();
+            } else if (!scanner.isBlank()) {
+                meaningful = true;
+                boundaries.see(scanner);
             }
-            current.append(sql, i, end);
-            i = end;
         }
-        add(statements, current);
+        add(statements, sql, from, sql.length(), meaningful);
         return statements;
     }
 
-    /** The statement without comments, in one line: what lint rules match on. */
+    /** The statement without comments, in one line: what lint rules match on. Constants stay as written. */
     static String normalize(String statement) {
-        String noComments = statement.replaceAll("(?s)/\\*.*?\\*/", " ").replaceAll("--[^\\n]*", " ");
-        return noComments.replaceAll("\\s+", " ").trim();
+        StringBuilder out = new StringBuilder(Math.min(statement.length(), 1 << 16));
+        SqlScanner scanner = new SqlScanner(statement);
+        boolean space = false;
+        while (scanner.next()) {
+            if (scanner.isBlank()) {
+                space = true;
+                continue;
+            }
+            if (space && !out.isEmpty()) {
+                out.append(' ');
+            }
+            space = false;
+            out.append(statement, scanner.start(), scanner.end());
+        }
+        return out.toString();
     }
 
-    private static void add(List<String> statements, StringBuilder current) {
-        String text = current.toString().strip();
-        if (!normalize(text).isEmpty()) {
-            statements.add(text);
+    /** Whether {@code word} occurs as a keyword outside parentheses (and outside quotes and comments). */
+    static boolean hasTopLevelWord(String statement, String word) {
+        SqlScanner scanner = new SqlScanner(statement);
+        int depth = 0;
+        while (scanner.next()) {
+            if (scanner.isSymbol('(')) {
+                depth++;
+            } else if (scanner.isSymbol(')') && depth > 0) {
+                depth--;
+            } else if (depth == 0 && scanner.isWord(word)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void add(List<String> statements, String sql, int from, int to, boolean meaningful) {
+        if (meaningful) {
+            statements.add(sql.substring(from, to).strip());
         }
     }
 
-    private static int closing(String sql, int from, String close) {
-        int at = sql.indexOf(close, from);
-        return at < 0 ? sql.length() : at + close.length();
-    }
+    /**
+     * Where a semicolon does not end the statement: inside parentheses, and inside the BEGIN ...
+     * END of a function or procedure with an SQL-standard body (CREATE [OR REPLACE] FUNCTION or
+     * PROCEDURE ... BEGIN ATOMIC ... END), where a CASE also ends with END. Words inside
+     * parentheses (a parameter named begin) do not count.
+     */
+    private static final class Boundaries {
 
-    private static int lineEnd(String sql, int from) {
-        int at = sql.indexOf('\n', from);
-        return at < 0 ? sql.length() : at + 1;
-    }
+        private final String[] head = new String[4];
+        private int words;
+        private int parentheses;
+        private int blocks;
 
-    /** "$$" or "$tag$" starting at i, or null. */
-    private static String dollarTag(String sql, int i) {
-        int j = i + 1;
-        while (j < sql.length() && (Character.isLetterOrDigit(sql.charAt(j)) || sql.charAt(j) == '_')) {
-            j++;
+        boolean atTop() {
+            return parentheses == 0 && blocks == 0;
         }
-        if (j < sql.length() && sql.charAt(j) == '$' && (j == i + 1 || !Character.isDigit(sql.charAt(i + 1)))) {
-            return sql.substring(i, j + 1);
+
+        void see(SqlScanner token) {
+            if (token.isSymbol('(')) {
+                parentheses++;
+            } else if (token.isSymbol(')') && parentheses > 0) {
+                parentheses--;
+            }
+            if (token.kind() != SqlScanner.Kind.WORD) {
+                return;
+            }
+            if (words < head.length) {
+                head[words] = token.text().toUpperCase(Locale.ROOT);
+                words++;
+            }
+            if (parentheses > 0 || !routine()) {
+                return;
+            }
+            if (token.isWord("BEGIN")) {
+                blocks++;
+            } else if (token.isWord("CASE") && blocks > 0) {
+                blocks++;
+            } else if (token.isWord("END") && blocks > 0) {
+                blocks--;
+            }
         }
-        return null;
+
+        private boolean routine() {
+            return "CREATE".equals(head[0]) && (isRoutine(head[1])
+                    || "OR".equals(head[1]) && "REPLACE".equals(head[2]) && isRoutine(head[3]));
+        }
+
+        private static boolean isRoutine(String word) {
+            return "FUNCTION".equals(word) || "PROCEDURE".equals(word);
+        }
     }
 }

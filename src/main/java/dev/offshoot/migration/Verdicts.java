@@ -2,14 +2,18 @@ package dev.offshoot.migration;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Turns what a check found (lint findings, locks, rewrites, the schema diff, a failure) into a
- * verdict under a policy: fail when an error counts (or a warning, unless the mode is error-only),
- * warn when only warnings count, pass otherwise. Pure: the same inputs give the same verdict.
+ * Turns what a check found (lint findings, the effects measured on the copy, locks, rewrites, the
+ * schema diff, a failure) into a verdict under a policy: fail when an error counts (or a warning,
+ * unless the mode is error-only), warn when only warnings count, pass otherwise. An effect counts
+ * under its rule like a lint finding; one that a lint finding of the same rule already names
+ * (the text said it, the copy confirmed it) is not counted twice. Pure: the same inputs give the
+ * same verdict.
  */
 final class Verdicts {
 
@@ -17,7 +21,12 @@ final class Verdicts {
     static final String WARN = "warn";
     static final String FAIL = "fail";
     static final String MIGRATION_FAILED = "MIGRATION_FAILED";
-    private static final Set<String> STAGEABLE = Set.of("DROP_TABLE", "DROP_COLUMN", "RENAME");
+    /** Destructive rules an allowlisted target (a staged change) lifts. */
+    private static final Set<String> STAGEABLE = Set.of("DROP_TABLE", "DROP_COLUMN", "RENAME", "TRUNCATE",
+            "DELETE_WITHOUT_WHERE", "ROWS_REMOVED", "DROP_INDEX", "DROP_CONSTRAINT", "DROP_SEQUENCE");
+    /** Levels of the effect rules the lint does not have. */
+    private static final Map<String, String> EFFECT_LEVELS = Map.of("ROWS_REMOVED", "error", "DROP_INDEX", "warning",
+            "DROP_CONSTRAINT", "warning", "DROP_SEQUENCE", "warning");
 
     /** A finding that counts, with the level the policy gave it. */
     record Decision(String level, String rule, String migration, String target, String message) {
@@ -33,15 +42,16 @@ final class Verdicts {
     private Verdicts() {
     }
 
-    static Verdict evaluate(MigrationPolicy policy, List<MigrationLint.Finding> lint, List<LockWatch.LockTaken> locks,
-            List<LockWatch.Rewrite> rewrites, SchemaDiff diff, Map<String, Object> failure) {
+    static Verdict evaluate(MigrationPolicy policy, List<MigrationLint.Finding> lint, List<TrialEffects.Effect> effects,
+            List<MigrationWatch.LockTaken> locks, List<MigrationWatch.Rewrite> rewrites, SchemaDiff diff,
+            Map<String, Object> failure) {
         List<Pattern> allow = MigrationPolicy.STRICT.equals(policy.mode()) ? List.of()
                 : policy.allow().stream().map(r -> MigrationPolicy.compile("allow", r)).toList();
         List<Decision> out = new ArrayList<>();
         if (failure != null) {
             Object script = failure.get("migration") instanceof Map<?, ?> m ? m.get("script") : null;
-            out.add(new Decision("error", MIGRATION_FAILED, script == null ? null : script.toString(), null,
-                    String.valueOf(failure.get("detail"))));
+            out.add(new Decision("error", String.valueOf(failure.getOrDefault("code", MIGRATION_FAILED)),
+                    script == null ? null : script.toString(), null, String.valueOf(failure.get("detail"))));
         }
         for (MigrationLint.Finding f : lint) {
             String level = level(policy, f.rule(), switch (f.severity()) {
@@ -53,6 +63,7 @@ final class Verdicts {
                 out.add(new Decision(level, f.rule(), f.migration(), f.target(), f.message()));
             }
         }
+        effects(policy, allow, lint, effects, out);
         limits(policy, locks, rewrites, out);
         if (diff != null) {
             naming(policy, diff, out);
@@ -67,17 +78,44 @@ final class Verdicts {
         return error || (warning && !MigrationPolicy.ERROR_ONLY.equals(mode)) ? FAIL : warning ? WARN : PASS;
     }
 
-    /**
-     * Whether the policy itself refuses the set: a migration that fails on the copy is left to apply,
-     * which reports it as before (MIGRATION_FAILED, the migrations before it applied).
-     */
+    /** Whether the policy refuses the set (a set that failed on the copy is refused before the policy is asked). */
     static boolean refused(String mode, List<Decision> decisions) {
-        return FAIL.equals(verdictOf(mode, decisions.stream().filter(d -> !d.rule().equals(MIGRATION_FAILED))
-                .toList()));
+        return FAIL.equals(verdictOf(mode, decisions));
     }
 
-    private static void limits(MigrationPolicy policy, List<LockWatch.LockTaken> locks,
-            List<LockWatch.Rewrite> rewrites, List<Decision> out) {
+    private static void effects(MigrationPolicy policy, List<Pattern> allow, List<MigrationLint.Finding> lint,
+            List<TrialEffects.Effect> effects, List<Decision> out) {
+        for (TrialEffects.Effect e : effects) {
+            String level = level(policy, e.rule(), EFFECT_LEVELS.getOrDefault(e.rule(), "error"));
+            if (level.equals("off") || STAGEABLE.contains(e.rule()) && allowed(allow, e.target())
+                    || saidByLint(lint, e)) {
+                continue;
+            }
+            out.add(new Decision(level, e.rule(), e.migration(), e.target(), "on the copy, "
+                    + (e.migration() == null ? "the set " : e.migration() + " ") + e.message()));
+        }
+    }
+
+    /** Whether a lint finding of the same rule names the same object (its target as written, maybe unqualified). */
+    private static boolean saidByLint(List<MigrationLint.Finding> lint, TrialEffects.Effect effect) {
+        String target = effect.target().replace("\"", "");
+        for (MigrationLint.Finding f : lint) {
+            if (!f.rule().equals(effect.rule()) || f.target() == null) {
+                continue;
+            }
+            for (String written : f.target().split(",")) {
+                String name = written.strip();
+                name = name.startsWith("\"") ? name.replace("\"", "") : name.toLowerCase(Locale.ROOT);
+                if (target.equals(name) || target.endsWith("." + name)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static void limits(MigrationPolicy policy, List<MigrationWatch.LockTaken> locks,
+            List<MigrationWatch.Rewrite> rewrites, List<Decision> out) {
         Long maxLock = policy.limits().maxRowsForAccessExclusiveLock();
         String lockLevel = level(policy, "LOCK_LIMIT", "error");
         if (maxLock != null && !lockLevel.equals("off")) {

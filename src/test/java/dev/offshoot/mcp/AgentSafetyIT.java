@@ -163,6 +163,9 @@ class AgentSafetyIT extends IntegrationTest {
         String migrations = "/api/v1/branches/" + branch + "/migrations";
         assertThat(agent.post("/api/v1/branches", Map.of("name", branch, "template", template)).status())
                 .isEqualTo(201);
+        // an approval is only for a set checked on the branch
+        assertThat(agent.post(migrations + "/check", Map.of("migrations", DROP)).body().get("verdict").asString())
+                .isEqualTo("fail");
         String id = approver.post(migrations + "/approvals", Map.of("migrations", DROP)).body().get("id").asString();
         assertThat(agent.post(migrations, Map.of("migrations", DROP, "approval", id)).status()).isEqualTo(200);
         assertThat(agent.post(migrations + "/check", Map.of("migrations", DROP)).body().get("verdict").asString())

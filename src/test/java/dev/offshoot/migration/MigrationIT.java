@@ -126,7 +126,7 @@ class MigrationIT extends IntegrationTest {
     }
 
     @Test
-    void aFailingMigrationLeavesTheBranchAsItWasAndTheAnswerPinpointsIt() throws Exception {
+    void aSetThatFailsOnTheCopyIsRefusedAndTheAnswerPinpointsIt() throws Exception {
         JsonNode branch = branch();
         Map<String, String> files = new TreeMap<>();
         files.put("V1__ok.sql", "CREATE TABLE ok_table (id int);");
@@ -136,7 +136,7 @@ class MigrationIT extends IntegrationTest {
         Api.Response failed = api.post(migrations(branch), set(files));
 
         assertThat(failed.status()).as(String.valueOf(failed.body())).isEqualTo(422);
-        assertThat(failed.code()).isEqualTo("MIGRATION_FAILED");
+        assertThat(failed.code()).isEqualTo("TRIAL_FAILED");
         JsonNode migration = failed.body().get("migration");
         assertThat(migration.get("script").asString()).isEqualTo("V2__bad.sql");
         assertThat(migration.get("sqlState").asString()).isEqualTo("42883");
@@ -146,8 +146,9 @@ class MigrationIT extends IntegrationTest {
         assertThat(migration.get("message").asString()).contains("no_such_function");
         assertThat(count(branch, "SELECT count(*) FROM information_schema.columns WHERE table_name = 'film'"
                 + " AND column_name = 'rating_note'")).isZero();
-        assertThat(count(branch, "SELECT count(*) FROM ok_table")).isZero();
-        assertThat(api.get(migrations(branch)).body().get("schemaVersion").asString()).isEqualTo("1");
+        // nothing of the set ran for real: not even the migration before the failing one
+        assertThat(count(branch, "SELECT count(*) FROM pg_tables WHERE tablename = 'ok_table'")).isZero();
+        assertThat(api.get(migrations(branch)).body().get("items")).isEmpty();
     }
 
     @Test

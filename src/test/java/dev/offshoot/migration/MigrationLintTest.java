@@ -69,6 +69,51 @@ class MigrationLintTest {
         assertThat(rules("ALTER TABLE users RENAME TO accounts")).containsExactly("RENAME");
     }
 
+    @Test
+    void truncationAndDeletesWithoutWhereAreHigh() {
+        assertThat(rules("TRUNCATE TABLE users CASCADE")).containsExactly("TRUNCATE");
+        assertThat(lint("V1__x.sql", "TRUNCATE users, drafts RESTART IDENTITY")).singleElement()
+                .satisfies(f -> assertThat(f.target()).isEqualTo("users, drafts"));
+        assertThat(rules("DELETE FROM users")).containsExactly("DELETE_WITHOUT_WHERE");
+        assertThat(rules("DELETE FROM ONLY users u USING (SELECT 1 WHERE false) s")).containsExactly(
+                "DELETE_WITHOUT_WHERE");
+        assertThat(rules("DELETE FROM users WHERE id = 1")).isEmpty();
+    }
+
+    @Test
+    void statementsThatEndTheMigrationsTransactionAreHigh() {
+        assertThat(rules("COMMIT")).containsExactly("TRANSACTION_CONTROL");
+        assertThat(rules("end")).containsExactly("TRANSACTION_CONTROL");
+        assertThat(rules("ROLLBACK AND CHAIN")).containsExactly("TRANSACTION_CONTROL");
+        assertThat(rules("ROLLBACK TO SAVEPOINT s")).isEmpty();
+        assertThat(rules("PREPARE TRANSACTION 'x'")).containsExactly("TRANSACTION_CONTROL");
+    }
+
+    @Test
+    void doBlocksFunctionBodiesAndConstantDynamicSqlAreReadToo() {
+        assertThat(lint("V1__x.sql", "DO $$ BEGIN DROP TABLE drafts; END $$;")).singleElement()
+                .satisfies(f -> assertThat(f.rule() + " " + f.message()).isEqualTo(
+                        "DROP_TABLE drops table(s) drafts and their data (in a DO block)"));
+        assertThat(rules("CREATE FUNCTION cleanup() RETURNS void LANGUAGE plpgsql AS $f$ BEGIN IF true THEN"
+                + " ALTER TABLE users DROP COLUMN bio; END IF; END $f$")).containsExactly("DROP_COLUMN");
+        assertThat(rules("CREATE PROCEDURE p() LANGUAGE sql BEGIN ATOMIC DELETE FROM users; END"))
+                .containsExactly("DELETE_WITHOUT_WHERE");
+        assertThat(rules("DO $$ BEGIN EXECUTE 'DROP TABLE drafts'; END $$")).containsExactly("DYNAMIC_SQL",
+                "DROP_TABLE");
+        assertThat(rules("DO $$ BEGIN EXECUTE format('TRUNCATE %I', 'users'); END $$")).containsExactly(
+                "DYNAMIC_SQL", "TRUNCATE");
+        assertThat(lint("V1__x.sql", "DO $$ DECLARE t text := 'drafts'; BEGIN EXECUTE 'DROP TABLE ' || t; END $$"))
+                .singleElement().satisfies(f -> assertThat(f.severity() + " " + f.rule()).isEqualTo("low DYNAMIC_SQL"));
+        assertThat(rules("CREATE FUNCTION f() RETURNS int LANGUAGE plpython3u AS $p$ return 1 # DROP TABLE x $p$"))
+                .isEmpty();
+    }
+
+    @Test
+    void aSetThatWouldYieldEndlessFindingsIsCutAtTheLimit() {
+        assertThat(lint("V1__x.sql", "ALTER TABLE users " + "DROP COLUMN bio, ".repeat(10_000) + "DROP COLUMN bio"))
+                .hasSize(MigrationLint.MAX_FINDINGS);
+    }
+
     private static List<String> rules(String sql) {
         return lint("V1__x.sql", sql).stream().map(MigrationLint.Finding::rule).toList();
     }

@@ -388,7 +388,7 @@ class OpenApiContractIT extends IntegrationTest {
         assertThat(upload.json().get("applied").get(0).get("script").asString()).isEqualTo("V3__tag_names.sql");
 
         Exchange failed = postJson(path, migrationSet("V4__bad.sql", "SELECT missing_column FROM items;"));
-        assertProblem(failed, 422, "MIGRATION_FAILED");
+        assertProblem(failed, 422, "TRIAL_FAILED");
         assertThat(failed.json().get("migration").get("sqlState").asString()).isEqualTo("42703");
         assertProblem(postJson(path, migrationSet("V1__tags.sql", "CREATE TABLE tags (id bigint);")), 409,
                 "MIGRATION_VALIDATION_FAILED");
