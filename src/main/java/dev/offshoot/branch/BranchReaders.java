@@ -146,7 +146,12 @@ class BranchReaders {
         return sql;
     }
 
-    /** The readers a branch has shown, for the reader watch. */
+    /** Drops a deleted branch's readers. */
+    void forget(UUID branch) {
+        jdbc.sql("DELETE FROM branch_reader WHERE branch_id = ?").param(branch).update();
+    }
+
+    /** The readers a branch has shown. */
     List<Reader> all(UUID branch) {
         return jdbc.sql("SELECT role_name, password FROM branch_reader WHERE branch_id = ? ORDER BY role_name")
                 .param(branch).query((rs, n) -> new Reader(rs.getString(1), rs.getString(2))).list();

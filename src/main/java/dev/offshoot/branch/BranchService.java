@@ -371,6 +371,8 @@ class BranchService implements TemplateBranches {
         DataRef snapshot = branch.snapshot();
         branch.deleted();
         branches.save(branch);
+        // a deleted branch's readers have nothing left to read: their passwords are not kept
+        readers.forget(branch.id());
         if (snapshot != null) {
             driver.release(snapshot, () -> Set.copyOf(branches.findLiveSnapshotImages()));
         }

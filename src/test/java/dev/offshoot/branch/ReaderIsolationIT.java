@@ -251,6 +251,18 @@ class ReaderIsolationIT extends IntegrationTest {
         assertThat(Psql.run(childView, "SELECT count(*) FROM later").output().strip()).isEqualTo("2");
         assertThat(Psql.run(sourceView, "SELECT count(*) FROM later").output().strip()).isEqualTo("2");
         assertThat(admin.delete("/api/v1/branches/" + child).status()).isEqualTo(204);
+        assertThat(readerRows(fork.body().get("id").asString())).as("a deleted branch keeps no reader password")
+                .isZero();
+    }
+
+    private static long readerRows(String branchId) throws SQLException {
+        try (Connection c = DriverManager.getConnection(METADATA.getJdbcUrl(), METADATA.getUsername(),
+                METADATA.getPassword()); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT count(*) FROM branch_reader WHERE branch_id = '" + branchId
+                        + "'")) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 
     private static Connection connect(JsonNode ro) throws SQLException {
