@@ -36,8 +36,9 @@ import dev.offshoot.template.TemplateRevision;
 /**
  * Starts a branch's container from its parent image and makes it usable: waits until Postgres
  * answers, then gives the branch its own superuser, owner and read-only passwords (see
- * {@link BranchCredentials}) and its readers' roles (see {@link BranchReaders}). Offshoot's own superuser sessions on the branch pin their search path
- * (see {@link PostgresConnections}) and name only pg_catalog objects.
+ * {@link BranchCredentials}) and its readers' roles (see {@link BranchReaders}). Offshoot's own
+ * superuser sessions on the branch pin their search path (see {@link PostgresConnections}) and name
+ * only pg_catalog objects.
  */
 @Component
 class BranchLauncher {

@@ -111,10 +111,7 @@ class BranchReaders {
             throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "BRANCH_UNREACHABLE", "branch '" + branch.name()
                     + "' did not take its reader role: " + BranchCredentials.masked(e.getMessage()), true);
         }
-        jdbc.sql("INSERT INTO branch_reader (branch_id, reader, role_name, password, created_at)"
-                + " VALUES (?, ?, ?, ?, ?)")
-                .params(branch.id(), caller.readerKey(), reader.role(), reader.password(), Timestamp.from(Instant.now()))
-                .update();
+        keep(branch.id(), caller, reader);
         log.info("branch {} ({}): reader role {} created for {}", branch.name(), branch.id(), reader.role(),
                 caller.name());
         return reader;
@@ -126,9 +123,14 @@ class BranchReaders {
      * passwords, and the create's answer needs no login of its own.
      */
     void prepare(UUID branch, Principal caller) {
+        keep(branch, caller, new Reader(roleName(caller), newSecret()));
+    }
+
+    /** Keeps a reader's password; a reader the branch already has keeps the one it was given. */
+    private void keep(UUID branch, Principal caller, Reader reader) {
         jdbc.sql("INSERT INTO branch_reader (branch_id, reader, role_name, password, created_at)"
                 + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (branch_id, reader) DO NOTHING")
-                .params(branch, caller.readerKey(), roleName(caller), newSecret(), Timestamp.from(Instant.now()))
+                .params(branch, caller.readerKey(), reader.role(), reader.password(), Timestamp.from(Instant.now()))
                 .update();
     }
 

@@ -11,9 +11,10 @@ import org.postgresql.util.PasswordUtil;
 /**
  * The roles of a branch's Postgres and the SQL that sets them up: the superuser, the owner of the
  * database, and the readers: a group that holds read grants, Offshoot's own read-only role and one
- * reader role per token that was shown a branch's read-only connection, all members of the group. Passwords are sent as SCRAM verifiers, so no plaintext reaches
- * the server or its logs. Everything here is fully schema-qualified and meant for a session whose
- * search path is pinned to {@code pg_catalog}.
+ * reader role per token that was shown a branch's read-only connection, all members of the group.
+ * Passwords are sent as SCRAM verifiers, so no plaintext reaches the server or its logs. Everything
+ * here is fully schema-qualified and meant for a session whose search path is pinned to
+ * {@code pg_catalog}.
  */
 public final class BranchRoles {
 
