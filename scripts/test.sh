@@ -16,6 +16,12 @@ npm ci --prefix src/test/mcp-interop --no-audit --no-fund --loglevel=error >&2
 # the Neon API test runs Neon's own clients from npm: neonctl, and what Neon's GitHub Actions run
 npm ci --prefix src/test/neon-interop --no-audit --no-fund --loglevel=error >&2
 
+# the reader tests connect to branches with libpq's psql, as users do (Debian's postgresql-client)
+if ! command -v psql >/dev/null 2>&1; then
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql-client >/dev/null
+fi
+
 # the web console's browser tests drive Debian's chromium through its chromedriver
 bash scripts/ensure-chromium.sh
 

@@ -31,6 +31,7 @@ class ApiToken {
     private Instant revokedAt;
     private Instant lastUsedAt;
     private boolean revealSecrets;
+    private boolean sqlReadOnly;
     @Version
     private Long version;
 
@@ -39,8 +40,9 @@ class ApiToken {
 
     ApiToken(String name, String secretHash, String secretPrefix, Set<Scope> scopes, Set<String> allowedTemplates,
             String requiredLabelKey, String requiredLabelValue, Instant expiresAt, String createdBy,
-            boolean revealSecrets) {
+            boolean revealSecrets, boolean sqlReadOnly) {
         this.revealSecrets = revealSecrets;
+        this.sqlReadOnly = sqlReadOnly;
         this.id = UUID.randomUUID();
         this.name = name;
         this.secretHash = secretHash;
@@ -56,7 +58,7 @@ class ApiToken {
 
     Principal principal() {
         return new Principal(name, scopes(), allowedTemplates(), requiredLabelKey, requiredLabelValue, expiresAt,
-                revealSecrets);
+                revealSecrets, sqlReadOnly, id.toString());
     }
 
     boolean usableAt(Instant now) {
@@ -116,6 +118,10 @@ class ApiToken {
 
     boolean revealSecrets() {
         return revealSecrets;
+    }
+
+    boolean sqlReadOnly() {
+        return sqlReadOnly;
     }
 
     Instant lastUsedAt() {

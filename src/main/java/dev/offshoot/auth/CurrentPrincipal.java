@@ -19,8 +19,11 @@ import org.springframework.web.context.request.RequestContextHolder;
  */
 public final class CurrentPrincipal {
 
+    /** The name Offshoot's own background work is recorded under. */
+    public static final String SYSTEM_NAME = "offshoot";
+
     /** Offshoot's own background work: no limits. Never reachable from a request. */
-    private static final Principal SYSTEM = new Principal("offshoot", EnumSet.allOf(Scope.class), Set.of(), null,
+    private static final Principal SYSTEM = new Principal(SYSTEM_NAME, EnumSet.allOf(Scope.class), Set.of(), null,
             null);
 
     private CurrentPrincipal() {

@@ -15,9 +15,24 @@ import java.util.Set;
  * @param expiresAt        when the caller's token stops working, or null if never
  * @param revealSecrets    whether MCP results may carry branch passwords for this caller (an admin's
  *                         opt-in at issue time; every reveal is audited)
+ * @param sqlReadOnly      whether this caller's SQL (REST /sql, MCP run_sql) is read-only whatever its
+ *                         scopes: it may still create, reset and delete branches and check and apply
+ *                         migrations, so schema changes go through the migration gate
+ * @param tokenId          the issued token's id; null for a token configured in the environment (the
+ *                         admin token) and for Offshoot itself
  */
 public record Principal(String name, Set<Scope> scopes, Set<String> allowedTemplates, String requiredLabelKey,
-        String requiredLabelValue, Instant expiresAt, boolean revealSecrets) {
+        String requiredLabelValue, Instant expiresAt, boolean revealSecrets, boolean sqlReadOnly, String tokenId) {
+
+    /** The name of the admin token configured in the environment (offshoot.auth.admin-token). */
+    public static final String CONFIGURED_ADMIN = "admin";
+
+    /** An issued token whose SQL may write. */
+    public Principal(String name, Set<Scope> scopes, Set<String> allowedTemplates, String requiredLabelKey,
+            String requiredLabelValue, Instant expiresAt, boolean revealSecrets) {
+        this(name, scopes, allowedTemplates, requiredLabelKey, requiredLabelValue, expiresAt, revealSecrets, false,
+                null);
+    }
 
     /** A caller whose MCP results keep passwords out (the default). */
     public Principal(String name, Set<Scope> scopes, Set<String> allowedTemplates, String requiredLabelKey,
@@ -33,6 +48,23 @@ public record Principal(String name, Set<Scope> scopes, Set<String> allowedTempl
 
     public static Principal admin(String name) {
         return new Principal(name, EnumSet.allOf(Scope.class), Set.of(), null, null);
+    }
+
+    /**
+     * Whether this caller may issue tokens that reveal secrets: a token that reveals them itself,
+     * or the admin token configured in the environment (the operator's, the root of every issued
+     * token), which does not reveal them in its own MCP results.
+     */
+    public boolean mayGrantRevealSecrets() {
+        return revealSecrets || (tokenId == null && has(Scope.ADMIN));
+    }
+
+    /**
+     * Who this caller is for the branch reader roles: one role per issued token (by id, so a token
+     * issued again under a revoked token's name gets a role of its own), one for a configured token.
+     */
+    public String readerKey() {
+        return tokenId != null ? tokenId : "name:" + name;
     }
 
     public boolean has(Scope scope) {

@@ -18,8 +18,9 @@ import dev.offshoot.web.ApiException;
  * <li>its new branches carry its label (asking for another value is refused);</li>
  * <li>changing a template (create, URL import, refresh, new revision, delete) needs a token without
  * any limit, because a template is shared by every owner's branches;</li>
- * <li>it issues, lists and revokes only tokens with the same or fewer scopes and the same or narrower
- * limits;</li>
+ * <li>it issues, lists and revokes only tokens it could have issued: the same or fewer scopes, the
+ * same or narrower limits, an expiry no later than its own, secrets revealed only if it may grant
+ * that, and SQL read-only where its own is;</li>
  * <li>it does not read the audit log, which spans every owner.</li>
  * </ul>
  * Background work running as system has no limits.
@@ -116,11 +117,28 @@ public final class Tenancy {
         }
     }
 
-    /** Whether {@code issuer} could have issued a token with {@code other}'s scopes and limits. */
+    /**
+     * Refuses a token its issuer could not have issued: wider scopes or limits
+     * ({@link #requireNoWider}), a later expiry ({@link #requireNoLater}), secrets revealed by an
+     * issuer that may not grant that ({@link Principal#mayGrantRevealSecrets}), or SQL that writes
+     * from an issuer whose SQL is read-only.
+     */
+    static void requireCovered(Principal issuer, Principal token) {
+        requireNoWider(issuer, token.scopes(), token.allowedTemplates(), token.requiredLabelKey() == null
+                ? Map.of() : Map.of(token.requiredLabelKey(), token.requiredLabelValue()));
+        requireNoLater(issuer, token.expiresAt());
+        if (token.revealSecrets() && !issuer.mayGrantRevealSecrets()) {
+            throw widening("passwords in MCP results (revealSecrets), which the issuing token does not reveal");
+        }
+        if (issuer.sqlReadOnly() && !token.sqlReadOnly()) {
+            throw widening("SQL that writes, while the issuing token's SQL is read-only (sqlReadOnly)");
+        }
+    }
+
+    /** Whether {@code issuer} could have issued {@code other} (see {@link #requireCovered}). */
     static boolean covers(Principal issuer, Principal other) {
         try {
-            requireNoWider(issuer, other.scopes(), other.allowedTemplates(), other.requiredLabelKey() == null
-                    ? Map.of() : Map.of(other.requiredLabelKey(), other.requiredLabelValue()));
+            requireCovered(issuer, other);
             return true;
         } catch (ApiException wider) {
             return false;

@@ -32,22 +32,29 @@ class TokenController {
         this.tokens = tokens;
     }
 
-    /** Body of POST /api/v1/tokens; {@code requiredLabels} holds at most one key. */
-    /** @param revealSecrets MCP results carry branch passwords for this token (default false; audited) */
+    /**
+     * Body of POST /api/v1/tokens; {@code requiredLabels} holds at most one key.
+     *
+     * @param revealSecrets MCP results carry branch passwords for this token (default false; audited)
+     * @param sqlReadOnly   the token's SQL (REST /sql, MCP run_sql) is read-only, whatever its scopes
+     *                      (default false): the token for coding agents, which change schemas only
+     *                      through checked migrations
+     */
     record CreateTokenRequest(String name, List<String> scopes, Instant expiresAt, List<String> templates,
-            Map<String, String> requiredLabels, Boolean revealSecrets) {
+            Map<String, String> requiredLabels, Boolean revealSecrets, Boolean sqlReadOnly) {
     }
 
     /** A token as listed: never its secret, only the secret's first characters. */
     record TokenView(String name, String prefix, List<String> scopes, List<String> templates,
-            Map<String, String> requiredLabels, boolean revealSecrets, Instant expiresAt, String createdBy,
-            Instant createdAt, Instant lastUsedAt, Instant revokedAt) {
+            Map<String, String> requiredLabels, boolean revealSecrets, boolean sqlReadOnly, Instant expiresAt,
+            String createdBy, Instant createdAt, Instant lastUsedAt, Instant revokedAt) {
 
         static TokenView of(ApiToken t) {
             return new TokenView(t.name(), t.secretPrefix(), t.scopes().stream().map(Scope::wire).toList(),
                     List.copyOf(t.allowedTemplates()),
                     t.requiredLabelKey() == null ? Map.of() : Map.of(t.requiredLabelKey(), t.requiredLabelValue()),
-                    t.revealSecrets(), t.expiresAt(), t.createdBy(), t.createdAt(), t.lastUsedAt(), t.revokedAt());
+                    t.revealSecrets(), t.sqlReadOnly(), t.expiresAt(), t.createdBy(), t.createdAt(), t.lastUsedAt(),
+                    t.revokedAt());
         }
     }
 
@@ -62,7 +69,8 @@ class TokenController {
     ResponseEntity<IssuedToken> create(@RequestBody CreateTokenRequest request) {
         TokenService.Issued issued = tokens.issue(new TokenService.NewToken(request.name(), scopes(request.scopes()),
                 request.expiresAt(), request.templates() == null ? Set.of() : new TreeSet<>(request.templates()),
-                request.requiredLabels(), Boolean.TRUE.equals(request.revealSecrets())), CurrentPrincipal.get());
+                request.requiredLabels(), Boolean.TRUE.equals(request.revealSecrets()),
+                Boolean.TRUE.equals(request.sqlReadOnly())), CurrentPrincipal.get());
         return ResponseEntity.status(HttpStatus.CREATED)
                 .body(new IssuedToken(issued.secret(), TokenView.of(issued.token())));
     }

@@ -40,8 +40,16 @@ public class TokenService {
         this.properties = properties;
     }
 
+    /**
+     * Names the service records as an actor of its own (the configured admin token, Offshoot's
+     * background work, the reaper) or might: a token by one of these names would make the audit log
+     * and branch creators ambiguous.
+     */
+    static final Set<String> RESERVED_NAMES = Set.of(Principal.CONFIGURED_ADMIN, CurrentPrincipal.SYSTEM_NAME,
+            "reaper", "system");
+
     record NewToken(String name, Set<Scope> scopes, Instant expiresAt, Set<String> templates,
-            Map<String, String> requiredLabel, boolean revealSecrets) {
+            Map<String, String> requiredLabel, boolean revealSecrets, boolean sqlReadOnly) {
     }
 
     record Issued(ApiToken token, String secret) {
@@ -49,6 +57,11 @@ public class TokenService {
 
     Issued issue(NewToken request, Principal by) {
         String name = Names.requireResourceName("token", request.name());
+        if (RESERVED_NAMES.contains(name)) {
+            throw ApiException.badRequest("RESERVED_NAME", "token name '" + name + "' is reserved: the service"
+                    + " records " + String.join(", ", new java.util.TreeSet<>(RESERVED_NAMES))
+                    + " as actors of its own; choose another name");
+        }
         if (request.scopes() == null || request.scopes().isEmpty()) {
             throw ApiException.badRequest("INVALID_SCOPES", "give at least one scope: read, write or admin");
         }
@@ -60,13 +73,14 @@ public class TokenService {
             throw ApiException.badRequest("INVALID_LABELS", "a token can require at most one label");
         }
         Set<String> templates = request.templates() == null ? Set.of() : request.templates();
-        Tenancy.requireNoWider(by, request.scopes(), templates, label);
-        Tenancy.requireNoLater(by, request.expiresAt());
+        Tenancy.requireCovered(by, new Principal(name, request.scopes(), templates,
+                label.keySet().stream().findFirst().orElse(null), label.values().stream().findFirst().orElse(null),
+                request.expiresAt(), request.revealSecrets(), request.sqlReadOnly(), null));
         String secret = newSecret();
         var entry = label.entrySet().stream().findFirst();
         ApiToken token = new ApiToken(name, hash(secret), secret.substring(0, PREFIX.length() + 6), request.scopes(),
                 templates, entry.map(Map.Entry::getKey).orElse(null), entry.map(Map.Entry::getValue).orElse(null),
-                request.expiresAt(), by.name(), request.revealSecrets());
+                request.expiresAt(), by.name(), request.revealSecrets(), request.sqlReadOnly());
         try {
             return new Issued(tokens.save(token), secret);
         } catch (DuplicateKeyException | DbActionExecutionException e) {
@@ -104,7 +118,7 @@ public class TokenService {
         String admin = properties.adminToken();
         if (!admin.isEmpty() && MessageDigest.isEqual(admin.getBytes(StandardCharsets.UTF_8),
                 presented.getBytes(StandardCharsets.UTF_8))) {
-            return Optional.of(Principal.admin("admin"));
+            return Optional.of(Principal.admin(Principal.CONFIGURED_ADMIN));
         }
         if (!presented.startsWith(PREFIX)) {
             return Optional.empty();

@@ -140,6 +140,14 @@ class Branch {
         this.readonlyPassword = readonlyPassword;
     }
 
+    /**
+     * A new password for Offshoot's own read-only role, set at every launch (and where readers were
+     * set up on old data): it is never shown to anybody, and no old one works after it.
+     */
+    void newReadOnlyPassword(String readonlyPassword) {
+        this.readonlyPassword = readonlyPassword;
+    }
+
     void restarting() {
         enter(BranchStatus.CREATING);
     }

@@ -15,6 +15,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
+import dev.offshoot.audit.AuditLog;
 import dev.offshoot.auth.CurrentPrincipal;
 import dev.offshoot.auth.Scopes;
 
@@ -28,9 +29,11 @@ import dev.offshoot.auth.Scopes;
 class BranchController {
 
     private final BranchOperations branches;
+    private final AuditLog audit;
 
-    BranchController(BranchOperations branches) {
+    BranchController(BranchOperations branches, AuditLog audit) {
         this.branches = branches;
+        this.audit = audit;
     }
 
     record BranchList(List<BranchView> items) {
@@ -50,9 +53,19 @@ class BranchController {
         return new BranchList(branches.list(status, template, labels));
     }
 
+    /**
+     * One branch; for a caller that may write, with the owner's password, which is audited as a
+     * reveal (branch.reveal, like the console's), since it lets the reader change the branch
+     * outside the service.
+     */
     @GetMapping("/{name}")
     BranchView get(@PathVariable String name) {
-        return branches.get(name);
+        BranchView branch = branches.get(name);
+        if (branch.connection().password() != null) {
+            audit.record(CurrentPrincipal.get().name(), "rest", "branch.reveal", "branch", branch.name(), true, 200,
+                    "owner password in GET /api/v1/branches/{name}");
+        }
+        return branch;
     }
 
     /** Extends (or shortens) the expiry, or changes protection. */

@@ -126,9 +126,10 @@ class BranchCredentials {
     }
 
     /**
-     * The SQL that sets the branch's three passwords, for data whose read-only role is set up
-     * (sealed by a build, or a fork of a branch that was launched): one transaction of three
-     * {@code ALTER ROLE}s.
+     * The SQL that sets the branch's three passwords, for data whose readers are set up (sealed by
+     * a build, or a fork of a branch that was launched): one transaction of three {@code ALTER
+     * ROLE}s. On data from before the readers group it fails with 42704 (undefined object), and
+     * the caller goes on with {@link #withReadOnlyRole}.
      */
     static List<String> passwords(Branch branch) {
         return passwords(branch.roleName(), branch.superuserPassword(), branch.password(),
@@ -139,6 +140,7 @@ class BranchCredentials {
     static List<String> passwords(String ownerRole, String superuserPassword, String ownerPassword,
             String readonlyPassword) {
         return List.of("SET search_path = pg_catalog",
+                BranchRoles.requireReaders(),
                 BranchRoles.randomSecretPassword(PostgresConnections.SUPERUSER, superuserPassword),
                 BranchRoles.randomSecretPassword(ownerRole, ownerPassword),
                 BranchRoles.randomSecretPassword(BranchRoles.READ_ONLY_ROLE, readonlyPassword));
@@ -149,11 +151,11 @@ class BranchCredentials {
         return withReadOnlyRole(passwords(branch), template);
     }
 
-    /** The read-only role made sure of (created where missing), then the passwords. */
+    /** The readers made sure of (created or upgraded where missing), then the passwords. */
     static List<String> withReadOnlyRole(List<String> passwords, Template template) {
         List<String> sql = new ArrayList<>();
         sql.add(passwords.getFirst());
-        sql.addAll(BranchRoles.readOnlyRole(template.databaseName()));
+        sql.addAll(BranchRoles.readOnlyRole(template.databaseName(), template.ownerRole()));
         sql.addAll(passwords.subList(1, passwords.size()));
         return sql;
     }

@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,8 +36,9 @@ import dev.offshoot.template.TemplateRevision;
 /**
  * Starts a branch's container from its parent image and makes it usable: waits until Postgres
  * answers, then gives the branch its own superuser, owner and read-only passwords (see
- * {@link BranchCredentials}). Offshoot's own superuser sessions on the branch pin their search path
- * (see {@link PostgresConnections}) and name only pg_catalog objects.
+ * {@link BranchCredentials}) and its readers' roles (see {@link BranchReaders}). Offshoot's own
+ * superuser sessions on the branch pin their search path (see {@link PostgresConnections}) and name
+ * only pg_catalog objects.
  */
 @Component
 class BranchLauncher {
@@ -57,10 +59,12 @@ class BranchLauncher {
     private final BranchCredentials credentials;
     private final Storage storage;
     private final Endpoints endpoints;
+    private final BranchReaders readers;
 
     BranchLauncher(ContainerRuntime runtime, RuntimeProperties properties, BranchCredentials credentials,
-            Storage storage, Endpoints endpoints) {
+            Storage storage, Endpoints endpoints, BranchReaders readers) {
         this.endpoints = endpoints;
+        this.readers = readers;
         this.runtime = runtime;
         this.properties = properties;
         this.credentials = credentials;
@@ -128,9 +132,12 @@ class BranchLauncher {
     private String start(Branch branch, Template template, Mount data, CompletableFuture<?> dataReady,
             String sealedPassword) {
         branch.ensureSecrets(BranchLauncher::newSecret);
+        branch.newReadOnlyPassword(newSecret());
         long t0 = System.nanoTime();
-        // one-round verifiers: microseconds, no need to compute them while the engine works
-        List<String> passwords = BranchCredentials.passwords(branch);
+        // one-round verifiers: microseconds, no need to compute them while the engine works; the
+        // data may be a copy that carries other branches' readers, which lose their passwords here
+        List<String> passwords = new ArrayList<>(BranchCredentials.passwords(branch));
+        passwords.addAll(readers.launchStatements(branch.id()));
         String instance = runtime.start(data.keyedInstance(containerName(branch), branch.instanceKey(),
                 properties.pgdata()).withLabels(labels(branch, template, Labels.KIND_BRANCH))
                 .withResources(branch.resources()).withCommand(COMMAND), dataReady);

@@ -8,6 +8,7 @@ import java.util.UUID;
 import org.springframework.stereotype.Component;
 
 import dev.offshoot.auth.CurrentPrincipal;
+import dev.offshoot.auth.Principal;
 import dev.offshoot.runtime.Endpoint;
 import dev.offshoot.runtime.Endpoints;
 
@@ -21,33 +22,43 @@ public class BranchOperations {
 
     private final BranchService service;
     private final Endpoints endpoints;
+    private final BranchReaders readers;
 
-    BranchOperations(BranchService service, Endpoints endpoints) {
+    BranchOperations(BranchService service, Endpoints endpoints, BranchReaders readers) {
         this.service = service;
         this.endpoints = endpoints;
+        this.readers = readers;
     }
 
     public BranchView create(CreateBranchRequest request, String createdBy) {
-        BranchService.Outcome outcome = service.create(request, createdBy);
+        BranchService.Outcome outcome = service.createFor(request, createdBy, CurrentPrincipal.get());
         return view(outcome.branch(), outcome.created(), false, true);
     }
 
     public List<BranchView> list(String status, String template, List<String> labels) {
         // a list of hundreds shares a handful of templates: look each one up once, not once per branch
         Map<UUID, String> templateNames = new HashMap<>();
-        Disclosure disclosure = Disclosure.of(CurrentPrincipal.get(), false);
+        Principal caller = CurrentPrincipal.get();
+        Disclosure disclosure = Disclosure.of(caller, false);
+        // a list names the caller's reader role, which it never creates, and carries no password
+        BranchReaders.Reader listed = new BranchReaders.Reader(BranchReaders.roleName(caller), null);
         List<Branch> branches = service.list(status, template, labels);
         // and their endpoints in one look-up
         Map<String, Endpoint> advertised = endpoints.advertised(branches.stream().map(Branch::instanceKey).toList());
         return branches.stream().map(b -> BranchView.of(b,
                 templateNames.computeIfAbsent(b.templateId(), id -> service.templateName(b)),
-                service.parentBranchName(b).orElse(null), advertised.get(b.instanceKey()), null, null, disclosure))
-                .toList();
+                service.parentBranchName(b).orElse(null), advertised.get(b.instanceKey()), null, null, disclosure,
+                b.readonlyPassword() == null ? null : listed)).toList();
     }
 
     /** One live branch, with the disk its own layer uses. */
     public BranchView get(String name) {
         return view(service.live(name), null, true, true);
+    }
+
+    /** The disk one live branch's own layer uses (the console's table), without any credential. */
+    public Long diskUsage(String name) {
+        return service.diskUsage(service.live(name)).orElse(null);
     }
 
     /** New expiry or protection; absent fields stay as they are. */
@@ -66,8 +77,33 @@ public class BranchOperations {
     /** @param single one branch asked for by name (may carry a password), not a list entry (never does) */
     private BranchView view(Branch branch, Boolean created, boolean withDiskUsage, boolean single) {
         Long disk = withDiskUsage ? service.diskUsage(branch).orElse(null) : null;
+        Principal caller = CurrentPrincipal.get();
+        Disclosure disclosure = Disclosure.of(caller, single);
         return BranchView.of(branch, service.templateName(branch), service.parentBranchName(branch).orElse(null),
-                endpoints.advertised(branch.instanceKey()).orElse(null), created, disk,
-                Disclosure.of(CurrentPrincipal.get(), single));
+                endpoints.advertised(branch.instanceKey()).orElse(null), created, disk, disclosure,
+                reader(branch, caller, disclosure));
+    }
+
+    /**
+     * The caller's reader role on the branch: made on the first answer that may show it, if the
+     * branch runs (otherwise named, without a password, until an answer while it runs). Rows from
+     * before per-branch secrets have no readers until their first use.
+     */
+    private BranchReaders.Reader reader(Branch branch, Principal caller, Disclosure disclosure) {
+        if (branch.readonlyPassword() == null) {
+            return null;
+        }
+        BranchReaders.Reader named = new BranchReaders.Reader(BranchReaders.roleName(caller), null);
+        if (disclosure == Disclosure.NONE) {
+            return named;
+        }
+        return readers.find(branch.id(), caller).orElseGet(() -> branch.status() != BranchStatus.READY ? named
+                : service.withLock(branch.name(), () -> {
+                    Branch current = service.live(branch.name());
+                    if (!current.id().equals(branch.id()) || current.status() != BranchStatus.READY) {
+                        return named;
+                    }
+                    return readers.find(current.id(), caller).orElseGet(() -> readers.create(current, caller));
+                }));
     }
 }

@@ -15,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 
+import dev.offshoot.auth.Principal;
 import dev.offshoot.auth.Tenancy;
 import dev.offshoot.runtime.ContainerRuntime;
 import dev.offshoot.runtime.Resources;
@@ -46,12 +47,14 @@ class BranchService implements TemplateBranches {
     private final BranchResources resources;
     private final Storage storage;
     private final WarmPool pool;
+    private final BranchReaders readers;
     private final NamedLocks locks = new NamedLocks(NamedLocks.DEFAULT_WAIT);
 
     BranchService(BranchRepository branches, TemplateService templates, BranchLauncher launcher,
             ContainerRuntime runtime, BranchPolicies policies, BranchResources resources,
-            Storage storage, WarmPool pool) {
+            Storage storage, WarmPool pool, BranchReaders readers) {
         this.branches = branches;
+        this.readers = readers;
         this.storage = storage;
         this.pool = pool;
         this.resources = resources;
@@ -76,6 +79,19 @@ class BranchService implements TemplateBranches {
      *                   a reset of it fails with DATA_NOT_FOUND
      */
     Outcome create(CreateBranchRequest request, String principal, boolean resettable) {
+        return create(request, principal, resettable, null);
+    }
+
+    /**
+     * A create whose answer shows {@code reader} its reader role: the role is set up by the launch
+     * (or the pool claim) in the batch that sets the branch's passwords, so the answer needs no
+     * login of its own. Throwaways get no reader: a copy holds only its source's (locked) roles.
+     */
+    Outcome createFor(CreateBranchRequest request, String principal, Principal reader) {
+        return create(request, principal, true, reader);
+    }
+
+    private Outcome create(CreateBranchRequest request, String principal, boolean resettable, Principal reader) {
         String name = Names.requireResourceName("branch", request.name());
         Map<String, String> labels = Tenancy.stampLabels(requests.labels(request.labels()));
         Instant expiresAt = policies.expiry(requests.expiry(request.ttl(), request.expiresAt()));
@@ -97,7 +113,7 @@ class BranchService implements TemplateBranches {
             // --- warm pool hook (issue 11b): a create that a parked member can serve takes it ---
             if (servedByPool(parent, request)) {
                 Optional<Branch> claimed = pool.claim(parent.template(), parent.revision(), new WarmPool.Claim(name,
-                        labels, principal, expiresAt, Boolean.TRUE.equals(request.protectedBranch())));
+                        labels, principal, expiresAt, Boolean.TRUE.equals(request.protectedBranch()), reader));
                 if (claimed.isPresent()) {
                     return new Outcome(claimed.get(), true);
                 }
@@ -106,6 +122,9 @@ class BranchService implements TemplateBranches {
             Branch branch = reserved;
             try {
                 policies.checkQuota(principal, labels);
+                if (reader != null) {
+                    readers.prepare(branch.id(), reader);
+                }
                 Runnable copySource = () -> {
                 };
                 String sealedPassword = BranchLauncher.sealedPassword(branch, parent.template());
@@ -352,6 +371,8 @@ class BranchService implements TemplateBranches {
         DataRef snapshot = branch.snapshot();
         branch.deleted();
         branches.save(branch);
+        // a deleted branch's readers have nothing left to read: their passwords are not kept
+        readers.forget(branch.id());
         if (snapshot != null) {
             driver.release(snapshot, () -> Set.copyOf(branches.findLiveSnapshotImages()));
         }

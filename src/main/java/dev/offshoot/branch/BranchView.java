@@ -3,12 +3,12 @@ package dev.offshoot.branch;
 import java.time.Instant;
 import java.util.Map;
 
-import dev.offshoot.postgres.BranchRoles;
 import dev.offshoot.runtime.Endpoint;
 
 /**
- * A branch as the API shows it, with everything needed to connect: as its owner, and as its
- * read-only role (null for branches from before per-branch read-only roles, until their first use or reset).
+ * A branch as the API shows it, with everything needed to connect: as its owner, and as the
+ * caller's own reader role (null for branches from before per-branch read-only roles, until their
+ * first use or reset).
  */
 public record BranchView(String id, String name, BranchStatus status, Boolean created, String template,
         int templateRevision, String parentBranch, Map<String, String> labels, String createdBy,
@@ -26,16 +26,18 @@ public record BranchView(String id, String name, BranchStatus status, Boolean cr
             String jdbcUrl) {
     }
 
-    /** @param advertised where users connect to the branch's instance, null before its first start */
+    /**
+     * @param advertised where users connect to the branch's instance, null before its first start
+     * @param reader     the caller's reader role, with its password where the answer may carry it;
+     *                   null where the branch has no readers yet (rows from before per-branch secrets)
+     */
     static BranchView of(Branch b, String template, String parentBranch, Endpoint advertised, Boolean created,
-            Long diskUsageBytes, Disclosure disclosure) {
+            Long diskUsageBytes, Disclosure disclosure, BranchReaders.Reader reader) {
         // a row whose instance was never started yet (a create in progress) has no endpoint to show
         Endpoint host = advertised == null ? NOT_STARTED : advertised;
         String ownerPassword = disclosure == Disclosure.OWNER ? b.password() : null;
-        String readOnlyPassword = disclosure == Disclosure.NONE ? null : b.readonlyPassword();
-        // rows from before per-branch secrets have no read-only role until their first use
-        Connection readOnly = b.readonlyPassword() == null ? null
-                : connection(b, host, BranchRoles.READ_ONLY_ROLE, readOnlyPassword);
+        Connection readOnly = reader == null ? null
+                : connection(b, host, reader.role(), disclosure == Disclosure.NONE ? null : reader.password());
         return new BranchView(b.id().toString(), b.name(), b.status(), created, template, b.templateRevision(),
                 parentBranch, b.labels(), b.createdBy(), b.createdAt(), b.expiresAt(), b.lastActivityAt(),
                 b.isProtected(), b.failureReason(), diskUsageBytes, connection(b, host, b.roleName(), ownerPassword),

@@ -18,6 +18,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
+import dev.offshoot.auth.Principal;
 import dev.offshoot.postgres.PostgresConnections;
 import dev.offshoot.runtime.ContainerRuntime;
 import dev.offshoot.template.Template;
@@ -47,19 +48,26 @@ class WarmPool implements TemplatePool {
     private final BranchPolicies policies;
     private final BranchLauncher launcher;
     private final ContainerRuntime runtime;
+    private final BranchReaders readers;
     private final Map<UUID, Renewal> renewals = new ConcurrentHashMap<>();
 
     WarmPool(BranchRepository branches, JdbcTemplate jdbc, BranchPolicies policies, BranchLauncher launcher,
-            ContainerRuntime runtime) {
+            ContainerRuntime runtime, BranchReaders readers) {
         this.branches = branches;
+        this.readers = readers;
         this.jdbc = jdbc;
         this.policies = policies;
         this.launcher = launcher;
         this.runtime = runtime;
     }
 
-    /** What a create asks for that a claim hands over. */
-    record Claim(String name, Map<String, String> labels, String creator, Instant expiresAt, boolean protectedBranch) {
+    /**
+     * What a create asks for that a claim hands over.
+     *
+     * @param reader who the create's answer shows a reader role to (set up with the new passwords), or null
+     */
+    record Claim(String name, Map<String, String> labels, String creator, Instant expiresAt, boolean protectedBranch,
+            Principal reader) {
     }
 
     /** Rows of the pool (parked, starting or discarded): never a caller's branch. Claimed ones are. */
@@ -107,7 +115,13 @@ class WarmPool implements TemplatePool {
                 renewal = Renewal.of(branch.roleName(), null);
             }
             branch.renewSecrets(renewal.password(), renewal.superuserPassword(), renewal.readonlyPassword());
-            rotate(branch, memberSecret, renewal);
+            String sql = renewal.sql();
+            if (claim.reader() != null) {
+                // the caller's reader role in the same round trip, so the create's answer needs no login
+                readers.prepare(branch.id(), claim.reader());
+                sql = sql + ";\n" + String.join(";\n", readers.launchStatements(branch.id()));
+            }
+            rotate(branch, memberSecret, renewal.session(), sql);
             branch.started(branch.instanceHandle());
             Branch saved = branches.save(branch);
             log.info("branch {} ({}) claimed from the warm pool of {}", saved.name(), saved.id(), template.name());
@@ -189,10 +203,10 @@ class WarmPool implements TemplatePool {
      * there is none or it broke (a restarted container). The member's launch already made the
      * read-only role.
      */
-    private void rotate(Branch branch, String memberSecret, Renewal renewal) throws SQLException {
-        if (renewal.session() != null) {
-            try (Connection admin = renewal.session(); Statement st = admin.createStatement()) {
-                st.execute(renewal.sql());
+    private void rotate(Branch branch, String memberSecret, Connection session, String sql) throws SQLException {
+        if (session != null) {
+            try (Connection admin = session; Statement st = admin.createStatement()) {
+                st.execute(sql);
                 return;
             } catch (SQLException e) {
                 log.debug("the session kept to warm-pool member {} broke, logging in: {}", branch.id(),
@@ -201,7 +215,7 @@ class WarmPool implements TemplatePool {
         }
         try (Connection admin = PostgresConnections.superuser(launcher.adminUrl(branch), memberSecret);
                 Statement st = admin.createStatement()) {
-            st.execute(renewal.sql());
+            st.execute(sql);
         }
     }
 

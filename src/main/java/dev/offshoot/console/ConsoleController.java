@@ -81,7 +81,7 @@ class ConsoleController {
     private List<BranchView> withDisk() {
         return disk.fill(branches.list(null, null, null), b -> {
             try {
-                return branches.get(b.name()).diskUsageBytes();
+                return branches.diskUsage(b.name());
             } catch (ApiException gone) {
                 return null;
             }

@@ -23,11 +23,16 @@ final class Credentials {
         this.audit = audit;
     }
 
-    /** How a shell gets the secret of a branch; never contains the secret itself. */
+    /**
+     * How a shell gets the secret of a branch; never contains the secret itself, and names only
+     * commands that write it where the model does not read it (a file of mode 0600, a program's
+     * environment), never one that prints it into the agent's transcript.
+     */
     static String passwordFrom(String branch) {
         return "not shown to the model: in your shell run `offshoot connection-string " + branch
-                + " --env-file .env` (writes DATABASE_URL with the password to .env), or read connection.password of"
-                + " `curl -H \"Authorization: Bearer $OFFSHOOT_TOKEN\" $OFFSHOOT_URL/api/v1/branches/" + branch + "`";
+                + " --env-file .env` (writes DATABASE_URL with the password to .env, mode 0600, and prints"
+                + " nothing of it), then run your program with it in its environment, e.g."
+                + " `set -a; . ./.env; set +a; <your test command>`. Do not print .env or the variable.";
     }
 
     /** The branch as this caller may see it in an MCP result. */

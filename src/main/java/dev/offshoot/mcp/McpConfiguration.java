@@ -48,14 +48,18 @@ class McpConfiguration {
             Safety: apply_migrations refuses a set that fails the policy (POLICY_VIOLATION) or fails on the \
             copy (TRIAL_FAILED); the verdict judges what the set does on a copy, however it is written. Do not work \
             around it: fix the set, or ask a person to approve that exact set and pass their approval id. \
-            Passwords never appear in tool results: get_connection_string gives user, host, port and \
-            database, and passwordFrom tells your shell how to fetch the password (offshoot \
-            connection-string NAME --env-file .env) without it entering this conversation.
+            Change schemas only through check_migrations and apply_migrations, never through run_sql: \
+            coding agents are meant to run with a token whose SQL is read-only (sqlReadOnly), where \
+            run_sql answers DDL and DML with SQL_READ_ONLY_TOKEN. Passwords never appear in tool \
+            results: get_connection_string gives user, host, port and database, and passwordFrom tells \
+            your shell how to write the password to a file (offshoot connection-string NAME --env-file \
+            .env) without it entering this conversation; never print that file.
 
             Details: reset_branch discards every change but keeps the connection string. Tools that change \
-            data need a token with the write scope; read-only tokens see only the read tools, and their \
-            run_sql runs in a read-only transaction. Errors come back as tool results starting with a code \
-            (e.g. BRANCH_NOT_FOUND, NAME_TAKEN, MIGRATION_FAILED) and say what to do next.
+            data need a token with the write scope; read-only tokens see only the read tools. A read-only \
+            run_sql (read-only token, sqlReadOnly token or read_only=true) runs one statement per call in \
+            a read-only transaction. Errors come back as tool results starting with a code (e.g. \
+            BRANCH_NOT_FOUND, NAME_TAKEN, MIGRATION_FAILED) and say what to do next.
             """;
 
     /**

@@ -29,11 +29,14 @@ final class SchemaTools {
 
     static void register(ToolRegistry registry, MigrationOperations migrations) {
         registry.add("run_sql", "Run SQL on a branch",
-                "Run one or more SQL statements on a branch and get columns and rows as JSON (errors carry the"
-                        + " SQLSTATE). With a read-only token, or read_only=true, it runs in a read-only transaction.",
+                "Run SQL on a branch and get columns and rows as JSON (errors carry the SQLSTATE). Read-only"
+                        + " (a read-only or sqlReadOnly token, or read_only=true): one statement per call, in a"
+                        + " read-only transaction. Otherwise several statements in one transaction. Schema changes"
+                        + " belong in check_migrations and apply_migrations.",
                 ToolRegistry.Kind.SQL, ToolSchema.object()
                         .string("branch", "branch name", true)
-                        .string("sql", "the statements, separated by semicolons", true)
+                        .string("sql", "the statement (read-only: exactly one), or statements separated by"
+                                + " semicolons", true)
                         .integer("max_rows", "at most this many rows per result (default 100)", false)
                         .string("timeout", "statement timeout such as 5s (default 30s)", false)
                         .bool("read_only", "run in a read-only transaction"),

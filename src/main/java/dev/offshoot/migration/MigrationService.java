@@ -14,6 +14,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 
 import dev.offshoot.auth.CurrentPrincipal;
+import dev.offshoot.auth.Principal;
 import dev.offshoot.auth.Scope;
 import dev.offshoot.branch.BranchAccess;
 import dev.offshoot.config.MigrationProperties;
@@ -140,9 +141,29 @@ class MigrationService {
             throw ApiException.badRequest("INVALID_LIMIT", "timeout must be positive and at most "
                     + properties.maxStatementTimeout());
         }
-        // a token without the write scope may read, never write: its statements run read-only
-        boolean forceReadOnly = readOnly || !CurrentPrincipal.get().has(Scope.WRITE);
-        return SqlRunner.run(branches.endpoint(branch), sql, rows, effective, forceReadOnly);
+        // a token without the write scope may read, never write, and so may a token whose SQL is
+        // read-only (it changes schemas through the migration gate): their statements run read-only
+        Principal caller = CurrentPrincipal.get();
+        boolean byToken = caller.sqlReadOnly() && !readOnly;
+        try {
+            return SqlRunner.run(branches.endpoint(branch), sql, rows, effective,
+                    readOnly || byToken || !caller.has(Scope.WRITE));
+        } catch (ApiException e) {
+            if (byToken && SqlRunner.wroteInReadOnly(e)) {
+                throw sqlReadOnlyToken(branch, e);
+            }
+            throw e;
+        }
+    }
+
+    /** The server refused a write (25006) because the caller's token has read-only SQL: say where writes go. */
+    private static ApiException sqlReadOnlyToken(String branch, ApiException refused) {
+        return new ApiException(HttpStatus.FORBIDDEN, "SQL_READ_ONLY_TOKEN", "this token's SQL is read-only"
+                + " (sqlReadOnly): change the schema with migrations the gate checks, check_migrations then"
+                + " apply_migrations (REST: POST /api/v1/branches/" + branch + "/migrations/check, then"
+                + " /migrations); data changes go in migrations too, or through your application's own"
+                + " connection. The server said: " + refused.getMessage())
+                .with("sqlError", refused.properties().get("sqlError"));
     }
 
     static Connection owner(BranchAccess.Endpoint endpoint) throws SQLException {

@@ -13,6 +13,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
+import org.postgresql.core.BaseConnection;
+import org.postgresql.core.Query;
+import org.postgresql.jdbc.PreferQueryMode;
 import org.postgresql.util.PSQLException;
 import org.postgresql.util.ServerErrorMessage;
 import org.springframework.http.HttpStatus;
@@ -21,13 +24,16 @@ import dev.offshoot.branch.BranchAccess;
 import dev.offshoot.web.ApiException;
 
 /**
- * Runs SQL for agents and the console, all statements in one transaction: committed when every
- * statement succeeds, rolled back entirely on the first error. Writable runs use the branch's
- * owner. Read-only runs are guarded by the database, not by reading the text: they connect as the
- * branch's read-only role (no write or create privilege anywhere) inside a READ ONLY transaction
- * that has already taken its snapshot, so {@code SET transaction_read_only = off} is refused too,
- * and they are rolled back. Transaction control in the text is still refused early, as a friendlier
- * error than the database's, but nothing depends on that check.
+ * Runs SQL for agents and the console. Writable runs use the branch's owner and may hold several
+ * statements, all in one transaction: committed when every statement succeeds, rolled back entirely
+ * on the first error. Read-only runs are guarded by the database, not by reading the text: they
+ * connect as Offshoot's own read-only role (no write or create privilege anywhere, a password no
+ * caller holds) inside a READ ONLY transaction that has already taken its snapshot, so {@code SET
+ * transaction_read_only = off} is refused too, and they are rolled back. A read-only run is one
+ * statement: the driver's own parser (the one that decides what it sends) counts the statements,
+ * more than one is refused, and the one goes to the server as one prepared statement of the
+ * extended query protocol, in which the server itself refuses a second command; so no text can end
+ * the service's transaction and go on in another.
  */
 final class SqlRunner {
 
@@ -53,10 +59,24 @@ final class SqlRunner {
     static final long MAX_RESULT_BYTES = 8L * 1024 * 1024;
     private static final int FETCH_SIZE = 500;
 
+    /** SQLSTATE read_only_sql_transaction: the server refused a write in a READ ONLY transaction. */
+    static final String READ_ONLY_SQL_TRANSACTION = "25006";
+
     private SqlRunner() {
     }
 
+    /** Whether a run failed because the server refused a write in its READ ONLY transaction. */
+    static boolean wroteInReadOnly(ApiException failure) {
+        return "SQL_ERROR".equals(failure.code()) && failure.properties().get("sqlError") instanceof Map<?, ?> error
+                && READ_ONLY_SQL_TRANSACTION.equals(error.get("sqlState"));
+    }
+
     static Run run(BranchAccess.Endpoint branch, String sql, int maxRows, Duration timeout, boolean readOnly) {
+        return readOnly ? readOnly(branch, sql == null ? "" : sql.strip(), maxRows, timeout)
+                : writable(branch, sql, maxRows, timeout);
+    }
+
+    private static Run writable(BranchAccess.Endpoint branch, String sql, int maxRows, Duration timeout) {
         List<String> statements = SqlStatements.split(sql == null ? "" : sql);
         if (statements.isEmpty()) {
             throw ApiException.badRequest("INVALID_SQL", "send at least one SQL statement in 'sql'");
@@ -68,39 +88,79 @@ final class SqlRunner {
             }
         }
         long start = System.nanoTime();
-        try (Connection db = readOnly ? branch.readOnly() : branch.owner()) {
+        try (Connection db = branch.owner()) {
             db.setAutoCommit(false);
-            db.setReadOnly(readOnly);
             try (Statement st = db.createStatement()) {
                 st.execute("SET LOCAL statement_timeout = " + timeout.toMillis());
-                if (readOnly) {
-                    // a READ ONLY transaction can be switched to read-write until its first snapshot
-                    st.execute("SET TRANSACTION READ ONLY");
-                    st.execute("SELECT 1");
-                }
             }
             List<Result> results = new ArrayList<>();
             long[] bytesLeft = {MAX_RESULT_BYTES};
             for (int i = 0; i < statements.size(); i++) {
-                results.add(execute(db, statements.get(i), i, maxRows, bytesLeft));
+                results.add(execute(db, statements.get(i), i, maxRows, bytesLeft, true));
             }
-            if (readOnly) {
-                db.rollback();
-            } else {
-                db.commit();
-            }
-            return new Run(readOnly, results, (System.nanoTime() - start) / 1_000_000);
+            db.commit();
+            return new Run(false, results, (System.nanoTime() - start) / 1_000_000);
         } catch (SQLException e) {
             throw failure(e, null, null);
         }
     }
 
-    private static Result execute(Connection db, String statement, int index, int maxRows, long[] bytesLeft) {
+    /**
+     * One statement in a READ ONLY transaction of the read-only role, rolled back. The session is
+     * the service's alone (a new one per run), so nothing a caller set before can change how the
+     * driver reads the text.
+     */
+    private static Run readOnly(BranchAccess.Endpoint branch, String sql, int maxRows, Duration timeout) {
+        long start = System.nanoTime();
+        try (Connection db = branch.readOnly()) {
+            requireOneStatement(db, sql);
+            db.setAutoCommit(false);
+            db.setReadOnly(true);
+            try (Statement st = db.createStatement()) {
+                st.execute("SET LOCAL statement_timeout = " + timeout.toMillis());
+                // a READ ONLY transaction can be switched to read-write until its first snapshot
+                st.execute("SET TRANSACTION READ ONLY");
+                st.execute("SELECT 1");
+            }
+            Result result = execute(db, sql, 0, maxRows, new long[] {MAX_RESULT_BYTES}, false);
+            db.rollback();
+            return new Run(true, List.of(result), (System.nanoTime() - start) / 1_000_000);
+        } catch (SQLException e) {
+            throw failure(e, null, null);
+        }
+    }
+
+    /**
+     * Counts the statements of a read-only text with the driver's parser, the same one that cuts
+     * the text into the prepared statements it sends (one per statement, over the extended
+     * protocol: preferQueryMode is never simple here). Anything it counts as one is sent as one
+     * prepared statement, which the server refuses to hold a second command.
+     */
+    static void requireOneStatement(Connection db, String sql) throws SQLException {
+        if (db.unwrap(BaseConnection.class).getPreferQueryMode() == PreferQueryMode.SIMPLE) {
+            throw new IllegalStateException("read-only runs need the extended query protocol");
+        }
+        Query query = db.unwrap(BaseConnection.class).getQueryExecutor().createQuery(sql, false, false).query;
+        if (query.isEmpty()) {
+            throw ApiException.badRequest("INVALID_SQL", "send one SQL statement in 'sql'");
+        }
+        Query[] statements = query.getSubqueries();
+        if (statements != null && statements.length > 1) {
+            throw ApiException.badRequest("INVALID_SQL", "a read-only run takes one statement per request ("
+                    + statements.length + " sent): send them one by one; a read-only run is never more than one"
+                    + " statement in a transaction of its own");
+        }
+    }
+
+    /** @param escapes whether the driver rewrites JDBC escapes ({fn ...}, {d ...}) in the text first */
+    private static Result execute(Connection db, String statement, int index, int maxRows, long[] bytesLeft,
+            boolean escapes) {
         long start = System.nanoTime();
         try (Statement st = db.createStatement()) {
             st.setMaxRows(maxRows + 1);
             // rows arrive in batches (a cursor: autocommit is off), so a big result is never held whole
             st.setFetchSize(FETCH_SIZE);
+            st.setEscapeProcessing(escapes);
             if (!st.execute(statement)) {
                 return new Result(statement, List.of(), List.of(), null, false, st.getLargeUpdateCount(),
                         (System.nanoTime() - start) / 1_000_000);

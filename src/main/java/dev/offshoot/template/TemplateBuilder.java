@@ -129,6 +129,7 @@ class TemplateBuilder {
         String instanceHandle = instance.instanceHandle();
         String url = runtime.endpoint(instanceHandle).jdbcUrl(template.databaseName());
         try (Connection db = PostgresConnections.superuser(url, superuserPassword)) {
+            grantReaders(db, template);
             freeze(db);
             long databaseSize = databaseSize(db, template.databaseName());
             String bootstrapSecret = secret();
@@ -181,6 +182,7 @@ class TemplateBuilder {
             loader.load(instanceHandle, buildPassword);
             try (Connection db = PostgresConnections.superuser(endpoint.jdbcUrl(template.databaseName()),
                     superuserPassword)) {
+                grantReaders(db, template);
                 freeze(db);
             }
             long databaseSize = databaseSize(admin, template.databaseName());
@@ -199,7 +201,20 @@ class TemplateBuilder {
             setPassword(admin, template.ownerRole(), password);
             st.execute("CREATE DATABASE " + quoteIdent(template.databaseName()) + " OWNER "
                     + quoteIdent(template.ownerRole()));
-            for (String statement : BranchRoles.readOnlyRole(template.databaseName())) {
+            for (String statement : BranchRoles.readerRoles()) {
+                st.execute(statement);
+            }
+        }
+    }
+
+    /**
+     * What readers may read in the template's database, run in a session on it once its source is
+     * loaded (or its migrations ran): grants on its schemas and default privileges for what its
+     * owner creates later (see {@link BranchRoles#readerGrants}).
+     */
+    private static void grantReaders(Connection db, Template template) throws SQLException {
+        try (Statement st = db.createStatement()) {
+            for (String statement : BranchRoles.readerGrants(template.databaseName(), template.ownerRole())) {
                 st.execute(statement);
             }
         }
@@ -210,14 +225,16 @@ class TemplateBuilder {
      * forgotten, the read-only role has none, and the superuser's is the revision's bootstrap
      * secret, which is never handed out. Each branch gets its own passwords at launch (see
      * branch/BranchCredentials), before its connection string is handed out, so no secret a user
-     * holds is shared by branches. The read-only role is made sure of here (a revision from
-     * migrations ran its owner's SQL), so that a launch only sets passwords.
+     * holds is shared by branches. The readers are made sure of here (a revision from migrations
+     * ran its owner's SQL), so that a launch only sets passwords; the reader roles of tokens that a
+     * branch turned into a revision had are kept (a migration may name them) but locked out.
      */
     private static void seal(Connection admin, Template template, String bootstrapSecret) throws SQLException {
         try (Statement st = admin.createStatement()) {
-            for (String statement : BranchRoles.readOnlyRole(template.databaseName())) {
+            for (String statement : BranchRoles.readerRoles()) {
                 st.execute(statement);
             }
+            st.execute(BranchRoles.lockOutTokenReaders());
             st.execute(BranchRoles.password(template.ownerRole(), UUID.randomUUID().toString()));
             st.execute(BranchRoles.noPassword(BranchRoles.READ_ONLY_ROLE));
             st.execute(BranchRoles.randomSecretPassword(PostgresConnections.SUPERUSER, bootstrapSecret));

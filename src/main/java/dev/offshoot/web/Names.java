@@ -32,7 +32,8 @@ public final class Names {
             throw ApiException.badRequest("INVALID_NAME", what + " '" + abbreviate(name)
                     + "' is invalid: use 1-63 lowercase letters, digits and underscores, not starting with a digit");
         }
-        if (name.startsWith("pg_") || name.equals("postgres") || name.equals(BranchRoles.READ_ONLY_ROLE)) {
+        if (name.startsWith("pg_") || name.equals("postgres") || name.equals(BranchRoles.READ_ONLY_ROLE)
+                || name.equals(BranchRoles.READERS_GROUP) || name.startsWith(BranchRoles.TOKEN_READER_PREFIX)) {
             throw ApiException.badRequest("INVALID_NAME", what + " '" + name + "' is reserved");
         }
         return name;

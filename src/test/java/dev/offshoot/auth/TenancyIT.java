@@ -287,8 +287,15 @@ class TenancyIT extends IntegrationTest {
     }
 
     @Test
-    void onlyAnAdminIssuesATokenThatRevealsSecrets() {
-        String limitedAdmin = issue(admin, List.of("admin"), List.of(shared), null).body().get("token").asString();
+    void onlyAnAdminThatRevealsSecretsIssuesATokenThatRevealsThem() {
+        String limitedAdmin = admin.post("/api/v1/tokens", Map.of("name", "ten-" + suffix(), "scopes",
+                List.of("admin"), "templates", List.of(shared), "revealSecrets", true)).body().get("token").asString();
+        String plainLimitedAdmin = issue(admin, List.of("admin"), List.of(shared), null).body().get("token")
+                .asString();
+        Api.Response byPlainAdmin = new Api(port, plainLimitedAdmin).post("/api/v1/tokens", Map.of("name",
+                "no-" + suffix(), "scopes", List.of("read"), "templates", List.of(shared), "revealSecrets", true));
+        assertThat(byPlainAdmin.status()).isEqualTo(403);
+        assertThat(byPlainAdmin.code()).isEqualTo("TOKEN_WIDER_THAN_ISSUER");
         Api.Response byWriter = new Api(port, issue(admin, List.of("write"), null, null).body().get("token")
                 .asString()).post("/api/v1/tokens", Map.of("name", "nope-" + suffix(), "scopes", List.of("read"),
                         "revealSecrets", true));

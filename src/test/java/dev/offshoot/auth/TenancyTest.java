@@ -55,6 +55,33 @@ class TenancyTest {
     }
 
     @Test
+    void anIssuerCoversOnlyTokensThatExpireNoLaterRevealOnlyIfItMayAndReadOnlySqlIfItsIs() {
+        Instant end = Instant.now().plus(Duration.ofHours(1));
+        Principal shortAdmin = new Principal("s", EnumSet.of(Scope.ADMIN), Set.of(), null, null, end, false, false,
+                "id-s");
+        Principal revealingAdmin = new Principal("r", EnumSet.of(Scope.ADMIN), Set.of(), null, null, null, true, false,
+                "id-r");
+        Principal issuedAdmin = new Principal("i", EnumSet.of(Scope.ADMIN), Set.of(), null, null, null, false, false,
+                "id-i");
+        Principal sqlReadOnlyAdmin = new Principal("q", EnumSet.of(Scope.ADMIN), Set.of(), null, null, null, false,
+                true, "id-q");
+        Principal permanentReader = new Principal("p", EnumSet.of(Scope.READ), Set.of(), null, null, null, false,
+                false, "id-p");
+        Principal revealingReader = new Principal("v", EnumSet.of(Scope.READ), Set.of(), null, null, null, true, false,
+                "id-v");
+
+        assertThat(Tenancy.covers(shortAdmin, permanentReader)).as("outlives the issuer").isFalse();
+        assertThat(Tenancy.covers(issuedAdmin, revealingReader)).as("reveals, the issuer does not").isFalse();
+        assertThat(Tenancy.covers(revealingAdmin, revealingReader)).isTrue();
+        assertThat(Tenancy.covers(ADMIN, revealingReader)).as("the configured admin token may grant it").isTrue();
+        assertThat(Tenancy.covers(sqlReadOnlyAdmin, permanentReader)).as("its SQL may write").isFalse();
+        assertThat(Tenancy.covers(sqlReadOnlyAdmin, new Principal("w", EnumSet.of(Scope.WRITE), Set.of(), null, null,
+                null, false, true, "id-w"))).isTrue();
+        assertThatThrownBy(() -> Tenancy.requireCovered(issuedAdmin, revealingReader))
+                .isInstanceOf(ApiException.class).hasMessageContaining("revealSecrets");
+    }
+
+    @Test
     void onlyATokenWithoutLimitsChangesTemplates() {
         Principal templateOnly = new Principal("t", EnumSet.of(Scope.ADMIN), Set.of("main"), null, null);
         Principal labelOnly = new Principal("l", EnumSet.of(Scope.ADMIN), Set.of(), "team", "pay");

@@ -2,6 +2,8 @@ package dev.offshoot.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -114,6 +116,105 @@ class TokenIT extends IntegrationTest {
         assertThat(events.get(0).get("detail").asString()).isEqualTo("BRANCH_NOT_FOUND");
         assertThat(admin.get("/api/v1/audit?actor=" + tokenName + "&outcome=failure").body().get("items")).hasSize(1);
         assertThat(events.toString()).doesNotContain(secret);
+    }
+
+    @Test
+    void theNamesTheServiceRecordsAsItselfAreRefusedForTokens() {
+        for (String reserved : List.of("admin", "reaper", "offshoot", "system")) {
+            Api.Response issued = admin.post("/api/v1/tokens", Map.of("name", reserved, "scopes", List.of("read")));
+
+            assertThat(issued.status()).as(reserved).isEqualTo(400);
+            assertThat(issued.code()).isEqualTo("RESERVED_NAME");
+        }
+        assertThat(admin.get("/api/v1/tokens").body().get("items")).extracting(t -> t.get("name").asString())
+                .doesNotContain("admin", "reaper", "offshoot", "system");
+    }
+
+    /** An admin token that expires in an hour may neither mint nor revoke one that outlives it. */
+    @Test
+    void anExpiringAdminCannotRevokeATokenThatOutlivesIt() {
+        Instant inAnHour = Instant.now().plus(Duration.ofHours(1));
+        Api shortAdmin = new Api(port, admin.post("/api/v1/tokens", Map.of("name", "short-" + suffix(), "scopes",
+                List.of("admin"), "expiresAt", inAnHour.toString())).body().get("token").asString());
+        String permanent = "perm-" + suffix();
+        String permanentSecret = admin.post("/api/v1/tokens", Map.of("name", permanent, "scopes", List.of("read")))
+                .body().get("token").asString();
+        String sooner = "sooner-" + suffix();
+        admin.post("/api/v1/tokens", Map.of("name", sooner, "scopes", List.of("read"), "expiresAt",
+                inAnHour.minus(Duration.ofMinutes(10)).toString()));
+
+        Api.Response revokePermanent = shortAdmin.delete("/api/v1/tokens/" + permanent);
+        Api.Response revokeSooner = shortAdmin.delete("/api/v1/tokens/" + sooner);
+
+        assertThat(revokePermanent.status()).isEqualTo(404);
+        assertThat(revokePermanent.code()).isEqualTo("TOKEN_NOT_FOUND");
+        assertThat(new Api(port, permanentSecret).get("/api/v1/templates").status()).isEqualTo(200);
+        assertThat(shortAdmin.get("/api/v1/tokens").body().get("items")).extracting(t -> t.get("name").asString())
+                .doesNotContain(permanent).contains(sooner);
+        assertThat(revokeSooner.status()).isEqualTo(204);
+    }
+
+    @Test
+    void onlyATokenThatRevealsSecretsIssuesOneThatDoes() {
+        Api plainAdmin = new Api(port, issue(List.of("admin"), null, null));
+        Api revealingAdmin = new Api(port, admin.post("/api/v1/tokens", Map.of("name", "rev-" + suffix(), "scopes",
+                List.of("admin"), "revealSecrets", true)).body().get("token").asString());
+
+        Api.Response byPlain = plainAdmin.post("/api/v1/tokens", Map.of("name", "x-" + suffix(), "scopes",
+                List.of("read"), "revealSecrets", true));
+        Api.Response byRevealing = revealingAdmin.post("/api/v1/tokens", Map.of("name", "y-" + suffix(), "scopes",
+                List.of("read"), "revealSecrets", true));
+        Api.Response byConfiguredAdmin = admin.post("/api/v1/tokens", Map.of("name", "z-" + suffix(), "scopes",
+                List.of("read"), "revealSecrets", true));
+
+        assertThat(byPlain.status()).isEqualTo(403);
+        assertThat(byPlain.code()).isEqualTo("TOKEN_WIDER_THAN_ISSUER");
+        assertThat(byRevealing.status()).as(String.valueOf(byRevealing.body())).isEqualTo(201);
+        assertThat(byConfiguredAdmin.status()).as(String.valueOf(byConfiguredAdmin.body())).isEqualTo(201);
+    }
+
+    @Test
+    void aTokenWhoseSqlIsReadOnlyIssuesOnlyTokensWhoseSqlIsReadOnly() {
+        Api.Response issued = admin.post("/api/v1/tokens", Map.of("name", "ro-sql-" + suffix(), "scopes",
+                List.of("admin"), "sqlReadOnly", true));
+        Api sqlReadOnlyAdmin = new Api(port, issued.body().get("token").asString());
+
+        Api.Response writing = sqlReadOnlyAdmin.post("/api/v1/tokens", Map.of("name", "w-" + suffix(), "scopes",
+                List.of("write")));
+        Api.Response reading = sqlReadOnlyAdmin.post("/api/v1/tokens", Map.of("name", "r-" + suffix(), "scopes",
+                List.of("write"), "sqlReadOnly", true));
+
+        assertThat(issued.body().get("details").get("sqlReadOnly").asBoolean()).isTrue();
+        assertThat(writing.status()).isEqualTo(403);
+        assertThat(writing.code()).isEqualTo("TOKEN_WIDER_THAN_ISSUER");
+        assertThat(reading.status()).as(String.valueOf(reading.body())).isEqualTo(201);
+        assertThat(reading.body().get("details").get("sqlReadOnly").asBoolean()).isTrue();
+    }
+
+    /** The owner password in one branch's answer is a reveal like the console's, and audited as one. */
+    @Test
+    void readingOneBranchWithAWriteTokenIsAuditedAsAReveal() {
+        String writerName = "revealer-" + suffix();
+        Api writer = new Api(port, admin.post("/api/v1/tokens", Map.of("name", writerName, "scopes",
+                List.of("write"))).body().get("token").asString());
+        String readerName = "looker-" + suffix();
+        Api reader = new Api(port, admin.post("/api/v1/tokens", Map.of("name", readerName, "scopes",
+                List.of("read"))).body().get("token").asString());
+        String branch = "rev-" + suffix();
+        assertThat(writer.post("/api/v1/branches", Map.of("name", branch, "template", allowed)).status())
+                .isEqualTo(201);
+
+        Api.Response read = writer.get("/api/v1/branches/" + branch);
+        Api.Response looked = reader.get("/api/v1/branches/" + branch);
+        writer.get("/api/v1/branches");
+
+        assertThat(read.body().get("connection").get("password").isNull()).isFalse();
+        assertThat(looked.body().get("connection").get("password").isNull()).isTrue();
+        JsonNode reveals = admin.get("/api/v1/audit?action=branch.reveal&target=" + branch).body().get("items");
+        assertThat(reveals).extracting(e -> e.get("actor").asString() + " " + e.get("channel").asString())
+                .containsExactly(writerName + " rest");
+        assertThat(reveals.toString()).doesNotContain(read.body().get("connection").get("password").asString());
+        assertThat(admin.delete("/api/v1/branches/" + branch).status()).isEqualTo(204);
     }
 
     private String issue(List<String> scopes, List<String> templates, Map<String, String> label) {

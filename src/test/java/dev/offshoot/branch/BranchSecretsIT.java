@@ -189,7 +189,8 @@ class BranchSecretsIT extends IntegrationTest {
         BranchTestSupport.sql(branch, "CREATE TABLE items (id int); INSERT INTO items VALUES (1), (2)");
         JsonNode ro = readOnlyConnection(api.get("/api/v1/branches/" + branch.get("name").asString()).body());
 
-        assertThat(ro.get("user").asString()).isEqualTo("offshoot_readonly");
+        // the caller's own reader role; Offshoot's offshoot_readonly is never handed out
+        assertThat(ro.get("user").asString()).startsWith("offshoot_ro_");
         assertThat(ro.get("jdbcUrl").asString()).isEqualTo(branch.get("connection").get("jdbcUrl").asString());
         try (Connection db = DriverManager.getConnection(ro.get("jdbcUrl").asString(), ro.get("user").asString(),
                 ro.get("password").asString()); Statement st = db.createStatement()) {
@@ -259,7 +260,8 @@ class BranchSecretsIT extends IntegrationTest {
 
         assertThat(before.get("readOnlyConnection").isNull()).isTrue();
         assertThat(read.status()).as(String.valueOf(read.body())).isEqualTo(200);
-        assertThat(write.status()).as(String.valueOf(write.body())).isEqualTo(422);
+        // a read-only run is one statement
+        assertThat(write.status()).as(String.valueOf(write.body())).isEqualTo(400);
         assertThat(BranchTestSupport.count(old, "SELECT count(*) FROM items")).isEqualTo(1);
         assertThat(upgraded.superuser()).isNotNull().isNotEqualTo(secrets.template());
         assertThat(upgraded.readOnly()).isNotNull();
@@ -272,6 +274,73 @@ class BranchSecretsIT extends IntegrationTest {
             rs.next();
             assertThat(rs.getLong(1)).isEqualTo(1);
         }
+    }
+
+    /**
+     * A branch as branches were before the readers group: its read-only role a member of
+     * pg_read_all_data (so it read pg_authid) with a password every reader was shown. The first
+     * reader role on it sets up the group and grants, takes pg_read_all_data away and gives the
+     * service's read-only role a new password; a branch of it is set up at its launch.
+     */
+    @Test
+    void aBranchFromBeforeTheReadersGroupIsSetUpByItsFirstReaderAndItsCopies() throws Exception {
+        JsonNode old = branch();
+        String name = old.get("name").asString();
+        BranchTestSupport.sql(old, "CREATE TABLE items (id int); INSERT INTO items VALUES (1)");
+        Secrets before = secrets(old);
+        try (Connection su = DriverManager.getConnection(url(old), "postgres", before.superuser());
+                Statement st = su.createStatement()) {
+            st.execute("DO $$ DECLARE r text; BEGIN FOR r IN SELECT rolname FROM pg_roles WHERE rolname LIKE"
+                    + " 'offshoot\\_ro\\_%' LOOP EXECUTE format('DROP ROLE %I', r); END LOOP; END $$");
+            st.execute("REVOKE offshoot_readers FROM offshoot_readonly");
+            st.execute("DROP OWNED BY offshoot_readers");
+            st.execute("DROP ROLE offshoot_readers");
+            st.execute("GRANT pg_read_all_data TO offshoot_readonly");
+        }
+        metadata("DELETE FROM branch_reader WHERE branch_id = '" + old.get("id").asString() + "'", -1);
+        Api reader = new Api(port, api.post("/api/v1/tokens", Map.of("name", "old-" + suffix(), "scopes",
+                List.of("read"))).body().get("token").asString());
+
+        JsonNode ro = readOnlyConnection(reader.get("/api/v1/branches/" + name).body());
+
+        Secrets after = secrets(old);
+        assertThat(after.readOnly()).isNotEqualTo(before.readOnly());
+        assertRefused(url(old), "offshoot_readonly", before.readOnly());
+        try (Connection db = DriverManager.getConnection(ro.get("jdbcUrl").asString(), ro.get("user").asString(),
+                ro.get("password").asString()); Statement st = db.createStatement()) {
+            try (ResultSet rs = st.executeQuery("SELECT count(*) FROM items")) {
+                rs.next();
+                assertThat(rs.getLong(1)).isEqualTo(1);
+            }
+            assertThatThrownBy(() -> st.executeQuery("SELECT rolpassword FROM pg_authid"))
+                    .isInstanceOf(SQLException.class);
+        }
+        assertThat(BranchTestSupport.count(old, "SELECT count(*) FROM pg_auth_members m JOIN pg_roles r"
+                + " ON r.oid = m.member JOIN pg_roles g ON g.oid = m.roleid WHERE r.rolname = 'offshoot_readonly'"
+                + " AND g.rolname = 'pg_read_all_data'")).isZero();
+        assertThat(reader.post("/api/v1/branches/" + name + "/sql", Map.of("sql", "SELECT count(*) FROM items"))
+                .status()).isEqualTo(200);
+
+        // back to the old state, then a branch of it: its launch sets the readers up on the copied data
+        try (Connection su = DriverManager.getConnection(url(old), "postgres", after.superuser());
+                Statement st = su.createStatement()) {
+            st.execute("DO $$ DECLARE r text; BEGIN FOR r IN SELECT rolname FROM pg_roles WHERE rolname LIKE"
+                    + " 'offshoot\\_ro\\_%' LOOP EXECUTE format('DROP ROLE %I', r); END LOOP; END $$");
+            st.execute("DROP OWNED BY offshoot_readers");
+            st.execute("DROP ROLE offshoot_readers");
+            st.execute("GRANT pg_read_all_data TO offshoot_readonly");
+        }
+        Api.Response child = api.post("/api/v1/branches", Map.of("name", "sec-child-" + suffix(), "fromBranch", name));
+        assertThat(child.status()).as(String.valueOf(child.body())).isEqualTo(201);
+        JsonNode childRo = readOnlyConnection(reader.get("/api/v1/branches/" + child.body().get("name").asString())
+                .body());
+        try (Connection db = DriverManager.getConnection(childRo.get("jdbcUrl").asString(),
+                childRo.get("user").asString(), childRo.get("password").asString()); Statement st = db.createStatement()) {
+            assertThatThrownBy(() -> st.executeQuery("SELECT rolpassword FROM pg_authid"))
+                    .isInstanceOf(SQLException.class);
+        }
+        assertThat(BranchTestSupport.count(child.body(), "SELECT count(*) FROM pg_roles WHERE rolname ="
+                + " 'offshoot_readers'")).isEqualTo(1);
     }
 
     /** A template image from before the read-only role: a branch launched from it gets the role. */
@@ -295,9 +364,17 @@ class BranchSecretsIT extends IntegrationTest {
     }
 
     private static void metadata(String sql) throws SQLException {
+        metadata(sql, 1);
+    }
+
+    /** @param rows how many rows the statement must change; -1: any number */
+    private static void metadata(String sql, int rows) throws SQLException {
         try (Connection c = DriverManager.getConnection(METADATA.getJdbcUrl(), METADATA.getUsername(),
                 METADATA.getPassword()); Statement st = c.createStatement()) {
-            assertThat(st.executeUpdate(sql)).isEqualTo(1);
+            int changed = st.executeUpdate(sql);
+            if (rows >= 0) {
+                assertThat(changed).isEqualTo(rows);
+            }
         }
     }
 

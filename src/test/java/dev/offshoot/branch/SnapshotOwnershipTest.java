@@ -48,7 +48,7 @@ class SnapshotOwnershipTest {
     final RuntimeProperties properties = BranchServices.PROPERTIES;
     final BranchService service = new BranchService(branches, templates, launcher, runtime,
             policies, BranchServices.defaultResources(),
-            Storage.overlayOnly(images, "t1", "img"), mock(WarmPool.class));
+            Storage.overlayOnly(images, "t1", "img"), mock(WarmPool.class), mock(BranchReaders.class));
 
     final Template template = mock(Template.class);
     final UUID templateId = UUID.randomUUID();

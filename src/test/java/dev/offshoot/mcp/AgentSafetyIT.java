@@ -17,6 +17,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import dev.offshoot.Api;
 import dev.offshoot.IntegrationTest;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * An agent on /mcp (official SDK client), on a branch of Pagila, held to its template's migration policy: a dropped column
@@ -153,6 +154,50 @@ class AgentSafetyIT extends IntegrationTest {
                 .extracting(e -> e.get("action").asString() + " " + e.get("outcome").asString())
                 .contains("branch.migrations.approve success", "branch.migrations.approval-use success",
                         "branch.migrations.approval-use failure");
+    }
+
+    /**
+     * The token for coding agents: it creates, migrates and deletes its branch, but its SQL only
+     * reads, so a schema change cannot route around the gate through run_sql or /sql.
+     */
+    @Test
+    void aSqlReadOnlyTokenBranchesAndMigratesButItsSqlOnlyReads() {
+        Api.Response issued = admin.post("/api/v1/tokens", Map.of("name", "coder-" + suffix(), "scopes",
+                List.of("write"), "templates", List.of(template), "sqlReadOnly", true));
+        assertThat(issued.status()).as(String.valueOf(issued.body())).isEqualTo(201);
+        assertThat(issued.body().get("details").get("sqlReadOnly").asBoolean()).isTrue();
+        String secret = issued.body().get("token").asString();
+        String branch = "coder-" + suffix();
+        List<Map<String, String>> addColumn = List.of(Map.of("name", "V1__film_note.sql",
+                "sql", "ALTER TABLE film ADD COLUMN note text;"));
+        try (McpTestClient mcp = new McpTestClient(port, secret)) {
+            call(mcp, "create_branch", Map.of("name", branch, "template", template));
+            McpSchema.CallToolResult ddl = mcp.call("run_sql", Map.of("branch", branch, "sql",
+                    "ALTER TABLE film ADD COLUMN note text"));
+            McpSchema.CallToolResult dml = mcp.call("run_sql", Map.of("branch", branch, "sql", "DELETE FROM film"));
+            JsonNode read = JsonMapper.shared().readTree(call(mcp, "run_sql", Map.of("branch", branch, "sql",
+                    "SELECT count(*) FROM film")));
+            Api.Response rest = new Api(port, secret).post("/api/v1/branches/" + branch + "/sql", Map.of("sql",
+                    "CREATE TABLE side_door (id int)", "readOnly", false));
+
+            assertThat(ddl.isError()).isTrue();
+            assertThat(McpTestClient.text(ddl)).startsWith("SQL_READ_ONLY_TOKEN")
+                    .contains("check_migrations", "apply_migrations");
+            assertThat(McpTestClient.text(dml)).startsWith("SQL_READ_ONLY_TOKEN");
+            assertThat(read.get("readOnly").asBoolean()).isTrue();
+            assertThat(read.get("results").get(0).get("rows").get(0).get(0).asLong()).isEqualTo(1000);
+            assertThat(rest.status()).as(String.valueOf(rest.body())).isEqualTo(403);
+            assertThat(rest.code()).isEqualTo("SQL_READ_ONLY_TOKEN");
+            assertThat(columns(branch)).doesNotContain("note");
+            assertThat(admin.post("/api/v1/branches/" + branch + "/sql", Map.of("sql",
+                    "SELECT count(*) FROM film")).body().toString()).contains("1000");
+
+            assertThat(JsonMapper.shared().readTree(call(mcp, "check_migrations", Map.of("branch", branch,
+                    "migrations", addColumn))).get("verdict").asString()).isIn("pass", "warn");
+            call(mcp, "apply_migrations", Map.of("branch", branch, "migrations", addColumn));
+            assertThat(columns(branch)).contains("note");
+            call(mcp, "delete_branch", Map.of("name", branch));
+        }
     }
 
     /** Attack: get a passing check while the drop is already applied, reset, and apply on the reused pass. */

@@ -277,7 +277,11 @@ class MigrationIT extends IntegrationTest {
         String path = "/api/v1/branches/" + name(branch) + "/sql";
 
         Api.Response select = api.post(path, Map.of("sql", "SELECT film_id, title, rental_rate FROM film ORDER BY"
-                + " film_id; SELECT 1 AS one", "maxRows", 5, "readOnly", true));
+                + " film_id; SELECT 1 AS one", "maxRows", 5));
+        Api.Response readOnlySelect = api.post(path, Map.of("sql", "SELECT film_id FROM film ORDER BY film_id",
+                "maxRows", 5, "readOnly", true));
+        // a read-only run is one statement
+        Api.Response readOnlyTwo = api.post(path, Map.of("sql", "SELECT 1; SELECT 2", "readOnly", true));
         Api.Response readOnlyWrite = api.post(path, Map.of("sql", "DELETE FROM language", "readOnly", true));
         Api.Response error = api.post(path, Map.of("sql", "UPDATE film SET title = 'x' WHERE film_id = 1;"
                 + " SELECT nope FROM film"));
@@ -291,6 +295,10 @@ class MigrationIT extends IntegrationTest {
         assertThat(first.get("truncated").asBoolean()).isTrue();
         assertThat(first.get("rows").get(0).get(0).asInt()).isEqualTo(1);
         assertThat(select.body().get("results").get(1).get("rows").get(0).get(0).asInt()).isEqualTo(1);
+        assertThat(readOnlySelect.body().get("readOnly").asBoolean()).isTrue();
+        assertThat(readOnlySelect.body().get("results").get(0).get("rows")).hasSize(5);
+        assertThat(readOnlySelect.body().get("results").get(0).get("truncated").asBoolean()).isTrue();
+        assertThat(readOnlyTwo.code()).isEqualTo("INVALID_SQL");
         assertThat(readOnlyWrite.code()).isEqualTo("SQL_ERROR");
         assertThat(readOnlyWrite.body().get("sqlError").get("sqlState").asString()).isEqualTo("25006");
         assertThat(error.status()).isEqualTo(422);

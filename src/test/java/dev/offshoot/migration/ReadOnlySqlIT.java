@@ -4,11 +4,18 @@ import static dev.offshoot.branch.BranchTestSupport.count;
 import static dev.offshoot.branch.BranchTestSupport.sql;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import io.modelcontextprotocol.spec.McpSchema;
+
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -16,6 +23,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 
 import dev.offshoot.Api;
 import dev.offshoot.IntegrationTest;
+import dev.offshoot.mcp.McpTestClient;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -31,6 +39,7 @@ class ReadOnlySqlIT extends IntegrationTest {
 
     Api admin;
     Api reader;
+    String readerSecret;
     JsonNode branch;
 
     @BeforeAll
@@ -46,7 +55,71 @@ class ReadOnlySqlIT extends IntegrationTest {
         Api.Response token = admin.post("/api/v1/tokens", Map.of("name", "ro-reader-" + suffix(), "scopes",
                 List.of("read")));
         assertThat(token.status()).as(String.valueOf(token.body())).isEqualTo(201);
-        reader = new Api(port, token.body().get("token").asString());
+        readerSecret = token.body().get("token").asString();
+        reader = new Api(port, readerSecret);
+    }
+
+    /**
+     * The attack that got through the split of the text: a comment nested so that the service's
+     * parser saw no transaction control, ending the READ ONLY transaction, changing the read-only
+     * role's password and storing a large object. Now a read-only run is one statement, counted by
+     * the driver that sends it, and the password it would change is the service's own.
+     */
+    @Test
+    void theNestedCommentThatEndedTheReadOnlyTransactionIsRefusedOverRestAndMcp() throws Exception {
+        String attack = "/* /* */ */ END; SET transaction_read_only = off; ALTER ROLE CURRENT_USER PASSWORD"
+                + " 'taken-over'; SELECT lo_from_bytea(0, 'x'); /* /* */ */ COMMIT";
+        JsonNode readersOwn = reader.get(branchPath()).body().get("readOnlyConnection");
+
+        Api.Response rest = reader.post(sqlPath(), Map.of("sql", attack));
+        McpSchema.CallToolResult mcp;
+        try (McpTestClient client = new McpTestClient(port, readerSecret)) {
+            mcp = client.call("run_sql", Map.of("branch", branch.get("name").asString(), "sql", attack));
+        }
+
+        assertThat(rest.status()).as(String.valueOf(rest.body())).isEqualTo(400);
+        assertThat(rest.code()).isEqualTo("INVALID_SQL");
+        assertThat(rest.body().get("detail").asString()).contains("one statement per request");
+        assertThat(mcp.isError()).isTrue();
+        assertThat(McpTestClient.text(mcp)).startsWith("INVALID_SQL");
+        assertThat(count(branch, "SELECT count(*) FROM pg_largeobject_metadata")).isZero();
+        Api.Response serviceStillReads = reader.post(sqlPath(), Map.of("sql", "SELECT count(*) FROM victims"));
+        assertThat(serviceStillReads.status()).as(String.valueOf(serviceStillReads.body())).isEqualTo(200);
+        try (Connection own = DriverManager.getConnection(readersOwn.get("jdbcUrl").asString(),
+                readersOwn.get("user").asString(), readersOwn.get("password").asString());
+                Statement st = own.createStatement(); ResultSet rs = st.executeQuery("SELECT count(*) FROM victims")) {
+            rs.next();
+            assertThat(rs.getLong(1)).isEqualTo(3);
+        }
+    }
+
+    /** 40,000 unclosed comments (120 KB) took 34 s through the old split; the driver's parser is linear. */
+    @Test
+    void aPathologicalTextIsAnsweredWithoutQuadraticWork() {
+        long start = System.nanoTime();
+        Api.Response answer = reader.post(sqlPath(), Map.of("sql", "/* ".repeat(40_000)));
+        long ms = (System.nanoTime() - start) / 1_000_000;
+
+        assertThat(answer.status()).as(String.valueOf(answer.body())).isIn(400, 422);
+        assertThat(ms).isLessThan(5_000);
+    }
+
+    @Test
+    void aReadOnlyRunIsOneStatementAndSaysSo() {
+        Api.Response two = reader.post(sqlPath(), Map.of("sql", "SELECT 1; SELECT 2"));
+        Api.Response oneWithSemicolon = reader.post(sqlPath(), Map.of("sql", "SELECT count(*) FROM victims;"));
+        Api.Response semicolonInAString = reader.post(sqlPath(), Map.of("sql", "SELECT 'a; b' /* ; */"));
+        Api.Response none = reader.post(sqlPath(), Map.of("sql", " ; "));
+
+        assertThat(two.status()).isEqualTo(400);
+        assertThat(two.body().get("detail").asString()).contains("one statement per request", "2 sent");
+        assertThat(oneWithSemicolon.status()).as(String.valueOf(oneWithSemicolon.body())).isEqualTo(200);
+        assertThat(oneWithSemicolon.body().get("results")).hasSize(1);
+        assertThat(semicolonInAString.status()).as(String.valueOf(semicolonInAString.body())).isEqualTo(200);
+        assertThat(semicolonInAString.body().get("results").get(0).get("rows").get(0).get(0).asString())
+                .isEqualTo("a; b");
+        assertThat(none.status()).isEqualTo(400);
+        assertThat(none.code()).isEqualTo("INVALID_SQL");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -96,7 +169,11 @@ class ReadOnlySqlIT extends IntegrationTest {
     }
 
     private String sqlPath() {
-        return "/api/v1/branches/" + branch.get("name").asString() + "/sql";
+        return branchPath() + "/sql";
+    }
+
+    private String branchPath() {
+        return "/api/v1/branches/" + branch.get("name").asString();
     }
 
     static String suffix() {

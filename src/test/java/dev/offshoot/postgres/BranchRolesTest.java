@@ -28,13 +28,50 @@ class BranchRolesTest {
     }
 
     @Test
-    void theReadOnlyRoleSqlNamesOnlyQualifiedCatalogObjectsAndQuotesTheDatabase() {
-        String sql = String.join(";\n", BranchRoles.readOnlyRole("my\"db"));
+    void theReadersSqlNamesOnlyQualifiedCatalogObjectsAndQuotesTheDatabaseAndOwner() {
+        String sql = String.join(";\n", BranchRoles.readOnlyRole("my\"db", "app\"owner"));
 
-        assertThat(sql).contains("pg_catalog.pg_roles", "OPERATOR(pg_catalog.=)", "GRANT pg_read_all_data TO",
-                "default_transaction_read_only = on", "REVOKE TEMPORARY ON DATABASE \"my\"\"db\" FROM PUBLIC")
+        assertThat(sql).contains("pg_catalog.pg_roles", "OPERATOR(pg_catalog.=)", "pg_catalog.format(",
+                "default_transaction_read_only = on", "REVOKE TEMPORARY ON DATABASE \"my\"\"db\" FROM PUBLIC",
+                "ALTER DEFAULT PRIVILEGES FOR ROLE \"app\"\"owner\" GRANT SELECT ON TABLES TO \"offshoot_readers\"")
                 .doesNotContain(" = '", " WITH SUPERUSER");
         assertThat(sql).contains("NOSUPERUSER", "NOCREATEDB", "NOCREATEROLE", "NOBYPASSRLS", "LOGIN");
+    }
+
+    @Test
+    void readersReadThroughGrantsNotThroughPgReadAllData() {
+        String sql = String.join(";\n", BranchRoles.readOnlyRole("app", "app"));
+
+        assertThat(sql).doesNotContain("GRANT pg_read_all_data")
+                .contains("REVOKE pg_read_all_data FROM \"offshoot_readonly\"",
+                        "GRANT \"offshoot_readers\" TO \"offshoot_readonly\"",
+                        "GRANT SELECT ON ALL TABLES IN SCHEMA %I TO \"offshoot_readers\"");
+    }
+
+    @Test
+    void nobodyButTheOwnerCreatesOrWritesALargeObject() {
+        String sql = String.join(";\n", BranchRoles.readerGrants("app", "owner"));
+
+        for (String function : java.util.List.of("lo_creat(integer)", "lo_create(oid)", "lo_from_bytea(oid, bytea)",
+                "lowrite(integer, bytea)", "lo_put(oid, bigint, bytea)")) {
+            assertThat(sql).contains("REVOKE EXECUTE ON FUNCTION pg_catalog." + function + " FROM PUBLIC",
+                    "GRANT EXECUTE ON FUNCTION pg_catalog." + function + " TO \"owner\"");
+        }
+        // server-side file access stays the superuser's: never granted to the owner
+        assertThat(sql).doesNotContain("lo_import", "lo_export");
+    }
+
+    @Test
+    void aTokensReaderIsAMemberOfTheGroupWithLimitsAndAOneRoundVerifier() {
+        String secret = "0123456789abcdef0123456789abcdef0123";
+        String sql = String.join(";\n", BranchRoles.tokenReader("offshoot_ro_0123456789abcdef", secret,
+                new BranchRoles.ReaderLimits(600_000, 300_000, 7)));
+
+        assertThat(sql).contains("GRANT \"offshoot_readers\" TO \"offshoot_ro_0123456789abcdef\"",
+                "CONNECTION LIMIT 7", "SET statement_timeout = 600000", "SET idle_in_transaction_session_timeout = 300000",
+                "PASSWORD 'SCRAM-SHA-256$1:").doesNotContain(secret);
+        assertThatThrownBy(() -> BranchRoles.tokenReader("app", secret, new BranchRoles.ReaderLimits(1, 1, 1)))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
