@@ -17,6 +17,9 @@ import org.springframework.stereotype.Service;
 
 import dev.offshoot.auth.Principal;
 import dev.offshoot.auth.Tenancy;
+import dev.offshoot.error.OffshootException;
+import dev.offshoot.naming.NamedLocks;
+import dev.offshoot.naming.Names;
 import dev.offshoot.runtime.ContainerRuntime;
 import dev.offshoot.runtime.Resources;
 import dev.offshoot.storage.DataRef;
@@ -26,9 +29,6 @@ import dev.offshoot.template.Template;
 import dev.offshoot.template.TemplateBranches;
 import dev.offshoot.template.TemplateRevision;
 import dev.offshoot.template.TemplateService;
-import dev.offshoot.web.ApiException;
-import dev.offshoot.web.NamedLocks;
-import dev.offshoot.web.Names;
 
 /** Branches: idempotent create, list, get, reset, delete. */
 @Service
@@ -101,7 +101,7 @@ class BranchService implements TemplateBranches {
             Optional<Branch> existing = branches.findLiveByName(name);
             if (existing.isPresent()) {
                 if (!visible(existing.get())) {
-                    throw ApiException.conflict("NAME_TAKEN", "a branch named '" + name + "' already exists");
+                    throw OffshootException.conflict("NAME_TAKEN", "a branch named '" + name + "' already exists");
                 }
                 Branch same = parents.requireSame(existing.get(), request);
                 // a retried create must get a working database: a FAILED one is recreated in place,
@@ -203,7 +203,7 @@ class BranchService implements TemplateBranches {
             } catch (RuntimeException e) {
                 Branch now = branches.findById(source.id()).orElse(null);
                 if (now == null || now.status() == BranchStatus.DELETING || now.status() == BranchStatus.DELETED) {
-                    throw ApiException.notFound("BRANCH_NOT_FOUND", "branch '" + source.name()
+                    throw OffshootException.notFound("BRANCH_NOT_FOUND", "branch '" + source.name()
                             + "' was deleted while it was being copied");
                 }
                 boolean replaced = now.status() == BranchStatus.READY && now.instanceHandle() != null
@@ -271,7 +271,7 @@ class BranchService implements TemplateBranches {
     /** A live branch within the current caller's limits; others are reported as not found. */
     Branch live(String name) {
         return branches.findLiveByName(name).filter(b -> !WarmPool.isMember(b)).filter(this::visible)
-                .orElseThrow(() -> ApiException.notFound(
+                .orElseThrow(() -> OffshootException.notFound(
                 "BRANCH_NOT_FOUND", "no live branch named '" + name + "'"));
     }
 
@@ -299,7 +299,7 @@ class BranchService implements TemplateBranches {
             Branch branch = live(name);
             if (branch.status() != BranchStatus.READY && branch.status() != BranchStatus.FAILED
                     && branch.status() != BranchStatus.STOPPED) {
-                throw ApiException.conflict("BRANCH_BUSY", "branch '" + name + "' is " + branch.status());
+                throw OffshootException.conflict("BRANCH_BUSY", "branch '" + name + "' is " + branch.status());
             }
             Template template = templates.byId(branch.templateId());
             // refused before anything is removed: reflink data under a service that runs overlay
@@ -325,7 +325,7 @@ class BranchService implements TemplateBranches {
         withLock(name, () -> {
             Branch branch = live(name);
             if (branch.isProtected() && !force) {
-                throw ApiException.conflict("BRANCH_PROTECTED", "branch '" + name
+                throw OffshootException.conflict("BRANCH_PROTECTED", "branch '" + name
                         + "' is protected; pass force=true to delete it");
             }
             remove(branch);

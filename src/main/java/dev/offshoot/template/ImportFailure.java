@@ -7,11 +7,10 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.springframework.http.HttpStatus;
-
+import dev.offshoot.error.OffshootException.Kind;
+import dev.offshoot.error.OffshootException;
 import dev.offshoot.runtime.ContainerRuntime.ExecResult;
 import dev.offshoot.runtime.LogSecrets;
-import dev.offshoot.web.ApiException;
 
 /**
  * Why a URL import failed, as a stable code with a fixed explanation. pg_dump's own messages never
@@ -61,8 +60,8 @@ record ImportFailure(String code, String detail, boolean retryable) {
         return Integer.parseInt(status.group(2)) != 0 ? restoreFailed(restore, source) : dumpFailed(dump);
     }
 
-    ApiException problem() {
-        return new ApiException(HttpStatus.UNPROCESSABLE_CONTENT, code, detail, retryable);
+    OffshootException problem() {
+        return new OffshootException(Kind.UNPROCESSABLE, code, detail, retryable);
     }
 
     /** The helper's output for the service log: password literals, verifiers and the source's password masked. */

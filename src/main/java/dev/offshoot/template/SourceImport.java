@@ -9,9 +9,10 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 import dev.offshoot.config.RuntimeProperties;
-import dev.offshoot.runtime.ContainerRuntime;
+import dev.offshoot.error.OffshootException;
 import dev.offshoot.runtime.ContainerRuntime.ExecResult;
 import dev.offshoot.runtime.ContainerRuntime.JobNetwork;
+import dev.offshoot.runtime.ContainerRuntime;
 import dev.offshoot.runtime.Endpoint;
 
 /**
@@ -64,7 +65,7 @@ class SourceImport {
     /**
      * Loads the source into the build instance's database as its owner.
      *
-     * @throws dev.offshoot.web.ApiException with a stable code from {@link ImportFailure}; the
+     * @throws dev.offshoot.error.OffshootException with a stable code from {@link ImportFailure}; the
      *         helper's own output goes to the service log only
      */
     void load(CheckedSource source, String instanceHandle, String database, String owner, String ownerPassword,

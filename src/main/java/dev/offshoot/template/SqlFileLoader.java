@@ -15,14 +15,14 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 
 import dev.offshoot.config.RuntimeProperties;
-import dev.offshoot.runtime.ContainerRuntime;
+import dev.offshoot.error.OffshootException.Kind;
+import dev.offshoot.error.OffshootException;
 import dev.offshoot.runtime.ContainerRuntime.ExecOptions;
 import dev.offshoot.runtime.ContainerRuntime.ExecResult;
-import dev.offshoot.web.ApiException;
+import dev.offshoot.runtime.ContainerRuntime;
 
 /**
  * Loads uploaded plain-SQL files into a build container with psql, as the template's owner role
@@ -108,8 +108,8 @@ class SqlFileLoader {
                 + " after " + loaded + " file(s) loaded: " + detail);
     }
 
-    static ApiException refused(String file, int line, String command) {
-        return new ApiException(HttpStatus.UNPROCESSABLE_CONTENT, REFUSED, "psql meta-command " + command
+    static OffshootException refused(String file, int line, String command) {
+        return new OffshootException(Kind.UNPROCESSABLE, REFUSED, "psql meta-command " + command
                 + " in " + file + " at line " + line + ": template SQL may not use psql meta-commands (they could"
                 + " switch users, run programs or read and write files); plain SQL and COPY ... FROM stdin work")
                 .with("file", file).with("line", line);

@@ -1,16 +1,17 @@
 package dev.offshoot.template;
 
-/** Building a revision failed for a reason inside the build container (not the user's source). */
-public class TemplateBuildException extends RuntimeException {
+import dev.offshoot.error.OffshootException;
 
-    private final String logTail;
+/** Building a revision failed for a reason inside the build container (not the user's source). */
+public class TemplateBuildException extends OffshootException {
 
     public TemplateBuildException(String message, String logTail) {
-        super(message);
-        this.logTail = logTail;
+        super(Kind.FAILED, "TEMPLATE_BUILD_FAILED", message, true);
+        with("log", logTail);
     }
 
+    /** The build container's last lines, passwords masked. */
     public String logTail() {
-        return logTail;
+        return (String) properties().get("log");
     }
 }

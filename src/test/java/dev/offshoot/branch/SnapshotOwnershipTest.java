@@ -24,6 +24,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.offshoot.AsAdminCaller;
 import dev.offshoot.config.RuntimeProperties;
+import dev.offshoot.error.OffshootException;
 import dev.offshoot.runtime.ContainerRuntime;
 import dev.offshoot.runtime.ImageStore;
 import dev.offshoot.storage.Storage;
@@ -122,7 +123,7 @@ class SnapshotOwnershipTest {
         }).when(launcher).snapshot(any(), any(), any());
 
         assertThatThrownBy(() -> service.create(childOfParent(), "me")).isInstanceOfSatisfying(
-                dev.offshoot.web.ApiException.class, e -> assertThat(e.code()).isEqualTo("BRANCH_NOT_FOUND"));
+                dev.offshoot.error.OffshootException.class, e -> assertThat(e.code()).isEqualTo("BRANCH_NOT_FOUND"));
 
         verify(images).removeImage("offshoot/snapshot-t1-child:0000");
         verify(branches).deleteById(any());
