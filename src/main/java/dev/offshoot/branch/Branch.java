@@ -10,12 +10,12 @@ import java.util.UUID;
 import org.springframework.data.annotation.Id;
 import org.springframework.data.annotation.Version;
 import org.springframework.data.relational.core.mapping.Column;
-
-import dev.offshoot.runtime.Resources;
-import dev.offshoot.storage.DataRef;
-import dev.offshoot.storage.OverlayDriver;
 import org.springframework.data.relational.core.mapping.MappedCollection;
 import org.springframework.data.relational.core.mapping.Table;
+
+import dev.offshoot.instance.DataRef;
+import dev.offshoot.instance.Resources;
+import dev.offshoot.storage.OverlayDriver;
 
 /** A running Postgres for one task: an instance the runtime started (under {@link #instanceKey}) plus this row. */
 @Table("branch")
@@ -208,11 +208,11 @@ class Branch {
     }
 
     void useSnapshot(String image) {
-        useSnapshot(DataRef.overlay(image));
+        useSnapshot(new DataRef.InImage(image));
     }
 
     DataRef parent() {
-        return new DataRef(storageDriver, parentImage, parentData);
+        return DataRef.of(storageDriver, parentImage, parentData);
     }
 
     /** The snapshot this branch was started from, or null when it started from a template revision. */

@@ -20,16 +20,16 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 import dev.offshoot.config.RuntimeProperties;
+import dev.offshoot.instance.DataRef;
 import dev.offshoot.postgres.PostgresConnections;
 import dev.offshoot.runtime.ContainerFailedException;
 import dev.offshoot.runtime.ContainerRuntime;
 import dev.offshoot.runtime.Endpoints;
 import dev.offshoot.runtime.Labels;
 import dev.offshoot.runtime.PostgresReadiness;
-import dev.offshoot.storage.DataRef;
 import dev.offshoot.storage.Storage;
-import dev.offshoot.storage.StorageDriver;
 import dev.offshoot.storage.StorageDriver.Mount;
+import dev.offshoot.storage.StorageDriver;
 import dev.offshoot.template.Template;
 import dev.offshoot.template.TemplateRevision;
 

@@ -9,7 +9,7 @@ import org.springframework.stereotype.Component;
 
 import dev.offshoot.auth.CurrentPrincipal;
 import dev.offshoot.auth.Principal;
-import dev.offshoot.runtime.Endpoint;
+import dev.offshoot.instance.Endpoint;
 import dev.offshoot.runtime.Endpoints;
 
 /**

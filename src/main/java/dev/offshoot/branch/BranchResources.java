@@ -6,7 +6,7 @@ import org.springframework.util.unit.DataSize;
 import dev.offshoot.config.LimitsProperties;
 import dev.offshoot.error.OffshootException.Kind;
 import dev.offshoot.error.OffshootException;
-import dev.offshoot.runtime.Resources;
+import dev.offshoot.instance.Resources;
 
 /** A branch's requested resources, checked against the operator's maxima. */
 @Component

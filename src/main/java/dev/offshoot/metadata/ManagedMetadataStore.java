@@ -14,9 +14,9 @@ import org.slf4j.LoggerFactory;
 
 import dev.offshoot.config.MetadataProperties;
 import dev.offshoot.config.RuntimeProperties;
+import dev.offshoot.instance.Endpoint;
 import dev.offshoot.runtime.ContainerRuntime;
 import dev.offshoot.runtime.ContainerSpec;
-import dev.offshoot.runtime.Endpoint;
 import dev.offshoot.runtime.Labels;
 import dev.offshoot.runtime.PostgresReadiness;
 

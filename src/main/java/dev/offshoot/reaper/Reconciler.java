@@ -10,7 +10,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
@@ -19,16 +18,16 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 import dev.offshoot.auth.CurrentPrincipal;
-import dev.offshoot.branch.BranchMaintenance;
 import dev.offshoot.branch.BranchMaintenance.BranchRecord;
+import dev.offshoot.branch.BranchMaintenance;
 import dev.offshoot.branch.BranchStatus;
-import dev.offshoot.config.ReaperProperties;
 import dev.offshoot.config.ReaperProperties.MissingContainerAction;
+import dev.offshoot.config.ReaperProperties;
 import dev.offshoot.config.RuntimeProperties;
-import dev.offshoot.runtime.ContainerRuntime;
+import dev.offshoot.instance.Resources;
 import dev.offshoot.runtime.ContainerRuntime.ContainerState;
+import dev.offshoot.runtime.ContainerRuntime;
 import dev.offshoot.runtime.Labels;
-import dev.offshoot.runtime.Resources;
 
 /**
  * Keeps rows and containers consistent after crashes of the service, the engine or the metadata

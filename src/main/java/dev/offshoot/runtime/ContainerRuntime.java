@@ -7,6 +7,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
+import dev.offshoot.instance.Endpoint;
+import dev.offshoot.instance.Resources;
+
 /**
  * Compute: the seam between Offshoot and whatever runs its Postgres instances. It starts an instance
  * from a {@link ContainerSpec} (image, data mount, environment, limits, labels, a stable instance

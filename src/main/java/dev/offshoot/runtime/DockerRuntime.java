@@ -30,11 +30,12 @@ import com.github.dockerjava.api.model.PortBinding;
 import com.github.dockerjava.api.model.Ports;
 import com.github.dockerjava.api.model.RestartPolicy;
 import com.github.dockerjava.api.model.Volume;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.offshoot.config.RuntimeProperties;
+import dev.offshoot.instance.Endpoint;
+import dev.offshoot.instance.Resources;
 
 /** {@link ContainerRuntime} on a Docker engine through docker-java. */
 public class DockerRuntime implements ContainerRuntime {

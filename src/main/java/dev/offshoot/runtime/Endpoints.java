@@ -6,6 +6,8 @@ import java.util.Optional;
 
 import org.springframework.stereotype.Component;
 
+import dev.offshoot.instance.Endpoint;
+
 /**
  * Endpoints of keyed instances for features: the one Offshoot itself connects to, and the one users
  * are told about. Features hold instance keys (a branch's id); where a key answers is the runtime's

@@ -8,6 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.offshoot.error.OffshootException;
+import dev.offshoot.instance.DataRef;
 import dev.offshoot.runtime.ImageStore;
 
 /**
@@ -93,7 +94,7 @@ public class Storage {
         int removed = 0;
         for (String dir : dirs) {
             if (!known.contains(dir)) {
-                reflink.remove(new DataRef(ReflinkDriver.NAME, null, dir));
+                reflink.remove(new DataRef.InDirectory(null, dir));
                 log.warn("removed orphan revision directory {}", dir);
                 removed++;
             }

@@ -10,10 +10,10 @@ import org.springframework.stereotype.Component;
 
 import dev.offshoot.config.RuntimeProperties;
 import dev.offshoot.error.OffshootException;
+import dev.offshoot.instance.Endpoint;
 import dev.offshoot.runtime.ContainerRuntime.ExecResult;
 import dev.offshoot.runtime.ContainerRuntime.JobNetwork;
 import dev.offshoot.runtime.ContainerRuntime;
-import dev.offshoot.runtime.Endpoint;
 
 /**
  * A URL import: pg_dump | pg_restore in a helper container, to the addresses {@link SourceGuard}

@@ -19,15 +19,15 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 import dev.offshoot.config.RuntimeProperties;
+import dev.offshoot.instance.Endpoint;
 import dev.offshoot.postgres.BranchRoles;
 import dev.offshoot.postgres.PostgresConnections;
 import dev.offshoot.runtime.ContainerRuntime;
 import dev.offshoot.runtime.Labels;
-import dev.offshoot.runtime.Endpoint;
 import dev.offshoot.runtime.PostgresReadiness;
 import dev.offshoot.storage.Storage;
-import dev.offshoot.storage.StorageDriver;
 import dev.offshoot.storage.StorageDriver.Mount;
+import dev.offshoot.storage.StorageDriver;
 import dev.offshoot.storage.StoredInstance;
 
 /**

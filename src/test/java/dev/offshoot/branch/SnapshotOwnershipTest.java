@@ -73,7 +73,7 @@ class SnapshotOwnershipTest {
             savedImages.add(saved.snapshotImage());
             return saved;
         });
-        when(launcher.snapshotRef(any(), any())).thenReturn(dev.offshoot.storage.DataRef.overlay("offshoot/snapshot-t1-child:0000"));
+        when(launcher.snapshotRef(any(), any())).thenReturn(new dev.offshoot.instance.DataRef.InImage("offshoot/snapshot-t1-child:0000"));
         // the launch runs the fork's copy of its source first, as the real one does
         when(launcher.launch(any(), eq(template), any(), any(), org.mockito.ArgumentMatchers.anyBoolean()))
                 .thenAnswer(call -> {
