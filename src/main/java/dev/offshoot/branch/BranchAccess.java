@@ -16,7 +16,7 @@ import dev.offshoot.auth.CurrentPrincipal;
 import dev.offshoot.error.OffshootException;
 import dev.offshoot.postgres.BranchRoles;
 import dev.offshoot.postgres.PostgresConnections;
-import dev.offshoot.runtime.Endpoints;
+import dev.offshoot.provision.Endpoints;
 import dev.offshoot.storage.StoredInstance;
 import dev.offshoot.template.Template;
 import dev.offshoot.template.TemplateService;

@@ -19,7 +19,7 @@ import dev.offshoot.postgres.PostgresConnections;
 import dev.offshoot.runtime.ContainerFailedException;
 import dev.offshoot.runtime.ContainerRuntime;
 import dev.offshoot.runtime.ContainerRuntime.ExecResult;
-import dev.offshoot.runtime.LogSecrets;
+import dev.offshoot.postgres.LogSecrets;
 import dev.offshoot.runtime.PostgresReadiness;
 import dev.offshoot.template.Template;
 

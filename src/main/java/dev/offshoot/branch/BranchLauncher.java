@@ -24,7 +24,7 @@ import dev.offshoot.instance.DataRef;
 import dev.offshoot.postgres.PostgresConnections;
 import dev.offshoot.runtime.ContainerFailedException;
 import dev.offshoot.runtime.ContainerRuntime;
-import dev.offshoot.runtime.Endpoints;
+import dev.offshoot.provision.Endpoints;
 import dev.offshoot.runtime.Labels;
 import dev.offshoot.runtime.PostgresReadiness;
 import dev.offshoot.storage.Storage;

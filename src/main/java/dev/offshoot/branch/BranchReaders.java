@@ -26,7 +26,7 @@ import dev.offshoot.error.OffshootException.Kind;
 import dev.offshoot.error.OffshootException;
 import dev.offshoot.postgres.BranchRoles;
 import dev.offshoot.postgres.PostgresConnections;
-import dev.offshoot.runtime.Endpoints;
+import dev.offshoot.provision.Endpoints;
 import dev.offshoot.template.Template;
 import dev.offshoot.template.TemplateService;
 

@@ -18,7 +18,7 @@ import org.springframework.stereotype.Component;
 import dev.offshoot.config.ReaderProperties;
 import dev.offshoot.postgres.BranchRoles;
 import dev.offshoot.postgres.PostgresConnections;
-import dev.offshoot.runtime.Endpoints;
+import dev.offshoot.provision.Endpoints;
 
 /**
  * Holds the readers of branches to the service's limits from outside their sessions: a reader can

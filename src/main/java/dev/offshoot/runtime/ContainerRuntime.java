@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 
 import dev.offshoot.instance.Endpoint;
 import dev.offshoot.instance.Resources;
+import dev.offshoot.postgres.LogSecrets;
 
 /**
  * Compute: the seam between Offshoot and whatever runs its Postgres instances. It starts an instance

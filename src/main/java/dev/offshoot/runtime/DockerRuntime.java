@@ -36,6 +36,7 @@ import org.slf4j.LoggerFactory;
 import dev.offshoot.config.RuntimeProperties;
 import dev.offshoot.instance.Endpoint;
 import dev.offshoot.instance.Resources;
+import dev.offshoot.postgres.LogSecrets;
 
 /** {@link ContainerRuntime} on a Docker engine through docker-java. */
 public class DockerRuntime implements ContainerRuntime {

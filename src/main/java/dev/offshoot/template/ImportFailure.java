@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
 import dev.offshoot.error.OffshootException.Kind;
 import dev.offshoot.error.OffshootException;
 import dev.offshoot.runtime.ContainerRuntime.ExecResult;
-import dev.offshoot.runtime.LogSecrets;
+import dev.offshoot.postgres.LogSecrets;
 
 /**
  * Why a URL import failed, as a stable code with a fixed explanation. pg_dump's own messages never
