@@ -15,7 +15,7 @@ import org.springframework.data.relational.core.mapping.Table;
 
 import dev.offshoot.instance.DataRef;
 import dev.offshoot.instance.Resources;
-import dev.offshoot.storage.OverlayDriver;
+import dev.offshoot.provision.Instance;
 
 /** A running Postgres for one task: an instance the runtime started (under {@link #instanceKey}) plus this row. */
 @Table("branch")
@@ -54,7 +54,7 @@ class Branch {
     private Long memoryBytes;
     private Integer cpuShares;
     /** The storage driver holding the branch's data, its parent's and its snapshot's (V9). */
-    private String storageDriver = OverlayDriver.NAME;
+    private String storageDriver = DataRef.OVERLAY;
     /** reflink: the directory a reset copies again; null for overlay, whose parent image holds the data. */
     private String parentData;
     @Version
@@ -209,6 +209,11 @@ class Branch {
 
     void useSnapshot(String image) {
         useSnapshot(new DataRef.InImage(image));
+    }
+
+    /** The branch's Postgres instance as the provisioner knows it. */
+    Instance instance() {
+        return new Instance(id, databaseName, instanceHandle, parent(), snapshot());
     }
 
     DataRef parent() {

@@ -17,7 +17,7 @@ import dev.offshoot.error.OffshootException;
 import dev.offshoot.postgres.BranchRoles;
 import dev.offshoot.postgres.PostgresConnections;
 import dev.offshoot.provision.Endpoints;
-import dev.offshoot.storage.StoredInstance;
+import dev.offshoot.provision.Instance;
 import dev.offshoot.template.Template;
 import dev.offshoot.template.TemplateService;
 
@@ -158,9 +158,8 @@ public class BranchAccess {
     }
 
     /** A live branch's instance and data, for features that turn a branch into a template revision. */
-    public StoredInstance instance(String name) {
-        Branch branch = service.live(name);
-        return new StoredInstance(branch.instanceHandle(), branch.storageDriver(), launcher.dataOf(branch));
+    public Instance instance(String name) {
+        return service.live(name).instance();
     }
 
     /** Deletes a throwaway branch; one already gone is fine. */

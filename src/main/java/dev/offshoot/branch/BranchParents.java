@@ -21,8 +21,21 @@ final class BranchParents {
         this.live = live;
     }
 
-    /** Parent of a new branch: a template revision, or a live branch whose snapshot it starts from. */
-    record Parent(Template template, TemplateRevision revision, Branch source) {
+    /** Parent of a new branch, decided once: a template revision, or a live branch it is a copy of. */
+    sealed interface Parent {
+
+        Template template();
+
+        /** The revision the new branch descends from (a branch's parent: its own revision). */
+        TemplateRevision revision();
+    }
+
+    /** A branch of a template revision's data. */
+    record FromRevision(Template template, TemplateRevision revision) implements Parent {
+    }
+
+    /** A branch of a running branch, which is copied for it. */
+    record FromBranch(Template template, TemplateRevision revision, Branch source) implements Parent {
     }
 
     private static boolean fromBranch(CreateBranchRequest request) {
@@ -44,13 +57,13 @@ final class BranchParents {
                         + source.status() + "; only a READY branch can be branched");
             }
             Template template = templates.byId(source.templateId());
-            return new Parent(template, template.revision(source.templateRevision()).orElseThrow(), source);
+            return new FromBranch(template, template.revision(source.templateRevision()).orElseThrow(), source);
         }
         Template template = templates.get(request.template());
         TemplateRevision revision = (request.revision() == null ? template.latestRevision()
                 : template.revision(request.revision())).orElseThrow(() -> OffshootException.notFound(
                         "REVISION_NOT_FOUND", "template '" + template.name() + "' has no revision " + request.revision()));
-        return new Parent(template, revision, null);
+        return new FromRevision(template, revision);
     }
 
     /** A retried create must name the parent the existing branch has; another parent is NAME_TAKEN. */

@@ -9,7 +9,6 @@ import java.util.regex.Pattern;
 
 import dev.offshoot.error.OffshootException.Kind;
 import dev.offshoot.error.OffshootException;
-import dev.offshoot.runtime.ContainerRuntime.ExecResult;
 import dev.offshoot.postgres.LogSecrets;
 
 /**
@@ -37,15 +36,15 @@ record ImportFailure(String code, String detail, boolean retryable) {
             "no password supplied", "pg_hba.conf", "does not exist", "authentication failed", "scram");
     private static final int MAX_DETAIL = 300;
 
-    static ImportFailure of(ExecResult result, SourceUrl source, Duration timeout) {
-        String output = result.output() == null ? "" : result.output();
+    static ImportFailure of(long exitCode, String helperOutput, SourceUrl source, Duration timeout) {
+        String output = helperOutput == null ? "" : helperOutput;
         Matcher status = STATUS_LINE.matcher(output);
         if (!status.find()) {
             return output.startsWith("timed out")
                     ? new ImportFailure(DUMP_FAILED, "the import did not finish within offshoot.runtime.import-timeout ("
                             + timeout + ")", true)
                     : new ImportFailure(DUMP_FAILED, "the import helper ended without finishing (exit code "
-                            + result.exitCode() + "); the service log has its output", true);
+                            + exitCode + "); the service log has its output", true);
         }
         String dump = side(output, "dump: ");
         String restore = side(output, "restore: ");

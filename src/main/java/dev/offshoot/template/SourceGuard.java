@@ -21,7 +21,7 @@ import dev.offshoot.config.RuntimeProperties;
 import dev.offshoot.config.TemplateProperties;
 import dev.offshoot.error.OffshootException.Kind;
 import dev.offshoot.error.OffshootException;
-import dev.offshoot.runtime.ContainerRuntime;
+import dev.offshoot.provision.Builds;
 
 /**
  * Decides which addresses a URL import may reach. The source's host is resolved once, as libpq and
@@ -46,12 +46,12 @@ class SourceGuard {
     private final RuntimeProperties runtime;
     private final MetadataProperties metadata;
     private final Environment environment;
-    private final ContainerRuntime engine;
+    private final Builds engine;
     private final Set<String> allowedNames;
     private final List<Cidr> allowedRanges;
 
     SourceGuard(TemplateProperties templates, RuntimeProperties runtime, MetadataProperties metadata,
-            Environment environment, ContainerRuntime engine) {
+            Environment environment, Builds engine) {
         this.templates = templates;
         this.runtime = runtime;
         this.metadata = metadata;
@@ -98,7 +98,7 @@ class SourceGuard {
         if (special.isPresent()) {
             return special;
         }
-        Optional<Cidr> engineNetwork = engine.networkRanges().stream().map(Cidr::parse)
+        Optional<Cidr> engineNetwork = engine.engineNetworks().stream().map(Cidr::parse)
                 .filter(range -> range.contains(address)).findFirst();
         if (engineNetwork.isPresent()) {
             return Optional.of("an address in a network of the container engine (" + engineNetwork.get() + ")");

@@ -17,8 +17,8 @@ import dev.offshoot.config.PoolProperties;
 import dev.offshoot.error.OffshootException;
 import dev.offshoot.naming.NamedLocks;
 import dev.offshoot.naming.Names;
-import dev.offshoot.storage.Storage;
-import dev.offshoot.storage.StoredInstance;
+import dev.offshoot.provision.Builds;
+import dev.offshoot.provision.Instance;
 
 /** Templates: create from a source, refresh into a new revision, list, describe, delete. */
 @Service
@@ -29,20 +29,20 @@ public class TemplateService {
 
     private final TemplateRepository templates;
     private final TemplateBuilder builder;
-    private final Storage storage;
+    private final Builds builds;
     private final ObjectProvider<TemplateBranches> branches;
     private final ObjectProvider<TemplatePool> pool;
     private final PoolProperties poolProperties;
     private final NamedLocks locks = new NamedLocks(NamedLocks.DEFAULT_WAIT);
 
-    TemplateService(TemplateRepository templates, TemplateBuilder builder, Storage storage,
+    TemplateService(TemplateRepository templates, TemplateBuilder builder, Builds builds,
             ObjectProvider<TemplateBranches> branches, ObjectProvider<TemplatePool> pool,
             PoolProperties poolProperties) {
         this.templates = templates;
         this.pool = pool;
         this.poolProperties = poolProperties;
         this.builder = builder;
-        this.storage = storage;
+        this.builds = builds;
         this.branches = branches;
     }
 
@@ -95,7 +95,7 @@ public class TemplateService {
      * The next revision from a running container of this template, e.g. a throwaway branch of the
      * latest revision with migrations applied. The caller removes the container afterwards.
      */
-    public TemplateRevision addRevisionFromContainer(String name, StoredInstance instance, String superuserPassword,
+    public TemplateRevision addRevisionFromContainer(String name, Instance instance, String superuserPassword,
             String source) {
         Tenancy.requireTemplateChange(name, "add a revision to");
         return withLock(name, () -> {
@@ -195,7 +195,7 @@ public class TemplateService {
 
     /** Removes a revision's data through the driver that holds it (reflink: never the base image). */
     private void removeData(TemplateRevision revision) {
-        storage.holding(revision.storageDriver()).remove(revision.data());
+        builds.removeRevision(revision.data());
     }
 
     private TemplateSource storedSource(Template template) {

@@ -16,14 +16,14 @@ import dev.offshoot.config.MetadataProperties;
 import dev.offshoot.config.RuntimeProperties;
 import dev.offshoot.config.TemplateProperties;
 import dev.offshoot.error.OffshootException;
-import dev.offshoot.runtime.ContainerRuntime;
+import dev.offshoot.provision.Builds;
 
 class SourceGuardTest {
 
     final RuntimeProperties runtime = new RuntimeProperties("", "t", "img", "", "/pg", "", "127.0.0.1", "",
             54400, 54999, Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofMinutes(30));
     final MetadataProperties metadata = new MetadataProperties("m", "m", 54399, Duration.ofSeconds(90));
-    final ContainerRuntime engine = mock(ContainerRuntime.class);
+    final Builds engine = mock(Builds.class);
 
     SourceGuard guard(boolean refuse, List<String> allowed, String datasourceUrl) {
         MockEnvironment environment = new MockEnvironment();
@@ -73,7 +73,7 @@ class SourceGuardTest {
 
     @Test
     void theEnginesNetworksAndGatewaysAreRefusedWhereverTheyLie() {
-        when(engine.networkRanges()).thenReturn(List.of("203.0.113.0/24", "198.51.100.1"));
+        when(engine.engineNetworks()).thenReturn(List.of("203.0.113.0/24", "198.51.100.1"));
         SourceGuard guard = guard(true, List.of(), null);
 
         assertThatThrownBy(() -> guard.check(SourceUrl.parse("postgresql://203.0.113.9/db")))

@@ -1,4 +1,4 @@
-package dev.offshoot.template;
+package dev.offshoot.provision;
 
 import dev.offshoot.error.OffshootException;
 
