@@ -82,7 +82,7 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler(ImageMissingException.class)
     ResponseEntity<ProblemDetail> imageMissing(ImageMissingException e) {
         return respond(HttpStatus.INTERNAL_SERVER_ERROR, "IMAGE_NOT_FOUND", e.getMessage()
-                + "; build or load it (scripts/build-pg-image.sh builds the default base image)", false, null);
+                + "; build or load it (scripts/image/build-pg-image.sh builds the default base image)", false, null);
     }
 
     @ExceptionHandler(DataMissingException.class)
