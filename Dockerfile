@@ -2,15 +2,16 @@
 #
 #   mvn -B -ntp -DskipTests package                      # the jar this file COPYs (see below)
 #   docker build -t offshoot:local .                     # on a machine that can pull the base
-#   docker build -t offshoot:local --build-arg BASE=$(bash scripts/build-jre-image.sh) .   # offline
+#   docker build -t offshoot:local --build-arg BASE=$(bash scripts/image/build-jre-image.sh) .   # offline
 #
 # Why the jar is built outside: a multi-stage build would need a Maven image and Maven Central from
-# inside the build, and these machines reach no image registry. `mvn package` runs where the sources
-# are; .dockerignore sends only the jar and the CLI script as build context.
+# inside the build; `mvn package` runs where the sources are, so the image build needs no registry
+# but the base's (docs/building-without-a-registry.md). .dockerignore sends only the jar and the CLI
+# script as build context.
 #
 # BASE is any image with a Java 25 runtime at $JAVA_HOME/bin/java (or java on the PATH), bash, and
 # groupadd/useradd: the public eclipse-temurin:25-jre, or the local debootstrap + jlink image of
-# scripts/build-jre-image.sh.
+# scripts/image/build-jre-image.sh.
 ARG BASE=eclipse-temurin:25-jre
 FROM ${BASE}
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Issue 11's benchmark: prints a table of create, warm-pool claim, first write, branch of a branch,
-# reset, migration check and idle cost per storage driver, beside a raw `docker run` and
-# CREATE DATABASE ... STRATEGY FILE_COPY. Not a timed test: nothing fails on a slow figure.
+# The benchmark (src/bench/java, Maven profile bench): prints a table of create, warm-pool claim,
+# first write, branch of a branch, reset, migration check and idle cost per storage driver, beside
+# a raw `docker run` and CREATE DATABASE ... STRATEGY FILE_COPY. Not a timed test: nothing fails on
+# a slow figure. See docs/benchmark.md.
 #   BENCH_N=10 BENCH_SIZE_MB=1024 BENCH_TINY_MB=8 BENCH_DRIVERS=overlay,reflink BENCH_ROWS=all scripts/bench.sh
 # BENCH_ROWS picks groups: create,pool,peers,write,fork,reset,check,idle. The full log is kept in
 # target/bench-*.log.

@@ -16,8 +16,8 @@ die() { log "FAILED: $*"; exit 1; }
 command -v docker-compose >/dev/null || die "docker-compose is not installed (source scripts/prepare.sh)"
 ls target/offshoot-*.jar >/dev/null 2>&1 || die "no target/offshoot-*.jar: run mvn -DskipTests package first"
 jar="$(ls target/offshoot-*.jar | grep -v -- '-plain.jar' | head -n1)"
-pg_image="${OFFSHOOT_BASE_IMAGE:-$(bash scripts/build-pg-image.sh)}"
-jre_image="$(bash scripts/build-jre-image.sh)"
+pg_image="${OFFSHOOT_BASE_IMAGE:-$(bash scripts/image/build-pg-image.sh)}"
+jre_image="$(bash scripts/image/build-jre-image.sh)"
 
 run_id="$(head -c 4 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 project="offshoot-ct-$run_id"

@@ -1,11 +1,11 @@
 # Sourced by run.sh and test.sh: a JDK 25 and Maven, a running Docker engine, the local
 # Postgres base image (built once, then cached by tag) exported as OFFSHOOT_BASE_IMAGE, and a
-# reflink-capable storage path (see storage-volume.sh) so that the auto storage driver picks reflink.
-source scripts/java-env.sh
-bash scripts/ensure-docker.sh
-OFFSHOOT_BASE_IMAGE="$(bash scripts/build-pg-image.sh)"
+# reflink-capable storage path (see host/storage-volume.sh) so that the auto storage driver picks reflink.
+source scripts/host/java-env.sh
+bash scripts/host/ensure-docker.sh
+OFFSHOOT_BASE_IMAGE="$(bash scripts/image/build-pg-image.sh)"
 export OFFSHOOT_BASE_IMAGE
-bash scripts/storage-volume.sh \
+bash scripts/host/storage-volume.sh \
   || echo "offshoot: no reflink volume at ${OFFSHOOT_STORAGE_PATH:-/var/lib/offshoot/storage}; the auto storage driver will use overlay" >&2
 
 # docker-compose (Debian's 1.29) for docker-compose.yml and its round trip (scripts/compose-test.sh)

@@ -23,7 +23,7 @@ if ! command -v psql >/dev/null 2>&1; then
 fi
 
 # the web console's browser tests drive Debian's chromium through its chromedriver
-bash scripts/ensure-chromium.sh
+bash scripts/host/ensure-chromium.sh
 
 echo "offshoot: testing with base image $OFFSHOOT_BASE_IMAGE" >&2
 exec mvn -B -ntp verify "$@"

@@ -44,7 +44,7 @@ public class DockerRuntime implements ContainerRuntime {
 
     private static final Logger log = LoggerFactory.getLogger(DockerRuntime.class);
     private static final ExposedPort POSTGRES_PORT = ExposedPort.tcp(5432);
-    /** The entrypoint and default command of the base image (scripts/build-pg-image.sh). */
+    /** The entrypoint and default command of the base image (scripts/image/build-pg-image.sh). */
     private static final String POSTGRES_ENTRYPOINT = "docker-entrypoint.sh";
     private static final String DEFAULT_COMMAND = "postgres";
     private static final int GATE_POLLS = 120_000;

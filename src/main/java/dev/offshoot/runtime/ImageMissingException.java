@@ -9,7 +9,7 @@ public class ImageMissingException extends OffshootException {
 
     public ImageMissingException(String image) {
         super(Kind.FAILED, "IMAGE_NOT_FOUND", "image " + image + " is not present on the container engine;"
-                + " build or load it (scripts/build-pg-image.sh builds the default base image)");
+                + " build or load it (scripts/image/build-pg-image.sh builds the default base image)");
         this.image = image;
     }
 

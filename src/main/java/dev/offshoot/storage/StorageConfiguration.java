@@ -47,7 +47,7 @@ class StorageConfiguration {
                 if (failure.isPresent()) {
                     throw new IllegalStateException("offshoot.storage.driver=reflink, but " + failure.get()
                             + ". Put offshoot.storage.path on XFS (mkfs.xfs -m reflink=1) or btrfs"
-                            + " (scripts/storage-volume.sh makes a loop-mounted volume), or use driver auto or"
+                            + " (scripts/host/storage-volume.sh makes a loop-mounted volume), or use driver auto or"
                             + " overlay");
                 }
                 yield new Storage(reflink, "configured, and a reflink copy in " + properties.path() + " works",

@@ -13,11 +13,16 @@ import java.util.regex.Pattern;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 
-/** The CI recipes (GitHub composite action, GitLab template) and the offshoot commands their scripts run. */
+/**
+ * The CI recipes under ci/ (GitHub composite action and an example workflow, GitLab template and an
+ * example pipeline) and the offshoot commands their scripts run.
+ */
 final class CiRecipes {
 
-    static final Path GITHUB_ACTION = Path.of(".github/actions/offshoot-branch/action.yml");
+    static final Path GITHUB_ACTION = Path.of("ci/github/offshoot-branch/action.yml");
+    static final Path GITHUB_WORKFLOW = Path.of("ci/github/pull-request.yml");
     static final Path GITLAB_TEMPLATE = Path.of("ci/gitlab/offshoot.gitlab-ci.yml");
+    static final Path GITLAB_EXAMPLE = Path.of("ci/gitlab/example.gitlab-ci.yml");
 
     private static final Pattern COMMAND = Pattern.compile(
             "(?<![\\w/.-])offshoot\\s+((?:branch|connection-string|migrate|diff|login)\\b[^\\n]*)");
@@ -44,20 +49,24 @@ final class CiRecipes {
         return (String) ((List<Map<String, Object>>) runs.get("steps")).getFirst().get("run");
     }
 
-    @SuppressWarnings("unchecked")
     static String gitlabScript(String job) {
-        return String.join("\n", (List<String>) ((Map<String, Object>) yaml(GITLAB_TEMPLATE).get(job)).get("script"));
+        return gitlabScript(GITLAB_TEMPLATE, job);
+    }
+
+    @SuppressWarnings("unchecked")
+    static String gitlabScript(Path file, String job) {
+        return String.join("\n", (List<String>) ((Map<String, Object>) yaml(file).get(job)).get("script"));
     }
 
     /**
      * The arguments of every offshoot command line in a script, shell variables replaced by a
-     * placeholder, up to the first redirection or operator.
+     * placeholder, up to the first redirection, operator or comment.
      */
     static List<List<String>> commands(String script) {
         List<List<String>> commands = new ArrayList<>();
         Matcher m = COMMAND.matcher(script);
         while (m.find()) {
-            String line = m.group(1).split("\\s(?:>|2>|\\|\\||&&|\\|)\\s?|;")[0];
+            String line = m.group(1).split("\\s(?:>|2>|\\|\\||&&|\\||#)\\s?|;")[0];
             List<String> args = new ArrayList<>();
             Matcher t = TOKEN.matcher(line);
             while (t.find()) {

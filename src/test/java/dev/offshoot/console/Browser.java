@@ -21,8 +21,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * Debian's Chromium, headless, driven through Debian's chromedriver (both installed by
- * scripts/prepare.sh). Both paths are given explicitly, so Selenium Manager never runs and nothing
- * is downloaded. Screenshots go to target/console-screenshots/ for review.
+ * scripts/host/ensure-chromium.sh). Both paths are given explicitly, so Selenium Manager never runs
+ * and nothing is downloaded. Screenshots go to target/console-screenshots/ for review.
  */
 final class Browser implements AutoCloseable {
 
@@ -36,8 +36,8 @@ final class Browser implements AutoCloseable {
     Browser(String base) {
         if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
             throw new IllegalStateException("the console tests need Debian's chromium and chromium-driver at "
-                    + CHROMIUM + " and " + CHROMEDRIVER + ": run scripts/prepare.sh (or apt-get install chromium"
-                    + " chromium-driver)");
+                    + CHROMIUM + " and " + CHROMEDRIVER + ": run scripts/host/ensure-chromium.sh (or apt-get install"
+                    + " chromium chromium-driver)");
         }
         this.base = base;
         ChromeOptions options = new ChromeOptions();

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.util.FileSystemUtils;
 
 /**
- * scripts/build-pg-image.sh names its image after the PostgreSQL package version Debian publishes,
+ * scripts/image/build-pg-image.sh names its image after the PostgreSQL package version Debian publishes,
  * so a new version is a new tag that the next run builds. Only {@code --print-tag} runs here: no
  * test builds the image (about 100 s), and none moves {@code offshoot/postgres:15-local}.
  */
@@ -81,13 +81,13 @@ class BaseImageScriptIT {
     private static String scriptHash() throws Exception {
         MessageDigest sha = MessageDigest.getInstance("SHA-256");
         for (String file : List.of("build-pg-image.sh", "docker-entrypoint.sh", "debian-mirror.sh")) {
-            sha.update(Files.readAllBytes(Path.of("scripts", file)));
+            sha.update(Files.readAllBytes(Path.of("scripts/image", file)));
         }
         return HexFormat.of().formatHex(sha.digest()).substring(0, 12);
     }
 
     private static Result printTag(Map<String, String> env) throws IOException, InterruptedException {
-        ProcessBuilder builder = new ProcessBuilder("bash", "scripts/build-pg-image.sh", "--print-tag");
+        ProcessBuilder builder = new ProcessBuilder("bash", "scripts/image/build-pg-image.sh", "--print-tag");
         builder.environment().remove("OFFSHOOT_PG_PACKAGE_VERSION");
         builder.environment().putAll(env);
         Process process = builder.start();

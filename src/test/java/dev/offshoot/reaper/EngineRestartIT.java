@@ -32,7 +32,7 @@ import dev.offshoot.TestDocker;
  * runs as a separate process with its managed metadata store (a container with a restart policy
  * and a named volume): the Testcontainers metadata store of the other ITs has no restart policy
  * and would not survive the restart. OFFSHOOT_ENGINE_RESTART_COMMAND overrides how the engine is
- * restarted (default: SIGTERM to the pid in /var/run/docker.pid, then scripts/ensure-docker.sh); it
+ * restarted (default: SIGTERM to the pid in /var/run/docker.pid, then scripts/host/ensure-docker.sh); it
  * sees this run's instance id in OFFSHOOT_INSTANCE_ID.
  */
 @EnabledIfEnvironmentVariable(named = "OFFSHOOT_ENGINE_RESTART_TEST", matches = "true")
@@ -42,7 +42,7 @@ class EngineRestartIT {
     static final String METADATA = "offshoot-metadata-" + INSTANCE;
     static final String DEFAULT_RESTART = "kill $(cat /var/run/docker.pid); "
             + "while [ -e /var/run/docker.pid ] || docker info >/dev/null 2>&1; do sleep 0.2; done; "
-            + "bash scripts/ensure-docker.sh";
+            + "bash scripts/host/ensure-docker.sh";
 
     @AfterAll
     static void removeInstance() {

@@ -24,7 +24,7 @@ import dev.offshoot.storage.StorageDriver.Mount;
 
 /**
  * The reflink driver on the real storage volume (no Docker: the runtime is a mock). Needs the
- * storage path on a reflink-capable filesystem, as scripts/test.sh makes it (scripts/storage-volume.sh).
+ * storage path on a reflink-capable filesystem, as scripts/test.sh makes it (scripts/host/storage-volume.sh).
  */
 class ReflinkDriverTest {
 
@@ -39,7 +39,7 @@ class ReflinkDriverTest {
 
     @BeforeEach
     void aRevisionOf8Mb() throws Exception {
-        assertThat(ReflinkProbe.failure(ROOT)).as("reflink in " + ROOT + " (run scripts/storage-volume.sh)").isEmpty();
+        assertThat(ReflinkProbe.failure(ROOT)).as("reflink in " + ROOT + " (run scripts/host/storage-volume.sh)").isEmpty();
         driver = new ReflinkDriver(new StoragePaths(ROOT, instance), runtime, "base");
         UUID template = UUID.randomUUID();
         Mount build = driver.newRevision(template, 1);

@@ -39,7 +39,7 @@ import tools.jackson.databind.JsonNode;
 /**
  * Branches on block-level copy-on-write: a template of about 200 MB, whose branches own only the
  * blocks they write. The driver is forced to reflink, so a host without a reflink-capable storage
- * path fails here loudly (scripts/storage-volume.sh gives it one). Run by hand with
+ * path fails here loudly (scripts/host/storage-volume.sh gives it one). Run by hand with
  * {@code -Doffshoot.it.storage-driver=overlay} to print overlay's figures for the same table.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)

@@ -45,7 +45,7 @@ class StorageSelectionTest {
         assertThatThrownBy(() -> StorageConfiguration.choose(new StorageProperties("reflink", noReflink), overlay,
                 reflink())).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("offshoot.storage.driver=reflink, but a reflink copy in " + noReflink)
-                .hasMessageContaining("scripts/storage-volume.sh");
+                .hasMessageContaining("scripts/host/storage-volume.sh");
     }
 
     @Test

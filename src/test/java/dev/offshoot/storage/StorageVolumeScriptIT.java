@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.util.FileSystemUtils;
 
 /**
- * scripts/storage-volume.sh on a path of its own (a small sparse volume in /tmp): it completes a
+ * scripts/host/storage-volume.sh on a path of its own (a small sparse volume in /tmp): it completes a
  * half-done run, a second run changes nothing, and an unmounted volume is mounted again rather than
  * made anew. Needs root and a loop device, as the script does.
  */
@@ -65,7 +65,7 @@ class StorageVolumeScriptIT {
     }
 
     private Result script() throws IOException, InterruptedException {
-        ProcessBuilder builder = new ProcessBuilder("bash", "scripts/storage-volume.sh");
+        ProcessBuilder builder = new ProcessBuilder("bash", "scripts/host/storage-volume.sh");
         builder.environment().put("OFFSHOOT_STORAGE_PATH", path.toString());
         builder.environment().put("OFFSHOOT_STORAGE_SIZE", "512M");
         builder.environment().remove("OFFSHOOT_STORAGE_IMAGE");

@@ -16,8 +16,9 @@ import java.util.UUID;
 import dev.offshoot.TestDocker;
 
 /**
- * Issue 11's figures in one run, per storage driver, side by side, as a table: not a timed test
- * and not part of the build's tests. Run it with {@code scripts/bench.sh}; options come from the
+ * The service's figures (create, warm-pool claim, first write, branch of a branch, reset, check,
+ * idle cost) in one run, per storage driver, side by side, as a table: not a timed test and not
+ * part of the build's tests (its own source set, src/bench/java, compiled only by the bench profile). Run it with {@code scripts/bench.sh}; options come from the
  * environment:
  * <ul>
  * <li>{@code BENCH_N} repetitions of each timed operation and idle branches (10)</li>

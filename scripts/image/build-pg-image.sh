@@ -102,7 +102,7 @@ if [[ -n "$VERSION" ]]; then
   fi
 fi
 
-bash "$SCRIPT_DIR/ensure-docker.sh" || die "docker is not available"
+bash "$SCRIPT_DIR/../host/ensure-docker.sh" || die "docker is not available"
 
 if [[ -z "$VERSION" ]]; then
   TAG="$(cached_image)" \

@@ -5,7 +5,7 @@
 # - pins the client API version to the engine's, since /usr/local/bin/docker (28.x)
 #   is newer than Debian's engine (20.10, API 1.41); the 28.x CLI negotiates down by
 #   itself, the pin below is belt and braces for this script's own calls.
-# Run it (bash scripts/ensure-docker.sh); do not source it (it calls exit).
+# Run it (bash scripts/host/ensure-docker.sh); do not source it (it calls exit).
 set -euo pipefail
 
 log() { printf 'ensure-docker: %s\n' "$*" >&2; }

@@ -30,7 +30,7 @@ die() { log "ERROR: $*"; exit 1; }
 HASH="$(cat "$SELF" "$JDK/release" | sha256sum | cut -c1-12)"
 TAG="$REPO:25-$HASH"
 
-bash "$SCRIPT_DIR/ensure-docker.sh" || die "docker is not available"
+bash "$SCRIPT_DIR/../host/ensure-docker.sh" || die "docker is not available"
 if docker image inspect "$TAG" >/dev/null 2>&1; then
   printf '%s\n' "$TAG" >&3
   exit 0
