@@ -11,7 +11,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 import dev.offshoot.auth.Scopes;
 import dev.offshoot.auth.Tenancy;
-import dev.offshoot.web.ApiException;
+import dev.offshoot.error.OffshootException;
 
 /** The audit log over REST, newest first; admin scope. */
 @RestController
@@ -35,7 +35,7 @@ class AuditController {
             @RequestParam(defaultValue = "100") int limit) {
         Tenancy.requireUnlimited("read the audit log");
         if (limit < 1 || limit > 1000) {
-            throw ApiException.badRequest("INVALID_FILTER", "limit must be between 1 and 1000");
+            throw OffshootException.invalid("INVALID_FILTER", "limit must be between 1 and 1000");
         }
         return new AuditList(audit.find(new AuditLog.Query(actor, action, targetType, target, outcome, since, limit)));
     }

@@ -5,9 +5,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 
-import org.springframework.http.HttpStatus;
-
-import dev.offshoot.web.ApiException;
+import dev.offshoot.error.OffshootException.Kind;
+import dev.offshoot.error.OffshootException;
 
 /**
  * The limits of a token, applied the same way by every feature and channel. A token may be
@@ -53,7 +52,7 @@ public final class Tenancy {
         }
         String asked = labels.get(caller.requiredLabelKey());
         if (asked != null && !asked.equals(caller.requiredLabelValue())) {
-            throw new ApiException(HttpStatus.FORBIDDEN, "LABEL_NOT_ALLOWED", "this token's branches carry "
+            throw new OffshootException(Kind.FORBIDDEN, "LABEL_NOT_ALLOWED", "this token's branches carry "
                     + caller.requiredLabelKey() + "=" + caller.requiredLabelValue());
         }
         Map<String, String> stamped = new HashMap<>(labels);
@@ -71,7 +70,7 @@ public final class Tenancy {
 
     static void requireTemplateChange(Principal caller, String template, String what) {
         if (!caller.unlimited()) {
-            throw new ApiException(HttpStatus.FORBIDDEN, "TEMPLATE_CHANGE_NOT_ALLOWED", "token '" + caller.name()
+            throw new OffshootException(Kind.FORBIDDEN, "TEMPLATE_CHANGE_NOT_ALLOWED", "token '" + caller.name()
                     + "' is limited to some templates or a label, and may not " + what + " template '" + template
                     + "': templates are shared by every owner's branches; use a token without limits");
         }
@@ -140,7 +139,7 @@ public final class Tenancy {
         try {
             requireCovered(issuer, other);
             return true;
-        } catch (ApiException wider) {
+        } catch (OffshootException wider) {
             return false;
         }
     }
@@ -149,14 +148,14 @@ public final class Tenancy {
     public static void requireUnlimited(String what) {
         Principal caller = CurrentPrincipal.get();
         if (!caller.unlimited()) {
-            throw new ApiException(HttpStatus.FORBIDDEN, "UNLIMITED_TOKEN_REQUIRED", "token '" + caller.name()
+            throw new OffshootException(Kind.FORBIDDEN, "UNLIMITED_TOKEN_REQUIRED", "token '" + caller.name()
                     + "' is limited to some templates or a label, and may not " + what
                     + ": it spans every owner; use a token without limits");
         }
     }
 
-    private static ApiException widening(String what) {
-        return new ApiException(HttpStatus.FORBIDDEN, "TOKEN_WIDER_THAN_ISSUER",
+    private static OffshootException widening(String what) {
+        return new OffshootException(Kind.FORBIDDEN, "TOKEN_WIDER_THAN_ISSUER",
                 "a token cannot issue a token wider than itself: the new token would reach " + what);
     }
 }

@@ -18,7 +18,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-import dev.offshoot.web.ApiException;
+import dev.offshoot.error.OffshootException;
 
 /** Token administration; every call here needs the admin scope (and a token issues only tokens no wider than itself, see {@link Tenancy}). */
 @RestController
@@ -92,7 +92,7 @@ class TokenController {
             try {
                 scopes.add(Scope.parse(name));
             } catch (IllegalArgumentException e) {
-                throw ApiException.badRequest("INVALID_SCOPES", "unknown scope '" + name + "': use read, write, approve or admin");
+                throw OffshootException.invalid("INVALID_SCOPES", "unknown scope '" + name + "': use read, write, approve or admin");
             }
         }
         return scopes;

@@ -18,8 +18,8 @@ import org.springframework.data.relational.core.conversion.DbActionExecutionExce
 import org.springframework.stereotype.Service;
 
 import dev.offshoot.config.AuthProperties;
-import dev.offshoot.web.ApiException;
-import dev.offshoot.web.Names;
+import dev.offshoot.error.OffshootException;
+import dev.offshoot.naming.Names;
 
 /**
  * Issues, lists, revokes and checks bearer tokens. Secrets are random, shown once, and kept only as
@@ -58,19 +58,19 @@ public class TokenService {
     Issued issue(NewToken request, Principal by) {
         String name = Names.requireResourceName("token", request.name());
         if (RESERVED_NAMES.contains(name)) {
-            throw ApiException.badRequest("RESERVED_NAME", "token name '" + name + "' is reserved: the service"
+            throw OffshootException.invalid("RESERVED_NAME", "token name '" + name + "' is reserved: the service"
                     + " records " + String.join(", ", new java.util.TreeSet<>(RESERVED_NAMES))
                     + " as actors of its own; choose another name");
         }
         if (request.scopes() == null || request.scopes().isEmpty()) {
-            throw ApiException.badRequest("INVALID_SCOPES", "give at least one scope: read, write or admin");
+            throw OffshootException.invalid("INVALID_SCOPES", "give at least one scope: read, write or admin");
         }
         if (request.expiresAt() != null && !request.expiresAt().isAfter(Instant.now())) {
-            throw ApiException.badRequest("INVALID_EXPIRY", "expiresAt must be in the future");
+            throw OffshootException.invalid("INVALID_EXPIRY", "expiresAt must be in the future");
         }
         Map<String, String> label = request.requiredLabel() == null ? Map.of() : request.requiredLabel();
         if (label.size() > 1) {
-            throw ApiException.badRequest("INVALID_LABELS", "a token can require at most one label");
+            throw OffshootException.invalid("INVALID_LABELS", "a token can require at most one label");
         }
         Set<String> templates = request.templates() == null ? Set.of() : request.templates();
         Tenancy.requireCovered(by, new Principal(name, request.scopes(), templates,
@@ -84,7 +84,7 @@ public class TokenService {
         try {
             return new Issued(tokens.save(token), secret);
         } catch (DuplicateKeyException | DbActionExecutionException e) {
-            throw ApiException.conflict("NAME_TAKEN", "a live token named '" + name + "' already exists");
+            throw OffshootException.conflict("NAME_TAKEN", "a live token named '" + name + "' already exists");
         }
     }
 
@@ -96,7 +96,7 @@ public class TokenService {
     /** Revokes a live token within the caller's reach; others are not found. */
     void revoke(String name, Principal by) {
         ApiToken token = tokens.findLiveByName(name).filter(t -> Tenancy.covers(by, t.principal()))
-                .orElseThrow(() -> ApiException.notFound("TOKEN_NOT_FOUND", "no live token named '" + name + "'"));
+                .orElseThrow(() -> OffshootException.notFound("TOKEN_NOT_FOUND", "no live token named '" + name + "'"));
         token.revoke();
         tokens.save(token);
     }

@@ -10,12 +10,12 @@ import java.util.UUID;
 import org.springframework.data.annotation.Id;
 import org.springframework.data.annotation.Version;
 import org.springframework.data.relational.core.mapping.Column;
-
-import dev.offshoot.runtime.Resources;
-import dev.offshoot.storage.DataRef;
-import dev.offshoot.storage.OverlayDriver;
 import org.springframework.data.relational.core.mapping.MappedCollection;
 import org.springframework.data.relational.core.mapping.Table;
+
+import dev.offshoot.instance.DataRef;
+import dev.offshoot.instance.Resources;
+import dev.offshoot.provision.Instance;
 
 /** A running Postgres for one task: an instance the runtime started (under {@link #instanceKey}) plus this row. */
 @Table("branch")
@@ -54,7 +54,7 @@ class Branch {
     private Long memoryBytes;
     private Integer cpuShares;
     /** The storage driver holding the branch's data, its parent's and its snapshot's (V9). */
-    private String storageDriver = OverlayDriver.NAME;
+    private String storageDriver = DataRef.OVERLAY;
     /** reflink: the directory a reset copies again; null for overlay, whose parent image holds the data. */
     private String parentData;
     @Version
@@ -208,11 +208,16 @@ class Branch {
     }
 
     void useSnapshot(String image) {
-        useSnapshot(DataRef.overlay(image));
+        useSnapshot(new DataRef.InImage(image));
+    }
+
+    /** The branch's Postgres instance as the provisioner knows it. */
+    Instance instance() {
+        return new Instance(id, databaseName, instanceHandle, parent(), snapshot());
     }
 
     DataRef parent() {
-        return new DataRef(storageDriver, parentImage, parentData);
+        return DataRef.of(storageDriver, parentImage, parentData);
     }
 
     /** The snapshot this branch was started from, or null when it started from a template revision. */

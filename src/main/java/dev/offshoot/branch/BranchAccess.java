@@ -13,13 +13,13 @@ import org.springframework.core.task.TaskExecutor;
 import org.springframework.stereotype.Component;
 
 import dev.offshoot.auth.CurrentPrincipal;
-import dev.offshoot.runtime.Endpoints;
-import dev.offshoot.storage.StoredInstance;
+import dev.offshoot.error.OffshootException;
 import dev.offshoot.postgres.BranchRoles;
 import dev.offshoot.postgres.PostgresConnections;
+import dev.offshoot.provision.Endpoints;
+import dev.offshoot.provision.Instance;
 import dev.offshoot.template.Template;
 import dev.offshoot.template.TemplateService;
-import dev.offshoot.web.ApiException;
 
 /**
  * What other features (migrations, schema, SQL) may do with branches: connect to a live READY
@@ -97,7 +97,7 @@ public class BranchAccess {
     public Endpoint endpoint(String name) {
         Branch branch = withOwnSecrets(service.live(name));
         if (branch.status() != BranchStatus.READY) {
-            throw ApiException.conflict("BRANCH_NOT_READY", "branch '" + name + "' is " + branch.status());
+            throw OffshootException.conflict("BRANCH_NOT_READY", "branch '" + name + "' is " + branch.status());
         }
         Template template = templates.byId(branch.templateId());
         return new Endpoint(name, endpoints.jdbcUrl(branch.instanceKey(), branch.databaseName()), branch.roleName(),
@@ -158,9 +158,8 @@ public class BranchAccess {
     }
 
     /** A live branch's instance and data, for features that turn a branch into a template revision. */
-    public StoredInstance instance(String name) {
-        Branch branch = service.live(name);
-        return new StoredInstance(branch.instanceHandle(), branch.storageDriver(), launcher.dataOf(branch));
+    public Instance instance(String name) {
+        return service.live(name).instance();
     }
 
     /** Deletes a throwaway branch; one already gone is fine. */
@@ -190,7 +189,7 @@ public class BranchAccess {
         try {
             service.live(name);
             return true;
-        } catch (ApiException e) {
+        } catch (OffshootException e) {
             return false;
         }
     }

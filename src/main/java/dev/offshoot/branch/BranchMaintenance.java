@@ -14,10 +14,9 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 import dev.offshoot.config.RuntimeProperties;
-import dev.offshoot.runtime.ContainerRuntime;
-import dev.offshoot.runtime.ContainerRuntime.ContainerState;
-import dev.offshoot.runtime.Labels;
-import dev.offshoot.storage.Storage;
+import dev.offshoot.instance.InstanceState;
+import dev.offshoot.provision.Inventory;
+import dev.offshoot.provision.Provisioner;
 import dev.offshoot.template.TemplateService;
 
 /**
@@ -33,18 +32,18 @@ public class BranchMaintenance {
     private final BranchService service;
     private final BranchRepository branches;
     private final BranchLauncher launcher;
-    private final ContainerRuntime runtime;
+    private final Provisioner provisioner;
+    private final Inventory inventory;
     private final TemplateService templates;
     private final RuntimeProperties properties;
-    private final Storage storage;
 
     BranchMaintenance(BranchService service, BranchRepository branches, BranchLauncher launcher,
-            ContainerRuntime runtime, TemplateService templates, RuntimeProperties properties, Storage storage) {
-        this.storage = storage;
+            Provisioner provisioner, Inventory inventory, TemplateService templates, RuntimeProperties properties) {
         this.service = service;
         this.branches = branches;
         this.launcher = launcher;
-        this.runtime = runtime;
+        this.provisioner = provisioner;
+        this.inventory = inventory;
         this.templates = templates;
         this.properties = properties;
     }
@@ -86,7 +85,7 @@ public class BranchMaintenance {
             if (b.isProtected() || b.status() != BranchStatus.READY || b.instanceHandle() == null) {
                 return false;
             }
-            runtime.stop(b.instanceHandle(), properties.stopTimeout());
+            provisioner.stop(b.instance());
             b.stopped();
             branches.save(b);
             log.info("branch {} ({}) stopped while idle", b.name(), b.id());
@@ -117,10 +116,8 @@ public class BranchMaintenance {
     /** A CREATING row whose create never finished (no container was ever recorded): undo it. */
     public boolean rollBackCreate(BranchRecord seen) {
         return act(seen, b -> {
-            removeContainersOf(b.id());
-            service.removeData(b);
-            runtime.release(b.instanceKey());
-            branches.deleteById(b.id());
+            // a create may have started a container it never recorded: all of the branch's go
+            service.rollback(b, b.instance().withoutHandle());
             log.warn("rolled back unfinished create of branch {} ({}), its endpoint released", b.name(), b.id());
             return true;
         });
@@ -129,8 +126,8 @@ public class BranchMaintenance {
     /** A DELETING row whose delete never finished: finish it. */
     public boolean finishDelete(BranchRecord seen) {
         return act(seen, b -> {
-            removeContainersOf(b.id());
-            service.remove(b);
+            // a delete may have been interrupted after a reset started a container it never recorded
+            service.remove(b, b.instance().withoutHandle());
             return true;
         });
     }
@@ -142,7 +139,6 @@ public class BranchMaintenance {
      */
     public boolean recreate(BranchRecord seen, String why) {
         return act(seen, b -> {
-            removeContainersOf(b.id());
             b.restarting();
             Branch saved = branches.save(b);
             try {
@@ -172,8 +168,7 @@ public class BranchMaintenance {
     /** Starts a READY branch's container that is not running (engine restart) and waits for it. */
     public boolean restart(BranchRecord seen) {
         return act(seen, b -> {
-            runtime.startExisting(b.instanceHandle());
-            launcher.awaitReady(b, templates.byId(b.templateId()));
+            launcher.resume(b, templates.byId(b.templateId()));
             log.warn("branch {} ({}) was not running; started it again", b.name(), b.id());
             return true;
         });
@@ -185,41 +180,26 @@ public class BranchMaintenance {
      * template names once they are older than any build may take. Returns how many.
      */
     public int removeOrphanData() {
-        int branchData = storage.removeOrphanData(() -> branches.findLive().stream().map(Branch::id)
-                .collect(java.util.stream.Collectors.toSet()));
         java.time.Duration longestBuild = properties.importTimeout().plus(properties.readyTimeout())
                 .plus(properties.stopTimeout());
-        return branchData + storage.removeOrphanRevisions(templates::revisionDataPaths, longestBuild.multipliedBy(2));
+        return inventory.removeOrphanData(() -> branches.findLive().stream().map(Branch::id)
+                .collect(java.util.stream.Collectors.toSet()), templates::revisionDataPaths,
+                longestBuild.multipliedBy(2));
     }
 
     /**
      * Releases the endpoints of instance keys no live branch has (a crash between a rolled-back or
-     * finished delete's removal of its row and the release). The keys are listed before the rows are
-     * read: a row is always saved before its key gets an endpoint, so a key listed whose row is not
-     * live afterwards belongs to no branch. Returns how many.
+     * finished delete's removal of its row and the release). Returns how many.
      */
     public int releaseUnusedEndpoints() {
-        java.util.Set<String> held = runtime.instanceKeys();
-        java.util.Set<String> live = branches.findLive().stream().map(Branch::instanceKey)
-                .collect(java.util.stream.Collectors.toSet());
-        int released = 0;
-        for (String key : held) {
-            if (!live.contains(key)) {
-                runtime.release(key);
-                log.warn("released the endpoint of instance {}: no live branch has it", key);
-                released++;
-            }
-        }
-        return released;
+        List<String> released = inventory.releaseUnusedEndpoints(() -> branches.findLive().stream()
+                .map(Branch::instanceKey).collect(java.util.stream.Collectors.toSet()));
+        released.forEach(key -> log.warn("released the endpoint of instance {}: no live branch has it", key));
+        return released.size();
     }
 
-    public Optional<ContainerState> instanceState(String instanceHandle) {
-        return runtime.state(instanceHandle);
-    }
-
-    private void removeContainersOf(UUID branchId) {
-        runtime.list(Map.of(Labels.INSTANCE, properties.instanceId(), Labels.BRANCH_ID, branchId.toString()))
-                .forEach(c -> runtime.remove(c.id()));
+    public Optional<InstanceState> instanceState(String instanceHandle) {
+        return inventory.state(instanceHandle);
     }
 
     /**

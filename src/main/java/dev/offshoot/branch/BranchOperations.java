@@ -9,8 +9,8 @@ import org.springframework.stereotype.Component;
 
 import dev.offshoot.auth.CurrentPrincipal;
 import dev.offshoot.auth.Principal;
-import dev.offshoot.runtime.Endpoint;
-import dev.offshoot.runtime.Endpoints;
+import dev.offshoot.instance.Endpoint;
+import dev.offshoot.provision.Endpoints;
 
 /**
  * The branch feature as other features see it (REST, MCP): every answer is a {@link BranchView}

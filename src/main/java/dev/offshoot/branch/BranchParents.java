@@ -2,10 +2,10 @@ package dev.offshoot.branch;
 
 import java.util.function.Function;
 
+import dev.offshoot.error.OffshootException;
 import dev.offshoot.template.Template;
 import dev.offshoot.template.TemplateRevision;
 import dev.offshoot.template.TemplateService;
-import dev.offshoot.web.ApiException;
 
 /** What a create names as its parent, resolved: exactly one of a template revision or a live branch. */
 final class BranchParents {
@@ -21,8 +21,21 @@ final class BranchParents {
         this.live = live;
     }
 
-    /** Parent of a new branch: a template revision, or a live branch whose snapshot it starts from. */
-    record Parent(Template template, TemplateRevision revision, Branch source) {
+    /** Parent of a new branch, decided once: a template revision, or a live branch it is a copy of. */
+    sealed interface Parent {
+
+        Template template();
+
+        /** The revision the new branch descends from (a branch's parent: its own revision). */
+        TemplateRevision revision();
+    }
+
+    /** A branch of a template revision's data. */
+    record FromRevision(Template template, TemplateRevision revision) implements Parent {
+    }
+
+    /** A branch of a running branch, which is copied for it. */
+    record FromBranch(Template template, TemplateRevision revision, Branch source) implements Parent {
     }
 
     private static boolean fromBranch(CreateBranchRequest request) {
@@ -32,7 +45,7 @@ final class BranchParents {
     static void requireOne(CreateBranchRequest request) {
         boolean fromTemplate = request.template() != null && !request.template().isBlank();
         if (fromTemplate == fromBranch(request)) {
-            throw ApiException.badRequest("INVALID_PARENT", "name exactly one parent: 'template' or 'fromBranch'");
+            throw OffshootException.invalid("INVALID_PARENT", "name exactly one parent: 'template' or 'fromBranch'");
         }
     }
 
@@ -40,17 +53,17 @@ final class BranchParents {
         if (fromBranch(request)) {
             Branch source = live.apply(request.fromBranch());
             if (source.status() != BranchStatus.READY) {
-                throw ApiException.conflict("BRANCH_NOT_READY", "branch '" + source.name() + "' is "
+                throw OffshootException.conflict("BRANCH_NOT_READY", "branch '" + source.name() + "' is "
                         + source.status() + "; only a READY branch can be branched");
             }
             Template template = templates.byId(source.templateId());
-            return new Parent(template, template.revision(source.templateRevision()).orElseThrow(), source);
+            return new FromBranch(template, template.revision(source.templateRevision()).orElseThrow(), source);
         }
         Template template = templates.get(request.template());
         TemplateRevision revision = (request.revision() == null ? template.latestRevision()
-                : template.revision(request.revision())).orElseThrow(() -> ApiException.notFound(
+                : template.revision(request.revision())).orElseThrow(() -> OffshootException.notFound(
                         "REVISION_NOT_FOUND", "template '" + template.name() + "' has no revision " + request.revision()));
-        return new Parent(template, revision, null);
+        return new FromRevision(template, revision);
     }
 
     /** A retried create must name the parent the existing branch has; another parent is NAME_TAKEN. */
@@ -65,7 +78,7 @@ final class BranchParents {
                     && (request.revision() == null || request.revision() == existing.templateRevision());
         }
         if (!same) {
-            throw ApiException.conflict("NAME_TAKEN", "a branch named '" + existing.name()
+            throw OffshootException.conflict("NAME_TAKEN", "a branch named '" + existing.name()
                     + "' already exists with another parent");
         }
         return existing;

@@ -5,14 +5,14 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 
 import dev.offshoot.auth.CurrentPrincipal;
 import dev.offshoot.auth.Scope;
 import dev.offshoot.config.QuotaProperties;
 import dev.offshoot.config.ReaperProperties;
-import dev.offshoot.web.ApiException;
+import dev.offshoot.error.OffshootException.Kind;
+import dev.offshoot.error.OffshootException;
 
 /** The operator's limits on branches: default and maximum TTL, live-branch quotas. */
 @Component
@@ -39,7 +39,7 @@ class BranchPolicies {
                 return latest;
             }
             if (expiresAt.isAfter(latest.plusSeconds(1))) {
-                throw ApiException.badRequest("INVALID_EXPIRY", "the expiry may be at most " + reaper.maxTtl()
+                throw OffshootException.invalid("INVALID_EXPIRY", "the expiry may be at most " + reaper.maxTtl()
                         + " from now (offshoot.reaper.max-ttl)");
             }
         }
@@ -98,14 +98,14 @@ class BranchPolicies {
     }
 
     /** A check, or a diff against a template revision, starts a container: that is what is limited. */
-    private static ApiException rateLimited(String detail, Duration retryAfter) {
+    private static OffshootException rateLimited(String detail, Duration retryAfter) {
         long seconds = Math.max(1, (retryAfter.toMillis() + 999) / 1000);
-        return new ApiException(HttpStatus.TOO_MANY_REQUESTS, "THROWAWAY_RATE_LIMITED", detail + ": a"
+        return new OffshootException(Kind.RATE_LIMITED, "THROWAWAY_RATE_LIMITED", detail + ": a"
                 + " diff against a template revision starts a throwaway branch; retry in " + seconds
                 + " s", true).retryAfter(Duration.ofSeconds(seconds));
     }
 
-    private static ApiException exceeded(String detail) {
-        return new ApiException(HttpStatus.TOO_MANY_REQUESTS, "QUOTA_EXCEEDED", detail, false);
+    private static OffshootException exceeded(String detail) {
+        return new OffshootException(Kind.RATE_LIMITED, "QUOTA_EXCEEDED", detail, false);
     }
 }

@@ -17,18 +17,18 @@ import java.util.UUID;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 import dev.offshoot.auth.Principal;
 import dev.offshoot.config.ReaderProperties;
+import dev.offshoot.error.OffshootException.Kind;
+import dev.offshoot.error.OffshootException;
 import dev.offshoot.postgres.BranchRoles;
 import dev.offshoot.postgres.PostgresConnections;
-import dev.offshoot.runtime.Endpoints;
+import dev.offshoot.provision.Endpoints;
 import dev.offshoot.template.Template;
 import dev.offshoot.template.TemplateService;
-import dev.offshoot.web.ApiException;
 
 /**
  * The readers of branches: each token that is shown a branch's read-only connection gets a login
@@ -108,7 +108,7 @@ class BranchReaders {
                 st.execute(String.join(";\n", statements(reader)));
             }
         } catch (SQLException e) {
-            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "BRANCH_UNREACHABLE", "branch '" + branch.name()
+            throw new OffshootException(Kind.UNAVAILABLE, "BRANCH_UNREACHABLE", "branch '" + branch.name()
                     + "' did not take its reader role: " + BranchCredentials.masked(e.getMessage()), true);
         }
         keep(branch.id(), caller, reader);

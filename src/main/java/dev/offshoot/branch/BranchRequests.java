@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
 
 import org.springframework.boot.convert.DurationStyle;
 
-import dev.offshoot.web.ApiException;
+import dev.offshoot.error.OffshootException;
 
 /** Validation and parsing of what clients send about branches: labels, expiry, filters. */
 final class BranchRequests {
@@ -25,15 +25,15 @@ final class BranchRequests {
             return Map.of();
         }
         if (labels.size() > MAX_LABELS) {
-            throw ApiException.badRequest("INVALID_LABELS", "at most " + MAX_LABELS + " labels per branch");
+            throw OffshootException.invalid("INVALID_LABELS", "at most " + MAX_LABELS + " labels per branch");
         }
         labels.forEach((key, value) -> {
             if (key == null || !LABEL_KEY.matcher(key).matches()) {
-                throw ApiException.badRequest("INVALID_LABELS", "label key '" + key + "' is invalid: 1-63 letters,"
+                throw OffshootException.invalid("INVALID_LABELS", "label key '" + key + "' is invalid: 1-63 letters,"
                         + " digits, '.', '_', '/' or '-', starting with a letter or digit");
             }
             if (value == null || value.length() > MAX_VALUE) {
-                throw ApiException.badRequest("INVALID_LABELS", "label '" + key + "' needs a value of at most "
+                throw OffshootException.invalid("INVALID_LABELS", "label '" + key + "' needs a value of at most "
                         + MAX_VALUE + " characters");
             }
         });
@@ -46,7 +46,7 @@ final class BranchRequests {
         for (String filter : filters == null ? List.<String>of() : filters) {
             int eq = filter.indexOf('=');
             if (eq <= 0) {
-                throw ApiException.badRequest("INVALID_FILTER", "label filter '" + filter + "' must be key=value");
+                throw OffshootException.invalid("INVALID_FILTER", "label filter '" + filter + "' must be key=value");
             }
             out.put(filter.substring(0, eq), filter.substring(eq + 1));
         }
@@ -66,17 +66,17 @@ final class BranchRequests {
         } catch (IllegalArgumentException e) {
             // reported below
         }
-        throw ApiException.badRequest("INVALID_FILTER", "unknown status '" + status + "'");
+        throw OffshootException.invalid("INVALID_FILTER", "unknown status '" + status + "'");
     }
 
     /** An expiry from a TTL ("2h", "30m", "PT1H") or an instant; none when neither is given. */
     Instant expiry(String ttl, Instant expiresAt) {
         if (ttl != null && !ttl.isBlank() && expiresAt != null) {
-            throw ApiException.badRequest("INVALID_EXPIRY", "give either ttl or expiresAt, not both");
+            throw OffshootException.invalid("INVALID_EXPIRY", "give either ttl or expiresAt, not both");
         }
         if (expiresAt != null) {
             if (!expiresAt.isAfter(Instant.now())) {
-                throw ApiException.badRequest("INVALID_EXPIRY", "expiresAt must be in the future");
+                throw OffshootException.invalid("INVALID_EXPIRY", "expiresAt must be in the future");
             }
             return expiresAt;
         }
@@ -87,10 +87,10 @@ final class BranchRequests {
         try {
             duration = DurationStyle.detectAndParse(ttl);
         } catch (IllegalArgumentException | DateTimeParseException e) {
-            throw ApiException.badRequest("INVALID_EXPIRY", "ttl '" + ttl + "' is not a duration such as 2h, 30m or PT1H");
+            throw OffshootException.invalid("INVALID_EXPIRY", "ttl '" + ttl + "' is not a duration such as 2h, 30m or PT1H");
         }
         if (duration.isNegative() || duration.isZero()) {
-            throw ApiException.badRequest("INVALID_EXPIRY", "ttl must be positive");
+            throw OffshootException.invalid("INVALID_EXPIRY", "ttl must be positive");
         }
         return Instant.now().plus(duration);
     }

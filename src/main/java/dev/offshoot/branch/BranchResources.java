@@ -1,12 +1,12 @@
 package dev.offshoot.branch;
 
-import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 import org.springframework.util.unit.DataSize;
 
 import dev.offshoot.config.LimitsProperties;
-import dev.offshoot.runtime.Resources;
-import dev.offshoot.web.ApiException;
+import dev.offshoot.error.OffshootException.Kind;
+import dev.offshoot.error.OffshootException;
+import dev.offshoot.instance.Resources;
 
 /** A branch's requested resources, checked against the operator's maxima. */
 @Component
@@ -29,7 +29,7 @@ class BranchResources {
         long memory = request.memory() == null || request.memory().isBlank() ? 0 : memory(request.memory());
         int shares = request.cpuShares() == null ? 0 : request.cpuShares();
         if (request.cpuShares() != null && shares < MIN_CPU_SHARES) {
-            throw ApiException.badRequest("INVALID_RESOURCES", "resources.cpuShares must be at least "
+            throw OffshootException.invalid("INVALID_RESOURCES", "resources.cpuShares must be at least "
                     + MIN_CPU_SHARES);
         }
         if (memory > limits.maxMemory().toBytes()) {
@@ -48,16 +48,16 @@ class BranchResources {
         try {
             size = DataSize.parse(text.strip());
         } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest("INVALID_RESOURCES", "resources.memory '" + text
+            throw OffshootException.invalid("INVALID_RESOURCES", "resources.memory '" + text
                     + "' is not a size such as 512MB or 2GB");
         }
         if (size.toBytes() < MIN_MEMORY.toBytes()) {
-            throw ApiException.badRequest("INVALID_RESOURCES", "resources.memory must be at least 6MB");
+            throw OffshootException.invalid("INVALID_RESOURCES", "resources.memory must be at least 6MB");
         }
         return size.toBytes();
     }
 
-    private static ApiException overLimit(String detail) {
-        return new ApiException(HttpStatus.UNPROCESSABLE_CONTENT, "RESOURCES_OVER_LIMIT", detail);
+    private static OffshootException overLimit(String detail) {
+        return new OffshootException(Kind.UNPROCESSABLE, "RESOURCES_OVER_LIMIT", detail);
     }
 }

@@ -17,18 +17,17 @@ import org.springframework.stereotype.Service;
 
 import dev.offshoot.auth.Principal;
 import dev.offshoot.auth.Tenancy;
-import dev.offshoot.runtime.ContainerRuntime;
-import dev.offshoot.runtime.Resources;
-import dev.offshoot.storage.DataRef;
-import dev.offshoot.storage.Storage;
-import dev.offshoot.storage.StorageDriver;
+import dev.offshoot.error.OffshootException;
+import dev.offshoot.instance.Resources;
+import dev.offshoot.naming.NamedLocks;
+import dev.offshoot.naming.Names;
+import dev.offshoot.provision.Instance;
+import dev.offshoot.provision.Origin;
+import dev.offshoot.provision.Provisioner;
 import dev.offshoot.template.Template;
 import dev.offshoot.template.TemplateBranches;
 import dev.offshoot.template.TemplateRevision;
 import dev.offshoot.template.TemplateService;
-import dev.offshoot.web.ApiException;
-import dev.offshoot.web.NamedLocks;
-import dev.offshoot.web.Names;
 
 /** Branches: idempotent create, list, get, reset, delete. */
 @Service
@@ -40,28 +39,26 @@ class BranchService implements TemplateBranches {
     private final BranchRepository branches;
     private final TemplateService templates;
     private final BranchLauncher launcher;
-    private final ContainerRuntime runtime;
+    private final Provisioner provisioner;
     private final BranchRequests requests;
     private final BranchParents parents;
     private final BranchPolicies policies;
     private final BranchResources resources;
-    private final Storage storage;
     private final WarmPool pool;
     private final BranchReaders readers;
     private final NamedLocks locks = new NamedLocks(NamedLocks.DEFAULT_WAIT);
 
     BranchService(BranchRepository branches, TemplateService templates, BranchLauncher launcher,
-            ContainerRuntime runtime, BranchPolicies policies, BranchResources resources,
-            Storage storage, WarmPool pool, BranchReaders readers) {
+            Provisioner provisioner, BranchPolicies policies, BranchResources resources, WarmPool pool,
+            BranchReaders readers) {
         this.branches = branches;
         this.readers = readers;
-        this.storage = storage;
         this.pool = pool;
         this.resources = resources;
         this.policies = policies;
         this.templates = templates;
         this.launcher = launcher;
-        this.runtime = runtime;
+        this.provisioner = provisioner;
         this.requests = new BranchRequests();
         this.parents = new BranchParents(branches, templates, this::live);
     }
@@ -101,7 +98,7 @@ class BranchService implements TemplateBranches {
             Optional<Branch> existing = branches.findLiveByName(name);
             if (existing.isPresent()) {
                 if (!visible(existing.get())) {
-                    throw ApiException.conflict("NAME_TAKEN", "a branch named '" + name + "' already exists");
+                    throw OffshootException.conflict("NAME_TAKEN", "a branch named '" + name + "' already exists");
                 }
                 Branch same = parents.requireSame(existing.get(), request);
                 // a retried create must get a working database: a FAILED one is recreated in place,
@@ -118,43 +115,52 @@ class BranchService implements TemplateBranches {
                     return new Outcome(claimed.get(), true);
                 }
             }
-            Branch reserved = reserve(name, parent, labels, expiresAt, limits, request, principal);
-            Branch branch = reserved;
+            Branch branch = reserve(name, parent, labels, expiresAt, limits, request, principal);
             try {
                 policies.checkQuota(principal, labels);
                 if (reader != null) {
                     readers.prepare(branch.id(), reader);
                 }
-                Runnable copySource = () -> {
-                };
-                String sealedPassword = BranchLauncher.sealedPassword(branch, parent.template());
-                boolean oneCopy = parent.source() != null && !resettable && launcher.copiesInto(parent.source());
-                if (parent.source() != null) {
-                    // the row names the image before the image exists: a concurrent delete's prune
-                    // keeps every image a live row (CREATING included) names, so it cannot take it
-                    branch.useSnapshot(launcher.snapshotRef(branch, parent.source()));
-                    branch = branches.save(branch);
-                    Branch child = branch;
-                    // the copy of the source runs while the engine creates the child's container
-                    copySource = () -> copySource(parent.source(), child, parent.template(), oneCopy);
-                    // the snapshot carries the source's superuser password (should the source be reset
-                    // meanwhile and copied again, its password is the same)
-                    sealedPassword = BranchLauncher.superuserPassword(parent.source(), parent.template());
-                }
-                branch.started(launcher.launch(branch, parent.template(), copySource, sealedPassword, oneCopy));
-                Branch saved = branches.save(branch);
+                Branch saved = branches.save(launch(branch, parent, resettable));
                 log.info("branch {} ({}) ready", name, saved.id());
                 return new Outcome(saved, true);
             } catch (RuntimeException e) {
-                rollback(reserved);
+                rollback(branch);
                 throw e;
             }
         });
     }
 
+    /**
+     * Starts a reserved branch's instance from its parent and returns the row with its handle. A
+     * fork's row names its snapshot before the snapshot exists (saved here): a concurrent delete's
+     * prune keeps every snapshot a live row (CREATING included) names, so it cannot take it.
+     */
+    private Branch launch(Branch branch, BranchParents.Parent parent, boolean resettable) {
+        Template template = parent.template();
+        switch (parent) {
+            case BranchParents.FromRevision revision -> branch.started(launcher.launch(branch, template,
+                    new Origin.CopyOf(revision.revision().data()), BranchLauncher.sealedPassword(branch, template)));
+            case BranchParents.FromBranch fork -> {
+                Branch source = fork.source();
+                branch.useSnapshot(provisioner.plannedSnapshot(branch.id(), branch.name(), source.instance()));
+                Branch child = branches.save(branch);
+                RunningSource running = new RunningSource(source, template, branches);
+                // never reset: one copy straight into the child where the driver can, no snapshot kept
+                Origin origin = !resettable && provisioner.copiesRunning(source.instance())
+                        ? new Origin.OneCopyOf(running, child.parent()) : new Origin.SnapshotOf(running, child.parent());
+                // the copy carries the source's superuser password (should the source be reset
+                // meanwhile and copied again, its password is the same)
+                child.started(launcher.launch(child, template, origin, running.superuserPassword()));
+                return child;
+            }
+        }
+        return branch;
+    }
+
     /** Warm pool hook (issue 11b): pools hold the latest revision with the default resources only. */
     private static boolean servedByPool(BranchParents.Parent parent, CreateBranchRequest request) {
-        return parent.source() == null && request.resources() == null && parent.template().latestRevision()
+        return parent instanceof BranchParents.FromRevision && request.resources() == null && parent.template().latestRevision()
                 .map(latest -> latest.revision() == parent.revision().revision()).orElse(false);
     }
 
@@ -165,55 +171,20 @@ class BranchService implements TemplateBranches {
     Branch startPoolMember(Template template, TemplateRevision revision) {
         String name = WarmPool.memberName(UUID.randomUUID());
         return withLock(name, () -> {
-            Branch member = reserve(name, new BranchParents.Parent(template, revision, null), Map.of(), null,
+            Branch member = reserve(name, new BranchParents.FromRevision(template, revision), Map.of(), null,
                     Resources.DEFAULTS,
                     new CreateBranchRequest(name, template.name(), revision.revision(), null, Map.of(), null, null,
                             false), WarmPool.CREATOR);
-            String instanceHandle = null;
             try {
-                instanceHandle = launcher.launch(member, template);
-                member.pooled(instanceHandle);
+                member.pooled(launcher.launch(member, template, new Origin.CopyOf(revision.data()),
+                        BranchLauncher.sealedPassword(member, template)));
                 return branches.save(member);
             } catch (RuntimeException e) {
                 // e.g. the template was deleted meanwhile and its rows with it: nothing may stay running
-                if (instanceHandle != null) {
-                    runtime.remove(instanceHandle);
-                }
                 rollback(member);
                 throw e;
             }
         });
-    }
-
-    /**
-     * Copies the source for a fork. The source's own name is not locked (only the child's is), so a
-     * delete or reset of it may take its container away mid-copy: a deleted source answers
-     * BRANCH_NOT_FOUND, a reset one is copied again from its new container, once.
-     */
-    private void copySource(Branch source, Branch child, Template template, boolean intoChild) {
-        Branch current = source;
-        for (int attempt = 1; ; attempt++) {
-            try {
-                if (intoChild) {
-                    launcher.copyInto(current, child, template);
-                } else {
-                    launcher.snapshot(current, child, template);
-                }
-                return;
-            } catch (RuntimeException e) {
-                Branch now = branches.findById(source.id()).orElse(null);
-                if (now == null || now.status() == BranchStatus.DELETING || now.status() == BranchStatus.DELETED) {
-                    throw ApiException.notFound("BRANCH_NOT_FOUND", "branch '" + source.name()
-                            + "' was deleted while it was being copied");
-                }
-                boolean replaced = now.status() == BranchStatus.READY && now.instanceHandle() != null
-                        && !now.instanceHandle().equals(current.instanceHandle());
-                if (!replaced || attempt == 2) {
-                    throw e;
-                }
-                current = now;
-            }
-        }
     }
 
     private Branch reserve(String name, BranchParents.Parent parent, Map<String, String> labels, Instant expiresAt,
@@ -221,37 +192,33 @@ class BranchService implements TemplateBranches {
         Template template = parent.template();
         // the row comes first: its instance key gets an endpoint only when the launch starts it
         Branch branch = new Branch(name, template.id(), parent.revision().revision(),
-                parent.source() == null ? null : parent.source().id(), parent.revision().imageRef(),
+                parent instanceof BranchParents.FromBranch fork ? fork.source().id() : null,
+                parent.revision().imageRef(),
                 template.databaseName(), template.ownerRole(), newPassword(), principal,
                 expiresAt, Boolean.TRUE.equals(request.protectedBranch()), labels);
-        branch.useParent(parent.source() == null ? parent.revision().data() : parent.source().parent());
+        branch.useParent(switch (parent) {
+            case BranchParents.FromRevision revision -> revision.revision().data();
+            case BranchParents.FromBranch fork -> fork.source().parent();
+        });
         branch.limitTo(limits);
         return branches.save(branch);
     }
 
     /**
-     * A failed create leaves nothing: no container (the launcher removed it), no data, no endpoint
-     * (its key is released), no row. A crash in between is the reconciler's to finish.
+     * A failed create leaves nothing: no container, no data, no endpoint (its key is released), no
+     * snapshot, no row. A crash in between is the reconciler's to finish.
      */
-    private void rollback(Branch branch) {
-        try {
-            removeData(branch);
-        } finally {
-            try {
-                runtime.release(branch.instanceKey());
-            } finally {
-                branches.deleteById(branch.id());
-            }
-        }
+    void rollback(Branch branch) {
+        rollback(branch, branch.instance());
     }
 
-    /** Removes the branch's own data and the snapshot it was started from (its container is gone). */
-    void removeData(Branch branch) {
-        StorageDriver driver = storage.holding(branch.storageDriver());
-        driver.removeBranch(branch.id());
-        if (branch.snapshot() != null) {
-            driver.remove(branch.snapshot());
-        }
+    /** {@link #rollback(Branch)} of the given instance of the branch (one without a handle: all of the branch's). */
+    void rollback(Branch branch, Instance instance) {
+        provisioner.destroy(instance, () -> branches.deleteById(branch.id()), this::liveSnapshots);
+    }
+
+    private Set<String> liveSnapshots() {
+        return Set.copyOf(branches.findLiveSnapshotImages());
     }
 
     List<Branch> list(String status, String template, List<String> labelFilters) {
@@ -271,7 +238,7 @@ class BranchService implements TemplateBranches {
     /** A live branch within the current caller's limits; others are reported as not found. */
     Branch live(String name) {
         return branches.findLiveByName(name).filter(b -> !WarmPool.isMember(b)).filter(this::visible)
-                .orElseThrow(() -> ApiException.notFound(
+                .orElseThrow(() -> OffshootException.notFound(
                 "BRANCH_NOT_FOUND", "no live branch named '" + name + "'"));
     }
 
@@ -281,7 +248,7 @@ class BranchService implements TemplateBranches {
     }
 
     Optional<Long> diskUsage(Branch branch) {
-        return storage.holding(branch.storageDriver()).ownBytes(branch.instanceHandle(), branch.id());
+        return provisioner.ownBytes(branch.instance());
     }
 
     String templateName(Branch branch) {
@@ -299,18 +266,14 @@ class BranchService implements TemplateBranches {
             Branch branch = live(name);
             if (branch.status() != BranchStatus.READY && branch.status() != BranchStatus.FAILED
                     && branch.status() != BranchStatus.STOPPED) {
-                throw ApiException.conflict("BRANCH_BUSY", "branch '" + name + "' is " + branch.status());
+                throw OffshootException.conflict("BRANCH_BUSY", "branch '" + name + "' is " + branch.status());
             }
             Template template = templates.byId(branch.templateId());
-            // refused before anything is removed: reflink data under a service that runs overlay
-            storage.copying(branch.storageDriver());
-            if (branch.instanceHandle() != null) {
-                runtime.remove(branch.instanceHandle());
-            }
+            launcher.takeDown(branch);
             branch.restarting();
             branch = branches.save(branch);
             try {
-                branch.started(launcher.launch(branch, template));
+                branch.started(launcher.reset(branch, template));
             } catch (RuntimeException e) {
                 branch.failed("reset failed: " + e.getMessage());
                 branches.save(branch);
@@ -325,7 +288,7 @@ class BranchService implements TemplateBranches {
         withLock(name, () -> {
             Branch branch = live(name);
             if (branch.isProtected() && !force) {
-                throw ApiException.conflict("BRANCH_PROTECTED", "branch '" + name
+                throw OffshootException.conflict("BRANCH_PROTECTED", "branch '" + name
                         + "' is protected; pass force=true to delete it");
             }
             remove(branch);
@@ -335,8 +298,7 @@ class BranchService implements TemplateBranches {
 
     /** Starts a STOPPED branch's container again; same data, endpoint and password. */
     private Branch resume(Branch branch) {
-        runtime.startExisting(branch.instanceHandle());
-        launcher.awaitReady(branch, templates.byId(branch.templateId()));
+        launcher.resume(branch, templates.byId(branch.templateId()));
         branch.resumed();
         log.info("branch {} ({}) started again", branch.name(), branch.id());
         return branches.save(branch);
@@ -359,24 +321,20 @@ class BranchService implements TemplateBranches {
     }
 
     void remove(Branch branch) {
+        remove(branch, branch.instance());
+    }
+
+    /** {@link #remove(Branch)} of the given instance of the branch (one without a handle: all of the branch's). */
+    void remove(Branch branch, Instance instance) {
         branch.deleting();
-        branch = branches.save(branch);
-        if (branch.instanceHandle() != null) {
-            runtime.remove(branch.instanceHandle());
-        }
-        // no instance of the branch runs again: its endpoint goes back to the runtime
-        runtime.release(branch.instanceKey());
-        StorageDriver driver = storage.holding(branch.storageDriver());
-        driver.removeBranch(branch.id());
-        DataRef snapshot = branch.snapshot();
-        branch.deleted();
-        branches.save(branch);
-        // a deleted branch's readers have nothing left to read: their passwords are not kept
-        readers.forget(branch.id());
-        if (snapshot != null) {
-            driver.release(snapshot, () -> Set.copyOf(branches.findLiveSnapshotImages()));
-        }
-        log.info("branch {} ({}) deleted, its endpoint released", branch.name(), branch.id());
+        Branch deleting = branches.save(branch);
+        provisioner.destroy(instance, () -> {
+            deleting.deleted();
+            branches.save(deleting);
+            // a deleted branch's readers have nothing left to read: their passwords are not kept
+            readers.forget(deleting.id());
+        }, this::liveSnapshots);
+        log.info("branch {} ({}) deleted, its endpoint released", deleting.name(), deleting.id());
     }
 
     @Override

@@ -3,7 +3,7 @@ package dev.offshoot.branch;
 import java.time.Instant;
 import java.util.Map;
 
-import dev.offshoot.runtime.Endpoint;
+import dev.offshoot.instance.Endpoint;
 
 /**
  * A branch as the API shows it, with everything needed to connect: as its owner, and as the

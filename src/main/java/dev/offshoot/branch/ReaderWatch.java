@@ -9,7 +9,6 @@ import java.util.UUID;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -18,7 +17,7 @@ import org.springframework.stereotype.Component;
 import dev.offshoot.config.ReaderProperties;
 import dev.offshoot.postgres.BranchRoles;
 import dev.offshoot.postgres.PostgresConnections;
-import dev.offshoot.runtime.Endpoints;
+import dev.offshoot.provision.Endpoints;
 
 /**
  * Holds the readers of branches to the service's limits from outside their sessions: a reader can

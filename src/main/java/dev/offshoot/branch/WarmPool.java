@@ -20,7 +20,7 @@ import org.springframework.stereotype.Component;
 
 import dev.offshoot.auth.Principal;
 import dev.offshoot.postgres.PostgresConnections;
-import dev.offshoot.runtime.ContainerRuntime;
+import dev.offshoot.provision.Provisioner;
 import dev.offshoot.template.Template;
 import dev.offshoot.template.TemplatePool;
 import dev.offshoot.template.TemplateRevision;
@@ -47,18 +47,18 @@ class WarmPool implements TemplatePool {
     private final JdbcTemplate jdbc;
     private final BranchPolicies policies;
     private final BranchLauncher launcher;
-    private final ContainerRuntime runtime;
+    private final Provisioner provisioner;
     private final BranchReaders readers;
     private final Map<UUID, Renewal> renewals = new ConcurrentHashMap<>();
 
     WarmPool(BranchRepository branches, JdbcTemplate jdbc, BranchPolicies policies, BranchLauncher launcher,
-            ContainerRuntime runtime, BranchReaders readers) {
+            Provisioner provisioner, BranchReaders readers) {
         this.branches = branches;
         this.readers = readers;
         this.jdbc = jdbc;
         this.policies = policies;
         this.launcher = launcher;
-        this.runtime = runtime;
+        this.provisioner = provisioner;
     }
 
     /**
@@ -128,9 +128,9 @@ class WarmPool implements TemplatePool {
             return Optional.of(saved);
         } catch (RuntimeException | SQLException e) {
             log.warn("warm-pool member {} could not be handed over, discarded: {}", branch.id(), e.getMessage());
-            runtime.remove(branch.instanceHandle());
-            runtime.release(branch.instanceKey());
-            branches.deleteById(branch.id());
+            Branch discarded = branch;
+            // a member starts from shared revision data: it has no snapshot of its own to release
+            provisioner.destroy(discarded.instance(), () -> branches.deleteById(discarded.id()), Set::of);
             return Optional.empty();
         }
     }

@@ -5,6 +5,8 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -16,8 +18,6 @@ import dev.offshoot.config.PoolProperties;
 import dev.offshoot.config.QuotaProperties;
 import dev.offshoot.template.Template;
 import dev.offshoot.template.TemplateService;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * Keeps every template's warm pool at its size, in the background: starts members of the latest

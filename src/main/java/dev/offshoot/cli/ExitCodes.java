@@ -1,6 +1,6 @@
 package dev.offshoot.cli;
 
-/** Exit codes of the {@code offshoot} command, stable for CI scripts (see README, "Command line"). */
+/** Exit codes of the {@code offshoot} command, stable for CI scripts (see docs/cli.md). */
 final class ExitCodes {
 
     /** Done. */

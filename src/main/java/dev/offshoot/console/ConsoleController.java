@@ -18,7 +18,7 @@ import dev.offshoot.auth.Scopes;
 import dev.offshoot.auth.TokenService;
 import dev.offshoot.branch.BranchOperations;
 import dev.offshoot.branch.BranchView;
-import dev.offshoot.web.ApiException;
+import dev.offshoot.error.OffshootException;
 
 /**
  * What the web console needs beyond the plain REST resources: who is signed in, the branch table
@@ -64,7 +64,7 @@ class ConsoleController {
     @GetMapping("/api/v1/console/cleanup")
     Cleanup cleanup(@RequestParam(defaultValue = "7") int idleDays, @RequestParam(defaultValue = "10") int largest) {
         if (idleDays < 1 || idleDays > 3650 || largest < 1 || largest > 100) {
-            throw ApiException.badRequest("INVALID_FILTER", "idleDays must be 1-3650 and largest 1-100");
+            throw OffshootException.invalid("INVALID_FILTER", "idleDays must be 1-3650 and largest 1-100");
         }
         Instant now = Instant.now();
         return new Cleanup(now, CleanupSuggestions.of(withDisk(), tokens.revokedNames(), now,
@@ -82,7 +82,7 @@ class ConsoleController {
         return disk.fill(branches.list(null, null, null), b -> {
             try {
                 return branches.diskUsage(b.name());
-            } catch (ApiException gone) {
+            } catch (OffshootException gone) {
                 return null;
             }
         });

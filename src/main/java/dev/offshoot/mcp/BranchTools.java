@@ -8,8 +8,8 @@ import dev.offshoot.auth.CurrentPrincipal;
 import dev.offshoot.branch.BranchOperations;
 import dev.offshoot.branch.BranchView;
 import dev.offshoot.branch.CreateBranchRequest;
+import dev.offshoot.error.OffshootException;
 import dev.offshoot.template.TemplateService;
-import dev.offshoot.web.ApiException;
 
 /** Templates and branch lifecycle as MCP tools: thin adapters over the same operations as REST. */
 final class BranchTools {
@@ -89,7 +89,7 @@ final class BranchTools {
         for (String pair : spec.split(",")) {
             int eq = pair.indexOf('=');
             if (eq <= 0) {
-                throw ApiException.badRequest("INVALID_LABELS", "labels must look like key=value,key=value");
+                throw OffshootException.invalid("INVALID_LABELS", "labels must look like key=value,key=value");
             }
             labels.put(pair.substring(0, eq).strip(), pair.substring(eq + 1).strip());
         }

@@ -7,7 +7,7 @@ import dev.offshoot.audit.AuditLog;
 import dev.offshoot.auth.CurrentPrincipal;
 import dev.offshoot.auth.Principal;
 import dev.offshoot.branch.BranchView;
-import dev.offshoot.runtime.Endpoint;
+import dev.offshoot.instance.Endpoint;
 
 /**
  * Keeps branch passwords out of the model's context: MCP results show user, host, port and

@@ -9,9 +9,9 @@ import org.springframework.boot.convert.DurationStyle;
 
 import dev.offshoot.auth.CurrentPrincipal;
 import dev.offshoot.auth.Scope;
-import dev.offshoot.migration.MigrationOperations;
+import dev.offshoot.error.OffshootException;
 import dev.offshoot.migration.MigrationOperations.Migration;
-import dev.offshoot.web.ApiException;
+import dev.offshoot.migration.MigrationOperations;
 
 /** Migrations, schema inspection, diffs and SQL on a branch as MCP tools. */
 final class SchemaTools {
@@ -97,19 +97,19 @@ final class SchemaTools {
         try {
             return DurationStyle.detectAndParse(value);
         } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest("INVALID_LIMIT", "timeout '" + value + "' is not a duration such as 5s");
+            throw OffshootException.invalid("INVALID_LIMIT", "timeout '" + value + "' is not a duration such as 5s");
         }
     }
 
     private static List<Migration> migrationsOf(ToolArguments args) {
         if (!(args.values().get("migrations") instanceof List<?> list) || list.isEmpty()) {
-            throw ApiException.badRequest("MISSING_ARGUMENT", "argument 'migrations' must be a non-empty list of"
+            throw OffshootException.invalid("MISSING_ARGUMENT", "argument 'migrations' must be a non-empty list of"
                     + " {name, sql}");
         }
         List<Migration> out = new ArrayList<>();
         for (Object item : list) {
             if (!(item instanceof Map<?, ?> m) || m.get("name") == null || m.get("sql") == null) {
-                throw ApiException.badRequest("INVALID_MIGRATION", "each migration needs a name and sql");
+                throw OffshootException.invalid("INVALID_MIGRATION", "each migration needs a name and sql");
             }
             out.add(new Migration(m.get("name").toString(), m.get("sql").toString()));
         }

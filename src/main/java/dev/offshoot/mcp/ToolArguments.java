@@ -2,7 +2,7 @@ package dev.offshoot.mcp;
 
 import java.util.Map;
 
-import dev.offshoot.web.ApiException;
+import dev.offshoot.error.OffshootException;
 
 /** Typed access to a tool call's arguments, with the same problem codes as the REST API. */
 record ToolArguments(Map<String, Object> values) {
@@ -19,7 +19,7 @@ record ToolArguments(Map<String, Object> values) {
     String required(String name) {
         String value = string(name);
         if (value == null || value.isBlank()) {
-            throw ApiException.badRequest("MISSING_ARGUMENT", "argument '" + name + "' is required");
+            throw OffshootException.invalid("MISSING_ARGUMENT", "argument '" + name + "' is required");
         }
         return value;
     }
@@ -35,7 +35,7 @@ record ToolArguments(Map<String, Object> values) {
         try {
             return Integer.parseInt(value.toString());
         } catch (NumberFormatException e) {
-            throw ApiException.badRequest("INVALID_ARGUMENT", "argument '" + name + "' must be an integer");
+            throw OffshootException.invalid("INVALID_ARGUMENT", "argument '" + name + "' must be an integer");
         }
     }
 

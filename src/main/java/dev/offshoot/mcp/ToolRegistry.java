@@ -4,29 +4,25 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
 import io.modelcontextprotocol.server.McpSyncServerExchange;
-import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.modelcontextprotocol.spec.McpSchema.ToolAnnotations;
-
-import io.micrometer.core.instrument.MeterRegistry;
-
+import io.modelcontextprotocol.spec.McpSchema;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.TransientDataAccessException;
 import org.springframework.security.access.hierarchicalroles.RoleHierarchy;
 import org.springframework.security.core.Authentication;
-
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.offshoot.audit.AuditLog;
 import dev.offshoot.auth.CurrentPrincipal;
 import dev.offshoot.auth.Scope;
 import dev.offshoot.auth.TokenAuthentication;
-import dev.offshoot.runtime.PortRangeExhaustedException;
-import dev.offshoot.web.ApiException;
+import dev.offshoot.error.OffshootException;
 
 /**
  * Turns plain functions into MCP tools: runs them as the calling token, refuses writes to read
@@ -130,13 +126,12 @@ final class ToolRegistry {
                         + " rows (maxRows, LIMIT, a WHERE clause), one schema or table at a time.");
             }
             return CallToolResult.builder().addTextContent(text).isError(false).build();
-        } catch (ApiException e) {
+        } catch (OffshootException e) {
+            if (e.kind() == OffshootException.Kind.FAILED || e.kind() == OffshootException.Kind.UPSTREAM_FAILED) {
+                log.error("tool {} failed: {} {}", tool.name(), e.code(), e.getMessage(), e);
+            }
             auditWrite(kind, caller, tool, target, false, e.code());
             return error(e.code() + ": " + e.getMessage() + (e.retryable() ? " (retrying later may succeed)" : ""));
-        } catch (PortRangeExhaustedException e) {
-            // REST answers it as a retryable 503 (ProblemHandler); the same words here
-            auditWrite(kind, caller, tool, target, false, "PORT_RANGE_EXHAUSTED");
-            return error("PORT_RANGE_EXHAUSTED: " + e.getMessage() + " (retrying later may succeed)");
         } catch (DataAccessResourceFailureException | TransientDataAccessException e) {
             // the metadata store momentarily out of connections: the same convention as REST's 503
             log.warn("tool {}: metadata store busy: {}", tool.name(), e.getMessage());

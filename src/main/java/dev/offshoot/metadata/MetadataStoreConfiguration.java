@@ -7,7 +7,7 @@ import org.springframework.context.annotation.Configuration;
 
 import dev.offshoot.config.MetadataProperties;
 import dev.offshoot.config.RuntimeProperties;
-import dev.offshoot.runtime.ContainerRuntime;
+import dev.offshoot.provision.ManagedPostgres;
 
 /** Without spring.datasource.url the metadata store is a Postgres container Offshoot manages itself. */
 @Configuration(proxyBeanMethods = false)
@@ -15,9 +15,9 @@ import dev.offshoot.runtime.ContainerRuntime;
 class MetadataStoreConfiguration {
 
     @Bean
-    ManagedMetadataStore managedMetadataStore(ContainerRuntime runtime, RuntimeProperties runtimeProperties,
+    ManagedMetadataStore managedMetadataStore(ManagedPostgres postgres, RuntimeProperties runtimeProperties,
             MetadataProperties properties) {
-        return new ManagedMetadataStore(runtime, runtimeProperties, properties);
+        return new ManagedMetadataStore(postgres, runtimeProperties, properties);
     }
 
     @Bean

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.offshoot.branch.BranchAccess;
-import dev.offshoot.web.ApiException;
+import dev.offshoot.error.OffshootException;
 
 /**
  * One run of a set on a throwaway copy of its target, and what it did there. Offshoot's own
@@ -42,7 +42,7 @@ final class CopyTrial {
         Map<String, Object> failure = null;
         try {
             outcome = FlywayRunner.migrate(copy, files, watch);
-        } catch (ApiException e) {
+        } catch (OffshootException e) {
             failure = failure(e, deadline, watch);
         }
         if (deadline.passed()) {
@@ -89,7 +89,7 @@ final class CopyTrial {
         }
     }
 
-    private static Map<String, Object> failure(ApiException e, TrialDeadline deadline, MigrationWatch watch) {
+    private static Map<String, Object> failure(OffshootException e, TrialDeadline deadline, MigrationWatch watch) {
         if (deadline.passed()) {
             return timeout(deadline, watch);
         }

@@ -20,10 +20,10 @@ import org.flywaydb.core.api.exception.FlywayValidateException;
 import org.flywaydb.core.api.output.MigrateOutput;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.flywaydb.core.internal.exception.FlywayMigrateException;
-import org.springframework.http.HttpStatus;
 
 import dev.offshoot.branch.BranchAccess;
-import dev.offshoot.web.ApiException;
+import dev.offshoot.error.OffshootException.Kind;
+import dev.offshoot.error.OffshootException;
 
 /**
  * Runs Flyway against a branch as the branch's owner role, from the request's files written to a
@@ -64,22 +64,22 @@ final class FlywayRunner {
         }
     }
 
-    private static ApiException problem(FlywayException e, Path dir) {
+    private static OffshootException problem(FlywayException e, Path dir) {
         MigrationWatch.TrialDivergence diverged = MigrationFailure.find(e, MigrationWatch.TrialDivergence.class);
         if (diverged != null) {
-            return new ApiException(HttpStatus.CONFLICT, "TRIAL_DIVERGED", diverged.getMessage() + ". It was rolled"
+            return new OffshootException(Kind.CONFLICT, "TRIAL_DIVERGED", diverged.getMessage() + ". It was rolled"
                     + " back; the migrations before it are applied. Either the branch changed since its check (check"
                     + " again), or the migration behaves differently on the copy than on the branch.")
                     .with("divergedMigration", diverged.migration()).with("beyond", diverged.beyond());
         }
         if (e instanceof FlywayValidateException) {
-            return new ApiException(HttpStatus.CONFLICT, "MIGRATION_VALIDATION_FAILED", "the migrations do not match"
+            return new OffshootException(Kind.CONFLICT, "MIGRATION_VALIDATION_FAILED", "the migrations do not match"
                     + " the branch's history (an applied migration was changed): " + withoutPaths(e.getMessage(), dir));
         }
         if (e instanceof FlywayMigrateException m) {
             return MigrationFailure.of(m, dir);
         }
-        return new ApiException(HttpStatus.UNPROCESSABLE_CONTENT, "MIGRATION_FAILED", withoutPaths(e.getMessage(),
+        return new OffshootException(Kind.UNPROCESSABLE, "MIGRATION_FAILED", withoutPaths(e.getMessage(),
                 dir));
     }
 

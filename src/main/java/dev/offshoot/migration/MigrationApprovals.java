@@ -12,15 +12,15 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
-import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
+import tools.jackson.databind.json.JsonMapper;
 
 import dev.offshoot.audit.AuditLog;
 import dev.offshoot.branch.BranchAccess;
 import dev.offshoot.config.MigrationProperties;
-import dev.offshoot.web.ApiException;
-import tools.jackson.databind.json.JsonMapper;
+import dev.offshoot.error.OffshootException.Kind;
+import dev.offshoot.error.OffshootException;
 
 /**
  * Single-use approvals of a migration set that failed its policy. Each is bound to one branch by
@@ -163,13 +163,13 @@ class MigrationApprovals {
                 + " WHERE branch_id = ? AND checksum = ?").params(branchId, checksum).query().listOfRows().stream()
                 .findFirst();
         if (check.isEmpty()) {
-            throw new ApiException(HttpStatus.CONFLICT, "SET_NOT_CHECKED", "set " + checksum + " was never checked"
+            throw new OffshootException(Kind.CONFLICT, "SET_NOT_CHECKED", "set " + checksum + " was never checked"
                     + " on branch '" + branch + "' (or not in the last " + CHECKS_KEPT.toDays() + " days): check it"
                     + " first (POST /api/v1/branches/" + branch + "/migrations/check, or MCP check_migrations),"
                     + " then approve the checksum it reports");
         }
         if (check.get().get("migrations") == null && !setSent) {
-            throw new ApiException(HttpStatus.CONFLICT, "APPROVAL_NOT_NEEDED", "set " + checksum + " passed the"
+            throw new OffshootException(Kind.CONFLICT, "APPROVAL_NOT_NEEDED", "set " + checksum + " passed the"
                     + " policy when it was checked on branch '" + branch + "' (verdict " + check.get().get("verdict")
                     + "): apply it without an approval, or send the set itself to approve it anyway");
         }

@@ -22,7 +22,7 @@ import org.springframework.web.multipart.MultipartFile;
 
 import dev.offshoot.auth.CurrentPrincipal;
 import dev.offshoot.auth.Scopes;
-import dev.offshoot.web.ApiException;
+import dev.offshoot.error.OffshootException;
 
 /**
  * Migrations, schema, diff and SQL of a branch. Migration sets arrive as JSON
@@ -87,14 +87,14 @@ class MigrationController {
     ResponseEntity<MigrationApprovals.Approval> approve(@PathVariable String name,
             @RequestBody ApprovalRequest body) {
         if (body == null || (body.migrations() == null) == (body.checksum() == null)) {
-            throw ApiException.badRequest("INVALID_APPROVAL", "send either the migration set {\"migrations\": [...]}"
+            throw OffshootException.invalid("INVALID_APPROVAL", "send either the migration set {\"migrations\": [...]}"
                     + " or its checksum {\"checksum\": \"...\"} as a refused apply or a check reports it");
         }
         List<MigrationFile> set = body.migrations() == null ? null : migrations.uploads().fromJson(body.migrations());
         String checksum = set == null ? body.checksum().strip().toLowerCase(java.util.Locale.ROOT)
                 : MigrationApprovals.checksum(set);
         if (!checksum.matches("[0-9a-f]{64}")) {
-            throw ApiException.badRequest("INVALID_APPROVAL", "checksum must be 64 hex digits (SHA-256)");
+            throw OffshootException.invalid("INVALID_APPROVAL", "checksum must be 64 hex digits (SHA-256)");
         }
         return ResponseEntity.status(HttpStatus.CREATED).body(approvals.create(name, checksum, set,
                 CurrentPrincipal.get().name(), "rest"));
@@ -129,7 +129,7 @@ class MigrationController {
             @RequestParam(required = false) String template, @RequestParam(required = false) Integer revision,
             @RequestParam(defaultValue = "json") String format) {
         if (!format.equals("json") && !format.equals("text")) {
-            throw ApiException.badRequest("BAD_REQUEST", "format must be 'json' or 'text'");
+            throw OffshootException.invalid("BAD_REQUEST", "format must be 'json' or 'text'");
         }
         SchemaDiffs.Result result = diffs.diff(name, blankToNull(against), blankToNull(template), revision);
         return format.equals("text") ? ResponseEntity.ok().contentType(MediaType.TEXT_PLAIN).body(result.text())
@@ -174,7 +174,7 @@ class MigrationController {
         try {
             return DurationStyle.detectAndParse(text);
         } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest("INVALID_LIMIT", "timeout '" + text + "' is not a duration (e.g. 5s, PT5S)");
+            throw OffshootException.invalid("INVALID_LIMIT", "timeout '" + text + "' is not a duration (e.g. 5s, PT5S)");
         }
     }
 

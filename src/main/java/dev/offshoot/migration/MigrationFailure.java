@@ -12,9 +12,9 @@ import org.flywaydb.core.internal.exception.FlywayMigrateException;
 import org.flywaydb.core.internal.sqlscript.FlywaySqlScriptException;
 import org.postgresql.util.PSQLException;
 import org.postgresql.util.ServerErrorMessage;
-import org.springframework.http.HttpStatus;
 
-import dev.offshoot.web.ApiException;
+import dev.offshoot.error.OffshootException.Kind;
+import dev.offshoot.error.OffshootException;
 
 /** A failed migration as a problem: which file, which statement, SQLSTATE, message, position. */
 final class MigrationFailure {
@@ -22,7 +22,7 @@ final class MigrationFailure {
     private MigrationFailure() {
     }
 
-    static ApiException of(FlywayMigrateException e, Path dir) {
+    static OffshootException of(FlywayMigrateException e, Path dir) {
         MigrationInfo info = e.getMigration();
         FlywaySqlScriptException script = find(e, FlywaySqlScriptException.class);
         SQLException sql = find(e, SQLException.class);
@@ -41,7 +41,7 @@ final class MigrationFailure {
         migration.put("rolledBack", e.isExecutableInTransaction());
         List<String> appliedBefore = e.getErrorResult() == null ? List.of()
                 : e.getErrorResult().getSuccessfulMigrations().stream().map(MigrationFailure::script).toList();
-        return new ApiException(HttpStatus.UNPROCESSABLE_CONTENT, "MIGRATION_FAILED", "migration "
+        return new OffshootException(Kind.UNPROCESSABLE, "MIGRATION_FAILED", "migration "
                 + migration.get("script") + " failed" + (migration.get("line") == null ? "" : " at line "
                         + migration.get("line")) + ": " + message + " (SQLSTATE " + migration.get("sqlState") + ")")
                 .with("migration", migration).with("appliedBefore", appliedBefore);

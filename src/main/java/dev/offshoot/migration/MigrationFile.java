@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import dev.offshoot.web.ApiException;
+import dev.offshoot.error.OffshootException;
 
 /**
  * One migration as it arrived, with its Flyway name parsed: {@code V<version>__<description>.sql}
@@ -101,9 +101,9 @@ record MigrationFile(String name, String sql, List<BigInteger> version, String d
         return raw.replace('_', ' ');
     }
 
-    private static ApiException invalid(String name, String why) {
+    private static OffshootException invalid(String name, String why) {
         String shown = name == null ? "" : name.length() > 120 ? name.substring(0, 120) + "..." : name;
-        return ApiException.badRequest("INVALID_MIGRATION_NAME", "migration '" + shown + "': " + why);
+        return OffshootException.invalid("INVALID_MIGRATION_NAME", "migration '" + shown + "': " + why);
     }
 
     @Override

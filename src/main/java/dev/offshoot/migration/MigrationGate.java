@@ -4,12 +4,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 
 import dev.offshoot.audit.AuditLog;
 import dev.offshoot.auth.CurrentPrincipal;
-import dev.offshoot.web.ApiException;
+import dev.offshoot.error.OffshootException.Kind;
+import dev.offshoot.error.OffshootException;
 
 /**
  * Apply behind the trial and the policy. The set is checked first (or the check of the same set
@@ -88,7 +88,7 @@ class MigrationGate {
             String channel) {
         try {
             return migrations.apply(branch, files, trial.perMigration());
-        } catch (ApiException e) {
+        } catch (OffshootException e) {
             if (e.code().equals("TRIAL_DIVERGED")) {
                 audit.record(actor, channel, "branch.migrations.diverged", "branch", branch, false, null,
                         abbreviate(e.getMessage()));
@@ -119,13 +119,13 @@ class MigrationGate {
     }
 
     /** The set failed on the copy: the failure's details, nothing applied. */
-    private static ApiException trialFailed(String branch, MigrationCheck.Report report) {
+    private static OffshootException trialFailed(String branch, MigrationCheck.Report report) {
         Map<String, Object> failure = report.failure();
         String detail = String.valueOf(failure.get("detail"));
         if ("MIGRATION_VALIDATION_FAILED".equals(failure.get("code"))) {
-            return new ApiException(HttpStatus.CONFLICT, "MIGRATION_VALIDATION_FAILED", detail);
+            return new OffshootException(Kind.CONFLICT, "MIGRATION_VALIDATION_FAILED", detail);
         }
-        return new ApiException(HttpStatus.UNPROCESSABLE_CONTENT, "TRIAL_FAILED", "the set failed on a copy of branch '"
+        return new OffshootException(Kind.UNPROCESSABLE, "TRIAL_FAILED", "the set failed on a copy of branch '"
                 + branch + "', so it was not applied: " + detail)
                 .with("failure", failure.get("code")).with("migration", failure.get("migration"))
                 .with("verdict", report.verdict()).with("findings", report.findings())
@@ -137,8 +137,8 @@ class MigrationGate {
                 : "the service (default policy, mode " + report.policy().mode() + ")";
     }
 
-    private static ApiException violation(String branch, MigrationCheck.Report report, String why) {
-        return new ApiException(HttpStatus.UNPROCESSABLE_CONTENT, "POLICY_VIOLATION", why + ": "
+    private static OffshootException violation(String branch, MigrationCheck.Report report, String why) {
+        return new OffshootException(Kind.UNPROCESSABLE, "POLICY_VIOLATION", why + ": "
                 + report.findings().stream().filter(d -> d.level().equals("error") || !report.policy().mode()
                         .equals(MigrationPolicy.ERROR_ONLY)).map(d -> d.rule() + (d.migration() == null ? "" : " in "
                         + d.migration())).distinct()

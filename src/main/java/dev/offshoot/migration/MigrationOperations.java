@@ -7,7 +7,7 @@ import java.util.Map;
 
 import org.springframework.stereotype.Component;
 
-import dev.offshoot.web.ApiException;
+import dev.offshoot.error.OffshootException;
 
 /**
  * Migrations, schema and SQL as other features (the MCP tools) see them: plain arguments in,
@@ -97,7 +97,7 @@ public class MigrationOperations {
     public Object describeTable(String branch, String table) {
         String qualified = table.contains(".") ? table : "public." + table;
         return migrations.inspect(branch).tables().stream().filter(t -> t.qualifiedName().equals(qualified))
-                .findFirst().orElseThrow(() -> ApiException.notFound("TABLE_NOT_FOUND", "branch '" + branch
+                .findFirst().orElseThrow(() -> OffshootException.notFound("TABLE_NOT_FOUND", "branch '" + branch
                         + "' has no table " + qualified + "; list_tables shows what it has"));
     }
 

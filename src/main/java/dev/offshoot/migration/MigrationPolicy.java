@@ -8,7 +8,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
-import dev.offshoot.web.ApiException;
+import dev.offshoot.error.OffshootException;
 
 /**
  * What a migration set must satisfy before apply runs it without an approval.
@@ -99,7 +99,7 @@ public record MigrationPolicy(String mode, Map<String, String> rules, List<Strin
         return n != null && n < 0;
     }
 
-    private static ApiException invalid(String detail) {
-        return ApiException.badRequest("INVALID_POLICY", detail);
+    private static OffshootException invalid(String detail) {
+        return OffshootException.invalid("INVALID_POLICY", detail);
     }
 }

@@ -11,8 +11,8 @@ import org.springframework.web.bind.annotation.RestController;
 import dev.offshoot.auth.CurrentPrincipal;
 import dev.offshoot.auth.Scopes;
 import dev.offshoot.auth.Tenancy;
+import dev.offshoot.error.OffshootException;
 import dev.offshoot.template.TemplateService;
-import dev.offshoot.web.ApiException;
 
 /** The migration policy a template's branches are held to: read by anyone who sees the template. */
 @RestController
@@ -41,7 +41,7 @@ class MigrationPolicyController {
         templates.get(name);
         Tenancy.requireTemplateChange(name, "change the migration policy of");
         if (body == null) {
-            throw ApiException.badRequest("INVALID_POLICY", "send a policy: {mode, rules, allow, naming, limits}");
+            throw OffshootException.invalid("INVALID_POLICY", "send a policy: {mode, rules, allow, naming, limits}");
         }
         return policies.put(name, body, CurrentPrincipal.get().name());
     }

@@ -10,7 +10,6 @@ import java.util.Map;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 
 import dev.offshoot.auth.CurrentPrincipal;
@@ -18,8 +17,9 @@ import dev.offshoot.auth.Principal;
 import dev.offshoot.auth.Scope;
 import dev.offshoot.branch.BranchAccess;
 import dev.offshoot.config.MigrationProperties;
-import dev.offshoot.web.ApiException;
-import dev.offshoot.web.NamedLocks;
+import dev.offshoot.error.OffshootException.Kind;
+import dev.offshoot.error.OffshootException;
+import dev.offshoot.naming.NamedLocks;
 
 /** Migrations on branches: apply, history, and checks on a throwaway copy of the target. */
 @Service
@@ -77,7 +77,7 @@ class MigrationService {
             FlywayRunner.Outcome outcome;
             try {
                 outcome = FlywayRunner.migrate(endpoint, files, watch);
-            } catch (ApiException e) {
+            } catch (OffshootException e) {
                 throw e.code().equals("TRIAL_DIVERGED") ? e.with("appliedBefore", List.copyOf(watch.effects()
                         .keySet()).subList(0, Math.max(0, watch.effects().size() - 1))) : e;
             }
@@ -129,16 +129,16 @@ class MigrationService {
 
     SqlRunner.Run sql(String branch, String sql, Integer maxRows, Duration timeout, boolean readOnly) {
         if (sql != null && sql.length() > properties.maxPayloadBytes()) {
-            throw new ApiException(HttpStatus.CONTENT_TOO_LARGE, "PAYLOAD_TOO_LARGE", "the SQL exceeds "
+            throw new OffshootException(Kind.TOO_LARGE, "PAYLOAD_TOO_LARGE", "the SQL exceeds "
                     + properties.maxPayloadBytes() + " bytes (offshoot.migration.max-payload-bytes)");
         }
         int rows = maxRows == null ? properties.defaultMaxRows() : maxRows;
         if (rows < 0 || rows > properties.maxRows()) {
-            throw ApiException.badRequest("INVALID_LIMIT", "maxRows must be between 0 and " + properties.maxRows());
+            throw OffshootException.invalid("INVALID_LIMIT", "maxRows must be between 0 and " + properties.maxRows());
         }
         Duration effective = timeout == null ? properties.defaultStatementTimeout() : timeout;
         if (effective.isNegative() || effective.isZero() || effective.compareTo(properties.maxStatementTimeout()) > 0) {
-            throw ApiException.badRequest("INVALID_LIMIT", "timeout must be positive and at most "
+            throw OffshootException.invalid("INVALID_LIMIT", "timeout must be positive and at most "
                     + properties.maxStatementTimeout());
         }
         // a token without the write scope may read, never write, and so may a token whose SQL is
@@ -148,7 +148,7 @@ class MigrationService {
         try {
             return SqlRunner.run(branches.endpoint(branch), sql, rows, effective,
                     readOnly || byToken || !caller.has(Scope.WRITE));
-        } catch (ApiException e) {
+        } catch (OffshootException e) {
             if (byToken && SqlRunner.wroteInReadOnly(e)) {
                 throw sqlReadOnlyToken(branch, e);
             }
@@ -157,8 +157,8 @@ class MigrationService {
     }
 
     /** The server refused a write (25006) because the caller's token has read-only SQL: say where writes go. */
-    private static ApiException sqlReadOnlyToken(String branch, ApiException refused) {
-        return new ApiException(HttpStatus.FORBIDDEN, "SQL_READ_ONLY_TOKEN", "this token's SQL is read-only"
+    private static OffshootException sqlReadOnlyToken(String branch, OffshootException refused) {
+        return new OffshootException(Kind.FORBIDDEN, "SQL_READ_ONLY_TOKEN", "this token's SQL is read-only"
                 + " (sqlReadOnly): change the schema with migrations the gate checks, check_migrations then"
                 + " apply_migrations (REST: POST /api/v1/branches/" + branch + "/migrations/check, then"
                 + " /migrations); data changes go in migrations too, or through your application's own"
@@ -170,8 +170,8 @@ class MigrationService {
         return endpoint.owner();
     }
 
-    static ApiException unavailable(String branch, SQLException e) {
-        return new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "BRANCH_UNREACHABLE", "branch '" + branch
+    static OffshootException unavailable(String branch, SQLException e) {
+        return new OffshootException(Kind.UNAVAILABLE, "BRANCH_UNREACHABLE", "branch '" + branch
                 + "' did not answer: " + e.getMessage(), true);
     }
 }

@@ -3,10 +3,10 @@ package dev.offshoot.migration;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -16,9 +16,8 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipInputStream;
 
-import org.springframework.http.HttpStatus;
-
-import dev.offshoot.web.ApiException;
+import dev.offshoot.error.OffshootException.Kind;
+import dev.offshoot.error.OffshootException;
 
 /**
  * Turns what a request carries into migration files, within a byte budget counted after
@@ -49,12 +48,12 @@ final class MigrationUploads {
 
     List<MigrationFile> fromJson(List<JsonMigration> migrations) {
         if (migrations == null || migrations.isEmpty()) {
-            throw ApiException.badRequest("NO_MIGRATIONS", "send at least one migration: {\"migrations\": [{\"name\","
+            throw OffshootException.invalid("NO_MIGRATIONS", "send at least one migration: {\"migrations\": [{\"name\","
                     + " \"sql\"}]}");
         }
         for (JsonMigration m : migrations) {
             if (m == null || m.sql() == null) {
-                throw ApiException.badRequest("INVALID_MIGRATION", "every migration needs a name and its sql");
+                throw OffshootException.invalid("INVALID_MIGRATION", "every migration needs a name and its sql");
             }
             add(m.name(), m.sql().getBytes(StandardCharsets.UTF_8));
         }
@@ -63,7 +62,7 @@ final class MigrationUploads {
 
     List<MigrationFile> fromParts(List<? extends Part> parts) {
         if (parts == null || parts.isEmpty()) {
-            throw ApiException.badRequest("NO_MIGRATIONS", "upload .sql files, a .zip or a .tar.gz in 'file' parts");
+            throw OffshootException.invalid("NO_MIGRATIONS", "upload .sql files, a .zip or a .tar.gz in 'file' parts");
         }
         try {
             for (Part part : parts) {
@@ -80,12 +79,12 @@ final class MigrationUploads {
                 }
             }
         } catch (ZipException e) {
-            throw ApiException.badRequest("INVALID_ARCHIVE", "the archive cannot be read: " + e.getMessage());
+            throw OffshootException.invalid("INVALID_ARCHIVE", "the archive cannot be read: " + e.getMessage());
         } catch (IOException e) {
-            throw ApiException.badRequest("INVALID_ARCHIVE", "the upload cannot be read: " + e.getMessage());
+            throw OffshootException.invalid("INVALID_ARCHIVE", "the upload cannot be read: " + e.getMessage());
         }
         if (files.isEmpty()) {
-            throw ApiException.badRequest("NO_MIGRATIONS", "the upload holds no .sql migration");
+            throw OffshootException.invalid("NO_MIGRATIONS", "the upload holds no .sql migration");
         }
         return MigrationFile.ordered(files);
     }
@@ -101,7 +100,7 @@ final class MigrationUploads {
             }
         }
         if (!any) {
-            throw ApiException.badRequest("INVALID_ARCHIVE", "the zip archive is empty or not a zip file");
+            throw OffshootException.invalid("INVALID_ARCHIVE", "the zip archive is empty or not a zip file");
         }
     }
 
@@ -151,11 +150,11 @@ final class MigrationUploads {
             throw tooLarge();
         }
         if (files.size() >= maxFiles) {
-            throw new ApiException(HttpStatus.CONTENT_TOO_LARGE, "PAYLOAD_TOO_LARGE", "at most " + maxFiles
+            throw new OffshootException(Kind.TOO_LARGE, "PAYLOAD_TOO_LARGE", "at most " + maxFiles
                     + " migration files per request");
         }
         if (files.putIfAbsent(name == null ? "" : name, utf8(name, content)) != null) {
-            throw ApiException.badRequest("INVALID_MIGRATION_NAME", "migration '" + name + "' is sent twice");
+            throw OffshootException.invalid("INVALID_MIGRATION_NAME", "migration '" + name + "' is sent twice");
         }
     }
 
@@ -164,12 +163,12 @@ final class MigrationUploads {
             return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(content)).toString();
         } catch (CharacterCodingException e) {
-            throw ApiException.badRequest("INVALID_MIGRATION", "migration '" + name + "' is not UTF-8 text");
+            throw OffshootException.invalid("INVALID_MIGRATION", "migration '" + name + "' is not UTF-8 text");
         }
     }
 
-    private ApiException tooLarge() {
-        return new ApiException(HttpStatus.CONTENT_TOO_LARGE, "PAYLOAD_TOO_LARGE", "the migrations exceed the limit"
+    private OffshootException tooLarge() {
+        return new OffshootException(Kind.TOO_LARGE, "PAYLOAD_TOO_LARGE", "the migrations exceed the limit"
                 + " of " + maxBytes + " bytes (offshoot.migration.max-payload-bytes), counted after decompression");
     }
 

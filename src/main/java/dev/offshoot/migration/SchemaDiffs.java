@@ -3,7 +3,7 @@ package dev.offshoot.migration;
 import org.springframework.stereotype.Service;
 
 import dev.offshoot.branch.BranchAccess;
-import dev.offshoot.web.ApiException;
+import dev.offshoot.error.OffshootException;
 
 /**
  * Diffs a branch against a base: another live branch, a template revision, or by default its
@@ -30,10 +30,10 @@ class SchemaDiffs {
 
     Result diff(String branch, String againstBranch, String template, Integer revision) {
         if (againstBranch != null && template != null) {
-            throw ApiException.badRequest("INVALID_BASE", "name one base: 'against' (a branch) or 'template'");
+            throw OffshootException.invalid("INVALID_BASE", "name one base: 'against' (a branch) or 'template'");
         }
         if (revision != null && template == null) {
-            throw ApiException.badRequest("INVALID_BASE", "'revision' needs 'template'");
+            throw OffshootException.invalid("INVALID_BASE", "'revision' needs 'template'");
         }
         Schema current = migrations.inspect(branch);
         Base base = base(branch, againstBranch, template, revision);

@@ -18,10 +18,10 @@ import org.postgresql.core.Query;
 import org.postgresql.jdbc.PreferQueryMode;
 import org.postgresql.util.PSQLException;
 import org.postgresql.util.ServerErrorMessage;
-import org.springframework.http.HttpStatus;
 
 import dev.offshoot.branch.BranchAccess;
-import dev.offshoot.web.ApiException;
+import dev.offshoot.error.OffshootException.Kind;
+import dev.offshoot.error.OffshootException;
 
 /**
  * Runs SQL for agents and the console. Writable runs use the branch's owner and may hold several
@@ -66,7 +66,7 @@ final class SqlRunner {
     }
 
     /** Whether a run failed because the server refused a write in its READ ONLY transaction. */
-    static boolean wroteInReadOnly(ApiException failure) {
+    static boolean wroteInReadOnly(OffshootException failure) {
         return "SQL_ERROR".equals(failure.code()) && failure.properties().get("sqlError") instanceof Map<?, ?> error
                 && READ_ONLY_SQL_TRANSACTION.equals(error.get("sqlState"));
     }
@@ -79,11 +79,11 @@ final class SqlRunner {
     private static Run writable(BranchAccess.Endpoint branch, String sql, int maxRows, Duration timeout) {
         List<String> statements = SqlStatements.split(sql == null ? "" : sql);
         if (statements.isEmpty()) {
-            throw ApiException.badRequest("INVALID_SQL", "send at least one SQL statement in 'sql'");
+            throw OffshootException.invalid("INVALID_SQL", "send at least one SQL statement in 'sql'");
         }
         for (String statement : statements) {
             if (TRANSACTION_CONTROL.matcher(SqlStatements.normalize(statement)).find()) {
-                throw ApiException.badRequest("INVALID_SQL", "transaction control is not allowed: every run is one"
+                throw OffshootException.invalid("INVALID_SQL", "transaction control is not allowed: every run is one"
                         + " transaction (" + abbreviate(statement) + ")");
             }
         }
@@ -142,11 +142,11 @@ final class SqlRunner {
         }
         Query query = db.unwrap(BaseConnection.class).getQueryExecutor().createQuery(sql, false, false).query;
         if (query.isEmpty()) {
-            throw ApiException.badRequest("INVALID_SQL", "send one SQL statement in 'sql'");
+            throw OffshootException.invalid("INVALID_SQL", "send one SQL statement in 'sql'");
         }
         Query[] statements = query.getSubqueries();
         if (statements != null && statements.length > 1) {
-            throw ApiException.badRequest("INVALID_SQL", "a read-only run takes one statement per request ("
+            throw OffshootException.invalid("INVALID_SQL", "a read-only run takes one statement per request ("
                     + statements.length + " sent): send them one by one; a read-only run is never more than one"
                     + " statement in a transaction of its own");
         }
@@ -220,10 +220,10 @@ final class SqlRunner {
         return row;
     }
 
-    private static ApiException failure(SQLException e, Integer index, String statement) {
+    private static OffshootException failure(SQLException e, Integer index, String statement) {
         if (branchGone(e.getSQLState())) {
             // not the caller's SQL: the branch went away under it (a reset, delete or restart ran)
-            return new ApiException(HttpStatus.CONFLICT, "BRANCH_NOT_READY", "the branch stopped answering"
+            return new OffshootException(Kind.CONFLICT, "BRANCH_NOT_READY", "the branch stopped answering"
                     + " (SQLSTATE " + e.getSQLState() + "): it is being reset, deleted or restarted;"
                     + " nothing was committed", true);
         }
@@ -234,7 +234,7 @@ final class SqlRunner {
         error.put("sqlState", e.getSQLState());
         error.put("message", server != null ? server.getMessage() : e.getMessage());
         error.put("position", server == null || server.getPosition() == 0 ? null : server.getPosition());
-        return new ApiException(HttpStatus.UNPROCESSABLE_CONTENT, "SQL_ERROR", (index == null ? "" : "statement "
+        return new OffshootException(Kind.UNPROCESSABLE, "SQL_ERROR", (index == null ? "" : "statement "
                 + (index + 1) + " failed: ") + error.get("message") + " (SQLSTATE " + e.getSQLState()
                 + "); nothing was committed").with("sqlError", error);
     }

@@ -7,7 +7,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 
-import dev.offshoot.web.ApiException;
+import dev.offshoot.error.OffshootException;
 
 /**
  * One page of a project's branch list, as Neon's list call asks for it: a search on name or id,
@@ -35,13 +35,13 @@ final class BranchPages {
         String order = query.sortOrder() == null ? "desc" : query.sortOrder().toLowerCase(Locale.ROOT);
         int limit = query.limit() == null ? MAX_LIMIT : query.limit();
         if (limit < 1 || limit > MAX_LIMIT) {
-            throw ApiException.badRequest("INVALID_LIMIT", "limit must be between 1 and " + MAX_LIMIT);
+            throw OffshootException.invalid("INVALID_LIMIT", "limit must be between 1 and " + MAX_LIMIT);
         }
         if (!List.of("name", "created_at", "updated_at").contains(sortBy)) {
-            throw ApiException.badRequest("INVALID_SORT", "sort_by must be name, created_at or updated_at");
+            throw OffshootException.invalid("INVALID_SORT", "sort_by must be name, created_at or updated_at");
         }
         if (!order.equals("asc") && !order.equals("desc")) {
-            throw ApiException.badRequest("INVALID_SORT", "sort_order must be asc or desc");
+            throw OffshootException.invalid("INVALID_SORT", "sort_order must be asc or desc");
         }
         Comparator<NeonModel.Branch> byKey = Comparator.comparing(b -> key(b, sortBy));
         Comparator<NeonModel.Branch> comparator = byKey.thenComparing(NeonModel.Branch::id);
@@ -96,7 +96,7 @@ final class BranchPages {
             parts = new String[0];
         }
         if (parts.length != 3 || !parts[1].matches("-?\\d{1,19}")) {
-            throw ApiException.badRequest("INVALID_CURSOR", "cursor is not one this API gave out");
+            throw OffshootException.invalid("INVALID_CURSOR", "cursor is not one this API gave out");
         }
         long nanos = Long.parseLong(parts[1]);
         Instant at = Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L));

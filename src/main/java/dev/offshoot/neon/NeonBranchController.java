@@ -19,12 +19,11 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-
 import tools.jackson.databind.JsonNode;
 
 import dev.offshoot.auth.Scopes;
+import dev.offshoot.error.OffshootException;
 import dev.offshoot.template.Template;
-import dev.offshoot.web.ApiException;
 
 /**
  * Neon's branch calls. A branch is named in the path by its id or its name. Creating answers once
@@ -93,10 +92,10 @@ class NeonBranchController {
             @PathVariable("branch_id") String branchId, @RequestBody JsonNode body) {
         JsonNode branch = body == null ? null : body.get("branch");
         if (branch == null || !branch.isObject()) {
-            throw ApiException.badRequest("INVALID_BODY", "send {\"branch\": {...}} with protected or expires_at");
+            throw OffshootException.invalid("INVALID_BODY", "send {\"branch\": {...}} with protected or expires_at");
         }
         if (branch.has("protected") && !branch.get("protected").isBoolean()) {
-            throw ApiException.badRequest("INVALID_BODY", "protected must be true or false");
+            throw OffshootException.invalid("INVALID_BODY", "protected must be true or false");
         }
         if (branch.has("expires_at") && branch.get("expires_at").isNull()) {
             throw NeonRequests.notSupported("EXPIRY_REQUIRED", "removing a branch's expiry is not supported; set a"

@@ -12,8 +12,8 @@ import org.springframework.stereotype.Component;
 
 import dev.offshoot.branch.BranchOperations;
 import dev.offshoot.branch.BranchView;
+import dev.offshoot.error.OffshootException;
 import dev.offshoot.template.Template;
-import dev.offshoot.web.ApiException;
 
 /**
  * A project's branches as the Neon API sees them: its default branch (the template's latest
@@ -69,7 +69,7 @@ class NeonBranches {
 
         /** The branch with this id or, failing that, this name; BRANCH_NOT_FOUND otherwise. */
         Entry resolve(String ref) {
-            return find(ref).orElseThrow(() -> ApiException.notFound("BRANCH_NOT_FOUND", "no branch '" + ref
+            return find(ref).orElseThrow(() -> OffshootException.notFound("BRANCH_NOT_FOUND", "no branch '" + ref
                     + "' in project '" + template.name() + "'"));
         }
 

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 
 import dev.offshoot.auth.CurrentPrincipal;
@@ -14,8 +13,9 @@ import dev.offshoot.branch.BranchStatus;
 import dev.offshoot.branch.BranchView;
 import dev.offshoot.branch.CreateBranchRequest;
 import dev.offshoot.branch.UpdateBranchRequest;
+import dev.offshoot.error.OffshootException.Kind;
+import dev.offshoot.error.OffshootException;
 import dev.offshoot.template.Template;
-import dev.offshoot.web.ApiException;
 
 /**
  * What Neon API calls change, done by Offshoot's branch operations (same quotas, tenancy, locks
@@ -135,7 +135,7 @@ class NeonCommands {
             done = operations.finished(template, started, List.of(new NeonOperations.Step("start_compute",
                     entry.id(), endpointId)));
         } else if (view.status() != BranchStatus.READY) {
-            throw ApiException.conflict("BRANCH_BUSY", "branch '" + view.name() + "' is " + view.status()
+            throw OffshootException.conflict("BRANCH_BUSY", "branch '" + view.name() + "' is " + view.status()
                     + "; only a stopped endpoint can be started");
         }
         NeonBranches.Entry now = new NeonBranches.Entry(entry.id(), entry.parentId(), view);
@@ -145,13 +145,13 @@ class NeonCommands {
     /** Suspending is not there yet: it comes with the gateway, which wakes a branch on connect. */
     NeonModel.EndpointOperations suspend(Template template, String endpointId) {
         NeonEndpoints.resolve(catalog.of(template), endpointId);
-        throw new ApiException(HttpStatus.NOT_IMPLEMENTED, "SUSPEND_NOT_SUPPORTED", "Offshoot does not suspend"
+        throw new OffshootException(Kind.NOT_IMPLEMENTED, "SUSPEND_NOT_SUPPORTED", "Offshoot does not suspend"
                 + " endpoints on request yet; its idle reaper stops unused branches (offshoot.reaper.idle-action)");
     }
 
     private static NeonBranches.Entry real(NeonBranches.Entry entry, String what) {
         if (entry.isDefault()) {
-            throw ApiException.conflict("DEFAULT_BRANCH", "cannot " + what + " the default branch '"
+            throw OffshootException.conflict("DEFAULT_BRANCH", "cannot " + what + " the default branch '"
                     + NeonBranches.DEFAULT_NAME + "': it is the template's latest revision, changed only through"
                     + " /api/v1/templates");
         }

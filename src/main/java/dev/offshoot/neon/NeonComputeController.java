@@ -11,8 +11,8 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 import dev.offshoot.auth.Scopes;
+import dev.offshoot.error.OffshootException;
 import dev.offshoot.template.Template;
-import dev.offshoot.web.ApiException;
 
 /**
  * What a branch runs and holds in Neon's terms: its endpoint (its Postgres server), its database
@@ -88,7 +88,7 @@ class NeonComputeController {
         Template template = projects.template(projectId);
         NeonModel.Database database = NeonShapes.database(catalog.of(template).resolve(branchId), template);
         if (!database.name().equals(databaseName)) {
-            throw ApiException.notFound("DATABASE_NOT_FOUND", "branch '" + branchId + "' has no database '"
+            throw OffshootException.notFound("DATABASE_NOT_FOUND", "branch '" + branchId + "' has no database '"
                     + databaseName + "'; its database is '" + database.name() + "'");
         }
         return new NeonModel.DatabaseResponse(database);

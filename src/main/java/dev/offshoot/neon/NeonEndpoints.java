@@ -1,6 +1,6 @@
 package dev.offshoot.neon;
 
-import dev.offshoot.web.ApiException;
+import dev.offshoot.error.OffshootException;
 
 /** Endpoints are named by their branch's id under {@code ep-}: each branch has exactly one. */
 final class NeonEndpoints {
@@ -13,7 +13,7 @@ final class NeonEndpoints {
         String branchId = NeonIds.branchOf(endpointId);
         return (branchId == null ? java.util.Optional.<NeonBranches.Entry>empty() : catalog.find(branchId))
                 .filter(e -> !e.isDefault() && e.id().equals(branchId))
-                .orElseThrow(() -> ApiException.notFound("ENDPOINT_NOT_FOUND", "no endpoint '" + endpointId
+                .orElseThrow(() -> OffshootException.notFound("ENDPOINT_NOT_FOUND", "no endpoint '" + endpointId
                         + "' in project '" + catalog.template().name() + "'"));
     }
 }

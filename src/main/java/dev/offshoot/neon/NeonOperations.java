@@ -15,8 +15,8 @@ import org.springframework.stereotype.Component;
 
 import dev.offshoot.auth.CurrentPrincipal;
 import dev.offshoot.auth.Principal;
+import dev.offshoot.error.OffshootException;
 import dev.offshoot.template.Template;
-import dev.offshoot.web.ApiException;
 
 /**
  * The operations of Neon API calls (table {@code neon_operation}). Offshoot's calls are
@@ -62,7 +62,7 @@ class NeonOperations {
     List<NeonModel.Operation> list(Template template, String cursor, Integer limit) {
         int max = limit == null ? MAX_LIMIT : limit;
         if (max < 1 || max > MAX_LIMIT) {
-            throw ApiException.badRequest("INVALID_LIMIT", "limit must be between 1 and " + MAX_LIMIT);
+            throw OffshootException.invalid("INVALID_LIMIT", "limit must be between 1 and " + MAX_LIMIT);
         }
         boolean paged = cursor != null && !cursor.isBlank();
         String sql = "SELECT * FROM neon_operation WHERE template_id = :template" + visibility()
@@ -96,8 +96,8 @@ class NeonOperations {
         try {
             return UUID.fromString(value);
         } catch (IllegalArgumentException e) {
-            throw code.equals("INVALID_CURSOR") ? ApiException.badRequest(code, "cursor is not an operation id")
-                    : ApiException.notFound(code, "no operation '" + value + "' in this project");
+            throw code.equals("INVALID_CURSOR") ? OffshootException.invalid(code, "cursor is not an operation id")
+                    : OffshootException.notFound(code, "no operation '" + value + "' in this project");
         }
     }
 

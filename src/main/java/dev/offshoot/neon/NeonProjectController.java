@@ -10,8 +10,8 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
+import dev.offshoot.error.OffshootException;
 import dev.offshoot.template.Template;
-import dev.offshoot.web.ApiException;
 
 /** Neon's projects (Offshoot's templates), their operations, and the caller's organizations (none). */
 @RestController
@@ -35,7 +35,7 @@ class NeonProjectController {
             @RequestParam(required = false) Integer limit, @RequestParam(required = false) String search) {
         int max = limit == null ? MAX_PROJECTS : limit;
         if (max < 1 || max > MAX_PROJECTS) {
-            throw ApiException.badRequest("INVALID_LIMIT", "limit must be between 1 and " + MAX_PROJECTS);
+            throw OffshootException.invalid("INVALID_LIMIT", "limit must be between 1 and " + MAX_PROJECTS);
         }
         List<NeonModel.Project> page = projects.list().stream()
                 .filter(p -> cursor == null || cursor.isBlank() || p.id().compareTo(cursor) > 0)
@@ -75,7 +75,7 @@ class NeonProjectController {
             @PathVariable("operation_id") String operationId) {
         Template template = projects.template(projectId);
         return new NeonModel.OperationResponse(operations.get(template, operationId).orElseThrow(() ->
-                ApiException.notFound("OPERATION_NOT_FOUND", "no operation '" + operationId + "' in project '"
+                OffshootException.notFound("OPERATION_NOT_FOUND", "no operation '" + operationId + "' in project '"
                         + projectId + "'")));
     }
 }

@@ -6,11 +6,11 @@ import java.util.List;
 
 import org.springframework.stereotype.Component;
 
+import dev.offshoot.error.OffshootException;
 import dev.offshoot.template.Template;
 import dev.offshoot.template.TemplateRevision;
 import dev.offshoot.template.TemplateService;
 import dev.offshoot.template.TemplateView;
-import dev.offshoot.web.ApiException;
 
 /**
  * Neon's projects are Offshoot's templates: a project's id and name are its template's name. A
@@ -33,8 +33,8 @@ class NeonProjects {
         }
         try {
             return templates.get(projectId);
-        } catch (ApiException e) {
-            if (e.status().value() == 404) {
+        } catch (OffshootException e) {
+            if (e.kind() == OffshootException.Kind.NOT_FOUND) {
                 throw notFound(projectId);
             }
             throw e;
@@ -60,8 +60,8 @@ class NeonProjects {
                 NeonModel.OFFSHOOT, createdAt, updatedAt, createdBy);
     }
 
-    private static ApiException notFound(String projectId) {
-        return ApiException.notFound("PROJECT_NOT_FOUND", "no project '" + projectId + "': a project is a template"
+    private static OffshootException notFound(String projectId) {
+        return OffshootException.notFound("PROJECT_NOT_FOUND", "no project '" + projectId + "': a project is a template"
                 + " this token may use, named with at most 60 lowercase letters, digits and hyphens");
     }
 }

@@ -6,14 +6,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.springframework.http.HttpStatus;
-
 import com.fasterxml.jackson.annotation.JsonProperty;
-
 import tools.jackson.databind.PropertyNamingStrategies;
 import tools.jackson.databind.annotation.JsonNaming;
 
-import dev.offshoot.web.ApiException;
+import dev.offshoot.error.OffshootException.Kind;
+import dev.offshoot.error.OffshootException;
 
 /**
  * Request bodies of Neon's API and what Offshoot does not do with them. A request that asks for
@@ -80,7 +78,7 @@ final class NeonRequests {
         try {
             return Instant.parse(expiresAt);
         } catch (DateTimeParseException e) {
-            throw ApiException.badRequest("INVALID_EXPIRY", "expires_at '" + expiresAt
+            throw OffshootException.invalid("INVALID_EXPIRY", "expires_at '" + expiresAt
                     + "' is not an RFC 3339 timestamp such as 2025-06-09T18:02:16Z");
         }
     }
@@ -91,15 +89,15 @@ final class NeonRequests {
             return Map.of();
         }
         if (value.size() > MAX_ANNOTATIONS) {
-            throw ApiException.badRequest("INVALID_ANNOTATION", "at most " + MAX_ANNOTATIONS + " annotation entries");
+            throw OffshootException.invalid("INVALID_ANNOTATION", "at most " + MAX_ANNOTATIONS + " annotation entries");
         }
         value.forEach((key, text) -> {
             if (key == null || key.isEmpty() || key.length() > MAX_ANNOTATION_KEY) {
-                throw ApiException.badRequest("INVALID_ANNOTATION", "annotation keys have 1 to "
+                throw OffshootException.invalid("INVALID_ANNOTATION", "annotation keys have 1 to "
                         + MAX_ANNOTATION_KEY + " characters");
             }
             if (text == null || text.length() > MAX_ANNOTATION_VALUE) {
-                throw ApiException.badRequest("INVALID_ANNOTATION", "annotation '" + key + "' needs a value of at"
+                throw OffshootException.invalid("INVALID_ANNOTATION", "annotation '" + key + "' needs a value of at"
                         + " most " + MAX_ANNOTATION_VALUE + " characters");
             }
         });
@@ -126,7 +124,7 @@ final class NeonRequests {
         return value != null && !value.isBlank();
     }
 
-    static ApiException notSupported(String code, String message) {
-        return new ApiException(HttpStatus.BAD_REQUEST, code, message);
+    static OffshootException notSupported(String code, String message) {
+        return new OffshootException(Kind.INVALID, code, message);
     }
 }

@@ -4,8 +4,8 @@ import org.springframework.stereotype.Component;
 
 import dev.offshoot.branch.BranchOperations;
 import dev.offshoot.branch.BranchView;
+import dev.offshoot.error.OffshootException;
 import dev.offshoot.template.Template;
-import dev.offshoot.web.ApiException;
 
 /**
  * A branch's owner password and connection URI, from Offshoot's one-branch answer, which carries
@@ -33,22 +33,22 @@ class NeonSecrets {
         NeonBranches.Entry entry = NeonRequests.present(endpointId) ? NeonEndpoints.resolve(branchesOf, endpointId)
                 : NeonRequests.present(branchRef) ? branchesOf.resolve(branchRef) : branchesOf.defaultBranch();
         if (NeonRequests.present(branchRef) && !branchesOf.resolve(branchRef).id().equals(entry.id())) {
-            throw ApiException.badRequest("ENDPOINT_MISMATCH", "endpoint '" + endpointId + "' is not on branch '"
+            throw OffshootException.invalid("ENDPOINT_MISMATCH", "endpoint '" + endpointId + "' is not on branch '"
                     + branchRef + "'");
         }
         role(entry, template, role);
         if (database != null && !database.equals(NeonShapes.database(entry, template).name())) {
-            throw ApiException.notFound("DATABASE_NOT_FOUND", "branch '" + entry.id() + "' has no database '"
+            throw OffshootException.notFound("DATABASE_NOT_FOUND", "branch '" + entry.id() + "' has no database '"
                     + database + "'");
         }
         if (entry.isDefault()) {
-            throw ApiException.conflict("NO_ENDPOINT", "the default branch '" + NeonBranches.DEFAULT_NAME + "' is"
+            throw OffshootException.conflict("NO_ENDPOINT", "the default branch '" + NeonBranches.DEFAULT_NAME + "' is"
                     + " the template's latest revision and runs no server: create a branch of it to connect");
         }
         NeonAudit.target(entry.view().name());
         BranchView.Connection connection = branches.get(entry.view().name()).connection();
         if (connection.password() == null) {
-            throw new ApiException(org.springframework.http.HttpStatus.FORBIDDEN, "INSUFFICIENT_SCOPE",
+            throw new OffshootException(OffshootException.Kind.FORBIDDEN, "INSUFFICIENT_SCOPE",
                     "this token lacks the write scope that a branch's password needs");
         }
         return connection;
@@ -58,7 +58,7 @@ class NeonSecrets {
     static NeonModel.Role role(NeonBranches.Entry entry, Template template, String name) {
         NeonModel.Role role = NeonShapes.role(entry, template);
         if (name != null && !role.name().equals(name)) {
-            throw ApiException.notFound("ROLE_NOT_FOUND", "branch '" + entry.id() + "' has no role '" + name
+            throw OffshootException.notFound("ROLE_NOT_FOUND", "branch '" + entry.id() + "' has no role '" + name
                     + "'; its role is '" + role.name() + "'");
         }
         return role;

@@ -1,8 +1,8 @@
 package dev.offshoot.neon;
 
+import dev.offshoot.error.OffshootException;
 import dev.offshoot.template.Template;
 import dev.offshoot.template.TemplateRevision;
-import dev.offshoot.web.ApiException;
 
 /**
  * Which of Neon's restores Offshoot's reset does truthfully. A reset starts a branch again on a
@@ -20,7 +20,7 @@ final class RestoreRule {
     static void check(NeonBranches.Entry entry, NeonRequests.RestoreBody body, NeonBranches.Catalog catalog,
             Template template) {
         if (body == null || !NeonRequests.present(body.sourceBranchId())) {
-            throw ApiException.badRequest("SOURCE_REQUIRED", "source_branch_id is required: the branch's parent");
+            throw OffshootException.invalid("SOURCE_REQUIRED", "source_branch_id is required: the branch's parent");
         }
         if (NeonRequests.present(body.sourceLsn()) || NeonRequests.present(body.sourceTimestamp())) {
             throw NeonRequests.notSupported("POINT_IN_TIME_NOT_SUPPORTED", "Offshoot restores a branch to its"
@@ -51,7 +51,7 @@ final class RestoreRule {
         }
     }
 
-    private static ApiException refused(String message) {
-        return ApiException.conflict("RESTORE_NOT_SUPPORTED", message);
+    private static OffshootException refused(String message) {
+        return OffshootException.conflict("RESTORE_NOT_SUPPORTED", message);
     }
 }

@@ -5,8 +5,8 @@ import java.util.List;
 
 import org.springframework.stereotype.Component;
 
-import dev.offshoot.branch.BranchMaintenance;
 import dev.offshoot.branch.BranchMaintenance.BranchRecord;
+import dev.offshoot.branch.BranchMaintenance;
 import dev.offshoot.config.ReaperProperties;
 import dev.offshoot.reaper.PullRequestEvents.ClosedPullRequest;
 

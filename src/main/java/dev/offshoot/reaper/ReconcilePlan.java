@@ -11,8 +11,7 @@ import java.util.stream.Collectors;
 
 import dev.offshoot.branch.BranchMaintenance.BranchRecord;
 import dev.offshoot.branch.BranchStatus;
-import dev.offshoot.runtime.ContainerRuntime.ContainerSummary;
-import dev.offshoot.runtime.Labels;
+import dev.offshoot.provision.Inventory.Observed;
 
 /**
  * What the reconciler should do, computed from the live rows read before the labelled branch
@@ -21,7 +20,7 @@ import dev.offshoot.runtime.Labels;
  * whose new container is missing. Orphans come from the rows read after: a row is always written
  * before its container, so a container listed without a row read afterwards is truly an orphan.
  */
-record ReconcilePlan(List<ContainerSummary> orphans, List<BranchRecord> rollBacks, List<BranchRecord> finishDeletes,
+record ReconcilePlan(List<Observed> orphans, List<BranchRecord> rollBacks, List<BranchRecord> finishDeletes,
         List<BranchRecord> missing, List<BranchRecord> notRunning) {
 
     /**
@@ -30,20 +29,20 @@ record ReconcilePlan(List<ContainerSummary> orphans, List<BranchRecord> rollBack
      * @param staleBefore CREATING and DELETING rows that entered their status before this are
      *                    finished or rolled back; newer ones may still be in flight
      */
-    static ReconcilePlan of(List<BranchRecord> live, List<ContainerSummary> containers, List<BranchRecord> liveAfter,
+    static ReconcilePlan of(List<BranchRecord> live, List<Observed> containers, List<BranchRecord> liveAfter,
             Instant staleBefore) {
-        Map<String, BranchRecord> rowsById = liveAfter.stream()
-                .collect(Collectors.toMap(r -> r.id().toString(), Function.identity()));
-        Set<String> instanceHandles = containers.stream().map(ContainerSummary::id).collect(Collectors.toSet());
-        List<ContainerSummary> orphans = containers.stream()
-                .filter(c -> isOrphan(c, rowsById.get(c.labels().get(Labels.BRANCH_ID))))
+        Map<java.util.UUID, BranchRecord> rowsById = liveAfter.stream()
+                .collect(Collectors.toMap(BranchRecord::id, Function.identity()));
+        Set<String> instanceHandles = containers.stream().map(Observed::handle).collect(Collectors.toSet());
+        List<Observed> orphans = containers.stream()
+                .filter(c -> isOrphan(c, c.owner() == null ? null : rowsById.get(c.owner())))
                 .toList();
         List<BranchRecord> rollBacks = new ArrayList<>();
         List<BranchRecord> finishDeletes = new ArrayList<>();
         List<BranchRecord> missing = new ArrayList<>();
         List<BranchRecord> notRunning = new ArrayList<>();
         Map<String, String> states = containers.stream()
-                .collect(Collectors.toMap(ContainerSummary::id, c -> String.valueOf(c.state()), (a, b) -> a));
+                .collect(Collectors.toMap(Observed::handle, c -> String.valueOf(c.state()), (a, b) -> a));
         for (BranchRecord row : live) {
             boolean stale = row.statusSince().isBefore(staleBefore);
             switch (row.status()) {
@@ -89,12 +88,12 @@ record ReconcilePlan(List<ContainerSummary> orphans, List<BranchRecord> rollBack
     }
 
     /** A container no live row accounts for. Containers of rows in transition are left to that row. */
-    private static boolean isOrphan(ContainerSummary container, BranchRecord row) {
+    private static boolean isOrphan(Observed container, BranchRecord row) {
         if (row == null) {
             return true;
         }
         boolean settled = row.status() == BranchStatus.READY || row.status() == BranchStatus.STOPPED;
-        return settled && row.instanceHandle() != null && !row.instanceHandle().equals(container.id());
+        return settled && row.instanceHandle() != null && !row.instanceHandle().equals(container.handle());
     }
 
     static Duration staleAfter(Duration readyTimeout) {

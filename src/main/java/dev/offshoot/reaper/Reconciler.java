@@ -10,7 +10,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
@@ -19,16 +18,15 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 import dev.offshoot.auth.CurrentPrincipal;
-import dev.offshoot.branch.BranchMaintenance;
 import dev.offshoot.branch.BranchMaintenance.BranchRecord;
+import dev.offshoot.branch.BranchMaintenance;
 import dev.offshoot.branch.BranchStatus;
-import dev.offshoot.config.ReaperProperties;
 import dev.offshoot.config.ReaperProperties.MissingContainerAction;
+import dev.offshoot.config.ReaperProperties;
 import dev.offshoot.config.RuntimeProperties;
-import dev.offshoot.runtime.ContainerRuntime;
-import dev.offshoot.runtime.ContainerRuntime.ContainerState;
-import dev.offshoot.runtime.Labels;
-import dev.offshoot.runtime.Resources;
+import dev.offshoot.instance.InstanceState;
+import dev.offshoot.instance.Resources;
+import dev.offshoot.provision.Inventory;
 
 /**
  * Keeps rows and containers consistent after crashes of the service, the engine or the metadata
@@ -42,7 +40,7 @@ class Reconciler {
 
     private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
 
-    private final ContainerRuntime runtime;
+    private final Inventory inventory;
     private final BranchMaintenance branches;
     private final ReapAudit audit;
     private final ReaperProperties properties;
@@ -55,9 +53,9 @@ class Reconciler {
     /** Test hook: runs between listing containers and reading rows again. */
     Runnable beforeRowsReread = () -> { };
 
-    Reconciler(ContainerRuntime runtime, BranchMaintenance branches, ReapAudit audit, ReaperProperties properties,
+    Reconciler(Inventory inventory, BranchMaintenance branches, ReapAudit audit, ReaperProperties properties,
             RuntimeProperties runtimeProperties, MeterRegistry meters) {
-        this.runtime = runtime;
+        this.inventory = inventory;
         this.branches = branches;
         this.audit = audit;
         this.properties = properties;
@@ -103,15 +101,13 @@ class Reconciler {
         // a row in transition, never as a READY row whose (new) container is "missing"; each repair
         // re-checks the row under its name lock and acts only if it is still as seen here
         var seen = branches.live();
-        var containers = runtime.list(Map.of(Labels.INSTANCE, runtimeProperties.instanceId(),
-                Labels.KIND, Labels.KIND_BRANCH));
+        var containers = inventory.branchInstances();
         beforeRowsReread.run();
         List<BranchRecord> live = branches.live();
         ReconcilePlan plan = ReconcilePlan.of(seen, containers, live, staleBefore);
         plan.orphans().forEach(c -> {
-            runtime.remove(c.id());
-            log.warn("removed orphan container {} ({}) of branch id {}", c.name(), c.id(),
-                    c.labels().get(Labels.BRANCH_ID));
+            inventory.removeOrphan(c);
+            log.warn("removed orphan container {} ({}) of branch id {}", c.name(), c.handle(), c.owner());
         });
         branches.removeOrphanData();
         branches.releaseUnusedEndpoints();
@@ -145,8 +141,7 @@ class Reconciler {
      */
     private void failOutOfMemory(List<BranchRecord> live, ReconcilePlan plan) {
         Instant until = Instant.now();
-        Set<String> killed = runtime.outOfMemorySince(Map.of(Labels.INSTANCE, runtimeProperties.instanceId(),
-                Labels.KIND, Labels.KIND_BRANCH), oomCheckedUntil, until);
+        Set<String> killed = inventory.outOfMemorySince(oomCheckedUntil, until);
         oomCheckedUntil = until;
         if (killed.isEmpty()) {
             return;
@@ -154,7 +149,7 @@ class Reconciler {
         for (BranchRecord row : live) {
             if (row.status() == BranchStatus.READY && killed.contains(row.instanceHandle())
                     && !plan.notRunning().contains(row)) {
-                long limit = runtime.state(row.instanceHandle()).map(ContainerState::memoryLimitBytes).orElse(0L);
+                long limit = inventory.state(row.instanceHandle()).map(InstanceState::memoryLimitBytes).orElse(0L);
                 if (branches.markFailed(row, "out of memory (limit " + Resources.describeBytes(limit)
                         + "): the kernel killed a Postgres process, which ended every session")) {
                     repaired.incrementAndGet();
@@ -164,7 +159,7 @@ class Reconciler {
     }
 
     private void restart(BranchRecord row) {
-        var state = runtime.state(row.instanceHandle());
+        var state = inventory.state(row.instanceHandle());
         if (state.isPresent() && state.get().oomKilled()) {
             // restarting would run into the same limit again; the owner resets it or asks for more memory
             if (branches.markFailed(row, "its container was killed: " + state.get().stopReason())) {

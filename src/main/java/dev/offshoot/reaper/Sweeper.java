@@ -10,8 +10,8 @@ import org.springframework.stereotype.Component;
 
 import dev.offshoot.auth.CurrentPrincipal;
 import dev.offshoot.branch.BranchMaintenance;
-import dev.offshoot.config.ReaperProperties;
 import dev.offshoot.config.ReaperProperties.IdleAction;
+import dev.offshoot.config.ReaperProperties;
 import dev.offshoot.reaper.SweepSelection.Due;
 
 /**

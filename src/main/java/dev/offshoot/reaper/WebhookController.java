@@ -1,5 +1,6 @@
 package dev.offshoot.reaper;
 
+import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
@@ -7,19 +8,17 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-import jakarta.servlet.http.HttpServletRequest;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 import dev.offshoot.config.ReaperProperties;
+import dev.offshoot.error.OffshootException.Kind;
+import dev.offshoot.error.OffshootException;
 import dev.offshoot.reaper.PullRequestEvents.ClosedPullRequest;
-import dev.offshoot.web.ApiException;
 
 /**
  * GitHub and GitLab webhooks. They authenticate by signature (GitHub) or token (GitLab), not by
@@ -116,7 +115,7 @@ class WebhookController {
         try {
             return parser.get();
         } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest("INVALID_PAYLOAD", e.getMessage());
+            throw OffshootException.invalid("INVALID_PAYLOAD", e.getMessage());
         }
     }
 
@@ -136,16 +135,16 @@ class WebhookController {
             }
             return body;
         } catch (IOException e) {
-            throw ApiException.badRequest("INVALID_PAYLOAD", "the webhook body could not be read");
+            throw OffshootException.invalid("INVALID_PAYLOAD", "the webhook body could not be read");
         }
     }
 
-    private static ApiException tooLarge() {
-        return new ApiException(HttpStatus.CONTENT_TOO_LARGE, "PAYLOAD_TOO_LARGE", "a webhook body may have at most "
+    private static OffshootException tooLarge() {
+        return new OffshootException(Kind.TOO_LARGE, "PAYLOAD_TOO_LARGE", "a webhook body may have at most "
                 + MAX_BODY_BYTES + " bytes", false);
     }
 
-    private static ApiException unauthorized(String detail) {
-        return new ApiException(HttpStatus.UNAUTHORIZED, "INVALID_SIGNATURE", detail, false);
+    private static OffshootException unauthorized(String detail) {
+        return new OffshootException(Kind.UNAUTHENTICATED, "INVALID_SIGNATURE", detail, false);
     }
 }

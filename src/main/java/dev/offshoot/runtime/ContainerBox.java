@@ -5,6 +5,8 @@ import java.util.List;
 import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.HostConfig;
 
+import dev.offshoot.instance.Resources;
+
 /**
  * Limits and privileges of every container: a memory limit (no swap beyond it), a pids limit, CPU
  * shares, {@code no-new-privileges}, and all capabilities dropped but the few the entrypoints need

@@ -1,16 +1,17 @@
 package dev.offshoot.runtime;
 
-/** A container did not become ready: it exited, was killed for memory, or timed out. */
-public class ContainerFailedException extends RuntimeException {
+import dev.offshoot.error.OffshootException;
 
-    private final String logTail;
+/** A container did not become ready: it exited, was killed for memory, or timed out. */
+public class ContainerFailedException extends OffshootException {
 
     public ContainerFailedException(String message, String logTail, Throwable cause) {
-        super(message, cause);
-        this.logTail = logTail;
+        super(Kind.FAILED, "CONTAINER_FAILED", message, true, cause);
+        with("log", logTail);
     }
 
+    /** The container's last lines, passwords masked. */
     public String logTail() {
-        return logTail;
+        return (String) properties().get("log");
     }
 }

@@ -7,6 +7,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
+import dev.offshoot.instance.Endpoint;
+import dev.offshoot.instance.InstanceState;
+import dev.offshoot.instance.Resources;
+import dev.offshoot.postgres.LogSecrets;
+
 /**
  * Compute: the seam between Offshoot and whatever runs its Postgres instances. It starts an instance
  * from a {@link ContainerSpec} (image, data mount, environment, limits, labels, a stable instance
@@ -68,7 +73,7 @@ public interface ContainerRuntime {
     void remove(String containerId);
 
     /** The container's state, or empty when it does not exist. */
-    Optional<ContainerState> state(String containerId);
+    Optional<InstanceState> state(String containerId);
 
     /** The last lines the container wrote, for error messages, passwords masked ({@link LogSecrets}). Never fails. */
     String logTail(String containerId, int lines);
@@ -136,18 +141,6 @@ public interface ContainerRuntime {
 
     /** Creates the named volume if it does not exist. */
     void ensureVolume(String name, Map<String, String> labels);
-
-    /** @param memoryLimitBytes the container's memory limit, 0 when unlimited */
-    record ContainerState(boolean running, long exitCode, boolean oomKilled, String status, long memoryLimitBytes) {
-
-        /** Why the container stopped, for people: an out-of-memory kill names the limit. */
-        public String stopReason() {
-            if (oomKilled) {
-                return "out of memory (limit " + Resources.describeBytes(memoryLimitBytes) + ")";
-            }
-            return "exited with code " + exitCode;
-        }
-    }
 
     record ContainerSummary(String id, String name, String image, Map<String, String> labels, String state) {
     }

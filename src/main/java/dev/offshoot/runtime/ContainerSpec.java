@@ -3,6 +3,8 @@ package dev.offshoot.runtime;
 import java.util.List;
 import java.util.Map;
 
+import dev.offshoot.instance.Resources;
+
 /**
  * A Postgres container to start.
  *

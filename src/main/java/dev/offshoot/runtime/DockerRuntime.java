@@ -30,11 +30,14 @@ import com.github.dockerjava.api.model.PortBinding;
 import com.github.dockerjava.api.model.Ports;
 import com.github.dockerjava.api.model.RestartPolicy;
 import com.github.dockerjava.api.model.Volume;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.offshoot.config.RuntimeProperties;
+import dev.offshoot.instance.Endpoint;
+import dev.offshoot.instance.InstanceState;
+import dev.offshoot.instance.Resources;
+import dev.offshoot.postgres.LogSecrets;
 
 /** {@link ContainerRuntime} on a Docker engine through docker-java. */
 public class DockerRuntime implements ContainerRuntime {
@@ -289,11 +292,11 @@ public class DockerRuntime implements ContainerRuntime {
     }
 
     @Override
-    public Optional<ContainerState> state(String containerId) {
+    public Optional<InstanceState> state(String containerId) {
         return call(() -> inspect(containerId, false).map(c -> {
             InspectContainerResponse.ContainerState s = c.getState();
             Long memory = c.getHostConfig() == null ? null : c.getHostConfig().getMemory();
-            return new ContainerState(Boolean.TRUE.equals(s.getRunning()),
+            return new InstanceState(Boolean.TRUE.equals(s.getRunning()),
                     s.getExitCodeLong() == null ? 0 : s.getExitCodeLong(),
                     Boolean.TRUE.equals(s.getOOMKilled()), s.getStatus(), memory == null ? 0 : memory);
         }));

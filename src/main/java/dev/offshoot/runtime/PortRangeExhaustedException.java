@@ -1,10 +1,12 @@
 package dev.offshoot.runtime;
 
+import dev.offshoot.error.OffshootException;
+
 /** Every host port of offshoot.runtime.port-range-* is held: an instance key cannot get one. */
-public class PortRangeExhaustedException extends RuntimeException {
+public class PortRangeExhaustedException extends OffshootException {
 
     public PortRangeExhaustedException(int start, int end) {
-        super("no free port left in " + start + "-" + end
-                + "; delete branches or widen offshoot.runtime.port-range-*");
+        super(Kind.UNAVAILABLE, "PORT_RANGE_EXHAUSTED", "no free port left in " + start + "-" + end
+                + "; delete branches or widen offshoot.runtime.port-range-*", true);
     }
 }

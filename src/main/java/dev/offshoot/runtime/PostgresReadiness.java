@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.Properties;
 
+import dev.offshoot.instance.InstanceState;
 import dev.offshoot.postgres.PostgresConnections;
 
 /**
@@ -71,7 +72,7 @@ public final class PostgresReadiness {
             // asking the engine costs more than a short poll: at most every STATE_CHECK_NANOS then
             if (poll.compareTo(POLL) >= 0 || System.nanoTime() - stateCheckedAt >= STATE_CHECK_NANOS) {
                 stateCheckedAt = System.nanoTime();
-                ContainerRuntime.ContainerState state = runtime.state(containerId).orElse(null);
+                InstanceState state = runtime.state(containerId).orElse(null);
                 // a container the engine restarts after an out-of-memory kill may look running again
                 if (state == null || !state.running() || state.oomKilled()) {
                     throw died(runtime, containerId, state, last);
@@ -85,7 +86,7 @@ public final class PostgresReadiness {
     }
 
     private static boolean outOfMemory(ContainerRuntime runtime, String containerId) {
-        return runtime.state(containerId).map(ContainerRuntime.ContainerState::oomKilled).orElse(false);
+        return runtime.state(containerId).map(InstanceState::oomKilled).orElse(false);
     }
 
     private static boolean isAuthenticationFailure(SQLException e) {
@@ -93,7 +94,7 @@ public final class PostgresReadiness {
     }
 
     private static ContainerFailedException died(ContainerRuntime runtime, String containerId,
-            ContainerRuntime.ContainerState state, SQLException last) {
+            InstanceState state, SQLException last) {
         String why;
         if (state == null) {
             why = "the container disappeared while starting";

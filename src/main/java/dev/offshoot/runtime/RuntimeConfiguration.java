@@ -1,7 +1,6 @@
 package dev.offshoot.runtime;
 
 import com.github.dockerjava.api.DockerClient;
-
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;

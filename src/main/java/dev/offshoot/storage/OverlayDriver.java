@@ -4,11 +4,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Supplier;
 import java.util.UUID;
+import java.util.function.Supplier;
 
-import dev.offshoot.runtime.ImageStore;
+import dev.offshoot.instance.DataRef;
 import dev.offshoot.runtime.ImageStore.ImageRef;
+import dev.offshoot.runtime.ImageStore;
 import dev.offshoot.runtime.Labels;
 
 /**
@@ -20,7 +21,7 @@ import dev.offshoot.runtime.Labels;
  */
 public class OverlayDriver implements StorageDriver {
 
-    public static final String NAME = "overlay";
+    public static final String NAME = DataRef.OVERLAY;
 
     private final ImageStore images;
     private final String instanceId;
@@ -50,7 +51,7 @@ public class OverlayDriver implements StorageDriver {
         // the build's superuser password must not stay readable in the image's configuration
         String imageId = images.commit(containerId, image, labels, List.of("POSTGRES_PASSWORD="));
         long size = images.inspectImage(imageId).map(ImageStore.ImageInfo::sizeBytes).orElse(0L);
-        return new Revision(DataRef.overlay(image.toString()), imageId, size);
+        return new Revision(new DataRef.InImage(image.toString()), imageId, size);
     }
 
     @Override
@@ -76,7 +77,7 @@ public class OverlayDriver implements StorageDriver {
 
     @Override
     public DataRef plannedSnapshot(UUID childId, String childName, DataRef sourceParent) {
-        return DataRef.overlay("offshoot/snapshot-" + instanceId + "-" + childName + ":"
+        return new DataRef.InImage("offshoot/snapshot-" + instanceId + "-" + childName + ":"
                 + childId.toString().substring(0, 8));
     }
 

@@ -10,13 +10,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Supplier;
 import java.util.UUID;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.offshoot.instance.DataRef;
 import dev.offshoot.runtime.ContainerRuntime;
 
 /**
@@ -29,7 +30,7 @@ import dev.offshoot.runtime.ContainerRuntime;
  */
 public class ReflinkDriver implements StorageDriver {
 
-    public static final String NAME = "reflink";
+    public static final String NAME = DataRef.REFLINK;
     /** The file in a branch's directory that holds its server back while its copy is made. */
     static final String GATE = ".offshoot-copying";
     private static final Logger log = LoggerFactory.getLogger(ReflinkDriver.class);
@@ -69,7 +70,7 @@ public class ReflinkDriver implements StorageDriver {
             Commands.reflinkCopy(paths.resolve(paths.relative(Path.of(stopped.hostPath()))), target);
         }
         Path dir = paths.resolve(relative);
-        return new Revision(new DataRef(NAME, stopped.image(), relative), relative, apparentSize(dir));
+        return new Revision(new DataRef.InDirectory(stopped.image(), relative), relative, apparentSize(dir));
     }
 
     @Override
@@ -141,7 +142,7 @@ public class ReflinkDriver implements StorageDriver {
 
     @Override
     public DataRef plannedSnapshot(UUID childId, String childName, DataRef sourceParent) {
-        return new DataRef(NAME, sourceParent.image(), paths.snapshot(childId));
+        return new DataRef.InDirectory(sourceParent.image(), paths.snapshot(childId));
     }
 
     @Override

@@ -7,8 +7,9 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.offshoot.error.OffshootException;
+import dev.offshoot.instance.DataRef;
 import dev.offshoot.runtime.ImageStore;
-import dev.offshoot.web.ApiException;
 
 /**
  * The storage drivers of this service: the active one, which new templates use, and why it was
@@ -67,7 +68,7 @@ public class Storage {
      */
     public StorageDriver copying(String driver) {
         if (ReflinkDriver.NAME.equals(driver) && active != reflink) {
-            throw ApiException.conflict("STORAGE_DRIVER_UNAVAILABLE", "this data is held by the reflink storage"
+            throw OffshootException.conflict("STORAGE_DRIVER_UNAVAILABLE", "this data is held by the reflink storage"
                     + " driver, but this service runs '" + active.name() + "' (" + reason + "); run it with"
                     + " offshoot.storage.driver=reflink on the same storage path, or refresh the template");
         }
@@ -93,7 +94,7 @@ public class Storage {
         int removed = 0;
         for (String dir : dirs) {
             if (!known.contains(dir)) {
-                reflink.remove(new DataRef(ReflinkDriver.NAME, null, dir));
+                reflink.remove(new DataRef.InDirectory(null, dir));
                 log.warn("removed orphan revision directory {}", dir);
                 removed++;
             }

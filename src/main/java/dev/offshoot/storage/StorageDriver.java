@@ -4,11 +4,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Supplier;
 import java.util.UUID;
+import java.util.function.Supplier;
 
+import dev.offshoot.instance.DataRef;
+import dev.offshoot.instance.Resources;
 import dev.offshoot.runtime.ContainerSpec;
-import dev.offshoot.runtime.Resources;
 
 /**
  * Owns branch data: a template revision's data, a branch's copy of it, a snapshot of a running

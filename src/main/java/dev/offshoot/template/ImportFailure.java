@@ -7,11 +7,9 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.springframework.http.HttpStatus;
-
-import dev.offshoot.runtime.ContainerRuntime.ExecResult;
-import dev.offshoot.runtime.LogSecrets;
-import dev.offshoot.web.ApiException;
+import dev.offshoot.error.OffshootException.Kind;
+import dev.offshoot.error.OffshootException;
+import dev.offshoot.postgres.LogSecrets;
 
 /**
  * Why a URL import failed, as a stable code with a fixed explanation. pg_dump's own messages never
@@ -38,15 +36,15 @@ record ImportFailure(String code, String detail, boolean retryable) {
             "no password supplied", "pg_hba.conf", "does not exist", "authentication failed", "scram");
     private static final int MAX_DETAIL = 300;
 
-    static ImportFailure of(ExecResult result, SourceUrl source, Duration timeout) {
-        String output = result.output() == null ? "" : result.output();
+    static ImportFailure of(long exitCode, String helperOutput, SourceUrl source, Duration timeout) {
+        String output = helperOutput == null ? "" : helperOutput;
         Matcher status = STATUS_LINE.matcher(output);
         if (!status.find()) {
             return output.startsWith("timed out")
                     ? new ImportFailure(DUMP_FAILED, "the import did not finish within offshoot.runtime.import-timeout ("
                             + timeout + ")", true)
                     : new ImportFailure(DUMP_FAILED, "the import helper ended without finishing (exit code "
-                            + result.exitCode() + "); the service log has its output", true);
+                            + exitCode + "); the service log has its output", true);
         }
         String dump = side(output, "dump: ");
         String restore = side(output, "restore: ");
@@ -61,8 +59,8 @@ record ImportFailure(String code, String detail, boolean retryable) {
         return Integer.parseInt(status.group(2)) != 0 ? restoreFailed(restore, source) : dumpFailed(dump);
     }
 
-    ApiException problem() {
-        return new ApiException(HttpStatus.UNPROCESSABLE_CONTENT, code, detail, retryable);
+    OffshootException problem() {
+        return new OffshootException(Kind.UNPROCESSABLE, code, detail, retryable);
     }
 
     /** The helper's output for the service log: password literals, verifiers and the source's password masked. */

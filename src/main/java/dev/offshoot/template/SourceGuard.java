@@ -14,14 +14,14 @@ import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.env.Environment;
-import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 
 import dev.offshoot.config.MetadataProperties;
 import dev.offshoot.config.RuntimeProperties;
 import dev.offshoot.config.TemplateProperties;
-import dev.offshoot.runtime.ContainerRuntime;
-import dev.offshoot.web.ApiException;
+import dev.offshoot.error.OffshootException.Kind;
+import dev.offshoot.error.OffshootException;
+import dev.offshoot.provision.Builds;
 
 /**
  * Decides which addresses a URL import may reach. The source's host is resolved once, as libpq and
@@ -46,12 +46,12 @@ class SourceGuard {
     private final RuntimeProperties runtime;
     private final MetadataProperties metadata;
     private final Environment environment;
-    private final ContainerRuntime engine;
+    private final Builds engine;
     private final Set<String> allowedNames;
     private final List<Cidr> allowedRanges;
 
     SourceGuard(TemplateProperties templates, RuntimeProperties runtime, MetadataProperties metadata,
-            Environment environment, ContainerRuntime engine) {
+            Environment environment, Builds engine) {
         this.templates = templates;
         this.runtime = runtime;
         this.metadata = metadata;
@@ -66,7 +66,7 @@ class SourceGuard {
     /**
      * The source's addresses, each one checked.
      *
-     * @throws ApiException {@code 422 SOURCE_NOT_ALLOWED} naming what the refused address is, or
+     * @throws OffshootException {@code 422 SOURCE_NOT_ALLOWED} naming what the refused address is, or
      *                      {@code 422 SOURCE_UNREACHABLE} when the host does not resolve
      */
     CheckedSource check(SourceUrl source) {
@@ -98,7 +98,7 @@ class SourceGuard {
         if (special.isPresent()) {
             return special;
         }
-        Optional<Cidr> engineNetwork = engine.networkRanges().stream().map(Cidr::parse)
+        Optional<Cidr> engineNetwork = engine.engineNetworks().stream().map(Cidr::parse)
                 .filter(range -> range.contains(address)).findFirst();
         if (engineNetwork.isPresent()) {
             return Optional.of("an address in a network of the container engine (" + engineNetwork.get() + ")");
@@ -106,13 +106,13 @@ class SourceGuard {
         return thisHost ? Optional.of("an address of Offshoot's own host") : Optional.empty();
     }
 
-    private ApiException refused(SourceUrl source, InetAddress address, String what) {
+    private OffshootException refused(SourceUrl source, InetAddress address, String what) {
         String shown = address.getHostAddress();
         String subject = !HostAddresses.isLiteral(source.host()) ? source.host() + " resolves to "
                 : source.host().equalsIgnoreCase(shown) ? source.host() + " is " : source.host() + " is " + shown + ", ";
         // the address is logged for the administrator; a caller who gave a name is not told it
         log.info("URL import refused: {} port {} resolves to {}, {}", source.host(), source.port(), shown, what);
-        return new ApiException(HttpStatus.UNPROCESSABLE_CONTENT, NOT_ALLOWED, "importing from "
+        return new OffshootException(Kind.UNPROCESSABLE, NOT_ALLOWED, "importing from "
                 + source.hostAndPort() + " is refused: " + subject + what + " (an administrator may allow it"
                 + " with " + SETTING + ": a host name as written in sourceUrl, an address or a CIDR range)");
     }
@@ -121,7 +121,7 @@ class SourceGuard {
         try {
             return HostAddresses.resolve(source.host());
         } catch (UnknownHostException e) {
-            throw new ApiException(HttpStatus.UNPROCESSABLE_CONTENT, UNREACHABLE, "the source host "
+            throw new OffshootException(Kind.UNPROCESSABLE, UNREACHABLE, "the source host "
                     + source.host() + " does not resolve to an address");
         }
     }

@@ -9,10 +9,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 import dev.offshoot.config.RuntimeProperties;
-import dev.offshoot.runtime.ContainerRuntime;
-import dev.offshoot.runtime.ContainerRuntime.ExecResult;
-import dev.offshoot.runtime.ContainerRuntime.JobNetwork;
-import dev.offshoot.runtime.Endpoint;
+import dev.offshoot.instance.Endpoint;
+import dev.offshoot.provision.Build;
 
 /**
  * A URL import: pg_dump | pg_restore in a helper container, to the addresses {@link SourceGuard}
@@ -41,12 +39,10 @@ class SourceImport {
             + " echo \"" + ImportFailure.STATUS + " dump=${codes[0]} restore=${codes[1]}\";"
             + " [ \"${codes[0]}\" = 0 ] && [ \"${codes[1]}\" = 0 ]";
 
-    private final ContainerRuntime runtime;
     private final RuntimeProperties properties;
     private final SourceGuard guard;
 
-    SourceImport(ContainerRuntime runtime, RuntimeProperties properties, SourceGuard guard) {
-        this.runtime = runtime;
+    SourceImport(RuntimeProperties properties, SourceGuard guard) {
         this.properties = properties;
         this.guard = guard;
     }
@@ -56,31 +52,32 @@ class SourceImport {
         return guard.check(SourceUrl.parse(url));
     }
 
-    /** The network a helper for this source runs in, beside the given build instance. */
-    static JobNetwork network(CheckedSource source, String instanceHandle) {
-        return source.onThisHost() ? new JobNetwork.Host() : new JobNetwork.SharedWith(instanceHandle);
+    /** Whether the helper for this source runs on the host's network instead of beside the build. */
+    static boolean onHostNetwork(CheckedSource source) {
+        return source.onThisHost();
     }
 
     /**
-     * Loads the source into the build instance's database as its owner.
+     * Loads the source into the build's database as its owner. The helper runs in the build's
+     * network namespace unless the source is on this host (an administrator allowed it).
      *
-     * @throws dev.offshoot.web.ApiException with a stable code from {@link ImportFailure}; the
+     * @throws dev.offshoot.error.OffshootException with a stable code from {@link ImportFailure}; the
      *         helper's own output goes to the service log only
      */
-    void load(CheckedSource source, String instanceHandle, String database, String owner, String ownerPassword,
-            Map<String, String> labels) {
-        JobNetwork network = network(source, instanceHandle);
-        Endpoint target = runtime.endpointFrom(network, instanceHandle);
+    void load(CheckedSource source, Build build, String database, String owner, String ownerPassword) {
+        boolean hostNetwork = onHostNetwork(source);
+        Endpoint target = build.endpointFor(hostNetwork);
         Map<String, String> env = new LinkedHashMap<>(source.environment("SOURCE_"));
         env.put("TARGET_PGHOST", target.host());
         env.put("TARGET_PGPORT", String.valueOf(target.port()));
         env.put("TARGET_PGUSER", owner);
         env.put("TARGET_PGPASSWORD", ownerPassword);
         env.put("TARGET_PGDATABASE", database);
-        ExecResult result = runtime.runJob(new ContainerRuntime.JobSpec(properties.effectiveToolsImage(),
-                List.of("bash", "-c", SCRIPT), env, labels, network), properties.importTimeout());
+        Build.Output result = build.helper(properties.effectiveToolsImage(), List.of("bash", "-c", SCRIPT), env,
+                hostNetwork, properties.importTimeout());
         if (!result.succeeded()) {
-            ImportFailure failure = ImportFailure.of(result, source.url(), properties.importTimeout());
+            ImportFailure failure = ImportFailure.of(result.exitCode(), result.output(), source.url(),
+                    properties.importTimeout());
             log.warn("import from {} into {} failed ({}): {}", source.url(), database, failure.code(),
                     ImportFailure.masked(result.output(), source.url()));
             throw failure.problem();

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
-import dev.offshoot.web.ApiException;
+import dev.offshoot.error.OffshootException;
 
 /**
  * A source database URI taken apart the way libpq takes it apart (userinfo up to the first
@@ -194,7 +194,7 @@ record SourceUrl(String host, int port, String database, String user, String pas
         return index < 0 ? text.length() : index;
     }
 
-    private static ApiException invalid(String detail) {
-        return ApiException.badRequest("INVALID_SOURCE", detail);
+    private static OffshootException invalid(String detail) {
+        return OffshootException.invalid("INVALID_SOURCE", detail);
     }
 }

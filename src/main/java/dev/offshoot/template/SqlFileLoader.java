@@ -15,14 +15,13 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 
 import dev.offshoot.config.RuntimeProperties;
-import dev.offshoot.runtime.ContainerRuntime;
-import dev.offshoot.runtime.ContainerRuntime.ExecOptions;
-import dev.offshoot.runtime.ContainerRuntime.ExecResult;
-import dev.offshoot.web.ApiException;
+import dev.offshoot.error.OffshootException.Kind;
+import dev.offshoot.error.OffshootException;
+import dev.offshoot.provision.Build;
+import dev.offshoot.provision.TemplateBuildException;
 
 /**
  * Loads uploaded plain-SQL files into a build container with psql, as the template's owner role
@@ -36,15 +35,12 @@ class SqlFileLoader {
     static final String REFUSED = "TEMPLATE_SOURCE_REFUSED";
     /** Runs psql as nobody: {@code \!}, were it ever reached, and peer authentication get no one. */
     private static final String LOAD_USER = "nobody";
-    private static final String LOAD_DIR = "/tmp";
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Pattern PSQL_LOCATION = Pattern.compile("psql:([^:\\s]+):(\\d+): ");
 
-    private final ContainerRuntime runtime;
     private final RuntimeProperties properties;
 
-    SqlFileLoader(ContainerRuntime runtime, RuntimeProperties properties) {
-        this.runtime = runtime;
+    SqlFileLoader(RuntimeProperties properties) {
         this.properties = properties;
     }
 
@@ -63,28 +59,23 @@ class SqlFileLoader {
     }
 
     /** Loads the files in order; the owner's password is only good for this build. */
-    void load(String instance, Template template, List<Path> files, List<String> names, String ownerPassword) {
-        awaitPasswordRequired(instance, template, ownerPassword);
+    void load(Build build, Template template, List<Path> files, List<String> names, String ownerPassword) {
+        awaitPasswordRequired(build, template);
         for (int i = 0; i < files.size(); i++) {
-            loadOne(instance, template, files.get(i), nameOf(names, i), ownerPassword, i);
+            loadOne(build, template, files.get(i), nameOf(names, i), ownerPassword, i);
         }
     }
 
-    private void loadOne(String instance, Template template, Path file, String name, String password, int loaded) {
+    private void loadOne(Build build, Template template, Path file, String name, String password, int loaded) {
         Path filtered = null;
         try {
             filtered = Files.createTempFile("offshoot-load-", ".sql");
             SqlOwnerFilter.copyWithoutOwnerStatements(file, filtered);
-            runtime.copyInto(instance, filtered, LOAD_DIR);
-            String inContainer = LOAD_DIR + "/" + filtered.getFileName();
-            runtime.exec(instance, List.of("chmod", "0644", inContainer), properties.stopTimeout());
-            ExecResult result = runtime.exec(instance, List.of("psql", "-X", "-q", "-v", "ON_ERROR_STOP=1",
-                    "-U", template.ownerRole(), "-d", template.databaseName(), "-c", "\\restrict " + key(),
-                    "-f", inContainer), new ExecOptions(LOAD_USER, Map.of("PGPASSWORD", password)),
+            Build.Output result = build.psql(LOAD_USER, template.ownerRole(), template.databaseName(), password,
+                    List.of("-q", "-v", "ON_ERROR_STOP=1", "-c", "\\restrict " + key()), filtered,
                     properties.importTimeout());
-            runtime.exec(instance, List.of("rm", "-f", inContainer), properties.stopTimeout());
             if (!result.succeeded()) {
-                throw failure(result.output(), inContainer, name, filtered, loaded);
+                throw failure(result.output(), result.file(), name, filtered, loaded);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -108,8 +99,8 @@ class SqlFileLoader {
                 + " after " + loaded + " file(s) loaded: " + detail);
     }
 
-    static ApiException refused(String file, int line, String command) {
-        return new ApiException(HttpStatus.UNPROCESSABLE_CONTENT, REFUSED, "psql meta-command " + command
+    static OffshootException refused(String file, int line, String command) {
+        return new OffshootException(Kind.UNPROCESSABLE, REFUSED, "psql meta-command " + command
                 + " in " + file + " at line " + line + ": template SQL may not use psql meta-commands (they could"
                 + " switch users, run programs or read and write files); plain SQL and COPY ... FROM stdin work")
                 .with("file", file).with("line", line);
@@ -119,13 +110,12 @@ class SqlFileLoader {
      * Waits until the rewritten pg_hba.conf is in effect (the reload is asynchronous): a local
      * connection without a password must be refused before any user SQL runs.
      */
-    private void awaitPasswordRequired(String instance, Template template, String password) {
+    private void awaitPasswordRequired(Build build, Template template) {
         Instant deadline = Instant.now().plus(properties.readyTimeout());
-        ExecOptions nobody = new ExecOptions(LOAD_USER, Map.of());
         String last = "";
         while (Instant.now().isBefore(deadline)) {
-            ExecResult probe = runtime.exec(instance, List.of("psql", "-X", "-w", "-U", template.ownerRole(),
-                    "-d", "postgres", "-c", "SELECT 1"), nobody, Duration.ofSeconds(10));
+            Build.Output probe = build.psql(LOAD_USER, template.ownerRole(), "postgres", null,
+                    List.of("-w", "-c", "SELECT 1"), null, Duration.ofSeconds(10));
             last = probe.output();
             if (!probe.succeeded() && last.contains("no password supplied")) {
                 return;

@@ -18,17 +18,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
-import dev.offshoot.config.RuntimeProperties;
 import dev.offshoot.postgres.BranchRoles;
 import dev.offshoot.postgres.PostgresConnections;
-import dev.offshoot.runtime.ContainerRuntime;
-import dev.offshoot.runtime.Labels;
-import dev.offshoot.runtime.Endpoint;
-import dev.offshoot.runtime.PostgresReadiness;
-import dev.offshoot.storage.Storage;
-import dev.offshoot.storage.StorageDriver;
-import dev.offshoot.storage.StorageDriver.Mount;
-import dev.offshoot.storage.StoredInstance;
+import dev.offshoot.provision.Build;
+import dev.offshoot.provision.Builds;
+import dev.offshoot.provision.Instance;
+import dev.offshoot.provision.TemplateBuildException;
 
 /**
  * Builds one template revision: a build container from the base image on the active storage
@@ -42,78 +37,42 @@ class TemplateBuilder {
     private static final Logger log = LoggerFactory.getLogger(TemplateBuilder.class);
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final ContainerRuntime runtime;
-    private final RuntimeProperties properties;
+    private final Builds builds;
     private final SqlFileLoader sqlLoader;
     private final SourceImport sourceImport;
-    private final Storage storage;
 
-    TemplateBuilder(ContainerRuntime runtime, RuntimeProperties properties, SqlFileLoader sqlLoader,
-            SourceImport sourceImport, Storage storage) {
-        this.storage = storage;
-        this.runtime = runtime;
-        this.properties = properties;
+    TemplateBuilder(Builds builds, SqlFileLoader sqlLoader, SourceImport sourceImport) {
+        this.builds = builds;
         this.sqlLoader = sqlLoader;
         this.sourceImport = sourceImport;
     }
 
-    /** Loads a source into a running build instance as the template's owner. */
+    /** Loads a source into a running build as the template's owner. */
     private interface Loader {
-        void load(String instanceHandle, String ownerPassword);
+        void load(Build build, String ownerPassword);
     }
 
     TemplateRevision build(Template template, int revision, TemplateSource source, List<String> fileNames) {
         Loader loader = loader(template, source, fileNames);
-        String name = "offshoot-" + properties.instanceId() + "-build-" + template.name() + "-"
-                + UUID.randomUUID().toString().substring(0, 8);
         // the superuser's password is good for this build only: the build ends by replacing it with
         // the revision's bootstrap secret (seal)
         String buildSuperuser = secret();
         String bootstrapSecret = secret();
-        StorageDriver driver = storage.active();
-        Mount data = driver.newRevision(template.id(), revision);
-        String instanceHandle;
-        try {
-            instanceHandle = runtime.start(data.buildInstance(name, properties.pgdata(), properties.bindAddress())
-                    .withEnv(Map.of("POSTGRES_PASSWORD", buildSuperuser, "PGDATA", properties.pgdata(),
-                            "POSTGRES_INITDB_ARGS", properties.initdbArgs()))
-                    .withLabels(labels(template, revision, Labels.KIND_BUILD)));
-        } catch (RuntimeException e) {
-            driver.discard(data);
-            throw e;
-        }
-        StorageDriver.Revision captured = null;
-        try {
-            long databaseSize = load(template, instanceHandle, loader, buildSuperuser, bootstrapSecret);
-            stopCleanly(instanceHandle);
-            captured = driver.captureRevision(instanceHandle, data, template.id(), revision,
-                    labels(template, revision, Labels.KIND_TEMPLATE_IMAGE));
+        try (Build build = builds.start(template.name(), template.id(), revision, buildSuperuser)) {
+            long databaseSize = load(template, build, loader, buildSuperuser, bootstrapSecret);
+            build.stopCleanly();
+            Build.CapturedRevision captured = build.capture();
             log.info("built template {} revision {} with the {} driver ({} bytes of data)", template.name(), revision,
-                    driver.name(), databaseSize);
-            return revision(revision, driver, captured, databaseSize, source.describe(fileNames), bootstrapSecret);
-        } catch (RuntimeException e) {
-            if (captured != null) {
-                driver.remove(captured.data());
-            }
-            driver.discard(data);
-            throw e;
-        } finally {
-            runtime.remove(instanceHandle);
+                    captured.data().driver(), databaseSize);
+            return revision(revision, captured, databaseSize, source.describe(fileNames), bootstrapSecret);
         }
     }
 
-    private static TemplateRevision revision(int revision, StorageDriver driver, StorageDriver.Revision captured,
-            long databaseSize, String source, String bootstrapSecret) {
+    private static TemplateRevision revision(int revision, Build.CapturedRevision captured, long databaseSize,
+            String source, String bootstrapSecret) {
         return new TemplateRevision(revision, captured.data().image(), captured.dataId(), captured.sizeBytes(),
-                databaseSize, source, Instant.now(), driver.name(), captured.data().path(), bootstrapSecret);
-    }
-
-    private void stopCleanly(String instanceHandle) {
-        long exitCode = runtime.stop(instanceHandle, properties.stopTimeout());
-        if (exitCode != 0) {
-            throw new TemplateBuildException("Postgres did not shut down cleanly (exit code " + exitCode + ")",
-                    runtime.logTail(instanceHandle, 20));
-        }
+                databaseSize, source, Instant.now(), captured.data().driver(), captured.data().path(),
+                bootstrapSecret);
     }
 
     /**
@@ -124,26 +83,25 @@ class TemplateBuilder {
      *
      * @param superuserPassword the running branch's own superuser password
      */
-    TemplateRevision commitRunning(Template template, int revision, StoredInstance instance, String superuserPassword,
+    TemplateRevision commitRunning(Template template, int revision, Instance instance, String superuserPassword,
             String source) {
-        String instanceHandle = instance.instanceHandle();
-        String url = runtime.endpoint(instanceHandle).jdbcUrl(template.databaseName());
-        try (Connection db = PostgresConnections.superuser(url, superuserPassword)) {
-            grantReaders(db, template);
-            freeze(db);
-            long databaseSize = databaseSize(db, template.databaseName());
-            String bootstrapSecret = secret();
-            seal(db, template, bootstrapSecret);
-            stopCleanly(instanceHandle);
-            StorageDriver driver = storage.holding(instance.driver());
-            StorageDriver.Revision captured = driver.captureRevision(instanceHandle, instance.data(), template.id(),
-                    revision, labels(template, revision, Labels.KIND_TEMPLATE_IMAGE));
-            log.info("template {} revision {} captured from a migrated branch ({} driver)", template.name(), revision,
-                    driver.name());
-            return revision(revision, driver, captured, databaseSize, source, bootstrapSecret);
-        } catch (SQLException e) {
-            throw new TemplateBuildException("preparing the new revision failed: " + e.getMessage(),
-                    runtime.logTail(instanceHandle, 20));
+        try (Build build = builds.adopt(instance, template.name(), template.id(), revision)) {
+            try (Connection db = PostgresConnections.superuser(build.jdbcUrl(template.databaseName()),
+                    superuserPassword)) {
+                grantReaders(db, template);
+                freeze(db);
+                long databaseSize = databaseSize(db, template.databaseName());
+                String bootstrapSecret = secret();
+                seal(db, template, bootstrapSecret);
+                build.stopCleanly();
+                Build.CapturedRevision captured = build.capture();
+                log.info("template {} revision {} captured from a migrated branch ({} driver)", template.name(),
+                        revision, captured.data().driver());
+                return revision(revision, captured, databaseSize, source, bootstrapSecret);
+            } catch (SQLException e) {
+                throw new TemplateBuildException("preparing the new revision failed: " + e.getMessage(),
+                        build.logTail());
+            }
         }
     }
 
@@ -154,33 +112,29 @@ class TemplateBuilder {
      */
     private Loader loader(Template template, TemplateSource source, List<String> fileNames) {
         return switch (source.type()) {
-            case EMPTY -> (instanceHandle, ownerPassword) -> { };
+            case EMPTY -> (build, ownerPassword) -> { };
             case SQL -> {
                 SqlFileLoader.refuseMetaCommands(source.sqlFiles(), fileNames);
-                yield (instanceHandle, ownerPassword) -> sqlLoader.load(instanceHandle, template, source.sqlFiles(),
-                        fileNames, ownerPassword);
+                yield (build, ownerPassword) -> sqlLoader.load(build, template, source.sqlFiles(), fileNames,
+                        ownerPassword);
             }
             case URL -> {
                 CheckedSource checked = sourceImport.check(source.url());
-                yield (instanceHandle, ownerPassword) -> sourceImport.load(checked, instanceHandle,
-                        template.databaseName(), template.ownerRole(), ownerPassword,
-                        labels(template, 0, Labels.KIND_JOB));
+                yield (build, ownerPassword) -> sourceImport.load(checked, build, template.databaseName(),
+                        template.ownerRole(), ownerPassword);
             }
         };
     }
 
-    private long load(Template template, String instanceHandle, Loader loader, String superuserPassword,
+    private long load(Template template, Build build, Loader loader, String superuserPassword,
             String bootstrapSecret) {
-        Endpoint endpoint = runtime.endpoint(instanceHandle);
-        String jdbcUrl = endpoint.jdbcUrl("postgres");
-        try (Connection admin = PostgresReadiness.connect(runtime, instanceHandle, jdbcUrl, "postgres",
-                superuserPassword, properties.readyTimeout())) {
+        try (Connection admin = build.awaitLogin("postgres", "postgres", superuserPassword)) {
             ClientAuthentication.lockDown(admin);
             // the owner's password is good for this build only; branches set their own
             String buildPassword = secret();
             createOwnerAndDatabase(admin, template, buildPassword);
-            loader.load(instanceHandle, buildPassword);
-            try (Connection db = PostgresConnections.superuser(endpoint.jdbcUrl(template.databaseName()),
+            loader.load(build, buildPassword);
+            try (Connection db = PostgresConnections.superuser(build.jdbcUrl(template.databaseName()),
                     superuserPassword)) {
                 grantReaders(db, template);
                 freeze(db);
@@ -190,7 +144,7 @@ class TemplateBuilder {
             return databaseSize;
         } catch (SQLException e) {
             throw new TemplateBuildException("preparing the template database failed: " + e.getMessage(),
-                    runtime.logTail(instanceHandle, 20));
+                    build.logTail());
         }
     }
 
@@ -274,15 +228,6 @@ class TemplateBuilder {
         }
     }
 
-    private Map<String, String> labels(Template template, int revision, String kind) {
-        Map<String, String> labels = new LinkedHashMap<>();
-        labels.put(Labels.MANAGED, "true");
-        labels.put(Labels.INSTANCE, properties.instanceId());
-        labels.put(Labels.KIND, kind);
-        labels.put(Labels.TEMPLATE, template.name());
-        labels.put(Labels.REVISION, String.valueOf(revision));
-        return labels;
-    }
 
     static String quoteIdent(String identifier) {
         try {

@@ -25,7 +25,7 @@ import org.springframework.web.multipart.MultipartFile;
 
 import dev.offshoot.auth.CurrentPrincipal;
 import dev.offshoot.auth.Scopes;
-import dev.offshoot.web.ApiException;
+import dev.offshoot.error.OffshootException;
 
 @RestController
 @PreAuthorize(Scopes.READ)
@@ -124,7 +124,7 @@ class TemplateController {
     /** Spools uploads to temp files for the build and removes them afterwards, whatever happens. */
     private static <T> T withUploads(List<MultipartFile> files, UploadAction<T> action) {
         if (files == null || files.isEmpty()) {
-            throw ApiException.badRequest("INVALID_SOURCE", "upload at least one SQL file in a 'file' part");
+            throw OffshootException.invalid("INVALID_SOURCE", "upload at least one SQL file in a 'file' part");
         }
         List<Path> paths = new ArrayList<>();
         List<String> names = new ArrayList<>();

@@ -4,7 +4,7 @@ import java.time.Instant;
 
 import org.springframework.data.relational.core.mapping.Table;
 
-import dev.offshoot.storage.DataRef;
+import dev.offshoot.instance.DataRef;
 
 /**
  * One immutable revision of a template.
@@ -28,7 +28,7 @@ public record TemplateRevision(int revision, String imageRef, String imageId, lo
 
     /** Its data, as the storage driver that holds it knows it. */
     public DataRef data() {
-        return new DataRef(storageDriver, imageRef, dataPath);
+        return DataRef.of(storageDriver, imageRef, dataPath);
     }
 
     @Override

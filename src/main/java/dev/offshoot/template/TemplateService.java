@@ -14,11 +14,11 @@ import org.springframework.stereotype.Service;
 
 import dev.offshoot.auth.Tenancy;
 import dev.offshoot.config.PoolProperties;
-import dev.offshoot.storage.Storage;
-import dev.offshoot.storage.StoredInstance;
-import dev.offshoot.web.ApiException;
-import dev.offshoot.web.NamedLocks;
-import dev.offshoot.web.Names;
+import dev.offshoot.error.OffshootException;
+import dev.offshoot.naming.NamedLocks;
+import dev.offshoot.naming.Names;
+import dev.offshoot.provision.Builds;
+import dev.offshoot.provision.Instance;
 
 /** Templates: create from a source, refresh into a new revision, list, describe, delete. */
 @Service
@@ -29,20 +29,20 @@ public class TemplateService {
 
     private final TemplateRepository templates;
     private final TemplateBuilder builder;
-    private final Storage storage;
+    private final Builds builds;
     private final ObjectProvider<TemplateBranches> branches;
     private final ObjectProvider<TemplatePool> pool;
     private final PoolProperties poolProperties;
     private final NamedLocks locks = new NamedLocks(NamedLocks.DEFAULT_WAIT);
 
-    TemplateService(TemplateRepository templates, TemplateBuilder builder, Storage storage,
+    TemplateService(TemplateRepository templates, TemplateBuilder builder, Builds builds,
             ObjectProvider<TemplateBranches> branches, ObjectProvider<TemplatePool> pool,
             PoolProperties poolProperties) {
         this.templates = templates;
         this.pool = pool;
         this.poolProperties = poolProperties;
         this.builder = builder;
-        this.storage = storage;
+        this.builds = builds;
         this.branches = branches;
     }
 
@@ -57,7 +57,7 @@ public class TemplateService {
         Tenancy.requireTemplateChange(name, "create");
         return withLock(name, () -> {
             if (templates.findByName(name).isPresent()) {
-                throw ApiException.conflict("NAME_TAKEN", "a template named '" + name + "' already exists");
+                throw OffshootException.conflict("NAME_TAKEN", "a template named '" + name + "' already exists");
             }
             Template template = new Template(name, database, owner, secret(), source.type(), source.url(), principal);
             TemplateRevision revision = builder.build(template, 1, source, fileNames);
@@ -66,7 +66,7 @@ public class TemplateService {
                 return templates.save(template);
             } catch (DuplicateKeyException | DbActionExecutionException e) {
                 removeData(revision);
-                throw ApiException.conflict("NAME_TAKEN", "a template named '" + name + "' already exists");
+                throw OffshootException.conflict("NAME_TAKEN", "a template named '" + name + "' already exists");
             }
         });
     }
@@ -95,7 +95,7 @@ public class TemplateService {
      * The next revision from a running container of this template, e.g. a throwaway branch of the
      * latest revision with migrations applied. The caller removes the container afterwards.
      */
-    public TemplateRevision addRevisionFromContainer(String name, StoredInstance instance, String superuserPassword,
+    public TemplateRevision addRevisionFromContainer(String name, Instance instance, String superuserPassword,
             String source) {
         Tenancy.requireTemplateChange(name, "add a revision to");
         return withLock(name, () -> {
@@ -122,11 +122,11 @@ public class TemplateService {
     /** A template the current caller may use; others are reported as not found. */
     public Template get(String name) {
         return templates.findByName(name).filter(t -> Tenancy.mayUseTemplate(t.name()))
-                .orElseThrow(() -> ApiException.notFound("TEMPLATE_NOT_FOUND", "no template named '" + name + "'"));
+                .orElseThrow(() -> OffshootException.notFound("TEMPLATE_NOT_FOUND", "no template named '" + name + "'"));
     }
 
     public Template byId(java.util.UUID id) {
-        return templates.findById(id).orElseThrow(() -> ApiException.notFound("TEMPLATE_NOT_FOUND",
+        return templates.findById(id).orElseThrow(() -> OffshootException.notFound("TEMPLATE_NOT_FOUND",
                 "the template of this branch no longer exists"));
     }
 
@@ -151,7 +151,7 @@ public class TemplateService {
      */
     Template resizePool(String name, Integer size) {
         if (size == null || size < 0 || size > poolProperties.maxSize()) {
-            throw ApiException.badRequest("INVALID_POOL_SIZE", "poolSize must be 0 to " + poolProperties.maxSize()
+            throw OffshootException.invalid("INVALID_POOL_SIZE", "poolSize must be 0 to " + poolProperties.maxSize()
                     + " (offshoot.pool.max-size)");
         }
         get(name);
@@ -179,7 +179,7 @@ public class TemplateService {
             Template template = get(name);
             long live = branchCounts(template).values().stream().mapToLong(Long::longValue).sum();
             if (live > 0 && !force) {
-                throw ApiException.conflict("TEMPLATE_IN_USE", "template '" + name + "' has " + live
+                throw OffshootException.conflict("TEMPLATE_IN_USE", "template '" + name + "' has " + live
                         + " live branch(es); delete them first or pass force=true");
             }
             // also when no caller's branch is live: the template's warm-pool members go with it
@@ -195,24 +195,24 @@ public class TemplateService {
 
     /** Removes a revision's data through the driver that holds it (reflink: never the base image). */
     private void removeData(TemplateRevision revision) {
-        storage.holding(revision.storageDriver()).remove(revision.data());
+        builds.removeRevision(revision.data());
     }
 
     private TemplateSource storedSource(Template template) {
         return switch (template.sourceType()) {
             case EMPTY -> TemplateSource.empty();
             case URL -> TemplateSource.url(template.sourceUrl());
-            case SQL -> throw ApiException.badRequest("SOURCE_REQUIRED", "template '" + template.name()
+            case SQL -> throw OffshootException.invalid("SOURCE_REQUIRED", "template '" + template.name()
                     + "' was loaded from uploaded SQL files; upload them again to refresh it");
         };
     }
 
     private static void validate(TemplateSource source) {
         if (source.type() == Template.SourceType.URL && !ConnectionUris.looksLikePostgresUri(source.url())) {
-            throw ApiException.badRequest("INVALID_SOURCE", "sourceUrl must be a postgresql:// connection URI");
+            throw OffshootException.invalid("INVALID_SOURCE", "sourceUrl must be a postgresql:// connection URI");
         }
         if (source.type() == Template.SourceType.SQL && source.sqlFiles().isEmpty()) {
-            throw ApiException.badRequest("INVALID_SOURCE", "upload at least one SQL file");
+            throw OffshootException.invalid("INVALID_SOURCE", "upload at least one SQL file");
         }
     }
 

@@ -1,17 +1,15 @@
 package dev.offshoot.web;
 
-import java.util.Collection;
-import java.util.List;
-import java.util.Optional;
-
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.Part;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
 
 import org.springframework.core.MethodParameter;
 import org.springframework.core.ResolvableType;
-import org.springframework.http.HttpStatus;
 import org.springframework.security.authorization.AuthorizationDeniedException;
 import org.springframework.security.authorization.AuthorizationResult;
 import org.springframework.security.authorization.method.PreAuthorizeAuthorizationManager;
@@ -21,6 +19,9 @@ import org.springframework.web.bind.annotation.RequestPart;
 import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.multipart.MultipartFile;
 import org.springframework.web.servlet.HandlerInterceptor;
+
+import dev.offshoot.error.OffshootException.Kind;
+import dev.offshoot.error.OffshootException;
 
 /**
  * Decides, from the handler Spring MVC matched and before any of the body is read, whether the
@@ -58,7 +59,7 @@ final class BodyGate implements HandlerInterceptor {
         }
         boolean takesUploads = method != null && takesUploads(method);
         if (isMultipart(request) && !takesUploads) {
-            throw new ApiException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "UNSUPPORTED_MEDIA_TYPE",
+            throw new OffshootException(Kind.UNSUPPORTED_MEDIA, "UNSUPPORTED_MEDIA_TYPE",
                     "this endpoint takes no multipart body");
         }
         BodyAllowance.Limit limit = limitOf(method, takesUploads);
@@ -69,8 +70,8 @@ final class BodyGate implements HandlerInterceptor {
         return true;
     }
 
-    static ApiException tooLarge(BodyAllowance.Limit limit) {
-        return new ApiException(HttpStatus.CONTENT_TOO_LARGE, "PAYLOAD_TOO_LARGE", "the request body exceeds "
+    static OffshootException tooLarge(BodyAllowance.Limit limit) {
+        return new OffshootException(Kind.TOO_LARGE, "PAYLOAD_TOO_LARGE", "the request body exceeds "
                 + limit.why());
     }
 

@@ -3,6 +3,7 @@ package dev.offshoot.web;
 import java.sql.SQLTransientException;
 import java.util.stream.Collectors;
 
+import com.github.dockerjava.api.exception.DockerException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessResourceFailureException;
@@ -24,16 +25,8 @@ import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.multipart.MaxUploadSizeExceededException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
-import com.github.dockerjava.api.exception.DockerException;
+import dev.offshoot.error.OffshootException;
 
-import dev.offshoot.runtime.ContainerFailedException;
-import dev.offshoot.runtime.ImageMissingException;
-import dev.offshoot.runtime.PortRangeExhaustedException;
-import dev.offshoot.runtime.RuntimeUnavailableException;
-import dev.offshoot.storage.DataMissingException;
-import dev.offshoot.storage.StorageException;
-import dev.offshoot.template.TemplateBuildException;
-import dev.offshoot.template.TemplateSourceException;
 
 /**
  * Every error of the API as RFC 9457 problem details with a stable {@code code} and a
@@ -46,9 +39,11 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     /** Sent with every retryable 503: long enough for a pool or a name lock to free up. */
     static final int RETRY_AFTER_SECONDS = 2;
 
-    @ExceptionHandler(ApiException.class)
-    ResponseEntity<ProblemDetail> api(ApiException e) {
-        ResponseEntity<ProblemDetail> response = respond(e.status(), e.code(), e.getMessage(), e.retryable(), null);
+    @ExceptionHandler(OffshootException.class)
+    ResponseEntity<ProblemDetail> api(OffshootException e) {
+        HttpStatus status = status(e.kind());
+        ResponseEntity<ProblemDetail> response = respond(status, e.code(), e.getMessage(), e.retryable(),
+                status.is5xxServerError() ? e : null);
         e.properties().forEach(response.getBody()::setProperty);
         if (e.retryAfter() == null) {
             return response;
@@ -56,6 +51,25 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         return ResponseEntity.status(response.getStatusCode()).headers(response.getHeaders())
                 .header(HttpHeaders.RETRY_AFTER, String.valueOf(Math.max(1, e.retryAfter().toSeconds())))
                 .body(response.getBody());
+    }
+
+    /** The one mapping from an error's kind to an HTTP status. */
+    static HttpStatus status(OffshootException.Kind kind) {
+        return switch (kind) {
+            case INVALID -> HttpStatus.BAD_REQUEST;
+            case UNAUTHENTICATED -> HttpStatus.UNAUTHORIZED;
+            case FORBIDDEN -> HttpStatus.FORBIDDEN;
+            case NOT_FOUND -> HttpStatus.NOT_FOUND;
+            case CONFLICT -> HttpStatus.CONFLICT;
+            case TOO_LARGE -> HttpStatus.CONTENT_TOO_LARGE;
+            case UNSUPPORTED_MEDIA -> HttpStatus.UNSUPPORTED_MEDIA_TYPE;
+            case UNPROCESSABLE -> HttpStatus.UNPROCESSABLE_CONTENT;
+            case RATE_LIMITED -> HttpStatus.TOO_MANY_REQUESTS;
+            case NOT_IMPLEMENTED -> HttpStatus.NOT_IMPLEMENTED;
+            case FAILED -> HttpStatus.INTERNAL_SERVER_ERROR;
+            case UPSTREAM_FAILED -> HttpStatus.BAD_GATEWAY;
+            case UNAVAILABLE -> HttpStatus.SERVICE_UNAVAILABLE;
+        };
     }
 
     /** Method security refused the call: the token lacks the scope the operation declares. */
@@ -67,54 +81,6 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         return respond(HttpStatus.FORBIDDEN, "INSUFFICIENT_SCOPE", needed == null
                 ? "this token lacks the scope this call needs"
                 : "this token lacks the " + needed + " scope this call needs", false, null);
-    }
-
-    @ExceptionHandler(RuntimeUnavailableException.class)
-    ResponseEntity<ProblemDetail> runtimeUnavailable(RuntimeUnavailableException e) {
-        return respond(HttpStatus.SERVICE_UNAVAILABLE, "RUNTIME_UNAVAILABLE", e.getMessage(), true, e);
-    }
-
-    @ExceptionHandler(PortRangeExhaustedException.class)
-    ResponseEntity<ProblemDetail> portRangeExhausted(PortRangeExhaustedException e) {
-        return respond(HttpStatus.SERVICE_UNAVAILABLE, "PORT_RANGE_EXHAUSTED", e.getMessage(), true, null);
-    }
-
-    @ExceptionHandler(ImageMissingException.class)
-    ResponseEntity<ProblemDetail> imageMissing(ImageMissingException e) {
-        return respond(HttpStatus.INTERNAL_SERVER_ERROR, "IMAGE_NOT_FOUND", e.getMessage()
-                + "; build or load it (scripts/image/build-pg-image.sh builds the default base image)", false, null);
-    }
-
-    @ExceptionHandler(DataMissingException.class)
-    ResponseEntity<ProblemDetail> dataMissing(DataMissingException e) {
-        return respond(HttpStatus.INTERNAL_SERVER_ERROR, "DATA_NOT_FOUND", e.getMessage()
-                + "; refresh the template to build a new revision", false, null);
-    }
-
-    @ExceptionHandler(StorageException.class)
-    ResponseEntity<ProblemDetail> storageFailed(StorageException e) {
-        return respond(HttpStatus.INTERNAL_SERVER_ERROR, "STORAGE_FAILED", e.getMessage(), false, e);
-    }
-
-    @ExceptionHandler(ContainerFailedException.class)
-    ResponseEntity<ProblemDetail> containerFailed(ContainerFailedException e) {
-        ResponseEntity<ProblemDetail> response = respond(HttpStatus.INTERNAL_SERVER_ERROR, "CONTAINER_FAILED",
-                e.getMessage(), true, e);
-        response.getBody().setProperty("log", e.logTail());
-        return response;
-    }
-
-    @ExceptionHandler(TemplateSourceException.class)
-    ResponseEntity<ProblemDetail> templateSource(TemplateSourceException e) {
-        return respond(HttpStatus.UNPROCESSABLE_CONTENT, "TEMPLATE_SOURCE_FAILED", e.getMessage(), false, null);
-    }
-
-    @ExceptionHandler(TemplateBuildException.class)
-    ResponseEntity<ProblemDetail> templateBuild(TemplateBuildException e) {
-        ResponseEntity<ProblemDetail> response = respond(HttpStatus.INTERNAL_SERVER_ERROR, "TEMPLATE_BUILD_FAILED",
-                e.getMessage(), true, e);
-        response.getBody().setProperty("log", e.logTail());
-        return response;
     }
 
     @ExceptionHandler(DockerException.class)
@@ -138,12 +104,12 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
                 + e.getMaxUploadSize() + " bytes", false, null));
     }
 
-    /** A body reader may stop a body with an ApiException (e.g. a size limit): that one answers. */
+    /** A body reader may stop a body with an OffshootException (e.g. a size limit): that one answers. */
     @Override
     protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException e,
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         for (Throwable t = e.getCause(); t != null && t != t.getCause(); t = t.getCause()) {
-            if (t instanceof ApiException api) {
+            if (t instanceof OffshootException api) {
                 return asObject(api(api));
             }
         }

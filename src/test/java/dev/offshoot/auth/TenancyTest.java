@@ -12,7 +12,7 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
-import dev.offshoot.web.ApiException;
+import dev.offshoot.error.OffshootException;
 
 class TenancyTest {
 
@@ -78,7 +78,7 @@ class TenancyTest {
         assertThat(Tenancy.covers(sqlReadOnlyAdmin, new Principal("w", EnumSet.of(Scope.WRITE), Set.of(), null, null,
                 null, false, true, "id-w"))).isTrue();
         assertThatThrownBy(() -> Tenancy.requireCovered(issuedAdmin, revealingReader))
-                .isInstanceOf(ApiException.class).hasMessageContaining("revealSecrets");
+                .isInstanceOf(OffshootException.class).hasMessageContaining("revealSecrets");
     }
 
     @Test
@@ -88,9 +88,9 @@ class TenancyTest {
 
         for (Principal limited : new Principal[] {templateOnly, labelOnly, LIMITED_ADMIN}) {
             assertThatThrownBy(() -> Tenancy.requireTemplateChange(limited, "main", "force-delete"))
-                    .isInstanceOfSatisfying(ApiException.class, e -> {
+                    .isInstanceOfSatisfying(OffshootException.class, e -> {
                         assertThat(e.code()).isEqualTo("TEMPLATE_CHANGE_NOT_ALLOWED");
-                        assertThat(e.status().value()).isEqualTo(403);
+                        assertThat(e.kind()).isEqualTo(OffshootException.Kind.FORBIDDEN);
                     });
         }
         assertThatCode(() -> Tenancy.requireTemplateChange(ADMIN, "main", "delete")).doesNotThrowAnyException();
@@ -108,7 +108,7 @@ class TenancyTest {
     }
 
     private static void assertWider(org.assertj.core.api.ThrowableAssert.ThrowingCallable call) {
-        assertThatThrownBy(call).isInstanceOfSatisfying(ApiException.class,
+        assertThatThrownBy(call).isInstanceOfSatisfying(OffshootException.class,
                 e -> assertThat(e.code()).isEqualTo("TOKEN_WIDER_THAN_ISSUER"));
     }
 }

@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
-import org.springframework.http.HttpStatus;
 
 import dev.offshoot.auth.CurrentPrincipal;
 import dev.offshoot.auth.Principal;
@@ -20,7 +19,7 @@ import dev.offshoot.auth.Scope;
 import dev.offshoot.auth.TokenAuthentication;
 import dev.offshoot.config.QuotaProperties;
 import dev.offshoot.config.ReaperProperties;
-import dev.offshoot.web.ApiException;
+import dev.offshoot.error.OffshootException;
 
 class BranchPoliciesTest {
 
@@ -51,7 +50,7 @@ class BranchPoliciesTest {
 
         assertThat(p.expiry(null)).isBefore(Instant.now().plus(Duration.ofDays(7)).plusSeconds(1));
         assertThatThrownBy(() -> p.expiry(Instant.now().plus(Duration.ofDays(8))))
-                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo("INVALID_EXPIRY"));
+                .isInstanceOfSatisfying(OffshootException.class, e -> assertThat(e.code()).isEqualTo("INVALID_EXPIRY"));
     }
 
     @Test
@@ -62,13 +61,13 @@ class BranchPoliciesTest {
         when(repository.countLiveByCreator("bot")).thenReturn(4L);
 
         p.checkQuota("ci");
-        assertThatThrownBy(() -> p.checkQuota("bot")).isInstanceOfSatisfying(ApiException.class, e -> {
-            assertThat(e.status()).isEqualTo(HttpStatus.TOO_MANY_REQUESTS);
+        assertThatThrownBy(() -> p.checkQuota("bot")).isInstanceOfSatisfying(OffshootException.class, e -> {
+            assertThat(e.kind()).isEqualTo(OffshootException.Kind.RATE_LIMITED);
             assertThat(e.code()).isEqualTo("QUOTA_EXCEEDED");
             assertThat(e.retryable()).isFalse();
         });
         when(repository.countLive()).thenReturn(11L);
-        assertThatThrownBy(() -> p.checkQuota("ci")).isInstanceOf(ApiException.class);
+        assertThatThrownBy(() -> p.checkQuota("ci")).isInstanceOf(OffshootException.class);
     }
 
     @Test
@@ -79,8 +78,8 @@ class BranchPoliciesTest {
         when(repository.countLiveThrowawaysByCreator("writer")).thenReturn(30L);
 
         assertThatThrownBy(() -> as("reader", Scope.READ, () -> p.checkQuota("reader",
-                Map.of(BranchAccess.THROWAWAY_LABEL, "diff")))).isInstanceOfSatisfying(ApiException.class, e -> {
-                    assertThat(e.status()).isEqualTo(HttpStatus.TOO_MANY_REQUESTS);
+                Map.of(BranchAccess.THROWAWAY_LABEL, "diff")))).isInstanceOfSatisfying(OffshootException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(OffshootException.Kind.RATE_LIMITED);
                     assertThat(e.code()).isEqualTo("THROWAWAY_RATE_LIMITED");
                     assertThat(e.retryable()).isTrue();
                     assertThat(e.retryAfter()).isEqualTo(Duration.ofSeconds(5));
@@ -110,7 +109,7 @@ class BranchPoliciesTest {
         when(repository.throwawaysCreatedSince("writer", minute)).thenReturn(List.of(
                 now.minusSeconds(40).toEpochMilli(), now.minusSeconds(10).toEpochMilli(), now.toEpochMilli()));
 
-        assertThatThrownBy(() -> p.checkThrowaways("reader", now)).isInstanceOfSatisfying(ApiException.class, e -> {
+        assertThatThrownBy(() -> p.checkThrowaways("reader", now)).isInstanceOfSatisfying(OffshootException.class, e -> {
             assertThat(e.code()).isEqualTo("THROWAWAY_RATE_LIMITED");
             assertThat(e.retryAfter()).isEqualTo(Duration.ofSeconds(10));
             assertThat(e.getMessage()).contains("retry in 10 s");

@@ -10,7 +10,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import dev.offshoot.web.ApiException;
+import dev.offshoot.error.OffshootException;
 
 class BranchRequestsTest {
 
@@ -30,9 +30,9 @@ class BranchRequestsTest {
     @Test
     void expiryRejectsNonsenseWithACode() {
         assertThatThrownBy(() -> requests.expiry("soon", null)).hasFieldOrPropertyWithValue("code", "INVALID_EXPIRY");
-        assertThatThrownBy(() -> requests.expiry("-1h", null)).isInstanceOf(ApiException.class);
-        assertThatThrownBy(() -> requests.expiry("1h", Instant.now().plusSeconds(60))).isInstanceOf(ApiException.class);
-        assertThatThrownBy(() -> requests.expiry(null, Instant.now().minusSeconds(1))).isInstanceOf(ApiException.class);
+        assertThatThrownBy(() -> requests.expiry("-1h", null)).isInstanceOf(OffshootException.class);
+        assertThatThrownBy(() -> requests.expiry("1h", Instant.now().plusSeconds(60))).isInstanceOf(OffshootException.class);
+        assertThatThrownBy(() -> requests.expiry(null, Instant.now().minusSeconds(1))).isInstanceOf(OffshootException.class);
     }
 
     @Test
@@ -40,16 +40,16 @@ class BranchRequestsTest {
         assertThat(requests.labels(Map.of("repo", "acme/shop", "pr", "12", "ci.job/id", "x"))).hasSize(3);
         assertThatThrownBy(() -> requests.labels(Map.of("bad key", "x"))).hasFieldOrPropertyWithValue("code",
                 "INVALID_LABELS");
-        assertThatThrownBy(() -> requests.labels(Map.of("k", "v".repeat(256)))).isInstanceOf(ApiException.class);
+        assertThatThrownBy(() -> requests.labels(Map.of("k", "v".repeat(256)))).isInstanceOf(OffshootException.class);
     }
 
     @Test
     void labelFiltersAreKeyValuePairs() {
         assertThat(requests.labelFilters(List.of("repo=acme/shop", "ref=a=b")))
                 .containsEntry("repo", "acme/shop").containsEntry("ref", "a=b");
-        assertThatThrownBy(() -> requests.labelFilters(List.of("repo"))).isInstanceOf(ApiException.class);
+        assertThatThrownBy(() -> requests.labelFilters(List.of("repo"))).isInstanceOf(OffshootException.class);
         assertThat(requests.status("ready")).isEqualTo(BranchStatus.READY);
-        assertThatThrownBy(() -> requests.status("sleeping")).isInstanceOf(ApiException.class);
+        assertThatThrownBy(() -> requests.status("sleeping")).isInstanceOf(OffshootException.class);
         // warm-pool members are nobody's branches: no caller lists them by status
         assertThatThrownBy(() -> requests.status("pooled")).hasFieldOrPropertyWithValue("code", "INVALID_FILTER");
     }

@@ -7,6 +7,7 @@ import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.doAnswer;
 import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.spy;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
@@ -15,15 +16,21 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.Set;
 import java.util.UUID;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.offshoot.AsAdminCaller;
 import dev.offshoot.config.RuntimeProperties;
+import dev.offshoot.error.OffshootException;
+import dev.offshoot.provision.Endpoints;
+import dev.offshoot.provision.Instance;
+import dev.offshoot.provision.LaunchPlan;
+import dev.offshoot.provision.Origin;
+import dev.offshoot.provision.Provisioner;
 import dev.offshoot.runtime.ContainerRuntime;
 import dev.offshoot.runtime.ImageStore;
 import dev.offshoot.storage.Storage;
@@ -34,21 +41,24 @@ import dev.offshoot.template.TemplateService;
 /**
  * A child's snapshot image must be owned by a saved row before it exists: a concurrent delete
  * prunes every snapshot image no live row names, and used to take a just-committed one whose
- * child had not saved it yet (the child then failed with IMAGE_NOT_FOUND).
+ * child had not saved it yet (the child then failed with IMAGE_NOT_FOUND). The provisioner here is
+ * the real one around a mocked engine and image store, with its start stubbed where a test needs a
+ * copy of a running source (which needs a real server to checkpoint).
  */
 @ExtendWith(AsAdminCaller.class)
 class SnapshotOwnershipTest {
 
     final BranchRepository branches = mock(BranchRepository.class);
     final TemplateService templates = mock(TemplateService.class);
-    final BranchLauncher launcher = mock(BranchLauncher.class);
     final ContainerRuntime runtime = mock(ContainerRuntime.class);
     final ImageStore images = mock(ImageStore.class);
     final BranchPolicies policies = mock(BranchPolicies.class);
     final RuntimeProperties properties = BranchServices.PROPERTIES;
-    final BranchService service = new BranchService(branches, templates, launcher, runtime,
-            policies, BranchServices.defaultResources(),
-            Storage.overlayOnly(images, "t1", "img"), mock(WarmPool.class), mock(BranchReaders.class));
+    final Provisioner provisioner = spy(new Provisioner(runtime, Storage.overlayOnly(images, "t1", "img"),
+            new Endpoints(runtime), properties, new SimpleMeterRegistry()));
+    final BranchLauncher launcher = new BranchLauncher(provisioner, mock(BranchReaders.class));
+    final BranchService service = new BranchService(branches, templates, launcher, provisioner,
+            policies, BranchServices.defaultResources(), mock(WarmPool.class), mock(BranchReaders.class));
 
     final Template template = mock(Template.class);
     final UUID templateId = UUID.randomUUID();
@@ -56,10 +66,13 @@ class SnapshotOwnershipTest {
             false, Map.of());
     /** The snapshot image each save handed to the store, as it was at the moment of the save. */
     final List<String> savedImages = new ArrayList<>();
+    /** The plans the provisioner was asked to start. */
+    final List<LaunchPlan> started = new ArrayList<>();
 
     SnapshotOwnershipTest() {
         parent.started("c-parent");
         when(template.id()).thenReturn(templateId);
+        when(template.name()).thenReturn("tpl");
         when(template.databaseName()).thenReturn("app");
         when(template.ownerRole()).thenReturn("app");
         when(template.revision(1)).thenReturn(Optional.of(new TemplateRevision(1, "tpl:1", "sha", 1, 1, "empty",
@@ -72,42 +85,50 @@ class SnapshotOwnershipTest {
             savedImages.add(saved.snapshotImage());
             return saved;
         });
-        when(launcher.snapshotRef(any(), any())).thenReturn(dev.offshoot.storage.DataRef.overlay("offshoot/snapshot-t1-child:0000"));
-        // the launch runs the fork's copy of its source first, as the real one does
-        when(launcher.launch(any(), eq(template), any(), any(), org.mockito.ArgumentMatchers.anyBoolean()))
-                .thenAnswer(call -> {
-                    call.<Runnable>getArgument(2).run();
-                    return "c-child";
-                });
     }
 
     CreateBranchRequest childOfParent() {
         return new CreateBranchRequest("child", null, null, "parent", Map.of(), null, null, false);
     }
 
+    /** Stubs the provisioner's start: {@code copy} stands for the copy of the running source. */
+    void whenStarted(java.util.function.Function<Origin.SnapshotOf, String> copy) {
+        doAnswer(call -> {
+            LaunchPlan plan = call.getArgument(0);
+            started.add(plan);
+            String handle = copy.apply((Origin.SnapshotOf) plan.origin());
+            return new Instance(plan.owner().id(), plan.database(), handle, plan.origin().parent(),
+                    plan.origin().parent());
+        }).when(provisioner).start(any());
+    }
+
     @Test
     void theSnapshotImageIsNamedByASavedRowBeforeItIsCommitted() {
-        doAnswer(call -> {
-            assertThat(savedImages).as("rows saved before the commit").contains("offshoot/snapshot-t1-child:0000");
-            return null;
-        }).when(launcher).snapshot(eq(parent), any(), eq(template));
+        whenStarted(fork -> {
+            assertThat(savedImages).as("rows saved before the copy").contains(fork.parent().image());
+            return "c-child";
+        });
 
         BranchService.Outcome outcome = service.create(childOfParent(), "me");
 
-        assertThat(outcome.branch().snapshotImage()).isEqualTo("offshoot/snapshot-t1-child:0000");
-        verify(launcher).snapshot(eq(parent), any(), eq(template));
+        assertThat(outcome.branch().snapshotImage()).startsWith("offshoot/snapshot-t1-child:")
+                .isEqualTo(started.getFirst().origin().parent().image());
+        assertThat(((Origin.SnapshotOf) started.getFirst().origin()).source().instance().handle())
+                .isEqualTo("c-parent");
     }
 
     @Test
     void aFailedSnapshotRemovesTheImageAndTheRow() {
         when(branches.findById(parent.id())).thenReturn(Optional.of(parent));
-        doAnswer(call -> {
+        when(images.listImages(any())).thenAnswer(call -> List.of(savedImages.stream()
+                .filter(java.util.Objects::nonNull).findFirst().orElseThrow()));
+        whenStarted(fork -> {
             throw new IllegalStateException("commit failed");
-        }).when(launcher).snapshot(any(), any(), any());
+        });
 
         assertThatThrownBy(() -> service.create(childOfParent(), "me")).hasMessageContaining("commit failed");
 
-        verify(images).removeImage("offshoot/snapshot-t1-child:0000");
+        verify(images).removeImage(started.getFirst().origin().parent().image());
         verify(branches).deleteById(any());
     }
 
@@ -117,14 +138,14 @@ class SnapshotOwnershipTest {
                 false, Map.of());
         gone.deleting();
         when(branches.findById(parent.id())).thenReturn(Optional.of(gone));
-        doAnswer(call -> {
-            throw new IllegalStateException("No such container: c-parent");
-        }).when(launcher).snapshot(any(), any(), any());
+        when(images.listImages(any())).thenAnswer(call -> List.of(started.getFirst().origin().parent().image()));
+        // what the provisioner asks after a failed copy ("No such container: c-parent")
+        whenStarted(fork -> fork.source().replaced().map(source -> "copied").orElseThrow());
 
         assertThatThrownBy(() -> service.create(childOfParent(), "me")).isInstanceOfSatisfying(
-                dev.offshoot.web.ApiException.class, e -> assertThat(e.code()).isEqualTo("BRANCH_NOT_FOUND"));
+                OffshootException.class, e -> assertThat(e.code()).isEqualTo("BRANCH_NOT_FOUND"));
 
-        verify(images).removeImage("offshoot/snapshot-t1-child:0000");
+        verify(images).removeImage(started.getFirst().origin().parent().image());
         verify(branches).deleteById(any());
     }
 
@@ -134,14 +155,18 @@ class SnapshotOwnershipTest {
                 false, Map.of());
         reset.started("c-parent-after-reset");
         when(branches.findById(parent.id())).thenReturn(Optional.of(reset));
-        doAnswer(call -> {
-            throw new IllegalStateException("No such container: c-parent");
-        }).when(launcher).snapshot(eq(parent), any(), any());
+        List<String> copied = new ArrayList<>();
+        // the provisioner asks again after a failed copy of c-parent and copies what it is offered
+        whenStarted(fork -> {
+            Origin.ForkSource again = fork.source().replaced().orElseThrow();
+            copied.add(again.instance().handle());
+            return "c-child";
+        });
 
         BranchService.Outcome outcome = service.create(childOfParent(), "me");
 
         assertThat(outcome.created()).isTrue();
-        verify(launcher).snapshot(eq(reset), any(), eq(template));
+        assertThat(copied).containsExactly("c-parent-after-reset");
     }
 
     @Test

@@ -21,7 +21,7 @@ class ThrowawayQuotaTest {
 
     final BranchService service = mock(BranchService.class);
     final BranchAccess access = new BranchAccess(service, mock(BranchRepository.class), mock(BranchLauncher.class),
-            mock(TemplateService.class), mock(dev.offshoot.runtime.Endpoints.class),
+            mock(TemplateService.class), mock(dev.offshoot.provision.Endpoints.class),
             new org.springframework.core.task.SyncTaskExecutor());
 
     @Test

@@ -14,6 +14,8 @@ import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 
+import dev.offshoot.provision.Inventory;
+import dev.offshoot.provision.Provisioner;
 import dev.offshoot.runtime.ContainerRuntime;
 import dev.offshoot.storage.Storage;
 import dev.offshoot.template.TemplateService;
@@ -24,8 +26,9 @@ class UnusedEndpointsTest {
     final BranchRepository branches = mock(BranchRepository.class);
     final ContainerRuntime runtime = mock(ContainerRuntime.class);
     final BranchMaintenance maintenance = new BranchMaintenance(mock(BranchService.class), branches,
-            mock(BranchLauncher.class), runtime, mock(TemplateService.class), BranchServices.PROPERTIES,
-            mock(Storage.class));
+            mock(BranchLauncher.class), mock(Provisioner.class),
+            new Inventory(runtime, mock(Storage.class), BranchServices.PROPERTIES), mock(TemplateService.class),
+            BranchServices.PROPERTIES);
 
     @Test
     void aKeyNoLiveBranchHasIsReleasedAndALiveBranchKeepsItsEndpoint() {

@@ -9,7 +9,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import dev.offshoot.web.ApiException;
+import dev.offshoot.error.OffshootException;
 
 class MigrationFileTest {
 
@@ -40,8 +40,8 @@ class MigrationFileTest {
     void namesOutsideFlywaysConventionAreRejected() {
         for (String bad : List.of("add_table.sql", "V1_add.sql", "V__x.sql", "V1__x.txt", "dir/V1__x.sql", "U1__x.sql",
                 "Vx__y.sql", "")) {
-            assertThatThrownBy(() -> MigrationFile.parse(bad, "")).as(bad).isInstanceOf(ApiException.class)
-                    .extracting(e -> ((ApiException) e).code()).isEqualTo("INVALID_MIGRATION_NAME");
+            assertThatThrownBy(() -> MigrationFile.parse(bad, "")).as(bad).isInstanceOf(OffshootException.class)
+                    .extracting(e -> ((OffshootException) e).code()).isEqualTo("INVALID_MIGRATION_NAME");
         }
     }
 

@@ -11,7 +11,7 @@ import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 
 import dev.offshoot.config.MigrationPolicyProperties;
-import dev.offshoot.web.ApiException;
+import dev.offshoot.error.OffshootException;
 
 /** The service-wide default policy as configuration binds it. */
 class MigrationPoliciesTest {
@@ -44,7 +44,7 @@ class MigrationPoliciesTest {
     @Test
     void anInvalidDefaultStopsStartup() {
         assertThatThrownBy(() -> policies(Map.of("offshoot.migrations.policy.naming.table", "([")))
-                .isInstanceOf(ApiException.class).hasMessageContaining("naming.table");
+                .isInstanceOf(OffshootException.class).hasMessageContaining("naming.table");
     }
 
     private static MigrationPolicies policies(Map<String, String> config) {

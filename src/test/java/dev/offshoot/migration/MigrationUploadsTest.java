@@ -11,7 +11,7 @@ import java.util.TreeMap;
 
 import org.junit.jupiter.api.Test;
 
-import dev.offshoot.web.ApiException;
+import dev.offshoot.error.OffshootException;
 
 class MigrationUploadsTest {
 
@@ -40,18 +40,18 @@ class MigrationUploadsTest {
 
         assertThat(zip.length).isLessThan(10_000);
         assertThatThrownBy(() -> new MigrationUploads(50_000, 100).fromParts(List.of(new Bytes("m.zip", zip))))
-                .isInstanceOf(ApiException.class).extracting(e -> ((ApiException) e).code())
+                .isInstanceOf(OffshootException.class).extracting(e -> ((OffshootException) e).code())
                 .isEqualTo("PAYLOAD_TOO_LARGE");
     }
 
     @Test
     void aBrokenArchiveOrAnEmptySetIsABadRequest() {
         assertThatThrownBy(() -> new MigrationUploads(1000, 10).fromParts(List.of(new Bytes("m.tar.gz",
-                "nope".getBytes())))).extracting(e -> ((ApiException) e).code()).isEqualTo("INVALID_ARCHIVE");
+                "nope".getBytes())))).extracting(e -> ((OffshootException) e).code()).isEqualTo("INVALID_ARCHIVE");
         assertThatThrownBy(() -> new MigrationUploads(1000, 10).fromJson(List.of()))
-                .extracting(e -> ((ApiException) e).code()).isEqualTo("NO_MIGRATIONS");
+                .extracting(e -> ((OffshootException) e).code()).isEqualTo("NO_MIGRATIONS");
         assertThatThrownBy(() -> new MigrationUploads(1000, 10).fromParts(List.of(new Bytes("V1__x.sql",
-                new byte[] {(byte) 0xC3, (byte) 0x28})))).extracting(e -> ((ApiException) e).code())
+                new byte[] {(byte) 0xC3, (byte) 0x28})))).extracting(e -> ((OffshootException) e).code())
                 .isEqualTo("INVALID_MIGRATION");
     }
 }

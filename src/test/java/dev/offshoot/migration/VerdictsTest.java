@@ -8,7 +8,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import dev.offshoot.web.ApiException;
+import dev.offshoot.error.OffshootException;
 
 class VerdictsTest {
 
@@ -143,10 +143,10 @@ class VerdictsTest {
 
     @Test
     void invalidPoliciesAreRefusedWithInvalidPolicy() {
-        assertThatThrownBy(() -> policy("lenient", Map.of(), List.of())).isInstanceOf(ApiException.class)
+        assertThatThrownBy(() -> policy("lenient", Map.of(), List.of())).isInstanceOf(OffshootException.class)
                 .hasMessageContaining("mode");
-        assertThatThrownBy(() -> policy("strict", Map.of(), List.of("(unclosed"))).isInstanceOf(ApiException.class)
-                .satisfies(e -> assertThat(((ApiException) e).code()).isEqualTo("INVALID_POLICY"));
+        assertThatThrownBy(() -> policy("strict", Map.of(), List.of("(unclosed"))).isInstanceOf(OffshootException.class)
+                .satisfies(e -> assertThat(((OffshootException) e).code()).isEqualTo("INVALID_POLICY"));
         assertThatThrownBy(() -> policy("strict", Map.of("NO_SUCH_RULE", "error"), List.of()))
                 .hasMessageContaining("NO_SUCH_RULE");
         assertThatThrownBy(() -> policy("strict", Map.of("DROP_TABLE", "fatal"), List.of()))

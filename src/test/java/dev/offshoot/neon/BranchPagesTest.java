@@ -9,7 +9,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-import dev.offshoot.web.ApiException;
+import dev.offshoot.error.OffshootException;
 
 class BranchPagesTest {
 
@@ -66,10 +66,10 @@ class BranchPagesTest {
                 new BranchPages.Query(null, "size", null, null, null),
                 new BranchPages.Query(null, null, "up", null, null),
                 new BranchPages.Query(null, null, null, "not-a-cursor", null))) {
-            assertThatThrownBy(() -> BranchPages.page(BRANCHES, bad)).isInstanceOf(ApiException.class)
-                    .satisfies(e -> assertThat(((ApiException) e).status().value()).isEqualTo(400));
+            assertThatThrownBy(() -> BranchPages.page(BRANCHES, bad)).isInstanceOf(OffshootException.class)
+                    .satisfies(e -> assertThat(((OffshootException) e).kind()).isEqualTo(OffshootException.Kind.INVALID));
         }
         assertThatThrownBy(() -> BranchPages.page(List.of(), new BranchPages.Query(null, "size", null, null, null)))
-                .as("refused even when there is nothing to sort").isInstanceOf(ApiException.class);
+                .as("refused even when there is nothing to sort").isInstanceOf(OffshootException.class);
     }
 }

@@ -22,8 +22,8 @@ import dev.offshoot.branch.BranchOperations;
 import dev.offshoot.branch.BranchStatus;
 import dev.offshoot.branch.BranchView;
 import dev.offshoot.branch.CreateBranchRequest;
+import dev.offshoot.error.OffshootException;
 import dev.offshoot.template.Template;
-import dev.offshoot.web.ApiException;
 
 /** Starting and suspending endpoints: only what exists is done, and only when it does something. */
 @ExtendWith(AsAdminCaller.class)
@@ -82,13 +82,13 @@ class NeonCommandsTest {
     @Test
     void aFailedOrStartingEndpointIsNotStartedAndSuspendIsNotThereYet() {
         project(BranchStatus.FAILED);
-        assertThatThrownBy(() -> commands.start(template, ENDPOINT)).isInstanceOf(ApiException.class)
-                .satisfies(e -> assertThat(((ApiException) e).code()).isEqualTo("BRANCH_BUSY"));
-        assertThatThrownBy(() -> commands.suspend(template, ENDPOINT)).isInstanceOf(ApiException.class)
-                .satisfies(e -> assertThat(((ApiException) e).status().value()).isEqualTo(501));
+        assertThatThrownBy(() -> commands.start(template, ENDPOINT)).isInstanceOf(OffshootException.class)
+                .satisfies(e -> assertThat(((OffshootException) e).code()).isEqualTo("BRANCH_BUSY"));
+        assertThatThrownBy(() -> commands.suspend(template, ENDPOINT)).isInstanceOf(OffshootException.class)
+                .satisfies(e -> assertThat(((OffshootException) e).kind()).isEqualTo(OffshootException.Kind.NOT_IMPLEMENTED));
         assertThatThrownBy(() -> commands.start(template, "ep-dry-fog-00000000")).as("the default branch has none")
-                .isInstanceOf(ApiException.class)
-                .satisfies(e -> assertThat(((ApiException) e).code()).isEqualTo("ENDPOINT_NOT_FOUND"));
+                .isInstanceOf(OffshootException.class)
+                .satisfies(e -> assertThat(((OffshootException) e).code()).isEqualTo("ENDPOINT_NOT_FOUND"));
         verifyNoInteractions(branches, operations);
     }
 }

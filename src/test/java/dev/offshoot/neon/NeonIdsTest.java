@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 
-import dev.offshoot.web.Names;
+import dev.offshoot.naming.Names;
 
 class NeonIdsTest {
 

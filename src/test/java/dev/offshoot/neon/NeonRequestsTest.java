@@ -8,10 +8,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
-
 import tools.jackson.databind.json.JsonMapper;
 
-import dev.offshoot.web.ApiException;
+import dev.offshoot.error.OffshootException;
 
 class NeonRequestsTest {
 
@@ -22,7 +21,7 @@ class NeonRequestsTest {
     static String code(Runnable call) {
         try {
             call.run();
-        } catch (ApiException e) {
+        } catch (OffshootException e) {
             return e.code();
         }
         return null;

@@ -29,7 +29,7 @@ import dev.offshoot.audit.AuditLog;
 import dev.offshoot.auth.Principal;
 import dev.offshoot.auth.Scope;
 import dev.offshoot.auth.TokenService;
-import dev.offshoot.web.ApiException;
+import dev.offshoot.error.OffshootException;
 
 /**
  * The Neon API's security rules and error shape without Docker: the real security chain and
@@ -85,7 +85,7 @@ class NeonSecurityTest {
 
     @Test
     void offshootsErrorsKeepTheirStatusAndCodeUnderNeonsShape() throws Exception {
-        when(projects.template(any())).thenThrow(ApiException.notFound("PROJECT_NOT_FOUND", "no project 'x'"));
+        when(projects.template(any())).thenThrow(OffshootException.notFound("PROJECT_NOT_FOUND", "no project 'x'"));
         mvc.perform(get("/api/v2/projects/x/branches").header("Authorization", "Bearer reader"))
                 .andExpect(status().isNotFound())
                 .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_JSON))

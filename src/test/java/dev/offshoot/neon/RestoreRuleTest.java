@@ -13,9 +13,9 @@ import org.junit.jupiter.api.Test;
 
 import dev.offshoot.branch.BranchStatus;
 import dev.offshoot.branch.BranchView;
+import dev.offshoot.error.OffshootException;
 import dev.offshoot.template.Template;
 import dev.offshoot.template.TemplateRevision;
-import dev.offshoot.web.ApiException;
 
 class RestoreRuleTest {
 
@@ -51,7 +51,7 @@ class RestoreRuleTest {
         try {
             RestoreRule.check(entry, body, catalog, template);
             return "RESET";
-        } catch (ApiException e) {
+        } catch (OffshootException e) {
             return e.code();
         }
     }

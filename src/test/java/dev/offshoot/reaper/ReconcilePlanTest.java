@@ -12,8 +12,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.offshoot.branch.BranchMaintenance.BranchRecord;
 import dev.offshoot.branch.BranchStatus;
-import dev.offshoot.runtime.ContainerRuntime.ContainerSummary;
-import dev.offshoot.runtime.Labels;
+import dev.offshoot.provision.Inventory.Observed;
 
 class ReconcilePlanTest {
 
@@ -25,14 +24,13 @@ class ReconcilePlanTest {
                 since);
     }
 
-    static ContainerSummary container(String id, BranchRecord row, String state) {
-        return new ContainerSummary(id, "n-" + id, "img", Map.of(Labels.BRANCH_ID, row == null
-                ? UUID.randomUUID().toString() : row.id().toString()), state);
+    static Observed container(String id, BranchRecord row, String state) {
+        return new Observed(id, "n-" + id, row == null ? UUID.randomUUID() : row.id(), state);
     }
 
     @Test
     void containerWithoutLiveRowIsAnOrphan() {
-        ContainerSummary stray = container("x", null, "running");
+        Observed stray = container("x", null, "running");
         ReconcilePlan plan = ReconcilePlan.of(List.of(), List.of(stray), List.of(), STALE_BEFORE);
         assertThat(plan.orphans()).containsExactly(stray);
     }
@@ -74,8 +72,8 @@ class ReconcilePlanTest {
         var resetInterrupted = row("c2", BranchStatus.CREATING, "gone", old);
         var deleteInterrupted = row("d1", BranchStatus.DELETING, "e", old);
         var inFlight = row("c3", BranchStatus.CREATING, null, NOW);
-        ContainerSummary halfCreated = container("h", createNeverFinished, "running");
-        ContainerSummary inFlightContainer = container("i", inFlight, "running");
+        Observed halfCreated = container("h", createNeverFinished, "running");
+        Observed inFlightContainer = container("i", inFlight, "running");
 
         var rows = List.of(createNeverFinished, resetInterrupted, deleteInterrupted, inFlight);
         ReconcilePlan plan = ReconcilePlan.of(rows, List.of(halfCreated, inFlightContainer), rows, STALE_BEFORE);
@@ -89,7 +87,7 @@ class ReconcilePlanTest {
     @Test
     void secondContainerOfAReadyBranchIsAnOrphan() {
         var ok = row("ok", BranchStatus.READY, "a", NOW.minus(Duration.ofHours(1)));
-        ContainerSummary extra = container("z", ok, "running");
+        Observed extra = container("z", ok, "running");
         assertThat(ReconcilePlan.of(List.of(ok), List.of(container("a", ok, "running"), extra), List.of(ok),
                 STALE_BEFORE)
                 .orphans()).containsExactly(extra);

@@ -16,17 +16,19 @@ import java.util.Map;
 import java.util.UUID;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-
 import org.junit.jupiter.api.Test;
 
-import dev.offshoot.branch.BranchMaintenance;
 import dev.offshoot.branch.BranchMaintenance.BranchRecord;
+import dev.offshoot.branch.BranchMaintenance;
 import dev.offshoot.branch.BranchStatus;
 import dev.offshoot.config.ReaperProperties;
 import dev.offshoot.config.RuntimeProperties;
-import dev.offshoot.runtime.ContainerRuntime;
+import dev.offshoot.instance.InstanceState;
+import dev.offshoot.provision.Inventory;
 import dev.offshoot.runtime.ContainerRuntime.ContainerSummary;
+import dev.offshoot.runtime.ContainerRuntime;
 import dev.offshoot.runtime.Labels;
+import dev.offshoot.storage.Storage;
 
 class ReconcilerTest {
 
@@ -40,7 +42,8 @@ class ReconcilerTest {
                 Duration.ofMinutes(2), action, 20, java.util.Map.of(), java.util.Map.of(), Duration.ofDays(7));
         RuntimeProperties runtimeProperties = new RuntimeProperties("", "t1", "img", "", "/pg", "", "127.0.0.1", "",
                 1, 2, Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofMinutes(30));
-        return new Reconciler(runtime, branches, mock(ReapAudit.class), reaper, runtimeProperties,
+        return new Reconciler(new Inventory(runtime, mock(Storage.class), runtimeProperties), branches,
+                mock(ReapAudit.class), reaper, runtimeProperties,
                 new SimpleMeterRegistry());
     }
 
@@ -93,7 +96,7 @@ class ReconcilerTest {
         when(runtime.list(anyMap())).thenReturn(List.of(new ContainerSummary("c-oom", "n", "img",
                 Map.of(Labels.BRANCH_ID, oom.id().toString()), "exited")));
         when(runtime.state("c-oom")).thenReturn(java.util.Optional.of(
-                new ContainerRuntime.ContainerState(false, 137, true, "exited", 64L * 1024 * 1024)));
+                new InstanceState(false, 137, true, "exited", 64L * 1024 * 1024)));
         when(branches.live()).thenReturn(List.of(oom));
 
         reconciler(ReaperProperties.MissingContainerAction.RECREATE).reconcileOnce(Instant.now());
@@ -112,7 +115,7 @@ class ReconcilerTest {
                 new ContainerSummary("c-calm", "n", "img", Map.of(Labels.BRANCH_ID, calm.id().toString()), "running")));
         when(runtime.outOfMemorySince(anyMap(), any(), any())).thenReturn(java.util.Set.of("c-hungry"));
         when(runtime.state("c-hungry")).thenReturn(java.util.Optional.of(
-                new ContainerRuntime.ContainerState(true, 0, false, "running", 96L * 1024 * 1024)));
+                new InstanceState(true, 0, false, "running", 96L * 1024 * 1024)));
         when(branches.live()).thenReturn(List.of(hungry, calm));
 
         reconciler(ReaperProperties.MissingContainerAction.RECREATE).reconcileOnce(Instant.now());

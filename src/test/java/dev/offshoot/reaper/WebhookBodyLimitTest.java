@@ -4,18 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.Mockito.mock;
 
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletInputStream;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
-
-import jakarta.servlet.ReadListener;
-import jakarta.servlet.ServletInputStream;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.mock.web.MockHttpServletRequest;
 
 import dev.offshoot.config.ReaperProperties;
-import dev.offshoot.web.ApiException;
+import dev.offshoot.error.OffshootException;
 
 /** Unauthenticated webhook bodies are bounded before the signature check reads them. */
 class WebhookBodyLimitTest {
@@ -33,7 +32,7 @@ class WebhookBodyLimitTest {
         MockHttpServletRequest announced = body(endless(read), 2_000_000_000L);
 
         assertThatThrownBy(() -> controller.github(announced, "sha256=00", "pull_request", "d1"))
-                .satisfies(e -> assertTooLarge((ApiException) e));
+                .satisfies(e -> assertTooLarge((OffshootException) e));
         assertThat(read.get()).isZero();
     }
 
@@ -42,7 +41,7 @@ class WebhookBodyLimitTest {
         AtomicLong read = new AtomicLong();
 
         assertThatThrownBy(() -> controller.github(body(endless(read), -1), "sha256=00", "pull_request", "d2"))
-                .satisfies(e -> assertTooLarge((ApiException) e));
+                .satisfies(e -> assertTooLarge((OffshootException) e));
         assertThat(read.get()).isLessThanOrEqualTo(WebhookController.MAX_BODY_BYTES + 1L);
     }
 
@@ -51,7 +50,7 @@ class WebhookBodyLimitTest {
         AtomicLong read = new AtomicLong();
 
         assertThatThrownBy(() -> controller.gitlab(body(endless(read), -1), "token", "Merge Request Hook", "d3"))
-                .satisfies(e -> assertTooLarge((ApiException) e));
+                .satisfies(e -> assertTooLarge((OffshootException) e));
     }
 
     @Test
@@ -60,11 +59,11 @@ class WebhookBodyLimitTest {
         small.setContent("{}".getBytes());
 
         assertThatThrownBy(() -> controller.github(small, "sha256=00", "pull_request", "d4"))
-                .satisfies(e -> assertThat(((ApiException) e).code()).isEqualTo("INVALID_SIGNATURE"));
+                .satisfies(e -> assertThat(((OffshootException) e).code()).isEqualTo("INVALID_SIGNATURE"));
     }
 
-    private static void assertTooLarge(ApiException e) {
-        assertThat(e.status().value()).isEqualTo(413);
+    private static void assertTooLarge(OffshootException e) {
+        assertThat(e.kind()).isEqualTo(OffshootException.Kind.TOO_LARGE);
         assertThat(e.code()).isEqualTo("PAYLOAD_TOO_LARGE");
     }
 

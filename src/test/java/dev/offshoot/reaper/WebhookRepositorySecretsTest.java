@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.mock.web.MockHttpServletRequest;
 
 import dev.offshoot.config.ReaperProperties;
-import dev.offshoot.web.ApiException;
+import dev.offshoot.error.OffshootException;
 
 /** Per-repository webhook secrets and replays, with real HMAC-SHA256 signatures. */
 class WebhookRepositorySecretsTest {
@@ -118,8 +118,8 @@ class WebhookRepositorySecretsTest {
     }
 
     private static void assertRefused(Runnable call) {
-        assertThatThrownBy(call::run).isInstanceOfSatisfying(ApiException.class, e -> {
-            assertThat(e.status().value()).isEqualTo(401);
+        assertThatThrownBy(call::run).isInstanceOfSatisfying(OffshootException.class, e -> {
+            assertThat(e.kind()).isEqualTo(OffshootException.Kind.UNAUTHENTICATED);
             assertThat(e.code()).isEqualTo("INVALID_SIGNATURE");
         });
     }

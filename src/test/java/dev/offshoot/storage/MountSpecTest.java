@@ -6,8 +6,8 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import dev.offshoot.instance.Resources;
 import dev.offshoot.runtime.ContainerSpec;
-import dev.offshoot.runtime.Resources;
 import dev.offshoot.storage.StorageDriver.Mount;
 
 /** Features hand a driver's Mount to the runtime as a spec; the data's image, bind and PGDATA come with it. */

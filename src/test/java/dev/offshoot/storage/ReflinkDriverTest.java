@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.mockito.InOrder;
 import org.springframework.util.FileSystemUtils;
 
+import dev.offshoot.instance.DataRef;
 import dev.offshoot.runtime.ContainerRuntime;
 import dev.offshoot.storage.StorageDriver.Mount;
 

@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.offshoot.config.StorageProperties;
+import dev.offshoot.error.OffshootException;
 import dev.offshoot.runtime.ContainerRuntime;
-import dev.offshoot.web.ApiException;
 
 /**
  * The driver is chosen at startup and says why. The test's temporary directory lies on the
@@ -79,7 +79,7 @@ class StorageSelectionTest {
     void reflinkDataUnderAnOverlayServiceIsRefusedForCopiesButRemovable() {
         Storage storage = StorageConfiguration.choose(new StorageProperties("overlay", noReflink), overlay, reflink());
 
-        assertThatThrownBy(() -> storage.copying("reflink")).isInstanceOf(ApiException.class)
+        assertThatThrownBy(() -> storage.copying("reflink")).isInstanceOf(OffshootException.class)
                 .hasMessageContaining("held by the reflink storage driver");
         assertThat(storage.holding("reflink").name()).isEqualTo("reflink");
     }

@@ -6,7 +6,6 @@ import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 
-import dev.offshoot.runtime.ContainerRuntime.ExecResult;
 
 /** The helper's messages below are pg_dump 15's and pg_restore 15's own, captured from real runs. */
 class ImportFailureTest {
@@ -14,7 +13,7 @@ class ImportFailureTest {
     final SourceUrl source = SourceUrl.parse("postgresql://app:hunter2@198.51.100.7:5432/shop");
 
     ImportFailure failure(String... lines) {
-        return ImportFailure.of(new ExecResult(1, String.join("\n", lines)), source, Duration.ofMinutes(30));
+        return ImportFailure.of(1, String.join("\n", lines), source, Duration.ofMinutes(30));
     }
 
     @Test
@@ -64,7 +63,7 @@ class ImportFailureTest {
                 "offshoot-import: dump=1 restore=1");
         ImportFailure newer = failure("dump: pg_dump: error: aborting because of server version mismatch",
                 "offshoot-import: dump=1 restore=1");
-        ImportFailure timeout = ImportFailure.of(new ExecResult(-1, "timed out after PT30M\n"), source,
+        ImportFailure timeout = ImportFailure.of(-1, "timed out after PT30M\n", source,
                 Duration.ofMinutes(30));
 
         assertThat(denied.code()).isEqualTo("SOURCE_DUMP_FAILED");
@@ -91,7 +90,7 @@ class ImportFailureTest {
 
     @Test
     void aHelperThatDiedWithoutItsStatusLineIsADumpFailure() {
-        ImportFailure died = ImportFailure.of(new ExecResult(137, "dump: pg_dump: error: something"), source,
+        ImportFailure died = ImportFailure.of(137, "dump: pg_dump: error: something", source,
                 Duration.ofMinutes(30));
 
         assertThat(died.code()).isEqualTo("SOURCE_DUMP_FAILED");

@@ -15,15 +15,15 @@ import org.springframework.mock.env.MockEnvironment;
 import dev.offshoot.config.MetadataProperties;
 import dev.offshoot.config.RuntimeProperties;
 import dev.offshoot.config.TemplateProperties;
-import dev.offshoot.runtime.ContainerRuntime;
-import dev.offshoot.web.ApiException;
+import dev.offshoot.error.OffshootException;
+import dev.offshoot.provision.Builds;
 
 class SourceGuardTest {
 
     final RuntimeProperties runtime = new RuntimeProperties("", "t", "img", "", "/pg", "", "127.0.0.1", "",
             54400, 54999, Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofMinutes(30));
     final MetadataProperties metadata = new MetadataProperties("m", "m", 54399, Duration.ofSeconds(90));
-    final ContainerRuntime engine = mock(ContainerRuntime.class);
+    final Builds engine = mock(Builds.class);
 
     SourceGuard guard(boolean refuse, List<String> allowed, String datasourceUrl) {
         MockEnvironment environment = new MockEnvironment();
@@ -38,7 +38,7 @@ class SourceGuardTest {
         SourceGuard guard = guard(true, List.of(), null);
         for (String host : List.of("localhost", "127.0.0.1", "127.0.0.2", "::1", "0.0.0.0")) {
             assertThatThrownBy(() -> guard.check(SourceUrl.parse("postgresql://u:p@" + bracket(host) + ":54410/db")))
-                    .as(host).isInstanceOf(ApiException.class).hasMessageContaining("branch port");
+                    .as(host).isInstanceOf(OffshootException.class).hasMessageContaining("branch port");
         }
     }
 
@@ -50,8 +50,8 @@ class SourceGuardTest {
                 "[0:0:0:0:0:0:0:1]", "[::ffff:127.0.0.1]", "[::FFFF:7f00:1]", "[::127.0.0.1]", "[::]",
                 "[64:ff9b::7f00:1]", "[2002:7f00:1::]")) {
             assertThatThrownBy(() -> guard.check(SourceUrl.parse("postgresql://u:p@" + host + ":5432/db")))
-                    .as(host).isInstanceOf(ApiException.class)
-                    .satisfies(e -> assertThat(((ApiException) e).code()).isEqualTo(SourceGuard.NOT_ALLOWED))
+                    .as(host).isInstanceOf(OffshootException.class)
+                    .satisfies(e -> assertThat(((OffshootException) e).code()).isEqualTo(SourceGuard.NOT_ALLOWED))
                     .hasMessageContaining(SourceGuard.SETTING);
         }
     }
@@ -67,13 +67,13 @@ class SourceGuardTest {
                 List.of("0xa.1", "private"), List.of("012.0.0.1", "private"));
         for (List<String> c : cases) {
             assertThatThrownBy(() -> guard.check(SourceUrl.parse("postgresql://" + c.get(0) + "/db")))
-                    .as(c.get(0)).isInstanceOf(ApiException.class).hasMessageContaining(c.get(1));
+                    .as(c.get(0)).isInstanceOf(OffshootException.class).hasMessageContaining(c.get(1));
         }
     }
 
     @Test
     void theEnginesNetworksAndGatewaysAreRefusedWhereverTheyLie() {
-        when(engine.networkRanges()).thenReturn(List.of("203.0.113.0/24", "198.51.100.1"));
+        when(engine.engineNetworks()).thenReturn(List.of("203.0.113.0/24", "198.51.100.1"));
         SourceGuard guard = guard(true, List.of(), null);
 
         assertThatThrownBy(() -> guard.check(SourceUrl.parse("postgresql://203.0.113.9/db")))
@@ -118,7 +118,7 @@ class SourceGuardTest {
         }
         for (String host : List.of("127.0.0.2", "172.16.0.1", "[fd00::2]")) {
             assertThatThrownBy(() -> guard.check(SourceUrl.parse("postgresql://" + host + ":5432/db"))).as(host)
-                    .isInstanceOf(ApiException.class);
+                    .isInstanceOf(OffshootException.class);
         }
         assertThatThrownBy(() -> guard(true, List.of("db.example/24"), null)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(SourceGuard.SETTING);
@@ -145,8 +145,8 @@ class SourceGuardTest {
     void aHostThatDoesNotResolveIsRefusedAsUnreachable() {
         for (String host : List.of("no-such-host.invalid", "1.2.3.4.5", "4294967296", "09.1.1.1")) {
             assertThatThrownBy(() -> guard(true, List.of(), null).check(SourceUrl.parse("postgresql://" + host + "/db")))
-                    .as(host).isInstanceOf(ApiException.class)
-                    .satisfies(e -> assertThat(((ApiException) e).code()).isEqualTo(SourceGuard.UNREACHABLE));
+                    .as(host).isInstanceOf(OffshootException.class)
+                    .satisfies(e -> assertThat(((OffshootException) e).code()).isEqualTo(SourceGuard.UNREACHABLE));
         }
     }
 

@@ -7,8 +7,6 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-import dev.offshoot.runtime.ContainerRuntime.JobNetwork;
-
 class SourceImportTest {
 
     @Test
@@ -17,8 +15,8 @@ class SourceImportTest {
         CheckedSource remote = new CheckedSource(url, List.of(InetAddress.ofLiteral("198.51.100.7")), false);
         CheckedSource local = new CheckedSource(url, List.of(InetAddress.ofLiteral("127.0.0.1")), true);
 
-        assertThat(SourceImport.network(remote, "build-1")).isEqualTo(new JobNetwork.SharedWith("build-1"));
-        assertThat(SourceImport.network(local, "build-1")).isEqualTo(new JobNetwork.Host());
+        assertThat(SourceImport.onHostNetwork(remote)).isFalse();
+        assertThat(SourceImport.onHostNetwork(local)).isTrue();
     }
 
     @Test

@@ -16,6 +16,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.model.Event;
+import com.github.dockerjava.api.model.EventType;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,15 +30,11 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.testcontainers.postgresql.PostgreSQLContainer;
 import org.testcontainers.utility.DockerImageName;
 
-import com.github.dockerjava.api.async.ResultCallback;
-import com.github.dockerjava.api.model.Event;
-import com.github.dockerjava.api.model.EventType;
-
 import dev.offshoot.Api;
 import dev.offshoot.IntegrationTest;
 import dev.offshoot.TestDocker;
-import dev.offshoot.runtime.ContainerRuntime;
 import dev.offshoot.runtime.ContainerRuntime.ExecResult;
+import dev.offshoot.runtime.ContainerRuntime;
 import dev.offshoot.runtime.Labels;
 
 /**
@@ -155,7 +154,8 @@ class SourceReachIT extends IntegrationTest {
     @Test
     void theImportHelperCannotReachTheHostsLoopback() throws Exception {
         CheckedSource checked = guard.check(SourceUrl.parse("postgresql://test@" + sourceAddress() + "/test"));
-        ContainerRuntime.JobNetwork isolated = SourceImport.network(checked, SOURCE.getContainerId());
+        ContainerRuntime.JobNetwork isolated = SourceImport.onHostNetwork(checked) ? new ContainerRuntime.JobNetwork.Host()
+                : new ContainerRuntime.JobNetwork.SharedWith(SOURCE.getContainerId());
         try (ServerSocket listener = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
             AtomicInteger accepted = new AtomicInteger();
             Thread acceptor = Thread.ofPlatform().daemon().start(() -> {

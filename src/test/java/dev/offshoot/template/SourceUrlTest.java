@@ -8,7 +8,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-import dev.offshoot.web.ApiException;
+import dev.offshoot.error.OffshootException;
 
 class SourceUrlTest {
 
@@ -40,11 +40,11 @@ class SourceUrlTest {
 
     @Test
     void refusesWhatItCannotPassSafely() {
-        assertThatThrownBy(() -> SourceUrl.parse("host=db password=x")).isInstanceOf(ApiException.class)
+        assertThatThrownBy(() -> SourceUrl.parse("host=db password=x")).isInstanceOf(OffshootException.class)
                 .hasMessageContaining("postgresql://");
-        assertThatThrownBy(() -> SourceUrl.parse("postgresql://a,b/db")).isInstanceOf(ApiException.class);
+        assertThatThrownBy(() -> SourceUrl.parse("postgresql://a,b/db")).isInstanceOf(OffshootException.class);
         assertThatThrownBy(() -> SourceUrl.parse("postgresql://db/x?passfile=/etc/shadow"))
-                .isInstanceOf(ApiException.class).hasMessageContaining("passfile");
+                .isInstanceOf(OffshootException.class).hasMessageContaining("passfile");
     }
 
     @Test
@@ -69,8 +69,8 @@ class SourceUrlTest {
                 "postgresql://db/x?ho%73t=127.0.0.1", "postgresql://[::1/db", "postgresql://[::1]x/db",
                 "postgresql://db%00.example/x", "postgresql://db/x?dbname=%zz", "postgresql://db:99999/x",
                 "postgresql://db:54a/x", "postgresql://d b/x", "postgresql://[evil.example]/x")) {
-            assertThatThrownBy(() -> SourceUrl.parse(url)).as(url).isInstanceOf(ApiException.class)
-                    .satisfies(e -> assertThat(((ApiException) e).code()).isEqualTo("INVALID_SOURCE"));
+            assertThatThrownBy(() -> SourceUrl.parse(url)).as(url).isInstanceOf(OffshootException.class)
+                    .satisfies(e -> assertThat(((OffshootException) e).code()).isEqualTo("INVALID_SOURCE"));
         }
     }
 

@@ -1,10 +1,13 @@
-package dev.offshoot.runtime;
+package dev.offshoot.provision;
 
 import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
 
 import org.springframework.stereotype.Component;
+
+import dev.offshoot.instance.Endpoint;
+import dev.offshoot.runtime.ContainerRuntime;
 
 /**
  * Endpoints of keyed instances for features: the one Offshoot itself connects to, and the one users

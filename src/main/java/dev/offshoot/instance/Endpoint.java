@@ -1,4 +1,4 @@
-package dev.offshoot.runtime;
+package dev.offshoot.instance;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;

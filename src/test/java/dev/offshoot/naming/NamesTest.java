@@ -1,10 +1,12 @@
-package dev.offshoot.web;
+package dev.offshoot.naming;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+
+import dev.offshoot.error.OffshootException;
 
 class NamesTest {
 
@@ -19,15 +21,15 @@ class NamesTest {
             "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"})
     void rejectsOtherNamesWithAStableCode(String name) {
         assertThatThrownBy(() -> Names.requireResourceName("branch", name))
-                .isInstanceOfSatisfying(ApiException.class, e -> {
+                .isInstanceOfSatisfying(OffshootException.class, e -> {
                     assertThat(e.code()).isEqualTo("INVALID_NAME");
-                    assertThat(e.status().value()).isEqualTo(400);
+                    assertThat(e.kind()).isEqualTo(OffshootException.Kind.INVALID);
                 });
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"postgres", "pg_app", "offshoot_readonly", "1db", "App", "a-b"})
     void rejectsReservedOrInvalidSqlIdentifiers(String name) {
-        assertThatThrownBy(() -> Names.requireSqlIdentifier("database", name)).isInstanceOf(ApiException.class);
+        assertThatThrownBy(() -> Names.requireSqlIdentifier("database", name)).isInstanceOf(OffshootException.class);
     }
 }

@@ -1,4 +1,4 @@
-package dev.offshoot.web;
+package dev.offshoot.naming;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -9,6 +9,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+
+import dev.offshoot.error.OffshootException;
 
 class NamedLocksTest {
 
@@ -45,8 +47,8 @@ class NamedLocksTest {
         assertThat(held.await(5, TimeUnit.SECONDS)).isTrue();
 
         assertThatThrownBy(() -> locks.withLock("pr-1", () -> "never"))
-                .isInstanceOfSatisfying(ApiException.class, e -> {
-                    assertThat(e.status().value()).isEqualTo(503);
+                .isInstanceOfSatisfying(OffshootException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(OffshootException.Kind.UNAVAILABLE);
                     assertThat(e.code()).isEqualTo("NAME_BUSY");
                     assertThat(e.retryable()).isTrue();
                 });

@@ -1,4 +1,4 @@
-package dev.offshoot.web;
+package dev.offshoot.naming;
 
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
@@ -6,7 +6,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
-import org.springframework.http.HttpStatus;
+import dev.offshoot.error.OffshootException.Kind;
+import dev.offshoot.error.OffshootException;
+
 
 /**
  * Serialises work on one name (a branch, a template) inside this process. Each name has its own
@@ -64,8 +66,8 @@ public final class NamedLocks {
         return locks.size();
     }
 
-    private ApiException busy(String name) {
-        return new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "NAME_BUSY", "another operation on '" + name
+    private OffshootException busy(String name) {
+        return new OffshootException(Kind.UNAVAILABLE, "NAME_BUSY", "another operation on '" + name
                 + "' has been running for more than " + timeout.toSeconds() + " s; retry later", true);
     }
 }

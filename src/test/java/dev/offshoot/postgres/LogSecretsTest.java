@@ -1,4 +1,4 @@
-package dev.offshoot.runtime;
+package dev.offshoot.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,7 +1,8 @@
-package dev.offshoot.web;
+package dev.offshoot.naming;
 
 import java.util.regex.Pattern;
 
+import dev.offshoot.error.OffshootException;
 import dev.offshoot.postgres.BranchRoles;
 
 /** Validation of the names users choose: branches and templates are DNS-label-like identifiers. */
@@ -16,10 +17,10 @@ public final class Names {
     /** Lowercase letters, digits and hyphens, 1 to 63 characters, not starting or ending with a hyphen. */
     public static String requireResourceName(String kind, String name) {
         if (name == null || name.isEmpty()) {
-            throw ApiException.badRequest("INVALID_NAME", kind + " name is required");
+            throw OffshootException.invalid("INVALID_NAME", kind + " name is required");
         }
         if (name.length() > 63 || !RESOURCE.matcher(name).matches()) {
-            throw ApiException.badRequest("INVALID_NAME", kind + " name '" + abbreviate(name)
+            throw OffshootException.invalid("INVALID_NAME", kind + " name '" + abbreviate(name)
                     + "' is invalid: use 1-63 lowercase letters, digits and hyphens, starting and ending"
                     + " with a letter or digit (e.g. pr-123-add-tags)");
         }
@@ -29,12 +30,12 @@ public final class Names {
     /** A database or role name: lowercase, starting with a letter or underscore, at most 63 bytes. */
     public static String requireSqlIdentifier(String what, String name) {
         if (name.length() > 63 || !SQL_IDENTIFIER.matcher(name).matches()) {
-            throw ApiException.badRequest("INVALID_NAME", what + " '" + abbreviate(name)
+            throw OffshootException.invalid("INVALID_NAME", what + " '" + abbreviate(name)
                     + "' is invalid: use 1-63 lowercase letters, digits and underscores, not starting with a digit");
         }
         if (name.startsWith("pg_") || name.equals("postgres") || name.equals(BranchRoles.READ_ONLY_ROLE)
                 || name.equals(BranchRoles.READERS_GROUP) || name.startsWith(BranchRoles.TOKEN_READER_PREFIX)) {
-            throw ApiException.badRequest("INVALID_NAME", what + " '" + name + "' is reserved");
+            throw OffshootException.invalid("INVALID_NAME", what + " '" + name + "' is reserved");
         }
         return name;
     }

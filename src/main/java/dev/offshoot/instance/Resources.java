@@ -1,4 +1,4 @@
-package dev.offshoot.runtime;
+package dev.offshoot.instance;
 
 /**
  * What one container may use beyond the configured defaults.
