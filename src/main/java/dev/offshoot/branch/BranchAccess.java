@@ -56,8 +56,9 @@ public class BranchAccess {
      * lock watching: the owner sees every catalog row those need), as its read-only role (read-only
      * runs), or as its superuser with a pinned search path. Never log or return the passwords.
      *
-     * @param readOnlyPassword null only for a branch from before V5 whose upgrade to its own secrets
-     *                         failed: it has no read-only role, and its read-only runs use the owner
+     * @param readOnlyPassword null only for a branch written before per-branch secrets existed whose
+     *                         upgrade to its own failed: it has no read-only role, and its read-only
+     *                         runs use the owner
      */
     public record Endpoint(String branch, String jdbcUrl, String ownerRole, String ownerPassword,
             String readOnlyRole, String readOnlyPassword, String superuserPassword) {
@@ -106,8 +107,8 @@ public class BranchAccess {
     }
 
     /**
-     * A branch from before per-branch secrets (V5) gets its own on first use, so that its read-only
-     * runs too go through the read-only role. Should that fail, it keeps working as before.
+     * A branch written before per-branch secrets existed gets its own on first use, so that its
+     * read-only runs too go through the read-only role. Should that fail, it keeps the template's.
      */
     private Branch withOwnSecrets(Branch seen) {
         if (seen.status() != BranchStatus.READY || seen.readonlyPassword() != null) {
