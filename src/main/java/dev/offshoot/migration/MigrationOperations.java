@@ -1,6 +1,5 @@
 package dev.offshoot.migration;
 
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -76,7 +75,8 @@ public class MigrationOperations {
         return out;
     }
 
-    public Object runSql(String branch, String sql, Integer maxRows, Duration timeout, boolean readOnly) {
+    /** @param timeout the statement timeout as the caller wrote it, parsed as REST parses it */
+    public Object runSql(String branch, String sql, Integer maxRows, String timeout, boolean readOnly) {
         return migrations.sql(branch, sql, maxRows, timeout, readOnly);
     }
 
