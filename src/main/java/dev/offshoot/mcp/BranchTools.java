@@ -97,7 +97,7 @@ final class BranchTools {
     }
 
     /** A branch without its password, for listings. */
-    private static Map<String, Object> summary(BranchView b) {
+    static Map<String, Object> summary(BranchView b) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("name", b.name());
         out.put("status", b.status());
@@ -110,7 +110,7 @@ final class BranchTools {
         return out;
     }
 
-    private static Map<String, Object> created(Credentials credentials, BranchView b) {
+    static Map<String, Object> created(Credentials credentials, BranchView b) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("created", b.created());
         out.putAll(credentials.describe(b, "create_branch"));

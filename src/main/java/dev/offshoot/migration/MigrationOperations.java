@@ -38,7 +38,10 @@ public class MigrationOperations {
 
     /** The verdict, the findings that decided it, and a short summary of the trial: what a model needs. */
     public Object check(String branch, List<Migration> files) {
-        MigrationCheck.Report r = checks.check(branch, files(files));
+        return summary(checks.check(branch, files(files)));
+    }
+
+    static Object summary(MigrationCheck.Report r) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("branch", r.branch());
         out.put("verdict", r.verdict());
@@ -58,7 +61,7 @@ public class MigrationOperations {
         return out;
     }
 
-    private static Object compact(MigrationGate.Result r) {
+    static Object compact(MigrationGate.Result r) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("branch", r.branch());
         out.put("dryRun", r.dryRun());
@@ -82,7 +85,11 @@ public class MigrationOperations {
 
     /** Tables with their size and row estimate, without the column details. */
     public Object listTables(String branch) {
-        return Map.of("branch", branch, "tables", migrations.inspect(branch).tables().stream()
+        return tables(branch, migrations.inspect(branch));
+    }
+
+    static Object tables(String branch, Schema schema) {
+        return Map.of("branch", branch, "tables", schema.tables().stream()
                 .map(t -> {
                     Map<String, Object> row = new LinkedHashMap<>();
                     row.put("table", t.qualifiedName());
@@ -103,7 +110,10 @@ public class MigrationOperations {
 
     /** The diff as readable text, plus whether anything changed. */
     public Object compare(String branch, String againstBranch, String template, Integer revision) {
-        SchemaDiffs.Result result = diffs.diff(branch, againstBranch, template, revision);
+        return comparison(diffs.diff(branch, againstBranch, template, revision));
+    }
+
+    static Object comparison(SchemaDiffs.Result result) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("branch", result.branch());
         out.put("base", result.base());
