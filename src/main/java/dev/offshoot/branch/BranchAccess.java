@@ -94,16 +94,46 @@ public class BranchAccess {
     public record Origin(String template, int revision, String parentBranch) {
     }
 
+    /**
+     * A live READY branch as one request sees it, resolved once and passed on: the id that binds
+     * checks and approvals to this branch (one deleted and created again under its name is
+     * another), how to reach it, and the template it was started from.
+     */
+    public record Target(UUID id, Endpoint endpoint, String template) {
+
+        public String name() {
+            return endpoint.branch();
+        }
+    }
+
     /** A live branch that accepts connections; BRANCH_NOT_FOUND or BRANCH_NOT_READY otherwise. */
     public Endpoint endpoint(String name) {
+        Branch branch = ready(name);
+        return endpoint(name, branch, templates.byId(branch.templateId()));
+    }
+
+    /**
+     * A live branch that accepts connections, with what a request needs to know of it, looked up
+     * once as the caller (whose tenancy applies); BRANCH_NOT_FOUND or BRANCH_NOT_READY otherwise.
+     */
+    public Target target(String name) {
+        Branch branch = ready(name);
+        Template template = templates.byId(branch.templateId());
+        return new Target(branch.id(), endpoint(name, branch, template), template.name());
+    }
+
+    private Branch ready(String name) {
         Branch branch = withOwnSecrets(service.live(name));
         if (branch.status() != BranchStatus.READY) {
             throw OffshootException.conflict("BRANCH_NOT_READY", "branch '" + name + "' is " + branch.status());
         }
-        Template template = templates.byId(branch.templateId());
-        return new Endpoint(name, endpoints.jdbcUrl(branch.instanceKey(), branch.databaseName()), branch.roleName(),
-                branch.password(), BranchRoles.READ_ONLY_ROLE,
-                branch.readonlyPassword(), BranchLauncher.superuserPassword(branch, template));
+        return branch;
+    }
+
+    private Endpoint endpoint(String name, Branch branch, Template template) {
+        return new Endpoint(name, endpoints.jdbcUrl(branch.instanceKey(), branch.databaseName()),
+                branch.roleName(), branch.password(), BranchRoles.READ_ONLY_ROLE, branch.readonlyPassword(),
+                BranchLauncher.superuserPassword(branch, template));
     }
 
     /**

@@ -64,9 +64,10 @@ class MigrationService {
      * Like the trial, it reads the branch on a session of its own just before Flyway starts and
      * just after it ends, and watches the migrations only from inside their own session.
      */
-    Run apply(String branch, List<MigrationFile> files, Map<String, MigrationEffects> trial) {
+    Run apply(BranchAccess.Target target, List<MigrationFile> files, Map<String, MigrationEffects> trial) {
+        String branch = target.name();
         return locks.withLock(branch, () -> {
-            BranchAccess.Endpoint endpoint = branches.endpoint(branch);
+            BranchAccess.Endpoint endpoint = target.endpoint();
             Schema before;
             Relations relations;
             try (Connection db = endpoint.inspector()) {
@@ -92,7 +93,12 @@ class MigrationService {
     }
 
     History history(String branch) {
-        BranchAccess.Endpoint endpoint = branches.endpoint(branch);
+        return history(branches.endpoint(branch));
+    }
+
+    /** The Flyway history of a branch already resolved. */
+    History history(BranchAccess.Endpoint endpoint) {
+        String branch = endpoint.branch();
         List<HistoryEntry> items = new ArrayList<>();
         try (Connection db = owner(endpoint)) {
             boolean exists;
