@@ -42,6 +42,7 @@ class MigrationCheck {
     private final MigrationProperties properties;
     private final MigrationPolicies policies;
     private final MigrationApprovals approvals;
+    private final CheckTimers timers;
     private final Map<String, CopyTrial.Result> recent = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, CopyTrial.Result> eldest) {
@@ -50,7 +51,8 @@ class MigrationCheck {
     };
 
     MigrationCheck(BranchAccess branches, MigrationService migrations, MigrationProperties properties,
-            MigrationPolicies policies, MigrationApprovals approvals) {
+            MigrationPolicies policies, MigrationApprovals approvals, CheckTimers timers) {
+        this.timers = timers;
         this.branches = branches;
         this.migrations = migrations;
         this.properties = properties;
@@ -153,18 +155,17 @@ class MigrationCheck {
 
     private CopyTrial.Result trial(String target, List<MigrationFile> files) {
         long start = System.nanoTime();
-        String throwaway = branches.throwawayOfBranch(target, "check");
-        long copied = System.nanoTime();
+        String throwaway = timers.copy.record(() -> branches.throwawayOfBranch(target, "check"));
         BranchAccess.Endpoint endpoint = null;
         TrialDeadline deadline = null;
         try {
             endpoint = branches.endpoint(throwaway);
             deadline = TrialDeadline.start(endpoint, properties.checkTimeout(),
                     () -> branches.deleteThrowawayLater(throwaway));
-            CopyTrial.Result trial = CopyTrial.run(endpoint, files, properties.exactRowCountMaxBytes(), deadline);
-            log.info("check of {} migration(s) on a copy of {}: {} in {} ms (copy {} ms)", files.size(), target,
-                    trial.failure() == null ? "ran" : "failed", (System.nanoTime() - start) / 1_000_000,
-                    (copied - start) / 1_000_000);
+            CopyTrial.Result trial = CopyTrial.run(endpoint, files, properties.exactRowCountMaxBytes(), deadline,
+                    timers);
+            log.info("check of {} migration(s) on a copy of {}: {}", files.size(), target,
+                    trial.failure() == null ? "ran" : "failed");
             return trial;
         } catch (SQLException e) {
             if (deadline != null && deadline.passed()) {
