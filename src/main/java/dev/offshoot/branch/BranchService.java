@@ -107,7 +107,7 @@ class BranchService implements TemplateBranches {
                         : same.status() == BranchStatus.STOPPED ? resume(same) : same, false);
             }
             BranchParents.Parent parent = parents.resolve(request);
-            // --- warm pool hook (issue 11b): a create that a parked member can serve takes it ---
+            // a create that a parked warm-pool member can serve takes it
             if (servedByPool(parent, request)) {
                 Optional<Branch> claimed = pool.claim(parent.template(), parent.revision(), new WarmPool.Claim(name,
                         labels, principal, expiresAt, Boolean.TRUE.equals(request.protectedBranch()), reader));
@@ -158,14 +158,14 @@ class BranchService implements TemplateBranches {
         return branch;
     }
 
-    /** Warm pool hook (issue 11b): pools hold the latest revision with the default resources only. */
+    /** Whether the warm pool may serve a create: pools hold the latest revision with the default resources only. */
     private static boolean servedByPool(BranchParents.Parent parent, CreateBranchRequest request) {
         return parent instanceof BranchParents.FromRevision && request.resources() == null && parent.template().latestRevision()
                 .map(latest -> latest.revision() == parent.revision().revision()).orElse(false);
     }
 
     /**
-     * Warm pool hook (issue 11b): a member is reserved and started like a branch (same launcher,
+     * A warm-pool member is reserved and started like a branch (same launcher,
      * same rollback), then parked as POOLED instead of READY.
      */
     Branch startPoolMember(Template template, TemplateRevision revision) {

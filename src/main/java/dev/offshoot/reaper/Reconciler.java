@@ -96,7 +96,7 @@ class Reconciler {
 
     /** One pass; returns what it found. */
     synchronized ReconcilePlan reconcileOnce(Instant staleBefore) {
-        long start = System.nanoTime();
+        Timer.Sample pass = Timer.start();
         // rows first: a create or reset that finishes while the containers are listed then shows as
         // a row in transition, never as a READY row whose (new) container is "missing"; each repair
         // re-checks the row under its name lock and acts only if it is still as seen here
@@ -125,10 +125,10 @@ class Reconciler {
                 repairMissing(row);
             }
         }
-        duration.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        long took = pass.stop(duration);
         if (!plan.isEmpty()) {
             log.info("reconciled in {} ms: {} orphans, {} rolled back, {} deletes finished, {} missing, {} not running",
-                    (System.nanoTime() - start) / 1_000_000, plan.orphans().size(), plan.rollBacks().size(),
+                    TimeUnit.NANOSECONDS.toMillis(took), plan.orphans().size(), plan.rollBacks().size(),
                     plan.finishDeletes().size(), plan.missing().size(), plan.notRunning().size());
         }
         return plan;
