@@ -188,6 +188,14 @@ public class BranchMaintenance {
     }
 
     /**
+     * Forgets branches deleted before {@code before}: their rows (with labels and reader rows), at most
+     * {@code max} per call, oldest first. Returns how many went.
+     */
+    public int purgeDeleted(Instant before, int max) {
+        return branches.purgeDeleted(before, max);
+    }
+
+    /**
      * Releases the endpoints of instance keys no live branch has (a crash between a rolled-back or
      * finished delete's removal of its row and the release). Returns how many.
      */

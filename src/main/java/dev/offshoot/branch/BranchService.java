@@ -225,7 +225,7 @@ class BranchService implements TemplateBranches {
         Map<String, String> wanted = requests.labelFilters(labelFilters);
         BranchStatus statusFilter = requests.status(status);
         UUID templateId = template == null || template.isBlank() ? null : templates.get(template).id();
-        List<Branch> candidates = statusFilter == BranchStatus.DELETED ? branches.findAll() : branches.findLive();
+        List<Branch> candidates = statusFilter == BranchStatus.DELETED ? branches.findDeleted() : branches.findLive();
         return candidates.stream()
                 .filter(b -> !WarmPool.isMember(b))
                 .filter(b -> statusFilter == null || b.status() == statusFilter)

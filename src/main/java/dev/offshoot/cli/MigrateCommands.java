@@ -27,13 +27,11 @@ final class MigrateCommands {
     int apply(@Parameters(paramLabel = "NAME") String name, @Parameters(paramLabel = "DIR") Path dir) throws IOException {
         JsonNode run = root.client().post(path(name), Map.of("migrations", files(dir)));
         Output output = root.output();
-        if (output.json()) {
-            output.printJson(run);
-            return ExitCodes.OK;
-        }
-        output.line("Applied " + Output.text(run, "migrationsExecuted") + " migration(s) to " + name
-                + "; schema version " + Output.text(run, "initialVersion") + " -> " + Output.text(run, "schemaVersion"));
-        printApplied(output, run.path("applied"));
+        output.answer(run, null, () -> {
+            output.line("Applied " + Output.text(run, "migrationsExecuted") + " migration(s) to " + name
+                    + "; schema version " + Output.text(run, "initialVersion") + " -> " + Output.text(run, "schemaVersion"));
+            printApplied(output, run.path("applied"));
+        });
         return ExitCodes.OK;
     }
 
@@ -42,11 +40,7 @@ final class MigrateCommands {
         JsonNode report = root.client().post(path(name) + "/check", Map.of("migrations", files(dir)));
         boolean passed = report.path("passed").asBoolean(false);
         Output output = root.output();
-        if (output.json()) {
-            output.printJson(report);
-        } else {
-            printReport(output, name, report, passed);
-        }
+        output.answer(report, null, () -> printReport(output, name, report, passed));
         return passed ? ExitCodes.OK : ExitCodes.CONFLICT;
     }
 

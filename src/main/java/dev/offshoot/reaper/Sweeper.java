@@ -23,6 +23,8 @@ import dev.offshoot.reaper.SweepSelection.Due;
 class Sweeper {
 
     private static final Logger log = LoggerFactory.getLogger(Sweeper.class);
+    /** Rows of deleted branches forgotten per sweep: one statement, so a backlog drains in a few ticks. */
+    static final int PURGES_PER_SWEEP = 500;
 
     private final BranchMaintenance branches;
     private final ReapAudit audit;
@@ -42,9 +44,19 @@ class Sweeper {
         try {
             CurrentPrincipal.runAsSystem(this::sweepOnce);
             deliveries.prune(Instant.now().minus(properties.deliveryWindow()));
+            purgeDeletedRows();
         } catch (Exception e) {
             audit.jobFailed("sweep", e);
         }
+    }
+
+    /** Deleted branches' rows past their retention, a bounded batch per tick. */
+    int purgeDeletedRows() {
+        int purged = branches.purgeDeleted(Instant.now().minus(properties.deletedRetention()), PURGES_PER_SWEEP);
+        if (purged > 0) {
+            log.info("forgot {} branch(es) deleted more than {} ago", purged, properties.deletedRetention());
+        }
+        return purged;
     }
 
     /** Returns how many branches were reaped. */

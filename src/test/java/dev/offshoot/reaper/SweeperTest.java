@@ -34,13 +34,23 @@ class SweeperTest {
         return new ReaperProperties("", "", ReaperProperties.ReapOn.MERGED, Duration.ofMinutes(1), Duration.ZERO,
                 Duration.ZERO, idleTimeout, action, budget, Duration.ofMinutes(2),
                 ReaperProperties.MissingContainerAction.RECREATE, 20, java.util.Map.of(), java.util.Map.of(),
-                Duration.ofDays(7));
+                Duration.ofDays(7), Duration.ofDays(30));
     }
 
     static BranchRecord expired(int i) {
         Instant past = Instant.now().minus(Duration.ofHours(1));
         return new BranchRecord(UUID.randomUUID(), "b" + i, BranchStatus.READY, "c" + i, Map.of(), false, past,
                 past.plusSeconds(i), Instant.now(), past);
+    }
+
+    @Test
+    void aTickForgetsBranchesDeletedLongerAgoThanTheRetentionInABoundedBatch() {
+        Instant before = Instant.now();
+        new Sweeper(branches, audit, properties(Duration.ZERO, ReaperProperties.IdleAction.DELETE, 2), deliveries).tick();
+
+        var cutoff = org.mockito.ArgumentCaptor.forClass(Instant.class);
+        verify(branches).purgeDeleted(cutoff.capture(), eq(Sweeper.PURGES_PER_SWEEP));
+        assertThat(cutoff.getValue()).isBetween(before.minus(Duration.ofDays(30)), Instant.now().minus(Duration.ofDays(30)));
     }
 
     @Test
