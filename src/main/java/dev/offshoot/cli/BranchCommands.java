@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -13,7 +14,8 @@ import picocli.CommandLine.ParentCommand;
 import tools.jackson.databind.JsonNode;
 
 /** {@code offshoot branch create|list|get|reset|extend|protect|unprotect|delete}. */
-@Command(name = "branch", description = "Create, list, show, reset, extend, protect and delete branches.")
+@Command(name = "branch", description = "Create, list, show, reset, extend, protect and delete branches.",
+        subcommands = CommandLine.HelpCommand.class)
 final class BranchCommands {
 
     @ParentCommand

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -12,7 +13,8 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /** {@code offshoot context list|use|show|delete}: the saved contexts (a URL and a token each; tokens never printed). */
-@Command(name = "context", description = "List, switch and delete saved contexts ('offshoot login --context NAME' adds one).")
+@Command(name = "context", description = "List, switch and delete saved contexts ('offshoot login --context NAME' adds one).",
+        subcommands = CommandLine.HelpCommand.class)
 final class ContextCommands {
 
     @ParentCommand

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -17,7 +18,8 @@ import tools.jackson.databind.JsonNode;
  * {@code offshoot migrate apply|check NAME DIR}: the Flyway-named .sql files of a directory, sent
  * to the branch's migrations endpoints as JSON. The service orders and validates them.
  */
-@Command(name = "migrate", description = "Apply or check a directory of Flyway migrations (V1__name.sql ...).")
+@Command(name = "migrate", description = "Apply or check a directory of Flyway migrations (V1__name.sql ...).",
+        subcommands = CommandLine.HelpCommand.class)
 final class MigrateCommands {
 
     @ParentCommand

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -16,7 +17,7 @@ import tools.jackson.databind.JsonNode;
 
 /** {@code offshoot template create|list|get|migrate|pool|delete} and {@code template policy get|set}. */
 @Command(name = "template", description = "Create (empty, from SQL files, a database URL or migrations), list, resize the pool of and delete templates.",
-        subcommands = TemplatePolicyCommands.class)
+        subcommands = {TemplatePolicyCommands.class, CommandLine.HelpCommand.class})
 final class TemplateCommands {
 
     @ParentCommand

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -11,7 +12,8 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
 /** {@code offshoot template policy get|set}: the migration policy of a template's branches (docs/migrations.md). */
-@Command(name = "policy", description = "Show or set the migration policy of a template's branches.")
+@Command(name = "policy", description = "Show or set the migration policy of a template's branches.",
+        subcommands = CommandLine.HelpCommand.class)
 final class TemplatePolicyCommands {
 
     @ParentCommand

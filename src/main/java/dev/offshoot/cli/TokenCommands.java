@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -18,7 +19,8 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code offshoot token issue|list|revoke} (admin scope). An issued secret is shown once: printed,
  * or with {@code --secret-file} written to a 0600 file and not printed, for handing it to an agent.
  */
-@Command(name = "token", description = "Issue, list and revoke API tokens (needs an admin token).")
+@Command(name = "token", description = "Issue, list and revoke API tokens (needs an admin token).",
+        subcommands = CommandLine.HelpCommand.class)
 final class TokenCommands {
 
     @ParentCommand
