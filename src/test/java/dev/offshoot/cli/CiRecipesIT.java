@@ -44,10 +44,8 @@ class CiRecipesIT extends IntegrationTest {
 
     @BeforeAll
     void templateAndMigrations() throws IOException {
-        try (var jars = Files.list(Path.of("target"))) {
-            jar = jars.filter(p -> p.getFileName().toString().matches("offshoot-.*\\.jar")).findFirst().orElse(null);
-        }
-        assumeTrue(jar != null, "the boot jar is built by 'mvn package' before failsafe runs");
+        jar = OffshootCliIT.jar(Path.of("target/cli"), "offshoot-cli-.*\\.jar");
+        assumeTrue(jar != null, "the CLI jar is built by 'mvn package' before failsafe runs");
         api = new Api(port, ADMIN_TOKEN);
         assertThat(api.post("/api/v1/templates", Map.of("name", template)).status()).isEqualTo(201);
     }
