@@ -24,6 +24,12 @@ if ! command -v psql >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql-client >/dev/null
 fi
 
+# the CI recipes' scripts run as CI would: the GitLab note job with curl and jq
+if ! command -v jq >/dev/null 2>&1 || ! command -v curl >/dev/null 2>&1; then
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends jq curl >/dev/null
+fi
+
 # the web console's browser tests drive Debian's chromium through its chromedriver
 bash scripts/host/ensure-chromium.sh
 
