@@ -31,6 +31,7 @@ import dev.offshoot.naming.SharedLocks;
 public class AdvisoryLocks implements SharedLocks, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(AdvisoryLocks.class);
+    private static final long CONNECT_TIMEOUT_SECONDS = 5;
 
     private final LockSession session;
     private final Counter lost;
@@ -99,7 +100,8 @@ public class AdvisoryLocks implements SharedLocks, AutoCloseable {
         }
         props.setProperty("ApplicationName", "offshoot-locks " + identity.id());
         props.setProperty("tcpKeepAlive", "true");
-        props.setProperty("connectTimeout", String.valueOf(timeout));
+        // a store that does not answer within the pool's own wait for a connection is down
+        props.setProperty("connectTimeout", String.valueOf(Math.min(timeout, CONNECT_TIMEOUT_SECONDS)));
         props.setProperty("socketTimeout", String.valueOf(timeout));
         Connection connection = DriverManager.getConnection(store.getJdbcUrl(), props);
         try (Statement st = connection.createStatement()) {

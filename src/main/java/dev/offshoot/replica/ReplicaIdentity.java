@@ -27,7 +27,12 @@ public class ReplicaIdentity {
         return id;
     }
 
+    /** The container's or Pod's host name as its runtime sets it, without a DNS look-up where it can. */
     private static String host() {
+        String env = System.getenv("HOSTNAME");
+        if (env != null && !env.isBlank()) {
+            return env;
+        }
         try {
             return InetAddress.getLocalHost().getHostName();
         } catch (UnknownHostException e) {
