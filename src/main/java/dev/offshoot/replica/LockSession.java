@@ -180,6 +180,7 @@ final class LockSession implements AutoCloseable {
         drop(cause);
         Set<Long> again = new HashSet<>();
         try {
+            connection();
             for (long key : held) {
                 if (call("SELECT pg_try_advisory_lock(?)", key)) {
                     again.add(key);
