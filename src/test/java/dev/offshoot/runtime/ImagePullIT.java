@@ -38,8 +38,7 @@ class ImagePullIT {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        IntegrationTest.isolated(registry, "pull", INSTANCE);
-        registry.add("offshoot.runtime.base-image", () -> NEVER_PUSHED);
+        IntegrationTest.isolated(registry, "pull", INSTANCE, NEVER_PUSHED);
     }
 
     @LocalServerPort
