@@ -2,6 +2,7 @@ package dev.offshoot.runtime;
 
 import static dev.offshoot.IntegrationTest.ADMIN_TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -10,6 +11,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
 
+import com.github.dockerjava.api.exception.NotFoundException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -65,7 +67,8 @@ class ImagePullIT {
                 .contains(NEVER_PUSHED, "pulling it failed", "scripts/image/build-pg-image.sh");
         assertThat(api.get("/api/v1/templates/" + name).code()).isEqualTo("TEMPLATE_NOT_FOUND");
         assertThat(TestDocker.containersOf(INSTANCE)).isEmpty();
-        assertThat(TestDocker.client().listImagesCmd().withImageNameFilter(NEVER_PUSHED).exec()).isEmpty();
+        assertThatThrownBy(() -> TestDocker.client().inspectImageCmd(NEVER_PUSHED).exec())
+                .isInstanceOf(NotFoundException.class);
         assertThat(revisionDirectories()).isEmpty();
     }
 
