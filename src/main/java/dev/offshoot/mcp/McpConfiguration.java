@@ -28,6 +28,7 @@ import dev.offshoot.branch.BranchOperations;
 import dev.offshoot.config.McpProperties;
 import dev.offshoot.migration.MigrationOperations;
 import dev.offshoot.template.TemplateService;
+import dev.offshoot.tuning.TuningOperations;
 
 /**
  * The MCP endpoint: the official SDK's streamable HTTP transport as a servlet at /mcp (sessions,
@@ -77,7 +78,8 @@ class McpConfiguration {
                 .contextExtractor(request -> {
                     Authentication caller = CurrentPrincipal.authentication();
                     return caller == null ? McpTransportContext.EMPTY
-                            : McpTransportContext.create(Map.of(ToolRegistry.CALLER_KEY, caller));
+                            : McpTransportContext.create(Map.of(ToolRegistry.CALLER_KEY, caller,
+                                    ToolRegistry.NARROWING_KEY, ToolSelection.of(request)));
                 })
                 .build();
     }
@@ -92,6 +94,14 @@ class McpConfiguration {
     }
 
     @Bean
+    FilterRegistrationBean<ToolSelection> mcpToolSelection(ToolRegistry registry) {
+        FilterRegistrationBean<ToolSelection> registration = new FilterRegistrationBean<>(new ToolSelection(registry));
+        registration.addUrlPatterns("/mcp", "/mcp/*");
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 31);
+        return registration;
+    }
+
+    @Bean
     ServletRegistrationBean<HttpServletStreamableServerTransportProvider> mcpServlet(
             HttpServletStreamableServerTransportProvider transport) {
         ServletRegistrationBean<HttpServletStreamableServerTransportProvider> registration =
@@ -101,20 +111,27 @@ class McpConfiguration {
         return registration;
     }
 
-    @Bean(destroyMethod = "closeGracefully")
-    McpSyncServer mcpServer(HttpServletStreamableServerTransportProvider transport, McpProperties properties,
-            JsonMapper json, AuditLog audit, MeterRegistry meters, RoleHierarchy scopes, BranchOperations branches,
-            TemplateService templates, MigrationOperations migrations) {
+    /** Every tool, registered once; also what tokens may be pinned to (a {@code ToolCatalog}). */
+    @Bean
+    ToolRegistry mcpTools(JsonMapper json, AuditLog audit, MeterRegistry meters, RoleHierarchy scopes,
+            BranchOperations branches, TemplateService templates, MigrationOperations migrations,
+            TuningOperations tunings) {
         ToolRegistry registry = new ToolRegistry(json, audit, meters, scopes);
         BranchTools.register(registry, branches, templates, new Credentials(audit));
         SchemaTools.register(registry, migrations);
+        TuningTools.register(registry, tunings);
+        return registry;
+    }
+
+    @Bean(destroyMethod = "closeGracefully")
+    McpSyncServer mcpServer(HttpServletStreamableServerTransportProvider transport, McpProperties properties,
+            ToolRegistry registry) {
         return McpServer.sync(transport)
                 .serverInfo("offshoot", "0.1.0")
                 .instructions(INSTRUCTIONS)
                 .capabilities(McpSchema.ServerCapabilities.builder().tools(true).build())
                 .requestTimeout(properties.requestTimeout())
-                .addToolFilter((context, tool) -> registry.permits((Authentication) context.get(ToolRegistry.CALLER_KEY),
-                        registry.kindOf(tool.name())))
+                .addToolFilter((context, tool) -> registry.offers(context, tool.name()))
                 .tools(registry.tools())
                 .build();
     }
