@@ -111,8 +111,7 @@ class Explains {
             if (e.getSQLState() != null && (e.getSQLState().startsWith("08") || e.getSQLState().startsWith("57P"))) {
                 throw unreachable(endpoint.branch(), e);
             }
-            throw new OffshootException(Kind.UNPROCESSABLE, "SQL_ERROR", "EXPLAIN failed: " + Trial.failure(e))
-                    .with("sqlState", e.getSQLState());
+            throw new OffshootException(Kind.UNPROCESSABLE, "SQL_ERROR", "EXPLAIN failed: " + Trial.failure(e));
         }
     }
 

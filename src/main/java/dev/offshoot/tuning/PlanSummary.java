@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -25,6 +26,7 @@ import tools.jackson.databind.JsonNode;
  * @param notes         misestimates, filters that discard most rows, sorts that spilled to disk
  * @param shape         node types and the relations and indexes they read, as one line
  */
+@JsonInclude(JsonInclude.Include.NON_NULL)
 record PlanSummary(List<String> nodeTypes, double totalCost, long estimatedRows, Long actualRows,
         Double planningMs, Double executionMs, List<Node> costliest, List<String> notes, String shape) {
 
@@ -40,6 +42,7 @@ record PlanSummary(List<String> nodeTypes, double totalCost, long estimatedRows,
      * @param ownCost       the planner's cost of this node itself, children excluded
      * @param share         ownMs (or ownCost) as a share of the whole, 0 to 1
      */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     record Node(String node, long estimatedRows, Long actualRows, Long loops, Double ownMs, double ownCost,
             double share) {
     }

@@ -114,8 +114,7 @@ class Tunings {
             }
         } catch (SQLException e) {
             throw new OffshootException(Kind.UNPROCESSABLE, "SQL_ERROR", "the statement failed on a copy of branch '"
-                    + target.name() + "', so nothing could be compared: " + Trial.failure(e))
-                    .with("sqlState", e.getSQLState());
+                    + target.name() + "', so nothing could be compared: " + Trial.failure(e));
         }
         Comparison.Recommendation recommendation = Comparison.recommend(baseline, measured, candidates,
                 properties.minSpeedup());
