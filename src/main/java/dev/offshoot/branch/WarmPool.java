@@ -107,23 +107,26 @@ class WarmPool implements TemplatePool {
 
     private Optional<Branch> take(Template template, TemplateRevision revision, Claim claim) {
         // one statement takes the row: concurrent claims skip each other's, a discard that changed
-        // the status first wins, and the version moves so any stale copy of the row fails to save
+        // the status first wins, and the version moves so any stale copy of the row fails to save.
+        // It takes the caller's name too, whose lock the caller holds: a row in transition is always
+        // under its own name's lock, which is how a reconciler on any replica knows it is in hand
         List<UUID> taken = jdbc.queryForList("UPDATE branch SET status = 'CREATING', status_since = now(),"
-                + " version = version + 1 WHERE id = (SELECT id FROM branch WHERE template_id = ?"
+                + " name = ?, version = version + 1 WHERE id = (SELECT id FROM branch WHERE template_id = ?"
                 + " AND template_revision = ? AND status = 'POOLED' ORDER BY created_at LIMIT 1"
-                + " FOR UPDATE SKIP LOCKED) RETURNING id", UUID.class, template.id(), revision.revision());
+                + " FOR UPDATE SKIP LOCKED) RETURNING id", UUID.class, claim.name(), template.id(),
+                revision.revision());
         if (taken.isEmpty()) {
             return Optional.empty();
         }
         Branch branch = branches.findById(taken.getFirst()).orElseThrow();
-        String memberName = branch.name();
         branch.claim(claim.name(), claim.labels(), claim.creator(), claim.expiresAt(), claim.protectedBranch());
         branch = branches.save(branch);
         try {
             policies.checkQuota(claim.creator(), claim.labels());
         } catch (RuntimeException e) {
-            // QUOTA_EXCEEDED (or the store failing): the member goes back, secrets untouched
-            branch.returnToPool(memberName, CREATOR);
+            // QUOTA_EXCEEDED (or the store failing): the member goes back, secrets untouched, under a
+            // member's name (no caller can choose one, nor needs the one it had)
+            branch.returnToPool(memberName(UUID.randomUUID()), CREATOR);
             branches.save(branch);
             throw e;
         }

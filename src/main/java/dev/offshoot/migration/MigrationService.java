@@ -22,6 +22,7 @@ import dev.offshoot.config.MigrationProperties;
 import dev.offshoot.error.OffshootException.Kind;
 import dev.offshoot.error.OffshootException;
 import dev.offshoot.naming.NamedLocks;
+import dev.offshoot.naming.SharedLocks;
 
 /** Migrations on branches: apply, history, and checks on a throwaway copy of the target. */
 @Service
@@ -31,9 +32,11 @@ class MigrationService {
 
     private final BranchAccess branches;
     private final MigrationProperties properties;
-    private final NamedLocks locks = new NamedLocks(NamedLocks.DEFAULT_WAIT);
+    private final NamedLocks locks;
 
-    MigrationService(BranchAccess branches, MigrationProperties properties) {
+    MigrationService(BranchAccess branches, MigrationProperties properties, SharedLocks sharedLocks) {
+        // a kind of its own: a migration run waits for another run on the branch, not for its reset
+        this.locks = new NamedLocks("migration", NamedLocks.DEFAULT_WAIT, sharedLocks);
         this.branches = branches;
         this.properties = properties;
     }
