@@ -60,9 +60,10 @@ class McpConfiguration {
             id they give you. Change schemas only through check_migrations and apply_migrations, never through \
             run_sql: coding agents are meant to run with a token whose SQL is read-only (sqlReadOnly), where \
             run_sql answers DDL and DML with SQL_READ_ONLY_TOKEN. Passwords never appear in tool results: \
-            get_connection_string gives user, host, port and database, and passwordFrom tells your shell how \
-            to write the password to a file (offshoot connection-string NAME --env-file .env) without it \
-            entering this conversation; never print that file.
+            get_connection_string gives user, host, port and database; run the app's tests with the branch in \
+            their environment only (offshoot run NAME -- <test command>), or as passwordFrom says (offshoot \
+            connection-string NAME --env-file .env), so the password never enters this conversation; never \
+            print that file.
 
             Details: reset_branch discards every change but keeps the connection string. Tools that change \
             data need a token with the write scope; read-only tokens see only the read tools. A read-only \

@@ -64,7 +64,7 @@ class SkillTest {
     @Test
     void bothSayToStopAtAPolicyViolationAndKeepPasswordsOut() throws IOException {
         for (String text : List.of(skill(), McpConfiguration.INSTRUCTIONS)) {
-            assertThat(text).contains("POLICY_VIOLATION", "approv", "offshoot connection-string", "--env-file .env",
+            assertThat(text).contains("POLICY_VIOLATION", "approv", "offshoot run", "offshoot connection-string", "--env-file .env",
                     "SQL_READ_ONLY_TOKEN", "CREATE INDEX CONCURRENTLY");
             assertThat(text.toLowerCase(java.util.Locale.ROOT)).contains("stop", "never print");
         }
