@@ -347,7 +347,8 @@ class OpenApiContractIT extends IntegrationTest {
         assertProblem(get("/api/v1/branches", Map.of("template", List.of("ct-missing-" + suffix()))), 404,
                 "TEMPLATE_NOT_FOUND");
 
-        Exchange page = get("/api/v1/branches", Map.of("label", List.of("repo=acme/shop"), "limit", List.of("1")));
+        // three live branches of this class at least (branch, its child, the protected one), whatever else ran
+        Exchange page = get("/api/v1/branches", Map.of("limit", List.of("1")));
         assertThat(page.json().get("items")).hasSize(1);
         assertThat(page.json().get("nextCursor").asString()).isNotBlank();
         assertProblem(get("/api/v1/branches", Map.of("cursor", List.of("bm90LW91cnM"))), 400, "INVALID_CURSOR");
@@ -913,6 +914,9 @@ class OpenApiContractIT extends IntegrationTest {
         String[] parts = path.split("/");
         if (parts.length > 4 && !parts[3].equals("webhooks") && !parts[3].equals("console")) {
             parts[4] = "{name}";
+        }
+        if (parts.length > 6 && parts[5].equals("tunings")) {
+            parts[6] = "{id}";
         }
         return String.join("/", parts);
     }
