@@ -25,7 +25,7 @@ import dev.offshoot.TestDocker;
  * <li>{@code BENCH_SIZE_MB} size of the big template (1024) and {@code BENCH_TINY_MB} of the tiny one (8)</li>
  * <li>{@code BENCH_DRIVERS} storage drivers, in order (overlay,reflink)</li>
  * <li>{@code BENCH_ROWS} which groups of rows to measure (all, or some of
- * create,pool,peers,write,fork,reset,check,idle)</li>
+ * create,pool,peers,write,fork,reset,check,tuning,idle)</li>
  * </ul>
  * The service runs in this JVM once per driver, with a metadata Postgres of its own and a fresh
  * instance id; everything it made is removed at the end, also when a step fails or the run is
@@ -44,7 +44,8 @@ public final class Benchmark {
             return new Options(Integer.parseInt(env("BENCH_N", "10")), Integer.parseInt(env("BENCH_SIZE_MB", "1024")),
                     Integer.parseInt(env("BENCH_TINY_MB", "8")), Arrays.asList(env("BENCH_DRIVERS",
                             "overlay,reflink").split(",")),
-                    rows.equals("all") ? Set.of("create", "pool", "peers", "write", "fork", "reset", "check", "idle")
+                    rows.equals("all") ? Set.of("create", "pool", "peers", "write", "fork", "reset", "check", "tuning",
+                            "idle")
                             : Set.of(rows.split(",")),
                     env("OFFSHOOT_STORAGE_PATH", "/var/lib/offshoot/storage"));
         }

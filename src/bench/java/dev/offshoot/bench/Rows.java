@@ -23,6 +23,10 @@ final class Rows {
     final String reset;
     final String check;
     final String checkBackToBack;
+    final String explainAnalyze;
+    final String tuning;
+    final String tuningMeasured;
+    final String tuningCopy;
     final String idleMemory;
     final String idleDisk;
     private final Map<String, List<String>> groups = new LinkedHashMap<>();
@@ -46,6 +50,10 @@ final class Rows {
         reset = "reset → first query, " + o.big();
         check = "migration check, 2 statements, Pagila p50";
         checkBackToBack = "… back to back (previous throwaway still being removed) p50";
+        explainAnalyze = "EXPLAIN ANALYZE on a throwaway copy, Pagila p50";
+        tuning = "query tuning, 2 index candidates × 5 runs, Pagila p50";
+        tuningMeasured = "… of it the measured runs and index builds p50";
+        tuningCopy = "… a copy of the branch (what a copy per candidate would add) p50";
         idleMemory = "memory per idle branch (" + o.n() + " of " + o.big() + ")";
         idleDisk = "disk per idle branch (" + o.n() + " of " + o.big() + ")";
         group("create", buildBig, createTinyP50, createTinyP90, createBigP50, createBigP90);
@@ -55,6 +63,7 @@ final class Rows {
         group("fork", fork);
         group("reset", reset);
         group("check", check, checkBackToBack);
+        group("tuning", explainAnalyze, tuning, tuningMeasured, tuningCopy);
         group("idle", idleMemory, idleDisk);
         groups.forEach((group, rows) -> {
             if (o.measures(group)) {

@@ -2,6 +2,7 @@ package dev.offshoot.branch;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -177,9 +178,17 @@ public class BranchAccess {
 
     /** A new branch from a live branch's current state; the caller deletes it. */
     public String throwawayOfBranch(String source, String purpose) {
+        return throwawayOfBranch(source, purpose, Duration.ofHours(1));
+    }
+
+    /**
+     * A new branch from a live branch's current state that the reaper removes after {@code ttl}
+     * unless the caller deletes it first (a tuning keeps its copy for a while).
+     */
+    public String throwawayOfBranch(String source, String purpose, Duration ttl) {
         // never reset: one copy of the source, no snapshot kept
         return service.create(new CreateBranchRequest(throwawayName(purpose), null, null, source, labels(purpose),
-                "1h", null, false), CurrentPrincipal.get().name(), false).branch().name();
+                ttl.toSeconds() + "s", null, false), CurrentPrincipal.get().name(), false).branch().name();
     }
 
     /** A new branch from a template revision (null: the latest); the caller deletes it. */

@@ -27,10 +27,12 @@ import tools.jackson.databind.JsonNode;
 class McpIT extends IntegrationTest {
 
     static final List<String> READ_TOOLS = List.of("list_templates", "list_branches", "describe_branch",
-            "get_connection_string", "list_tables", "describe_table", "compare_schema", "run_sql");
+            "get_connection_string", "list_tables", "describe_table", "compare_schema", "run_sql",
+            "explain_sql_statement", "list_slow_queries");
     static final List<String> ALL_TOOLS = List.of("list_templates", "list_branches", "create_branch",
             "describe_branch", "get_connection_string", "reset_branch", "delete_branch", "run_sql", "list_tables",
-            "describe_table", "apply_migrations", "check_migrations", "compare_schema");
+            "describe_table", "apply_migrations", "check_migrations", "compare_schema", "explain_sql_statement",
+            "list_slow_queries", "prepare_query_tuning", "complete_query_tuning");
 
     @LocalServerPort
     int port;
