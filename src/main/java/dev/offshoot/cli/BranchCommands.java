@@ -12,8 +12,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import tools.jackson.databind.JsonNode;
 
-/** {@code offshoot branch create|list|get|reset|delete}. */
-@Command(name = "branch", description = "Create, list, show, reset and delete branches.")
+/** {@code offshoot branch create|list|get|reset|suspend|wake|delete}. */
+@Command(name = "branch", description = "Create, list, show, reset, suspend, wake and delete branches.")
 final class BranchCommands {
 
     @ParentCommand
@@ -77,6 +77,17 @@ final class BranchCommands {
     @Command(name = "reset", description = "Reset a branch to its parent's data (keeps its connection string).")
     int reset(@Parameters(paramLabel = "NAME") String name) {
         return show(root.client().post("/api/v1/branches/" + OffshootClient.enc(name) + "/reset", null));
+    }
+
+    @Command(name = "suspend", description = "Stop a branch's server; its data and connection string stay "
+            + "(a connection wakes it).")
+    int suspend(@Parameters(paramLabel = "NAME") String name) {
+        return show(root.client().post("/api/v1/branches/" + OffshootClient.enc(name) + "/suspend", null));
+    }
+
+    @Command(name = "wake", description = "Start a suspended branch's server (answers when it accepts connections).")
+    int wake(@Parameters(paramLabel = "NAME") String name) {
+        return show(root.client().post("/api/v1/branches/" + OffshootClient.enc(name) + "/wake", null));
     }
 
     @Command(name = "delete", description = "Delete a branch.")

@@ -96,7 +96,6 @@ final class Credentials {
         if (c == null) {
             return null;
         }
-        return new BranchView.Connection(c.host(), c.port(), c.database(), c.user(), null,
-                new Endpoint(c.host(), c.port()).uri(c.user(), null, c.database()), c.jdbcUrl());
+        return c.withoutPassword();
     }
 }

@@ -57,23 +57,37 @@ public class DockerRuntime implements ContainerRuntime {
     private final ContainerBox box;
     private final RuntimeProperties properties;
     private final HostPorts ports;
+    private final BranchNetwork network;
 
-    DockerRuntime(DockerClient docker, ContainerBox box, RuntimeProperties properties, HostPorts ports) {
+    DockerRuntime(DockerClient docker, ContainerBox box, RuntimeProperties properties, HostPorts ports,
+            BranchNetwork network) {
         this.docker = docker;
         this.box = box;
         this.properties = properties;
         this.ports = ports;
+        this.network = network;
     }
 
-    /** A keyed instance is published on its key's host port, moved when the engine refuses it. */
+    /**
+     * A keyed instance sits on the branch network without a host port (its key's endpoint is its
+     * address there); with offshoot.runtime.publish-host-ports it is published on its key's host
+     * port instead, moved when the engine refuses it. An instance without a key is published on
+     * the spec's own address and port.
+     */
     @Override
     public String start(ContainerSpec spec, CompletableFuture<?> dataReady) {
         try {
             if (spec.instanceKey() == null) {
-                return startOn(spec, spec.bindAddress(), spec.hostPort(), dataReady);
+                return startOn(spec, publishedOn(spec.bindAddress(), spec.hostPort()), dataReady);
             }
-            return ports.publish(spec.instanceKey(),
-                    port -> startOn(spec, properties.bindAddress(), port, dataReady));
+            if (properties.publishHostPorts()) {
+                return ports.publish(spec.instanceKey(),
+                        port -> startOn(spec, publishedOn(properties.bindAddress(), port), dataReady));
+            }
+            network.ensure();
+            String id = startOn(spec, null, dataReady);
+            network.started(spec.instanceKey(), id);
+            return id;
         } catch (RuntimeException e) {
             // whatever failed, the data's preparation has finished when the caller cleans up after both
             awaitQuietly(dataReady);
@@ -86,12 +100,12 @@ public class DockerRuntime implements ContainerRuntime {
      * A container with a data gate is started at once instead: Docker's start (the bulk of a
      * launch) then overlaps the copy too, and its server waits for the gate to go.
      */
-    private String startOn(ContainerSpec spec, String bindAddress, int hostPort, CompletableFuture<?> dataReady) {
-        String id = call(() -> create(spec, bindAddress, hostPort));
+    private String startOn(ContainerSpec spec, PortBinding published, CompletableFuture<?> dataReady) {
+        String id = call(() -> create(spec, published));
         if (spec.dataGate() == null) {
             awaitOrRemove(id, dataReady);
         }
-        String started = startCreated(id, spec, hostPort);
+        String started = startCreated(id, spec, published);
         if (spec.dataGate() != null) {
             awaitOrRemove(id, dataReady);
         }
@@ -107,20 +121,28 @@ public class DockerRuntime implements ContainerRuntime {
         }
     }
 
-    private String startCreated(String id, ContainerSpec spec, int hostPort) {
+    private String startCreated(String id, ContainerSpec spec, PortBinding published) {
         return call(() -> {
             try {
                 docker.startContainerCmd(id).exec();
             } catch (RuntimeException e) {
                 remove(id);
-                if (isPortConflict(e)) {
-                    throw new PortConflictException(hostPort, e);
+                if (published != null && isPortConflict(e)) {
+                    throw new PortConflictException(published.getBinding().getHostPortSpec() == null ? 0
+                            : Integer.parseInt(published.getBinding().getHostPortSpec()), e);
                 }
                 throw e;
             }
-            log.debug("started container {} ({}) on port {}", spec.name(), id, hostPort);
+            log.debug("started container {} ({}) {}", spec.name(), id,
+                    published == null ? "on " + network.name() : "on port " + published.getBinding().getHostPortSpec());
             return id;
         });
+    }
+
+    /** Port 5432 published on this host address and port (0: one the engine picks). */
+    private static PortBinding publishedOn(String bindAddress, int hostPort) {
+        return new PortBinding(hostPort == 0 ? Ports.Binding.bindIp(bindAddress)
+                : Ports.Binding.bindIpAndPort(bindAddress, hostPort), POSTGRES_PORT);
     }
 
     /** Waits for the data; its own failure is thrown as it was, not wrapped. */
@@ -147,14 +169,19 @@ public class DockerRuntime implements ContainerRuntime {
         }
     }
 
-    private String create(ContainerSpec spec, String bindAddress, int hostPort) {
-        Ports.Binding host = hostPort == 0
-                ? Ports.Binding.bindIp(bindAddress)
-                : Ports.Binding.bindIpAndPort(bindAddress, hostPort);
+    /** @param published the host port 5432 is published on; null: none, on the branch network instead */
+    private String create(ContainerSpec spec, PortBinding published) {
         HostConfig hostConfig = HostConfig.newHostConfig()
-                .withPortBindings(new PortBinding(host, POSTGRES_PORT))
                 .withBinds(spec.volumeBinds().entrySet().stream()
                         .map(b -> new Bind(b.getKey(), new Volume(b.getValue()))).toList());
+        Map<String, String> labels = spec.labels();
+        if (published != null) {
+            hostConfig.withPortBindings(published);
+        } else {
+            hostConfig.withNetworkMode(network.name());
+            labels = new java.util.LinkedHashMap<>(spec.labels());
+            labels.put(BranchNetwork.KEY_LABEL, spec.instanceKey());
+        }
         if (spec.restartOnEngineRestart()) {
             hostConfig.withRestartPolicy(RestartPolicy.unlessStoppedRestart());
         }
@@ -162,7 +189,7 @@ public class DockerRuntime implements ContainerRuntime {
         CreateContainerCmd cmd = docker.createContainerCmd(spec.image())
                 .withName(spec.name())
                 .withEnv(envList(spec.env()))
-                .withLabels(spec.labels())
+                .withLabels(labels)
                 .withExposedPorts(POSTGRES_PORT)
                 .withHostConfig(hostConfig);
         if (spec.dataGate() != null) {
@@ -174,6 +201,10 @@ public class DockerRuntime implements ContainerRuntime {
         try {
             return cmd.exec().getId();
         } catch (NotFoundException e) {
+            if (published == null && String.valueOf(e.getMessage()).contains("network")) {
+                network.lost();
+                throw e;
+            }
             throw new ImageMissingException(spec.image());
         }
     }
@@ -208,6 +239,8 @@ public class DockerRuntime implements ContainerRuntime {
             }
             return null;
         });
+        // Docker may give a container another address when it starts again
+        network.restarted(containerId);
     }
 
     /**
@@ -264,6 +297,7 @@ public class DockerRuntime implements ContainerRuntime {
 
     @Override
     public long stop(String containerId, Duration timeout) {
+        network.changed(containerId);
         return call(() -> {
             try {
                 docker.stopContainerCmd(containerId).withTimeout((int) timeout.toSeconds()).exec();
@@ -277,6 +311,7 @@ public class DockerRuntime implements ContainerRuntime {
 
     @Override
     public void remove(String containerId) {
+        network.changed(containerId);
         call(() -> {
             try {
                 docker.removeContainerCmd(containerId).withForce(true).withRemoveVolumes(true).exec();
@@ -322,29 +357,44 @@ public class DockerRuntime implements ContainerRuntime {
         return LogSecrets.masked(out.toString().strip());
     }
 
+    /** A published container's host port, or a container's address on the branch network. */
     @Override
     public Endpoint endpoint(String containerId) {
         return call(() -> {
-            Ports.Binding[] bindings = docker.inspectContainerCmd(containerId).exec()
-                    .getNetworkSettings().getPorts().getBindings().get(POSTGRES_PORT);
-            return new Endpoint(properties.connectHost(), Integer.parseInt(bindings[0].getHostPortSpec()));
+            InspectContainerResponse container = docker.inspectContainerCmd(containerId).exec();
+            Ports.Binding[] bindings = container.getNetworkSettings().getPorts().getBindings().get(POSTGRES_PORT);
+            if (bindings != null && bindings.length > 0) {
+                return new Endpoint(properties.connectHost(), Integer.parseInt(bindings[0].getHostPortSpec()));
+            }
+            return network.endpointOfContainer(container).orElseThrow(() -> new IllegalStateException(
+                    "container " + containerId + " has no published port and no address on " + network.name()));
         });
     }
 
     @Override
     public Optional<Endpoint> endpointOf(String instanceKey) {
+        if (!properties.publishHostPorts()) {
+            return network.endpointOf(instanceKey);
+        }
         return port(instanceKey).map(port -> new Endpoint(properties.connectHost(), port));
     }
 
+    /** A host port users may connect to directly: only with offshoot.runtime.publish-host-ports. */
     @Override
     public Optional<Endpoint> advertisedEndpointOf(String instanceKey) {
+        if (!properties.publishHostPorts()) {
+            return Optional.empty();
+        }
         return port(instanceKey).map(port -> new Endpoint(properties.publicHost(), port));
     }
 
     @Override
     public Map<String, Endpoint> advertisedEndpointsOf(java.util.Collection<String> instanceKeys) {
         Map<String, Endpoint> out = new java.util.HashMap<>();
-        ports.portsOf(instanceKeys).forEach((key, port) -> out.put(key, new Endpoint(properties.publicHost(), port)));
+        if (properties.publishHostPorts()) {
+            ports.portsOf(instanceKeys).forEach((key, port) -> out.put(key,
+                    new Endpoint(properties.publicHost(), port)));
+        }
         return out;
     }
 
@@ -356,6 +406,7 @@ public class DockerRuntime implements ContainerRuntime {
     @Override
     public void release(String instanceKey) {
         ports.release(instanceKey);
+        network.forget(instanceKey);
     }
 
     @Override

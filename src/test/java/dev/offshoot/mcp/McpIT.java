@@ -29,8 +29,9 @@ class McpIT extends IntegrationTest {
     static final List<String> READ_TOOLS = List.of("list_templates", "list_branches", "describe_branch",
             "get_connection_string", "list_tables", "describe_table", "compare_schema", "run_sql");
     static final List<String> ALL_TOOLS = List.of("list_templates", "list_branches", "create_branch",
-            "describe_branch", "get_connection_string", "reset_branch", "delete_branch", "run_sql", "list_tables",
-            "describe_table", "apply_migrations", "check_migrations", "compare_schema");
+            "describe_branch", "get_connection_string", "reset_branch", "suspend_branch", "wake_branch",
+            "delete_branch", "run_sql", "list_tables", "describe_table", "apply_migrations", "check_migrations",
+            "compare_schema");
 
     @LocalServerPort
     int port;
@@ -70,6 +71,13 @@ class McpIT extends IntegrationTest {
             });
             assertThat(tools).filteredOn(t -> t.name().equals("delete_branch")).singleElement()
                     .satisfies(t -> assertThat(t.annotations().destructiveHint()).isTrue());
+            // suspending ends sessions but keeps every byte: a change, not a destructive one
+            assertThat(tools).filteredOn(t -> t.name().equals("suspend_branch") || t.name().equals("wake_branch"))
+                    .hasSize(2).allSatisfy(t -> {
+                        assertThat(t.annotations().readOnlyHint()).isFalse();
+                        assertThat(t.annotations().destructiveHint()).isFalse();
+                        assertThat(t.annotations().idempotentHint()).isTrue();
+                    });
         }
     }
 
