@@ -22,6 +22,13 @@ if ! command -v psql >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql-client >/dev/null
 fi
 
+# the gateway's tests connect with a third client family besides psql and pgjdbc: psycopg 3 over
+# libpq (Debian's python3-psycopg, run with /usr/bin/python3); pgbench (postgresql-client) for the benchmark
+if ! /usr/bin/python3 -c 'import psycopg' >/dev/null 2>&1; then
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-psycopg >/dev/null
+fi
+
 # the web console's browser tests drive Debian's chromium through its chromedriver
 bash scripts/host/ensure-chromium.sh
 

@@ -87,6 +87,8 @@ public class DockerRuntime implements ContainerRuntime {
             network.ensure();
             String id = startOn(spec, null, dataReady);
             network.started(spec.instanceKey(), id);
+            // a key that held a host port before the branch network gives it back once it moved onto it
+            ports.release(spec.instanceKey());
             return id;
         } catch (RuntimeException e) {
             // whatever failed, the data's preparation has finished when the caller cleans up after both
@@ -371,10 +373,16 @@ public class DockerRuntime implements ContainerRuntime {
         });
     }
 
+    /**
+     * On the branch network, the key's container's address there; an instance started before the
+     * branch network (published on a host port it still holds) answers on that port until its next
+     * start moves it onto the network.
+     */
     @Override
     public Optional<Endpoint> endpointOf(String instanceKey) {
         if (!properties.publishHostPorts()) {
-            return network.endpointOf(instanceKey);
+            return network.endpointOf(instanceKey).or(() -> ports.heldPortOf(instanceKey).stream().boxed().findFirst()
+                    .map(port -> new Endpoint(properties.connectHost(), port)));
         }
         return port(instanceKey).map(port -> new Endpoint(properties.connectHost(), port));
     }

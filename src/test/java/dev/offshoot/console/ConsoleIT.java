@@ -199,17 +199,19 @@ class ConsoleIT extends IntegrationTest {
     void suspendAndWakeFromTheDetails() {
         String sleeper = extended;
         browser.click("#branches button[data-open='" + sleeper + "']");
-        assertThat(browser.find("#wake").isDisplayed()).isFalse();
+        browser.find("#suspend");
+        assertThat(browser.all("#wake").getFirst().isDisplayed()).as("wake is offered only when suspended").isFalse();
         browser.find("#suspend").click();
 
         browser.until(d -> status(sleeper).equals("SUSPENDED") ? true : null);
-        browser.until(d -> browser.find("#wake").isDisplayed() ? true : null);
+        browser.until(d -> browser.all("#wake").getFirst().isDisplayed() ? true : null);
+        assertThat(browser.all("#suspend").getFirst().isDisplayed()).isFalse();
         assertThat(containerStates(sleeper)).containsExactly("exited");
         browser.screenshot("07b-details-suspended");
         browser.find("#wake").click();
 
         browser.until(d -> status(sleeper).equals("READY") ? true : null);
-        browser.until(d -> browser.find("#suspend").isDisplayed() ? true : null);
+        browser.until(d -> browser.all("#suspend").getFirst().isDisplayed() ? true : null);
         assertThat(containerStates(sleeper)).containsExactly("running");
         browser.find("#details-close").click();
     }
