@@ -3,6 +3,8 @@ package dev.offshoot.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -12,8 +14,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +26,10 @@ import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -223,6 +232,55 @@ class GatewayIT extends IntegrationTest {
         assertThatThrownBy(() -> DriverManager.getConnection(url, c.get("user").asString(),
                 "endpoint=" + branch.get("name").asString() + ";wrong").close())
                 .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("28P01"));
+    }
+
+    /**
+     * PostgreSQL 17's sslnegotiation=direct, spoken by hand (Debian 12's libpq is 15): a TLS
+     * ClientHello first, ALPN "postgresql", then the startup message over TLS; the branch answers
+     * with its authentication request. Without ALPN the gateway hangs up.
+     */
+    @Test
+    void directTlsWithAlpnPostgresqlIsRoutedAndWithoutItRefused() throws Exception {
+        JsonNode c = branch.get("connection");
+        try (SSLSocket tls = directTls(true)) {
+            var out = new DataOutputStream(tls.getOutputStream());
+            byte[] body = ("user\0" + c.get("user").asString() + "\0database\0" + c.get("database").asString()
+                    + "\0options\0endpoint=" + branch.get("name").asString() + "\0\0")
+                    .getBytes(StandardCharsets.UTF_8);
+            out.writeInt(8 + body.length);
+            out.writeInt(196608);
+            out.write(body);
+            out.flush();
+            var in = new DataInputStream(tls.getInputStream());
+            assertThat((char) in.readByte()).isEqualTo('R');
+            in.readInt();
+            assertThat(in.readInt()).as("AuthenticationSASL").isEqualTo(10);
+        }
+        try (SSLSocket noAlpn = directTls(false)) {
+            assertThat(noAlpn.getInputStream().read()).as("closed after the handshake").isEqualTo(-1);
+        }
+    }
+
+    private SSLSocket directTls(boolean alpn) throws Exception {
+        var trust = KeyStore.getInstance(KeyStore.getDefaultType());
+        trust.load(null, null);
+        try (var pem = Files.newInputStream(caFile())) {
+            trust.setCertificateEntry("ca", CertificateFactory.getInstance("X.509")
+                    .generateCertificate(pem));
+        }
+        var tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        var context = SSLContext.getInstance("TLS");
+        context.init(null, tmf.getTrustManagers(), null);
+        var socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", gatewayPort);
+        socket.setSoTimeout(10_000);
+        var parameters = socket.getSSLParameters();
+        if (alpn) {
+            parameters.setApplicationProtocols(new String[] {"postgresql"});
+        }
+        socket.setSSLParameters(parameters);
+        socket.startHandshake();
+        return socket;
     }
 
     private ClientProcess psql(String conninfo, JsonNode c, String sql) {
