@@ -45,7 +45,18 @@ public abstract class IntegrationTest {
         registry.add("offshoot.auth.admin-token", () -> ADMIN_TOKEN);
         registry.add("offshoot.runtime.instance-id", () -> INSTANCE_ID);
         registry.add("offshoot.runtime.base-image", () -> BASE_IMAGE);
+        ownLeader(registry);
         smallIdlePool(registry);
+    }
+
+    /**
+     * Every cached context is a service of its own against the one store and instance id, and runs
+     * its own background jobs with its own settings (a watch interval, a pool size), as each did
+     * before replicas elected one leader: each context is the one leader of a group of its own.
+     */
+    private static void ownLeader(DynamicPropertyRegistry registry) {
+        String group = "context-" + UUID.randomUUID().toString().substring(0, 8);
+        registry.add("offshoot.replicas.group", () -> group);
     }
 
     /**

@@ -9,6 +9,9 @@ import org.springframework.stereotype.Component;
 
 import dev.offshoot.auth.CurrentPrincipal;
 import dev.offshoot.auth.Principal;
+import dev.offshoot.paging.Page;
+import dev.offshoot.paging.PageRequest;
+import dev.offshoot.paging.Positions;
 
 /**
  * The branch feature as other features see it (REST, MCP): every answer is a {@link BranchView}
@@ -34,19 +37,25 @@ public class BranchOperations {
     }
 
     public List<BranchView> list(String status, String template, List<String> labels) {
+        return list(status, template, labels, PageRequest.ALL).items();
+    }
+
+    /** One page of the branches the caller may see, oldest first. */
+    public Page<BranchView> list(String status, String template, List<String> labels, PageRequest request) {
         // a list of hundreds shares a handful of templates: look each one up once, not once per branch
         Map<UUID, String> templateNames = new HashMap<>();
         Principal caller = CurrentPrincipal.get();
         Disclosure disclosure = Disclosure.of(caller, false);
         // a list names the caller's reader role, which it never creates, and carries no password
         BranchReaders.Reader listed = new BranchReaders.Reader(BranchReaders.roleName(caller), null);
-        List<Branch> branches = service.list(status, template, labels);
+        Page<Branch> branches = Page.of(service.list(status, template, labels),
+                b -> Positions.of(b.createdAt(), b.id()), request);
         // and where they are reached in one look-up
-        Map<String, BranchView.Entrance> reached = entrances.of(branches);
-        return branches.stream().map(b -> BranchView.of(b,
+        Map<String, BranchView.Entrance> reached = entrances.of(branches.items());
+        return branches.map(b -> BranchView.of(b,
                 templateNames.computeIfAbsent(b.templateId(), id -> service.templateName(b)),
                 service.parentBranchName(b).orElse(null), reached.get(b.instanceKey()), null, null, disclosure,
-                b.readonlyPassword() == null ? null : listed)).toList();
+                b.readonlyPassword() == null ? null : listed));
     }
 
     /** One live branch, with the disk its own layer uses. */

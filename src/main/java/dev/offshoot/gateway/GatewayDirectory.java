@@ -3,6 +3,8 @@ package dev.offshoot.gateway;
 import org.springframework.stereotype.Component;
 
 import dev.offshoot.branch.BranchAccess;
+import dev.offshoot.branch.BranchMaintenance;
+import dev.offshoot.branch.BranchStatus;
 import dev.offshoot.error.OffshootException;
 import dev.offshoot.instance.Endpoint;
 import dev.offshoot.provision.Endpoints;
@@ -18,10 +20,12 @@ import dev.offshoot.provision.Endpoints;
 class GatewayDirectory implements BranchDirectory {
 
     private final BranchAccess branches;
+    private final BranchMaintenance maintenance;
     private final Endpoints endpoints;
 
-    GatewayDirectory(BranchAccess branches, Endpoints endpoints) {
+    GatewayDirectory(BranchAccess branches, BranchMaintenance maintenance, Endpoints endpoints) {
         this.branches = branches;
+        this.maintenance = maintenance;
         this.endpoints = endpoints;
     }
 
@@ -40,13 +44,23 @@ class GatewayDirectory implements BranchDirectory {
         };
     }
 
+    /**
+     * The branch feature's wake, under the branch's name lock in the metadata store: of replicas
+     * waking one branch at once, one starts it and the others find it READY.
+     */
     @Override
     public void wake(String name) {
+        BranchStatus status;
         try {
-            branches.wake(name);
+            status = maintenance.wake(name).orElseThrow(() -> new Refusal(Protocol.INVALID_CATALOG_NAME,
+                    "branch \"" + name + "\" does not exist")).status();
         } catch (OffshootException e) {
             throw new Refusal(Protocol.CANNOT_CONNECT_NOW, "branch \"" + name + "\" could not be woken up ("
                     + e.code() + "); try again");
+        }
+        if (status != BranchStatus.READY) {
+            throw new Refusal(Protocol.CANNOT_CONNECT_NOW, "branch \"" + name + "\" is " + status
+                    + " and cannot be woken up now; try again shortly");
         }
     }
 
