@@ -12,29 +12,37 @@ import dev.offshoot.branch.BranchStatus;
 
 /**
  * What an idle pass does, from what it observed: the READY branches without a gateway connection
- * for offshoot.gateway.idle-suspend are suspended (those idle longest first), and the branches that
- * have connections open get their last activity recorded, at most once a minute each. A branch's
- * last sign of use is the latest of its gateway connections' end, its recorded activity and its
- * last status change (a wake, a reset), so a branch just woken or created is never due.
+ * for offshoot.gateway.idle-suspend are suspended (those idle longest first), and the branches used
+ * through this gateway since their recorded activity get it recorded (now while connections are
+ * open, else when the last one ended), at most once a minute each: the store is where a replica
+ * learns of connections through the others'. A branch's last sign of use is the latest of its
+ * gateway connections' end, its recorded activity and its last status change (a wake, a reset), so
+ * a branch just woken or created is never due.
  */
-record IdlePlan(List<BranchRecord> suspend, List<BranchRecord> active) {
+record IdlePlan(List<BranchRecord> suspend, List<Activity> active) {
+
+    /** A branch's use to record: at this time. */
+    record Activity(BranchRecord branch, Instant at) {
+    }
 
     /** How stale a busy branch's recorded activity may get before it is written again. */
     static final Duration ACTIVITY_WRITE = Duration.ofMinutes(1);
 
     static IdlePlan of(List<BranchRecord> live, Map<String, Connections.Usage> usage, Instant now, Duration idle) {
         List<BranchRecord> suspend = new ArrayList<>();
-        List<BranchRecord> active = new ArrayList<>();
+        List<Activity> active = new ArrayList<>();
         for (BranchRecord b : live) {
             if (b.status() != BranchStatus.READY) {
                 continue;
             }
             Connections.Usage used = usage.get(b.id().toString());
-            if (used != null && used.open() > 0) {
-                if (b.lastActivityAt() == null || b.lastActivityAt().isBefore(now.minus(ACTIVITY_WRITE))) {
-                    active.add(b);
-                }
-            } else if (!idle.isZero() && lastSign(b, used).isBefore(now.minus(idle))) {
+            Instant usedAt = used == null ? null : used.open() > 0 ? now : used.lastActive();
+            if (usedAt != null && (b.lastActivityAt() == null
+                    || b.lastActivityAt().isBefore(usedAt.minus(ACTIVITY_WRITE)))) {
+                active.add(new Activity(b, usedAt));
+            }
+            boolean open = used != null && used.open() > 0;
+            if (!open && !idle.isZero() && lastSign(b, used).isBefore(now.minus(idle))) {
                 suspend.add(b);
             }
         }

@@ -15,13 +15,15 @@ import dev.offshoot.auth.CurrentPrincipal;
 import dev.offshoot.branch.BranchMaintenance;
 import dev.offshoot.branch.BranchMaintenance.BranchRecord;
 import dev.offshoot.config.GatewayProperties;
+import dev.offshoot.replica.Leadership;
 
 /**
  * Scale to zero: every offshoot.gateway.idle-check-interval, READY branches that had no gateway
  * connection for offshoot.gateway.idle-suspend are suspended ({@link IdlePlan}); each is asked first
- * whether any session is open on it (one that did not come through the gateway: a migration, a
- * direct connection) and left running if so. Branches in use get their last activity recorded.
- * Suspensions are audited (actor {@code gateway}) and counted.
+ * whether any session is open on it (one that did not come through this gateway: another replica's,
+ * a migration, a direct connection) and left running if so. Every replica records the activity of
+ * the branches used through its own gateway; only the leader of the background jobs
+ * ({@link Leadership}) suspends. Suspensions are audited (actor {@code gateway}) and counted.
  */
 @Component
 class IdleSuspension {
@@ -32,12 +34,14 @@ class IdleSuspension {
     private final Connections connections;
     private final GatewayProperties properties;
     private final AuditLog audit;
+    private final Leadership leadership;
     private final Counter suspended;
     private final Counter errors;
 
     IdleSuspension(BranchMaintenance branches, Connections connections, GatewayProperties properties, AuditLog audit,
-            MeterRegistry meters) {
+            Leadership leadership, MeterRegistry meters) {
         this.branches = branches;
+        this.leadership = leadership;
         this.connections = connections;
         this.properties = properties;
         this.audit = audit;
@@ -51,19 +55,25 @@ class IdleSuspension {
             initialDelayString = "${offshoot.gateway.idle-check-interval:30s}")
     void tick() {
         try {
-            CurrentPrincipal.runAsSystem(() -> passOnce(Instant.now()));
+            CurrentPrincipal.runAsSystem(() -> passOnce(Instant.now(), leadership.isLeader()));
         } catch (RuntimeException e) {
             errors.increment();
             log.error("idle suspension pass failed: {}", e.getMessage(), e);
         }
     }
 
-    /** One pass; returns how many branches it suspended. */
-    synchronized int passOnce(Instant now) {
+    /**
+     * One pass: records activity, and suspends when {@code lead} (this replica leads the jobs).
+     * Returns how many branches it suspended.
+     */
+    synchronized int passOnce(Instant now, boolean lead) {
         var live = branches.live();
         connections.retain(live.stream().map(b -> b.id().toString()).collect(Collectors.toSet()));
         IdlePlan plan = IdlePlan.of(live, connections.branches(), now, properties.idleSuspend());
-        plan.active().forEach(b -> branches.recordActivity(b, now));
+        plan.active().forEach(a -> branches.recordActivity(a.branch(), a.at()));
+        if (!lead) {
+            return 0;
+        }
         int done = 0;
         for (BranchRecord b : plan.suspend()) {
             if (branches.suspendIdle(b)) {

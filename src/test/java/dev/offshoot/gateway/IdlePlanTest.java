@@ -41,7 +41,22 @@ class IdlePlanTest {
         IdlePlan plan = IdlePlan.of(List.of(stale, recent), usage, NOW, IDLE);
 
         assertThat(plan.suspend()).isEmpty();
-        assertThat(plan.active()).containsExactly(stale);
+        assertThat(plan.active()).containsExactly(new IdlePlan.Activity(stale, NOW));
+    }
+
+    /** Another replica's leader learns of this gateway's use from the store: a closed connection's end is recorded. */
+    @Test
+    void aConnectionClosedSinceTheRecordedActivityIsRecordedAtItsEnd() {
+        BranchRecord usedHere = branch(BranchStatus.READY, NOW.minus(Duration.ofHours(1)), NOW.minus(Duration.ofMinutes(30)));
+        BranchRecord recorded = branch(BranchStatus.READY, NOW.minus(Duration.ofHours(1)), NOW.minus(Duration.ofMinutes(2)));
+        Instant closed = NOW.minus(Duration.ofMinutes(2));
+        Map<String, Connections.Usage> usage = Map.of(usedHere.id().toString(), new Connections.Usage(0, closed),
+                recorded.id().toString(), new Connections.Usage(0, closed));
+
+        IdlePlan plan = IdlePlan.of(List.of(usedHere, recorded), usage, NOW, IDLE);
+
+        assertThat(plan.active()).containsExactly(new IdlePlan.Activity(usedHere, closed));
+        assertThat(plan.suspend()).isEmpty();
     }
 
     @Test
