@@ -76,7 +76,9 @@ class ReplicasIT {
             createsOfOneNameFromBothGiveOneBranch(apiA, apiB, store);
             deletesOfOneNameFromBothDeleteItOnce(apiA, apiB, store);
             List<JsonNode> kept = new ArrayList<>(createsRacingDeletesEndAsTheirAnswersSay(apiA, apiB, store));
-            kept.add(aSuspendedBranchWokenFromBothStartsOnce(apiA, apiB, store));
+            JsonNode sleepy = aSuspendedBranchWokenFromBothStartsOnce(apiA, apiB, store);
+            kept.add(sleepy);
+            aSuspendedBranchConnectedToThroughBothGatewaysStartsOnce(sleepy, a, b, apiA, store);
             ServiceProcess survivor = aLeaderKilledMidSweepIsTakenOverAndTheSweepFinished(a, b, apiA, apiB, store);
 
             store.assertConsistent();
@@ -168,6 +170,29 @@ class ReplicasIT {
         assertThat(answers).extracting(r -> r.body().get("status").asString()).containsOnly("READY");
         assertThat(starts(handle, stopped, Instant.now())).as("starts of its container").isEqualTo(1);
         return branch;
+    }
+
+    /**
+     * The same branch suspended, then connected to through both replicas' gateways at once: the
+     * wake on connect takes the branch's name lock in the store, so both sessions run and its
+     * container started once.
+     */
+    private void aSuspendedBranchConnectedToThroughBothGatewaysStartsOnce(JsonNode branch, ServiceProcess a,
+            ServiceProcess b, Api apiA, Observed store) throws Exception {
+        Api.Response suspended = apiA.post("/api/v1/branches/sleepy/suspend", Map.of());
+        assertThat(suspended.status()).isEqualTo(200);
+        assertThat(suspended.body().get("status").asString()).isEqualTo("SUSPENDED");
+        String handle = (String) store.query("SELECT instance_handle FROM branch WHERE name = 'sleepy'"
+                + " AND status = 'SUSPENDED'").getFirst().get("instance_handle");
+        Instant since = Instant.now();
+
+        CompletableFuture<Integer> throughA = CompletableFuture.supplyAsync(() -> selectOne(branch, a.gatewayPort), CALLS);
+        CompletableFuture<Integer> throughB = CompletableFuture.supplyAsync(() -> selectOne(branch, b.gatewayPort), CALLS);
+
+        assertThat(throughA.get(2, TimeUnit.MINUTES)).as("through replica a's gateway").isEqualTo(1);
+        assertThat(throughB.get(2, TimeUnit.MINUTES)).as("through replica b's gateway").isEqualTo(1);
+        assertThat(store.statuses("sleepy")).contains("READY");
+        assertThat(starts(handle, since, Instant.now())).as("starts of its container").isEqualTo(1);
     }
 
     /**
