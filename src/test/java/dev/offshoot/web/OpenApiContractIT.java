@@ -347,7 +347,8 @@ class OpenApiContractIT extends IntegrationTest {
         assertProblem(get("/api/v1/branches", Map.of("template", List.of("ct-missing-" + suffix()))), 404,
                 "TEMPLATE_NOT_FOUND");
 
-        Exchange page = get("/api/v1/branches", Map.of("label", List.of("repo=acme/shop"), "limit", List.of("1")));
+        // this class's own three branches at least, whichever other classes ran before in the store
+        Exchange page = get("/api/v1/branches", Map.of("limit", List.of("1")));
         assertThat(page.json().get("items")).hasSize(1);
         assertThat(page.json().get("nextCursor").asString()).isNotBlank();
         assertProblem(get("/api/v1/branches", Map.of("cursor", List.of("bm90LW91cnM"))), 400, "INVALID_CURSOR");
