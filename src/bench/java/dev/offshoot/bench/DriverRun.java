@@ -76,6 +76,13 @@ final class DriverRun {
         if (options.measures("idle")) {
             idle(big);
         }
+        if (options.measures("gateway") || options.measures("density")) {
+            new GatewayRun(this, api, rows, column, options).run(big);
+        }
+    }
+
+    String instanceId() {
+        return service.instanceId;
     }
 
     private String template(String name, int sizeMb) {

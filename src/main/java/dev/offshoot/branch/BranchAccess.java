@@ -91,6 +91,23 @@ public class BranchAccess {
         }
     }
 
+    /**
+     * A live branch as a connection through the gateway reaches it: its instance key and status.
+     *
+     * @param key the key its instance answers under ({@link Endpoints#internal})
+     */
+    public record Route(String key, BranchStatus status) {
+    }
+
+    /**
+     * The live branch of this name for a connection that names it, whoever it is for: the gateway
+     * has no caller to check (Postgres authenticates the user); warm-pool members are nobody's.
+     */
+    public Optional<Route> route(String name) {
+        return branches.findLiveByName(name).filter(b -> !WarmPool.isMember(b))
+                .map(b -> new Route(b.instanceKey(), b.status()));
+    }
+
     /** What a branch was started from: a template revision, or (when set) another branch. */
     public record Origin(String template, int revision, String parentBranch) {
     }
@@ -107,7 +124,10 @@ public class BranchAccess {
         }
     }
 
-    /** A live branch that accepts connections; BRANCH_NOT_FOUND or BRANCH_NOT_READY otherwise. */
+    /**
+     * A live branch that accepts connections, woken first when it is suspended; BRANCH_NOT_FOUND or
+     * BRANCH_NOT_READY otherwise.
+     */
     public Endpoint endpoint(String name) {
         Branch branch = ready(name);
         return endpoint(name, branch, templates.byId(branch.templateId()));
@@ -115,7 +135,8 @@ public class BranchAccess {
 
     /**
      * A live branch that accepts connections, with what a request needs to know of it, looked up
-     * once as the caller (whose tenancy applies); BRANCH_NOT_FOUND or BRANCH_NOT_READY otherwise.
+     * once as the caller (whose tenancy applies), woken first when it is suspended; BRANCH_NOT_FOUND
+     * or BRANCH_NOT_READY otherwise.
      */
     public Target target(String name) {
         Branch branch = ready(name);
@@ -124,7 +145,8 @@ public class BranchAccess {
     }
 
     private Branch ready(String name) {
-        Branch branch = withOwnSecrets(service.live(name));
+        Branch seen = service.live(name);
+        Branch branch = withOwnSecrets(seen.status() == BranchStatus.SUSPENDED ? service.wake(name) : seen);
         if (branch.status() != BranchStatus.READY) {
             throw OffshootException.conflict("BRANCH_NOT_READY", "branch '" + name + "' is " + branch.status());
         }

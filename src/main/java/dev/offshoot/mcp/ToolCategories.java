@@ -21,7 +21,7 @@ final class ToolCategories {
     private static Map<String, List<String>> tools() {
         Map<String, List<String>> tools = new LinkedHashMap<>();
         tools.put("branches", List.of("list_templates", "list_branches", "create_branch", "describe_branch",
-                "get_connection_string", "reset_branch", "delete_branch"));
+                "get_connection_string", "reset_branch", "suspend_branch", "wake_branch", "delete_branch"));
         tools.put("schema", List.of("list_tables", "describe_table", "compare_schema"));
         tools.put("migrations", List.of("check_migrations", "apply_migrations"));
         tools.put("sql", List.of("run_sql"));

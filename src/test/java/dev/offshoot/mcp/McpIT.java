@@ -30,9 +30,10 @@ class McpIT extends IntegrationTest {
             "get_connection_string", "list_tables", "describe_table", "compare_schema", "run_sql",
             "explain_sql_statement", "list_slow_queries");
     static final List<String> ALL_TOOLS = List.of("list_templates", "list_branches", "create_branch",
-            "describe_branch", "get_connection_string", "reset_branch", "delete_branch", "run_sql", "list_tables",
-            "describe_table", "apply_migrations", "check_migrations", "compare_schema", "explain_sql_statement",
-            "list_slow_queries", "prepare_query_tuning", "complete_query_tuning");
+            "describe_branch", "get_connection_string", "reset_branch", "suspend_branch", "wake_branch",
+            "delete_branch", "run_sql", "list_tables", "describe_table", "apply_migrations", "check_migrations",
+            "compare_schema", "explain_sql_statement", "list_slow_queries", "prepare_query_tuning",
+            "complete_query_tuning");
 
     @LocalServerPort
     int port;
@@ -72,6 +73,13 @@ class McpIT extends IntegrationTest {
             });
             assertThat(tools).filteredOn(t -> t.name().equals("delete_branch")).singleElement()
                     .satisfies(t -> assertThat(t.annotations().destructiveHint()).isTrue());
+            // suspending ends sessions but keeps every byte: a change, not a destructive one
+            assertThat(tools).filteredOn(t -> t.name().equals("suspend_branch") || t.name().equals("wake_branch"))
+                    .hasSize(2).allSatisfy(t -> {
+                        assertThat(t.annotations().readOnlyHint()).isFalse();
+                        assertThat(t.annotations().destructiveHint()).isFalse();
+                        assertThat(t.annotations().idempotentHint()).isTrue();
+                    });
         }
     }
 

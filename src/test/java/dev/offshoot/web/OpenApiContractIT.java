@@ -364,6 +364,27 @@ class OpenApiContractIT extends IntegrationTest {
 
     @Test
     @Order(22)
+    void suspendAndWakeABranchAndGetTheGatewayCa() {
+        Exchange before = get("/api/v1/branches/" + branch, Map.of());
+        Exchange suspended = call("POST", "/api/v1/branches/" + branch + "/suspend", Map.of(), null, null, true);
+        assertThat(suspended.status).as(suspended.body).isEqualTo(200);
+        assertThat(suspended.json().get("status").asString()).isEqualTo("SUSPENDED");
+        Exchange woken = call("POST", "/api/v1/branches/" + branch + "/wake", Map.of(), null, null, true);
+        assertThat(woken.status).as(woken.body).isEqualTo(200);
+        assertThat(woken.json().get("status").asString()).isEqualTo("READY");
+        assertThat(woken.json().get("connection")).isEqualTo(before.json().get("connection"));
+        assertProblem(call("POST", "/api/v1/branches/ct-missing-" + suffix() + "/suspend", Map.of(), null, null, true),
+                404, "BRANCH_NOT_FOUND");
+        assertProblem(call("POST", "/api/v1/branches/ct-missing-" + suffix() + "/wake", Map.of(), null, null, true),
+                404, "BRANCH_NOT_FOUND");
+
+        Exchange ca = get("/api/v1/gateway/ca.pem", Map.of());
+        assertThat(ca.status).isEqualTo(200);
+        assertThat(ca.body).startsWith("-----BEGIN CERTIFICATE-----");
+    }
+
+    @Test
+    @Order(22)
     void resetBranch() {
         Exchange before = get("/api/v1/branches/" + branch, Map.of());
         Exchange reset = call("POST", "/api/v1/branches/" + branch + "/reset", Map.of(), null, null, true);
@@ -912,7 +933,8 @@ class OpenApiContractIT extends IntegrationTest {
     /** "/api/v1/branches/pr-1/reset" -> "/api/v1/branches/{name}/reset"; webhooks and console paths have no name. */
     private static String operationPath(String path) {
         String[] parts = path.split("/");
-        if (parts.length > 4 && !parts[3].equals("webhooks") && !parts[3].equals("console")) {
+        if (parts.length > 4 && !parts[3].equals("webhooks") && !parts[3].equals("console")
+                && !parts[3].equals("gateway")) {
             parts[4] = "{name}";
         }
         if (parts.length > 6 && parts[5].equals("tunings")) {
