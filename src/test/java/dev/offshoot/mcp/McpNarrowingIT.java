@@ -58,7 +58,7 @@ class McpNarrowingIT extends IntegrationTest {
             List<McpSchema.Tool> tools = mcp.client.listTools().tools();
 
             assertThat(tools).extracting(McpSchema.Tool::name).containsExactlyInAnyOrderElementsOf(
-                    McpIT.READ_TOOLS.stream().filter(t -> !t.equals("run_sql")).toList());
+                    ServedTools.READ.stream().filter(t -> !t.equals("run_sql")).toList());
             assertThat(tools).allSatisfy(t -> assertThat(t.annotations().readOnlyHint()).as(t.name()).isTrue());
             assertThatThrownBy(() -> mcp.call("create_branch", Map.of("name", "nope-" + McpIT.suffix(),
                     "template", "whatever"))).isInstanceOf(McpError.class).hasMessageContaining("Unknown tool");

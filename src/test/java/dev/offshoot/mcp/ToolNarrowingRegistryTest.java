@@ -118,9 +118,9 @@ class ToolNarrowingRegistryTest {
 
     @Test
     void everyToolTheServiceRegistersHasACategory() {
-        // McpIT.ALL_TOOLS: every tool the service lists (McpIT checks that list against the server)
+        // ServedTools.ALL: every tool the service lists (McpIT checks that list against the server)
         assertThat(ToolCategories.TOOLS.values().stream().flatMap(List::stream))
-                .containsExactlyInAnyOrderElementsOf(McpIT.ALL_TOOLS);
+                .containsExactlyInAnyOrderElementsOf(ServedTools.ALL);
     }
 
     @Test
