@@ -13,7 +13,7 @@ import dev.offshoot.instance.Endpoint;
 import dev.offshoot.provision.Build;
 
 /**
- * A URL import: pg_dump | pg_restore in a helper container, to the addresses {@link SourceGuard}
+ * A URL import: pg_dump, then pg_restore, in a helper container, to the addresses {@link SourceGuard}
  * checked and nowhere else. The helper runs in the build container's network namespace, so it
  * cannot reach the engine host's loopback; only a source on this host that an administrator
  * allowed is reached from the host's network. It holds only the source's credential and the
@@ -27,17 +27,28 @@ class SourceImport {
 
     /**
      * Each side's stderr goes to a file and comes back prefixed, with both exit codes on the last
-     * line, so that a failure is told apart by the side that failed ({@link ImportFailure}).
+     * line, so that a failure is told apart by the side that failed ({@link ImportFailure}). The
+     * dump goes to a file first so that its table of contents can be filtered: a source's own
+     * pg_stat_statements (and its comment) is left out, since creating that extension needs a
+     * superuser and the restore runs as the owner; the template build creates it instead.
      */
+    /** Table-of-contents lines of pg_restore --list left out of the restore (an ERE for grep). */
+    static final String LEFT_OUT = " (EXTENSION|COMMENT) - (EXTENSION )?pg_stat_statements( |$)";
+
     static final String SCRIPT = "set -o pipefail; unset PGPASSWORD PGPASSFILE PGSERVICE PGSERVICEFILE;"
+            + " : >/tmp/restore.err;"
             + " (for v in ${!SOURCE_PG@}; do export \"${v#SOURCE_}=${!v}\"; done;"
-            + " exec pg_dump --format=custom --no-owner --no-acl 2>/tmp/dump.err)"
-            + " | (for v in ${!TARGET_PG@}; do export \"${v#TARGET_}=${!v}\"; done;"
-            + " exec pg_restore --no-owner --no-acl --exit-on-error --dbname=\"$PGDATABASE\" 2>/tmp/restore.err);"
-            + " codes=(\"${PIPESTATUS[@]}\");"
+            + " exec pg_dump --format=custom --no-owner --no-acl --file=/tmp/source.dump 2>/tmp/dump.err);"
+            + " dump=$?; restore=1;"
+            + " if [ \"$dump\" = 0 ]; then (for v in ${!TARGET_PG@}; do export \"${v#TARGET_}=${!v}\"; done;"
+            + " pg_restore --list /tmp/source.dump 2>>/tmp/restore.err"
+            + " | grep -v -E '" + LEFT_OUT + "' >/tmp/restore.list"
+            + " && exec pg_restore --no-owner --no-acl --exit-on-error --use-list=/tmp/restore.list"
+            + " --dbname=\"$PGDATABASE\" /tmp/source.dump 2>>/tmp/restore.err); restore=$?; fi;"
+            + " rm -f /tmp/source.dump;"
             + " tail -n 15 /tmp/dump.err | sed 's/^/dump: /'; tail -n 15 /tmp/restore.err | sed 's/^/restore: /';"
-            + " echo \"" + ImportFailure.STATUS + " dump=${codes[0]} restore=${codes[1]}\";"
-            + " [ \"${codes[0]}\" = 0 ] && [ \"${codes[1]}\" = 0 ]";
+            + " echo \"" + ImportFailure.STATUS + " dump=$dump restore=$restore\";"
+            + " [ \"$dump\" = 0 ] && [ \"$restore\" = 0 ]";
 
     private final RuntimeProperties properties;
     private final SourceGuard guard;

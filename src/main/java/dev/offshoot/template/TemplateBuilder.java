@@ -211,7 +211,8 @@ class TemplateBuilder {
 
     /**
      * Creates pg_stat_statements in the template's database (branch servers preload its library),
-     * in {@code public}, for query tuning; a source that has it keeps its own. Without a
+     * in {@code public}, for query tuning (a URL import leaves a source's own out: only a superuser
+     * may create it). Without a
      * {@code public} schema, or should the creation fail, the template has none and its branches
      * answer QUERY_STATS_UNAVAILABLE for their statistics: the build goes on.
      */

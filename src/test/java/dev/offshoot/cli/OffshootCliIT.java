@@ -92,7 +92,8 @@ class OffshootCliIT extends IntegrationTest {
 
         URI uri = URI.create(line.substring("DATABASE_URL=".length()));
         String[] userInfo = uri.getRawUserInfo().split(":", 2);
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://" + uri.getHost() + ":" + uri.getPort() + uri.getPath(),
+        try (Connection c = DriverManager.getConnection("jdbc:postgresql://" + uri.getHost() + ":" + uri.getPort() + uri.getPath()
+                        + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()),
                 URLDecoder.decode(userInfo[0], StandardCharsets.UTF_8), URLDecoder.decode(userInfo[1], StandardCharsets.UTF_8));
                 ResultSet rs = c.createStatement().executeQuery("SELECT 1")) {
             assertThat(rs.next()).isTrue();

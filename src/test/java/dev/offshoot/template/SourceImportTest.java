@@ -29,4 +29,20 @@ class SourceImportTest {
                 .containsEntry("SOURCE_PGHOSTADDR", "198.51.100.7,2001:db8:0:0:0:0:0:7")
                 .containsEntry("SOURCE_PGPASSWORD", "hunter2");
     }
+
+    @Test
+    void theRestoreLeavesOutOnlyTheSourcesPgStatStatementsAndItsComment() {
+        java.util.regex.Pattern leftOut = java.util.regex.Pattern.compile(SourceImport.LEFT_OUT);
+        List<String> toc = List.of("215; 3079 16384 EXTENSION - pg_stat_statements ",
+                "4250; 0 0 COMMENT - EXTENSION pg_stat_statements ",
+                "216; 3079 16400 EXTENSION - pgcrypto ",
+                "4251; 0 0 COMMENT - EXTENSION pgcrypto ",
+                "220; 1259 16410 TABLE public pg_stat_statements app",
+                "221; 1259 16411 TABLE public pg_stat_statements_history app");
+
+        assertThat(toc.stream().filter(line -> !leftOut.matcher(line).find()))
+                .containsExactly("216; 3079 16400 EXTENSION - pgcrypto ", "4251; 0 0 COMMENT - EXTENSION pgcrypto ",
+                        "220; 1259 16410 TABLE public pg_stat_statements app",
+                        "221; 1259 16411 TABLE public pg_stat_statements_history app");
+    }
 }
