@@ -5,7 +5,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Where an instance's Postgres answers: the one place connection URLs are built. Docker publishes a
- * host port on the bind address; a Kubernetes runtime would give a Service's DNS name and port.
+ * host port on the bind address; the Kubernetes runtime gives a Pod's IP and 5432.
  */
 public record Endpoint(String host, int port) {
 

@@ -92,10 +92,7 @@ final class VolumeSnapshots {
     GenericKubernetesResource awaitReady(String name) {
         Duration timeout = properties.snapshotTimeout();
         GenericKubernetesResource done = snapshots().withName(name).waitUntilCondition(
-                s -> s == null || ready(s) || error(s).isPresent(), timeout.toMillis(), TimeUnit.MILLISECONDS);
-        if (done == null) {
-            throw new DataMissingException("the VolumeSnapshot " + name + " was deleted while it was being taken");
-        }
+                s -> s != null && (ready(s) || error(s).isPresent()), timeout.toMillis(), TimeUnit.MILLISECONDS);
         Optional<String> error = error(done);
         if (error.isPresent()) {
             throw new StorageException("the VolumeSnapshot " + name + " failed: " + error.get());

@@ -22,7 +22,7 @@ import io.fabric8.mockwebserver.http.RecordedRequest;
  * Every request that is not the fake kubelet's own is recorded as the RBAC verb, resource and
  * subresource it needs, so that tests can compare the calls the runtime makes with a Role.
  */
-final class ClusterDispatcher extends Dispatcher {
+public final class ClusterDispatcher extends Dispatcher {
 
     static final String KUBELET_AGENT = "offshoot-fake-kubelet";
     private static final Pattern SUBRESOURCE = Pattern.compile(

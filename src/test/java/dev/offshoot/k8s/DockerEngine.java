@@ -116,12 +116,16 @@ final class DockerEngine implements Engine {
 
     @Override
     public void freeze(String id) {
-        docker.pauseContainerCmd(id).exec();
+        if (Boolean.TRUE.equals(docker.inspectContainerCmd(id).exec().getState().getRunning())) {
+            docker.pauseContainerCmd(id).exec();
+        }
     }
 
     @Override
     public void thaw(String id) {
-        docker.unpauseContainerCmd(id).exec();
+        if (Boolean.TRUE.equals(docker.inspectContainerCmd(id).exec().getState().getPaused())) {
+            docker.unpauseContainerCmd(id).exec();
+        }
     }
 
     @Override

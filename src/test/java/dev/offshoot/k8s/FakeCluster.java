@@ -93,6 +93,16 @@ public final class FakeCluster implements AutoCloseable {
         return dispatcher.calls();
     }
 
+    /** Deletes every Pod, claim, snapshot, Secret and record of a service instance (its containers and data go). */
+    public void removeEverythingOf(String instanceId) {
+        var labelled = java.util.Map.of("offshoot.instance", instanceId);
+        kubeletClient.pods().withLabels(labelled).delete();
+        kubeletClient.configMaps().withLabels(labelled).delete();
+        kubeletClient.secrets().withLabels(labelled).delete();
+        kubeletClient.genericKubernetesResources(FakeKubelet.SNAPSHOTS).withLabels(labelled).delete();
+        kubeletClient.persistentVolumeClaims().withLabels(labelled).delete();
+    }
+
     public Path claimDir(String claim) {
         return kubelet.claimDir(claim);
     }

@@ -90,7 +90,7 @@ final class FakeKubelet implements AutoCloseable {
         if (pvc.getStatus() != null && "Bound".equals(pvc.getStatus().getPhase()) || !busy.add("pvc/" + name)) {
             return;
         }
-        work.submit(() -> {
+        submit(() -> {
             var source = pvc.getSpec().getDataSource();
             if (source == null) {
                 mkdirs(claimDir(name));
@@ -108,6 +108,19 @@ final class FakeKubelet implements AutoCloseable {
         });
     }
 
+    /** Runs a step in the background; a failure is printed, as a kubelet's would be in its log. */
+    private void submit(java.util.concurrent.Callable<?> step) {
+        work.submit(() -> {
+            try {
+                return step.call();
+            } catch (Exception | Error e) {
+                System.err.println("fake cluster: " + e);
+                e.printStackTrace();
+                throw e;
+            }
+        });
+    }
+
     private boolean snapshotReady(String name) {
         var snapshot = client.genericKubernetesResources(SNAPSHOTS).inNamespace(namespace).withName(name).get();
         return snapshot != null && Boolean.TRUE.equals(snapshot.get("status", "readyToUse"));
@@ -119,7 +132,7 @@ final class FakeKubelet implements AutoCloseable {
             return;
         }
         String claim = snapshot.get("spec", "source", "persistentVolumeClaimName");
-        work.submit(() -> {
+        submit(() -> {
             awaitTrue(() -> bound(claim), "claim " + claim);
             List<String> using = containersUsing(claim);
             using.forEach(engine::freeze);
@@ -158,7 +171,7 @@ final class FakeKubelet implements AutoCloseable {
                 && pod.getStatus().getPhase() != null || !busy.add("pod/" + name)) {
             return;
         }
-        work.submit(() -> {
+        submit(() -> {
             start(pod);
             return null;
         });
@@ -250,7 +263,7 @@ final class FakeKubelet implements AutoCloseable {
         if (id == null) {
             return;
         }
-        work.submit(() -> {
+        submit(() -> {
             int grace = pod.getSpec().getTerminationGracePeriodSeconds() == null ? 30
                     : pod.getSpec().getTerminationGracePeriodSeconds().intValue();
             preStop(pod, id, grace);

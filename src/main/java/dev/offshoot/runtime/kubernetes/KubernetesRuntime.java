@@ -1,14 +1,12 @@
 package dev.offshoot.runtime.kubernetes;
 
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -18,9 +16,6 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.OwnerReference;
-import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
-import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -37,7 +32,6 @@ import dev.offshoot.postgres.LogSecrets;
 import dev.offshoot.runtime.ContainerFailedException;
 import dev.offshoot.runtime.ContainerRuntime;
 import dev.offshoot.runtime.ContainerSpec;
-import dev.offshoot.runtime.ImageMissingException;
 import dev.offshoot.runtime.Labels;
 
 /**
@@ -52,7 +46,6 @@ import dev.offshoot.runtime.Labels;
 public final class KubernetesRuntime implements ContainerRuntime, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(KubernetesRuntime.class);
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final KubernetesClient client;
     private final String namespace;
@@ -62,6 +55,7 @@ public final class KubernetesRuntime implements ContainerRuntime, AutoCloseable 
     private final PodCache cache;
     private final PodExec exec;
     private final StoppedPods stopped;
+    private final PodLauncher launcher;
 
     public KubernetesRuntime(KubernetesClient client, String namespace, KubernetesProperties kubernetes,
             RuntimeProperties properties, LimitsProperties limits) {
@@ -73,6 +67,7 @@ public final class KubernetesRuntime implements ContainerRuntime, AutoCloseable 
         this.cache = new PodCache(client, namespace, properties.instanceId());
         this.exec = new PodExec(client, namespace);
         this.stopped = new StoppedPods(client, namespace);
+        this.launcher = new PodLauncher(client, namespace, manifests, cache, properties.readyTimeout(), this);
     }
 
     /**
@@ -83,77 +78,7 @@ public final class KubernetesRuntime implements ContainerRuntime, AutoCloseable 
     @Override
     public String start(ContainerSpec spec, CompletableFuture<?> dataReady) {
         await(dataReady);
-        String name = podName(spec.name());
-        create(manifests.postgres(name, spec, claimOwners(spec)));
-        return awaitAddress(name, spec.image());
-    }
-
-    private void create(PodManifests.Manifests made) {
-        if (made.secret() != null) {
-            client.secrets().inNamespace(namespace).resource(made.secret()).create();
-        }
-        Pod pod;
-        try {
-            pod = client.pods().inNamespace(namespace).resource(made.pod()).create();
-        } catch (RuntimeException e) {
-            deleteSecret(made.pod().getMetadata().getName());
-            throw e;
-        }
-        if (made.secret() != null) {
-            // the Secret goes with its Pod (the garbage collector follows owner references)
-            client.secrets().inNamespace(namespace).withName(pod.getMetadata().getName())
-                    .edit(s -> {
-                        s.getMetadata().setOwnerReferences(List.of(ownerReference(pod)));
-                        return s;
-                    });
-        }
-    }
-
-    private String awaitAddress(String name, String image) {
-        try {
-            cache.await(view -> {
-                Optional<Pod> pod = view.pod(name);
-                if (pod.isEmpty()) {
-                    return Optional.empty();
-                }
-                PodStates.imageMissing(pod.get()).ifPresent(reason -> {
-                    throw new ImageMissingException(image);
-                });
-                if (PodStates.phase(pod.get()).equals("Failed") || PodStates.phase(pod.get()).equals("Succeeded")) {
-                    throw new ContainerFailedException("Pod " + name + " exited while starting ("
-                            + PodStates.of(pod.get()).stopReason() + ")", logTail(name, 30), null);
-                }
-                return PodStates.ip(pod.get());
-            }, properties.readyTimeout()).orElseThrow(() -> new ContainerFailedException("Pod " + name
-                    + " got no address within " + properties.readyTimeout() + cache.pod(name)
-                    .flatMap(PodStates::unschedulable).map(why -> " (" + why + ")").orElse(""), "", null));
-            return name;
-        } catch (RuntimeException e) {
-            remove(name);
-            throw e;
-        }
-    }
-
-    /** The claims of the spec's volumes own its Pod: deleting a branch's data deletes its Pod. */
-    private List<OwnerReference> claimOwners(ContainerSpec spec) {
-        return spec.volumeBinds().keySet().stream()
-                .map(claim -> client.persistentVolumeClaims().inNamespace(namespace).withName(claim).get())
-                .filter(java.util.Objects::nonNull)
-                .map(KubernetesRuntime::ownerReference).toList();
-    }
-
-    static OwnerReference ownerReference(io.fabric8.kubernetes.api.model.HasMetadata owner) {
-        String kind = owner instanceof PersistentVolumeClaim ? "PersistentVolumeClaim" : owner.getKind();
-        return new OwnerReferenceBuilder().withApiVersion("v1").withKind(kind == null ? "Pod" : kind)
-                .withName(owner.getMetadata().getName()).withUid(owner.getMetadata().getUid()).build();
-    }
-
-    /** A DNS label of the name with a random suffix: a new Pod never waits for an old one of its name to go. */
-    static String podName(String name) {
-        String clean = name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
-        String suffix = Integer.toString(RANDOM.nextInt(36 * 36 * 36 * 36 * 36), 36);
-        String head = clean.length() > 57 ? clean.substring(0, 57) : clean;
-        return (head + "-" + "0".repeat(5 - suffix.length()) + suffix).replaceAll("-+", "-");
+        return launcher.start(spec);
     }
 
     private static void await(CompletableFuture<?> dataReady) {
@@ -176,14 +101,12 @@ public final class KubernetesRuntime implements ContainerRuntime, AutoCloseable 
         if (cache.pod(handle).filter(p -> p.getMetadata().getDeletionTimestamp() == null).isPresent()) {
             return;
         }
-        ConfigMap record = cache.stoppedRecord(handle).or(() -> Optional.ofNullable(
-                client.configMaps().inNamespace(namespace).withName(handle).get()))
+        // a record written a moment ago may still be on its way into the informer
+        ConfigMap record = cache.await(view -> view.stoppedRecord(handle), Duration.ofSeconds(2))
                 .orElseThrow(() -> new ContainerFailedException("instance " + handle + " is gone", "", null));
         awaitGone(handle, properties.stopTimeout().plusSeconds(10));
-        Pod pod = stopped.pod(record);
-        client.pods().inNamespace(namespace).resource(pod).create();
+        launcher.recreate(stopped.pod(record));
         stopped.forget(handle);
-        awaitAddress(handle, pod.getSpec().getContainers().getFirst().getImage());
     }
 
     @Override
@@ -238,17 +161,34 @@ public final class KubernetesRuntime implements ContainerRuntime, AutoCloseable 
         cache.await(view -> view.pod(handle).isEmpty() ? Optional.of(true) : Optional.empty(), timeout);
     }
 
+    /**
+     * Deletes the Pod, its Secret and its stopped record, asking only for what the informers say
+     * exists (a Pod they have not seen yet is deleted all the same): a branch's delete is one call.
+     */
     @Override
     public void remove(String handle) {
+        Optional<Pod> pod = cache.pod(handle);
+        boolean recorded = cache.stoppedRecord(handle).isPresent();
         try {
-            client.pods().inNamespace(namespace).withName(handle).withGracePeriod(1).delete();
-            stopped.forget(handle);
-            deleteSecret(handle);
+            if (pod.isPresent() || !recorded) {
+                client.pods().inNamespace(namespace).withName(handle).withGracePeriod(1).delete();
+            }
+            if (recorded) {
+                stopped.forget(handle);
+            }
+            if (pod.map(KubernetesRuntime::readsASecret).orElse(!recorded)) {
+                deleteSecret(handle);
+            }
         } catch (KubernetesClientException e) {
             if (e.getCode() != 404) {
                 throw e;
             }
         }
+    }
+
+    private static boolean readsASecret(Pod pod) {
+        var envFrom = pod.getSpec().getContainers().getFirst().getEnvFrom();
+        return envFrom != null && !envFrom.isEmpty();
     }
 
     private void deleteSecret(String name) {

@@ -32,7 +32,7 @@ final class PodJobs {
     }
 
     ExecResult run(JobSpec spec, Duration timeout) {
-        String name = KubernetesRuntime.podName("offshoot-job-" + UUID.randomUUID().toString().substring(0, 8));
+        String name = PodLauncher.podName("offshoot-job-" + UUID.randomUUID().toString().substring(0, 8));
         PodManifests.Manifests made = manifests.job(name, spec.image(), spec.command(), spec.env(), spec.labels());
         if (made.secret() != null) {
             client.secrets().inNamespace(namespace).resource(made.secret()).create();

@@ -42,7 +42,16 @@ final class StoppedPods {
         ConfigMap record = new ConfigMapBuilder().withNewMetadata().withName(pod.getMetadata().getName())
                 .withLabels(labels).withOwnerReferences(pod.getMetadata().getOwnerReferences()).endMetadata()
                 .withData(data).build();
-        client.configMaps().inNamespace(namespace).resource(record).createOr(existing -> existing.update());
+        try {
+            client.configMaps().inNamespace(namespace).resource(record).create();
+        } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+            if (e.getCode() != 409) {
+                throw e;
+            }
+            // a record left by a stop whose Pod came back without it: this one replaces it
+            forget(record.getMetadata().getName());
+            client.configMaps().inNamespace(namespace).resource(record).create();
+        }
     }
 
     /** The Pod a record describes, ready to be created again. */
