@@ -38,7 +38,9 @@ LABEL org.opencontainers.image.title="offshoot" \
       org.opencontainers.image.version="${VERSION}" \
       org.opencontainers.image.revision="${REVISION}" \
       org.opencontainers.image.created="${CREATED}" \
-      org.opencontainers.image.base.name="${BASE}"
+      org.opencontainers.image.base.name="${BASE}" \
+      org.opencontainers.image.licenses="Apache-2.0" \
+      org.opencontainers.image.vendor="Offshoot"
 
 RUN groupadd --gid "${GID}" offshoot \
  && useradd --uid "${UID}" --gid "${GID}" --home-dir /home/offshoot --create-home --shell /usr/sbin/nologin offshoot \
@@ -46,6 +48,7 @@ RUN groupadd --gid "${GID}" offshoot \
  && chown "${UID}:${GID}" /var/lib/offshoot/storage
 
 COPY ${JAR} /opt/offshoot/offshoot.jar
+COPY LICENSE /opt/offshoot/LICENSE
 # the CLI, from the same jar: `docker exec <container> offshoot branch list`
 COPY scripts/offshoot /usr/local/bin/offshoot
 ENV OFFSHOOT_JAR=/opt/offshoot/offshoot.jar \

@@ -15,11 +15,19 @@ fi
 npm ci --prefix src/test/mcp-interop --no-audit --no-fund --loglevel=error >&2
 # the Neon API test runs Neon's own clients from npm: neonctl, and what Neon's GitHub Actions run
 npm ci --prefix src/test/neon-interop --no-audit --no-fund --loglevel=error >&2
+# openapi.yaml is linted with Redocly's CLI (OpenApiLintIT)
+npm ci --prefix src/test/openapi-lint --no-audit --no-fund --loglevel=error >&2
 
 # the reader tests connect to branches with libpq's psql, as users do (Debian's postgresql-client)
 if ! command -v psql >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql-client >/dev/null
+fi
+
+# the CI recipes' scripts run as CI would: the GitLab note job with curl and jq
+if ! command -v jq >/dev/null 2>&1 || ! command -v curl >/dev/null 2>&1; then
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends jq curl >/dev/null
 fi
 
 # the web console's browser tests drive Debian's chromium through its chromedriver

@@ -83,6 +83,10 @@ FROM $RAW
 ENV JAVA_HOME=/opt/java LANG=C.UTF-8
 ENV PATH=/opt/java/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 LABEL offshoot.base=jre offshoot.source_hash=$HASH
+# a jlink image of the OpenJDK (Temurin) on Debian: the JDK's licence (this script is Apache-2.0)
+LABEL org.opencontainers.image.title="offshoot-jre" org.opencontainers.image.version="25" \\
+      org.opencontainers.image.description="Java 25 runtime (jlink) on Debian bookworm, built by Offshoot's scripts/image/build-jre-image.sh" \\
+      org.opencontainers.image.licenses="GPL-2.0-only WITH Classpath-exception-2.0" org.opencontainers.image.vendor="Offshoot"
 DOCKERFILE
 if ! DOCKER_BUILDKIT=0 docker build -q --rm -t "$TAG" "$WORK/ctx" >"$WORK/build.log" 2>&1; then
   cat "$WORK/build.log" >&2

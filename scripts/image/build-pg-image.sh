@@ -222,6 +222,10 @@ CMD ["postgres"]
 EXPOSE 5432
 STOPSIGNAL SIGINT
 LABEL offshoot.base=true offshoot.pg_major=$PG_MAJOR offshoot.source_hash=$HASH offshoot.script_hash=$SCRIPT_HASH offshoot.pg_version=$INSTALLED
+# what the image holds is Debian's PostgreSQL packages, under the PostgreSQL licence (this script is Apache-2.0)
+LABEL org.opencontainers.image.title="offshoot-postgres" org.opencontainers.image.version="$INSTALLED" \\
+      org.opencontainers.image.description="PostgreSQL $PG_MAJOR from Debian packages, built by Offshoot's scripts/image/build-pg-image.sh" \\
+      org.opencontainers.image.licenses="PostgreSQL" org.opencontainers.image.vendor="Offshoot"
 DOCKERFILE
 log "setting image metadata as $TAG..."
 if ! DOCKER_BUILDKIT=0 docker build -q --rm -t "$TAG" "$WORK/ctx" >"$WORK/build.log" 2>&1; then

@@ -23,7 +23,7 @@ class ArchitectureTest {
 
     static final String[] BELOW_FEATURES = {"dev.offshoot.provision..", "dev.offshoot.runtime..",
             "dev.offshoot.storage..", "dev.offshoot.instance..", "dev.offshoot.error..", "dev.offshoot.naming..",
-            "dev.offshoot.postgres..", "dev.offshoot.config.."};
+            "dev.offshoot.postgres..", "dev.offshoot.config..", "dev.offshoot.paging..", "dev.offshoot.replica.."};
 
     static final JavaClasses CLASSES = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)

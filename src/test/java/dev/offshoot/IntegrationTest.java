@@ -46,6 +46,7 @@ public abstract class IntegrationTest {
         registry.add("offshoot.auth.admin-token", () -> ADMIN_TOKEN);
         registry.add("offshoot.runtime.instance-id", () -> INSTANCE_ID);
         registry.add("offshoot.runtime.base-image", () -> BASE_IMAGE);
+        ownLeader(registry);
         smallIdlePool(registry);
         onKubernetesWhenAsked(registry);
     }
@@ -68,6 +69,16 @@ public abstract class IntegrationTest {
         registry.add("offshoot.kubernetes.run-as-user", () -> TestDocker.postgresIds(BASE_IMAGE)[0]);
         registry.add("offshoot.kubernetes.run-as-group", () -> TestDocker.postgresIds(BASE_IMAGE)[1]);
         registry.add("offshoot.kubernetes.image-pull-policy", () -> "Never");
+    }
+
+    /**
+     * Every cached context is a service of its own against the one store and instance id, and runs
+     * its own background jobs with its own settings (a watch interval, a pool size), as each did
+     * before replicas elected one leader: each context is the one leader of a group of its own.
+     */
+    private static void ownLeader(DynamicPropertyRegistry registry) {
+        String group = "context-" + UUID.randomUUID().toString().substring(0, 8);
+        registry.add("offshoot.replicas.group", () -> group);
     }
 
     /**

@@ -8,6 +8,10 @@ import java.util.List;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 
+import dev.offshoot.error.OffshootException;
+import dev.offshoot.paging.Page;
+import dev.offshoot.paging.PageRequest;
+
 /** Append-only record of every change: who (token name), what, on which target, when, and how it ended. */
 @Service
 public class AuditLog {
@@ -42,7 +46,8 @@ public class AuditLog {
             Instant since, int limit) {
     }
 
-    public List<Event> find(Query q) {
+    /** Newest first, {@code q.limit()} at most, older than the cursor's event when {@code page} has one. */
+    public Page<Event> find(Query q, PageRequest page) {
         StringBuilder sql = new StringBuilder("SELECT * FROM audit_event WHERE true");
         List<Object> params = new ArrayList<>();
         filter(sql, params, "actor", q.actor());
@@ -54,12 +59,32 @@ public class AuditLog {
             sql.append(" AND at >= ?");
             params.add(Timestamp.from(q.since()));
         }
+        String after = page.after();
+        if (after != null) {
+            sql.append(" AND id < ?");
+            params.add(eventId(after));
+        }
         sql.append(" ORDER BY id DESC LIMIT ?");
-        params.add(q.limit());
-        return jdbc.sql(sql.toString()).params(params).query((rs, n) -> new Event(
-                rs.getTimestamp("at").toInstant(), rs.getString("actor"), rs.getString("channel"),
-                rs.getString("action"), rs.getString("target_type"), rs.getString("target"), rs.getString("outcome"),
-                (Integer) rs.getObject("status"), rs.getString("detail"))).list();
+        params.add(q.limit() + 1);
+        List<Long> ids = new ArrayList<>();
+        List<Event> events = jdbc.sql(sql.toString()).params(params).query((rs, n) -> {
+            ids.add(rs.getLong("id"));
+            return new Event(rs.getTimestamp("at").toInstant(), rs.getString("actor"), rs.getString("channel"),
+                    rs.getString("action"), rs.getString("target_type"), rs.getString("target"),
+                    rs.getString("outcome"), (Integer) rs.getObject("status"), rs.getString("detail"));
+        }).list();
+        if (events.size() <= q.limit()) {
+            return new Page<>(events, null);
+        }
+        return new Page<>(events.subList(0, q.limit()), PageRequest.cursorAt(String.valueOf(ids.get(q.limit() - 1))));
+    }
+
+    private static long eventId(String position) {
+        try {
+            return Long.parseLong(position);
+        } catch (NumberFormatException e) {
+            throw OffshootException.invalid("INVALID_CURSOR", "cursor is not one this API gave out");
+        }
     }
 
     private static void filter(StringBuilder sql, List<Object> params, String column, String value) {

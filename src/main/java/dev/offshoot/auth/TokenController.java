@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.access.prepost.PreAuthorize;
@@ -16,9 +17,13 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 import dev.offshoot.error.OffshootException;
+import dev.offshoot.paging.Page;
+import dev.offshoot.paging.PageRequest;
+import dev.offshoot.paging.Positions;
 
 /** Token administration; every call here needs the admin scope (and a token issues only tokens no wider than itself, see {@link Tenancy}). */
 @RestController
@@ -62,7 +67,8 @@ class TokenController {
     record IssuedToken(String token, TokenView details) {
     }
 
-    record TokenList(List<TokenView> items) {
+    /** A page of tokens; {@code nextCursor} only when there is a next page (only ever with {@code limit}). */
+    record TokenList(List<TokenView> items, @JsonInclude(JsonInclude.Include.NON_NULL) String nextCursor) {
     }
 
     @PostMapping
@@ -76,8 +82,10 @@ class TokenController {
     }
 
     @GetMapping
-    TokenList list() {
-        return new TokenList(tokens.list(CurrentPrincipal.get()).stream().map(TokenView::of).toList());
+    TokenList list(@RequestParam(required = false) Integer limit, @RequestParam(required = false) String cursor) {
+        Page<TokenView> page = Page.of(tokens.list(CurrentPrincipal.get()), t -> Positions.of(t.createdAt(), t.id()),
+                new PageRequest(limit, cursor)).map(TokenView::of);
+        return new TokenList(page.items(), page.nextCursor());
     }
 
     @DeleteMapping("/{name}")

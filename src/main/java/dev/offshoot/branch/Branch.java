@@ -38,9 +38,15 @@ class Branch {
     private String databaseName;
     private String roleName;
     private String password;
-    /** This branch's superuser password; null for rows written before V5 (the template's then). */
+    /**
+     * This branch's superuser password; null for rows written before per-branch secrets existed
+     * (theirs is the template's).
+     */
     private String superuserPassword;
-    /** The read-only role's password; null for rows written before V5 until their first use or launch. */
+    /**
+     * The read-only role's password; null for rows written before per-branch secrets existed, until
+     * their first use or launch.
+     */
     private String readonlyPassword;
     private String createdBy;
     private Instant createdAt;
@@ -53,7 +59,7 @@ class Branch {
     private Instant statusSince;
     private Long memoryBytes;
     private Integer cpuShares;
-    /** The storage driver holding the branch's data, its parent's and its snapshot's (V9). */
+    /** The storage driver holding the branch's data, its parent's and its snapshot's. */
     private String storageDriver = DataRef.OVERLAY;
     /** reflink: the directory a reset copies again; null for overlay, whose parent image holds the data. */
     private String parentData;
@@ -87,7 +93,10 @@ class Branch {
         labels.forEach((k, v) -> this.labels.add(new BranchLabel(k, v)));
     }
 
-    /** Gives a row its own secrets where it has none yet (new rows, and rows from before V5). */
+    /**
+     * Gives a row its own secrets where it has none yet: new rows, and rows written before per-branch
+     * secrets existed.
+     */
     void ensureSecrets(java.util.function.Supplier<String> newSecret) {
         if (superuserPassword == null) {
             superuserPassword = newSecret.get();
@@ -295,12 +304,12 @@ class Branch {
         return password;
     }
 
-    /** Null for rows written before V5 that were not used or launched since. */
+    /** Null for rows written before per-branch secrets existed that were not used or launched since. */
     String superuserPassword() {
         return superuserPassword;
     }
 
-    /** Null for rows written before V5 that were not used or launched since. */
+    /** Null for rows written before per-branch secrets existed that were not used or launched since. */
     String readonlyPassword() {
         return readonlyPassword;
     }
@@ -333,7 +342,7 @@ class Branch {
         return failureReason;
     }
 
-    /** When the branch entered its status; null for rows written before V2. */
+    /** When the branch entered its status; null for rows written before that time was recorded. */
     Instant statusSince() {
         return statusSince;
     }

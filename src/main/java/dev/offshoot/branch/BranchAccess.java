@@ -56,8 +56,9 @@ public class BranchAccess {
      * lock watching: the owner sees every catalog row those need), as its read-only role (read-only
      * runs), or as its superuser with a pinned search path. Never log or return the passwords.
      *
-     * @param readOnlyPassword null only for a branch from before V5 whose upgrade to its own secrets
-     *                         failed: it has no read-only role, and its read-only runs use the owner
+     * @param readOnlyPassword null only for a branch written before per-branch secrets existed whose
+     *                         upgrade to its own failed: it has no read-only role, and its read-only
+     *                         runs use the owner
      */
     public record Endpoint(String branch, String jdbcUrl, String ownerRole, String ownerPassword,
             String readOnlyRole, String readOnlyPassword, String superuserPassword) {
@@ -93,21 +94,51 @@ public class BranchAccess {
     public record Origin(String template, int revision, String parentBranch) {
     }
 
+    /**
+     * A live READY branch as one request sees it, resolved once and passed on: the id that binds
+     * checks and approvals to this branch (one deleted and created again under its name is
+     * another), how to reach it, and the template it was started from.
+     */
+    public record Target(UUID id, Endpoint endpoint, String template) {
+
+        public String name() {
+            return endpoint.branch();
+        }
+    }
+
     /** A live branch that accepts connections; BRANCH_NOT_FOUND or BRANCH_NOT_READY otherwise. */
     public Endpoint endpoint(String name) {
+        Branch branch = ready(name);
+        return endpoint(name, branch, templates.byId(branch.templateId()));
+    }
+
+    /**
+     * A live branch that accepts connections, with what a request needs to know of it, looked up
+     * once as the caller (whose tenancy applies); BRANCH_NOT_FOUND or BRANCH_NOT_READY otherwise.
+     */
+    public Target target(String name) {
+        Branch branch = ready(name);
+        Template template = templates.byId(branch.templateId());
+        return new Target(branch.id(), endpoint(name, branch, template), template.name());
+    }
+
+    private Branch ready(String name) {
         Branch branch = withOwnSecrets(service.live(name));
         if (branch.status() != BranchStatus.READY) {
             throw OffshootException.conflict("BRANCH_NOT_READY", "branch '" + name + "' is " + branch.status());
         }
-        Template template = templates.byId(branch.templateId());
-        return new Endpoint(name, endpoints.jdbcUrl(branch.instanceKey(), branch.databaseName()), branch.roleName(),
-                branch.password(), BranchRoles.READ_ONLY_ROLE,
-                branch.readonlyPassword(), BranchLauncher.superuserPassword(branch, template));
+        return branch;
+    }
+
+    private Endpoint endpoint(String name, Branch branch, Template template) {
+        return new Endpoint(name, endpoints.jdbcUrl(branch.instanceKey(), branch.databaseName()),
+                branch.roleName(), branch.password(), BranchRoles.READ_ONLY_ROLE, branch.readonlyPassword(),
+                BranchLauncher.superuserPassword(branch, template));
     }
 
     /**
-     * A branch from before per-branch secrets (V5) gets its own on first use, so that its read-only
-     * runs too go through the read-only role. Should that fail, it keeps working as before.
+     * A branch written before per-branch secrets existed gets its own on first use, so that its
+     * read-only runs too go through the read-only role. Should that fail, it keeps the template's.
      */
     private Branch withOwnSecrets(Branch seen) {
         if (seen.status() != BranchStatus.READY || seen.readonlyPassword() != null) {

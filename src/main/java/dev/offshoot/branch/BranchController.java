@@ -2,6 +2,7 @@ package dev.offshoot.branch;
 
 import java.util.List;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.access.prepost.PreAuthorize;
@@ -18,6 +19,8 @@ import org.springframework.web.bind.annotation.RestController;
 import dev.offshoot.audit.AuditLog;
 import dev.offshoot.auth.CurrentPrincipal;
 import dev.offshoot.auth.Scopes;
+import dev.offshoot.paging.Page;
+import dev.offshoot.paging.PageRequest;
 
 /**
  * Branches over REST. Create answers when the branch accepts connections (201), or with the
@@ -36,7 +39,8 @@ class BranchController {
         this.audit = audit;
     }
 
-    record BranchList(List<BranchView> items) {
+    /** A page of branches; {@code nextCursor} only when there is a next page (only ever with {@code limit}). */
+    record BranchList(List<BranchView> items, @JsonInclude(JsonInclude.Include.NON_NULL) String nextCursor) {
     }
 
     @PreAuthorize(Scopes.WRITE)
@@ -49,8 +53,10 @@ class BranchController {
 
     @GetMapping
     BranchList list(@RequestParam(required = false) String status, @RequestParam(required = false) String template,
-            @RequestParam(name = "label", required = false) List<String> labels) {
-        return new BranchList(branches.list(status, template, labels));
+            @RequestParam(name = "label", required = false) List<String> labels,
+            @RequestParam(required = false) Integer limit, @RequestParam(required = false) String cursor) {
+        Page<BranchView> page = branches.list(status, template, labels, new PageRequest(limit, cursor));
+        return new BranchList(page.items(), page.nextCursor());
     }
 
     /**

@@ -20,9 +20,10 @@ import dev.offshoot.provision.Provisioner;
 import dev.offshoot.template.TemplateService;
 
 /**
- * What the reaper and the reconciler may do to branches, for callers outside this package. Every
- * change takes the branch's name lock (so it never overlaps a create, reset or delete in this
- * process) and first re-reads the row: it acts only when the row is still as the caller saw it.
+ * What the reaper, the reconciler and the gateway may do to branches, for callers outside this
+ * package. Every change takes the branch's name lock, which every replica takes in the metadata
+ * store (so it never overlaps a create, reset, delete or wake on any replica), and first re-reads
+ * the row: it acts only when the row is still as the caller saw it.
  */
 @Component
 public class BranchMaintenance {
@@ -91,6 +92,18 @@ public class BranchMaintenance {
             log.info("branch {} ({}) stopped while idle", b.name(), b.id());
             return true;
         });
+    }
+
+    /**
+     * Starts a STOPPED branch again for a client that wants to connect to it (the gateway's wake on
+     * connect), and answers the row as it is then (READY when it runs). Under the branch's name
+     * lock, held in the metadata store: of replicas (or connections) waking one branch at once, one
+     * starts it and the others wait for the lock and find it READY, so a branch is never started
+     * twice. Empty when no live branch has the name; a row in another state is answered as it is.
+     */
+    public Optional<BranchRecord> wake(String name) {
+        return service.withLock(name, () -> branches.findLiveByName(name).map(b -> b.status() == BranchStatus.STOPPED
+                ? service.resume(b) : b).map(BranchRecord::of));
     }
 
     /** Client connections other than Offshoot's own, or empty when the branch cannot be asked. */
@@ -188,6 +201,14 @@ public class BranchMaintenance {
     }
 
     /**
+     * Forgets branches deleted before {@code before}: their rows (with labels and reader rows), at most
+     * {@code max} per call, oldest first. Returns how many went.
+     */
+    public int purgeDeleted(Instant before, int max) {
+        return branches.purgeDeleted(before, max);
+    }
+
+    /**
      * Releases the endpoints of instance keys no live branch has (a crash between a rolled-back or
      * finished delete's removal of its row and the release). Returns how many.
      */
@@ -218,13 +239,15 @@ public class BranchMaintenance {
     /**
      * Runs a repair under the name lock when the row is unchanged since it was seen (the reconciler
      * reads rows before it lists containers): same status, container and time of its last transition,
-     * so a create, reset or delete that ran in between is never undone.
+     * so a create, reset or delete that ran in between is never undone. A name that a request or
+     * another replica holds now is passed over without waiting: whoever holds it is working on the
+     * row, and the next pass looks again.
      */
     private boolean act(BranchRecord seen, Function<Branch, Boolean> action) {
-        return service.withLock(seen.name(), () -> branches.findById(seen.id())
+        return service.withLockIfFree(seen.name(), () -> branches.findById(seen.id())
                 .filter(b -> unchanged(BranchRecord.of(b), seen))
                 .map(action)
-                .orElse(false));
+                .orElse(false)).orElse(false);
     }
 
     private static boolean unchanged(BranchRecord now, BranchRecord seen) {

@@ -10,6 +10,9 @@ import org.springframework.stereotype.Component;
 import dev.offshoot.auth.CurrentPrincipal;
 import dev.offshoot.auth.Principal;
 import dev.offshoot.instance.Endpoint;
+import dev.offshoot.paging.Page;
+import dev.offshoot.paging.PageRequest;
+import dev.offshoot.paging.Positions;
 import dev.offshoot.provision.Endpoints;
 
 /**
@@ -36,19 +39,25 @@ public class BranchOperations {
     }
 
     public List<BranchView> list(String status, String template, List<String> labels) {
+        return list(status, template, labels, PageRequest.ALL).items();
+    }
+
+    /** One page of the branches the caller may see, oldest first. */
+    public Page<BranchView> list(String status, String template, List<String> labels, PageRequest request) {
         // a list of hundreds shares a handful of templates: look each one up once, not once per branch
         Map<UUID, String> templateNames = new HashMap<>();
         Principal caller = CurrentPrincipal.get();
         Disclosure disclosure = Disclosure.of(caller, false);
         // a list names the caller's reader role, which it never creates, and carries no password
         BranchReaders.Reader listed = new BranchReaders.Reader(BranchReaders.roleName(caller), null);
-        List<Branch> branches = service.list(status, template, labels);
+        Page<Branch> branches = Page.of(service.list(status, template, labels),
+                b -> Positions.of(b.createdAt(), b.id()), request);
         // and their endpoints in one look-up
-        Map<String, Endpoint> advertised = endpoints.advertised(branches.stream().map(Branch::instanceKey).toList());
-        return branches.stream().map(b -> BranchView.of(b,
+        Map<String, Endpoint> advertised = endpoints.advertised(branches.items().stream().map(Branch::instanceKey).toList());
+        return branches.map(b -> BranchView.of(b,
                 templateNames.computeIfAbsent(b.templateId(), id -> service.templateName(b)),
                 service.parentBranchName(b).orElse(null), advertised.get(b.instanceKey()), null, null, disclosure,
-                b.readonlyPassword() == null ? null : listed)).toList();
+                b.readonlyPassword() == null ? null : listed));
     }
 
     /** One live branch, with the disk its own layer uses. */

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
+import org.springframework.data.jdbc.repository.query.Modifying;
 import org.springframework.data.jdbc.repository.query.Query;
 import org.springframework.data.repository.ListCrudRepository;
 import org.springframework.transaction.annotation.Transactional;
@@ -23,6 +24,20 @@ interface BranchRepository extends ListCrudRepository<Branch, UUID> {
 
     @Query("SELECT * FROM branch WHERE status <> 'DELETED' ORDER BY created_at")
     List<Branch> findLive();
+
+    /** Deleted rows still kept (offshoot.reaper.deleted-retention), oldest first. */
+    @Query("SELECT * FROM branch WHERE status = 'DELETED' ORDER BY created_at")
+    List<Branch> findDeleted();
+
+    /**
+     * Removes deleted rows older than the retention, at most {@code max} per call (labels and reader
+     * rows go with them by cascade); returns how many went.
+     */
+    @Transactional
+    @Modifying
+    @Query("DELETE FROM branch WHERE id IN (SELECT id FROM branch WHERE status = 'DELETED' AND deleted_at < :before"
+            + " ORDER BY deleted_at LIMIT :max)")
+    int purgeDeleted(java.time.Instant before, int max);
 
     @Query("SELECT * FROM branch WHERE template_id = :templateId AND status <> 'DELETED'")
     List<Branch> findLiveByTemplate(UUID templateId);

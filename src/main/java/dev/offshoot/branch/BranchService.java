@@ -21,6 +21,7 @@ import dev.offshoot.error.OffshootException;
 import dev.offshoot.instance.Resources;
 import dev.offshoot.naming.NamedLocks;
 import dev.offshoot.naming.Names;
+import dev.offshoot.naming.SharedLocks;
 import dev.offshoot.provision.Instance;
 import dev.offshoot.provision.Origin;
 import dev.offshoot.provision.Provisioner;
@@ -46,11 +47,13 @@ class BranchService implements TemplateBranches {
     private final BranchResources resources;
     private final WarmPool pool;
     private final BranchReaders readers;
-    private final NamedLocks locks = new NamedLocks(NamedLocks.DEFAULT_WAIT);
+    /** Every change of a branch row's status is made under its name's lock, on every replica. */
+    private final NamedLocks locks;
 
     BranchService(BranchRepository branches, TemplateService templates, BranchLauncher launcher,
             Provisioner provisioner, BranchPolicies policies, BranchResources resources, WarmPool pool,
-            BranchReaders readers) {
+            BranchReaders readers, SharedLocks sharedLocks) {
+        this.locks = new NamedLocks("branch", NamedLocks.DEFAULT_WAIT, sharedLocks);
         this.branches = branches;
         this.readers = readers;
         this.pool = pool;
@@ -107,7 +110,7 @@ class BranchService implements TemplateBranches {
                         : same.status() == BranchStatus.STOPPED ? resume(same) : same, false);
             }
             BranchParents.Parent parent = parents.resolve(request);
-            // --- warm pool hook (issue 11b): a create that a parked member can serve takes it ---
+            // a create that a parked warm-pool member can serve takes it
             if (servedByPool(parent, request)) {
                 Optional<Branch> claimed = pool.claim(parent.template(), parent.revision(), new WarmPool.Claim(name,
                         labels, principal, expiresAt, Boolean.TRUE.equals(request.protectedBranch()), reader));
@@ -158,14 +161,14 @@ class BranchService implements TemplateBranches {
         return branch;
     }
 
-    /** Warm pool hook (issue 11b): pools hold the latest revision with the default resources only. */
+    /** Whether the warm pool may serve a create: pools hold the latest revision with the default resources only. */
     private static boolean servedByPool(BranchParents.Parent parent, CreateBranchRequest request) {
         return parent instanceof BranchParents.FromRevision && request.resources() == null && parent.template().latestRevision()
                 .map(latest -> latest.revision() == parent.revision().revision()).orElse(false);
     }
 
     /**
-     * Warm pool hook (issue 11b): a member is reserved and started like a branch (same launcher,
+     * A warm-pool member is reserved and started like a branch (same launcher,
      * same rollback), then parked as POOLED instead of READY.
      */
     Branch startPoolMember(Template template, TemplateRevision revision) {
@@ -225,7 +228,7 @@ class BranchService implements TemplateBranches {
         Map<String, String> wanted = requests.labelFilters(labelFilters);
         BranchStatus statusFilter = requests.status(status);
         UUID templateId = template == null || template.isBlank() ? null : templates.get(template).id();
-        List<Branch> candidates = statusFilter == BranchStatus.DELETED ? branches.findAll() : branches.findLive();
+        List<Branch> candidates = statusFilter == BranchStatus.DELETED ? branches.findDeleted() : branches.findLive();
         return candidates.stream()
                 .filter(b -> !WarmPool.isMember(b))
                 .filter(b -> statusFilter == null || b.status() == statusFilter)
@@ -296,8 +299,8 @@ class BranchService implements TemplateBranches {
         });
     }
 
-    /** Starts a STOPPED branch's container again; same data, endpoint and password. */
-    private Branch resume(Branch branch) {
+    /** Starts a STOPPED branch's container again; same data, endpoint and password. The caller holds its name. */
+    Branch resume(Branch branch) {
         launcher.resume(branch, templates.byId(branch.templateId()));
         branch.resumed();
         log.info("branch {} ({}) started again", branch.name(), branch.id());
@@ -356,6 +359,11 @@ class BranchService implements TemplateBranches {
 
     <T> T withLock(String name, Supplier<T> action) {
         return locks.withLock(name, action);
+    }
+
+    /** {@link NamedLocks#withLockIfFree}: empty when a request or a replica holds the name now. */
+    <T> Optional<T> withLockIfFree(String name, Supplier<T> action) {
+        return locks.withLockIfFree(name, action);
     }
 
     private static String newPassword() {

@@ -18,6 +18,7 @@ import dev.offshoot.config.ReaderProperties;
 import dev.offshoot.postgres.BranchRoles;
 import dev.offshoot.postgres.PostgresConnections;
 import dev.offshoot.provision.Endpoints;
+import dev.offshoot.replica.Leadership;
 
 /**
  * Holds the readers of branches to the service's limits from outside their sessions: a reader can
@@ -27,7 +28,7 @@ import dev.offshoot.provision.Endpoints;
  * offshoot.readers.idle-in-transaction-timeout. Offshoot's own read-only role is left alone (its
  * runs carry their own timeout); owners' sessions too. At most
  * offshoot.readers.max-branches-per-watch branches per pass, one superuser session each; the next
- * pass goes on after the last one looked at.
+ * pass goes on after the last one looked at. Runs on the leader of the replicas.
  */
 @Component
 class ReaderWatch {
@@ -57,11 +58,13 @@ class ReaderWatch {
     private final Counter cancelled;
     private final Counter ended;
     private final Counter errors;
+    private final Leadership leadership;
     private UUID after;
 
     ReaderWatch(BranchReaders readers, BranchRepository branches, Endpoints endpoints, ReaderProperties properties,
-            MeterRegistry meters) {
+            Leadership leadership, MeterRegistry meters) {
         this.readers = readers;
+        this.leadership = leadership;
         this.branches = branches;
         this.endpoints = endpoints;
         this.properties = properties;
@@ -77,6 +80,9 @@ class ReaderWatch {
     @Scheduled(fixedDelayString = "${offshoot.readers.watch-interval:30s}",
             initialDelayString = "${offshoot.readers.watch-interval:30s}")
     void tick() {
+        if (!leadership.isLeader()) {
+            return;
+        }
         try {
             watchOnce();
         } catch (Exception e) {

@@ -13,6 +13,8 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -49,10 +51,12 @@ class WarmPool implements TemplatePool {
     private final BranchLauncher launcher;
     private final Provisioner provisioner;
     private final BranchReaders readers;
+    private final MeterRegistry meters;
     private final Map<UUID, Renewal> renewals = new ConcurrentHashMap<>();
 
     WarmPool(BranchRepository branches, JdbcTemplate jdbc, BranchPolicies policies, BranchLauncher launcher,
-            Provisioner provisioner, BranchReaders readers) {
+            Provisioner provisioner, BranchReaders readers, MeterRegistry meters) {
+        this.meters = meters;
         this.branches = branches;
         this.readers = readers;
         this.jdbc = jdbc;
@@ -87,24 +91,42 @@ class WarmPool implements TemplatePool {
      * member then goes back to the pool untouched.
      */
     Optional<Branch> claim(Template template, TemplateRevision revision, Claim claim) {
+        Timer.Sample sample = Timer.start(meters);
+        String outcome = "failed";
+        try {
+            Optional<Branch> claimed = take(template, revision, claim);
+            outcome = claimed.isPresent() ? "claimed" : "missed";
+            return claimed;
+        } finally {
+            sample.stop(Timer.builder("offshoot.pool.claim").tag("outcome", outcome)
+                    .description("a create served from the warm pool: claimed, missed (empty pool or a member that"
+                            + " could not be handed over) or failed (quota)").publishPercentiles(0.5, 0.95)
+                    .register(meters));
+        }
+    }
+
+    private Optional<Branch> take(Template template, TemplateRevision revision, Claim claim) {
         // one statement takes the row: concurrent claims skip each other's, a discard that changed
-        // the status first wins, and the version moves so any stale copy of the row fails to save
+        // the status first wins, and the version moves so any stale copy of the row fails to save.
+        // It takes the caller's name too, whose lock the caller holds: a row in transition is always
+        // under its own name's lock, which is how a reconciler on any replica knows it is in hand
         List<UUID> taken = jdbc.queryForList("UPDATE branch SET status = 'CREATING', status_since = now(),"
-                + " version = version + 1 WHERE id = (SELECT id FROM branch WHERE template_id = ?"
+                + " name = ?, version = version + 1 WHERE id = (SELECT id FROM branch WHERE template_id = ?"
                 + " AND template_revision = ? AND status = 'POOLED' ORDER BY created_at LIMIT 1"
-                + " FOR UPDATE SKIP LOCKED) RETURNING id", UUID.class, template.id(), revision.revision());
+                + " FOR UPDATE SKIP LOCKED) RETURNING id", UUID.class, claim.name(), template.id(),
+                revision.revision());
         if (taken.isEmpty()) {
             return Optional.empty();
         }
         Branch branch = branches.findById(taken.getFirst()).orElseThrow();
-        String memberName = branch.name();
         branch.claim(claim.name(), claim.labels(), claim.creator(), claim.expiresAt(), claim.protectedBranch());
         branch = branches.save(branch);
         try {
             policies.checkQuota(claim.creator(), claim.labels());
         } catch (RuntimeException e) {
-            // QUOTA_EXCEEDED (or the store failing): the member goes back, secrets untouched
-            branch.returnToPool(memberName, CREATOR);
+            // QUOTA_EXCEEDED (or the store failing): the member goes back, secrets untouched, under a
+            // member's name (no caller can choose one, nor needs the one it had)
+            branch.returnToPool(memberName(UUID.randomUUID()), CREATOR);
             branches.save(branch);
             throw e;
         }

@@ -16,6 +16,7 @@ import org.springframework.stereotype.Component;
 import dev.offshoot.auth.CurrentPrincipal;
 import dev.offshoot.config.PoolProperties;
 import dev.offshoot.config.QuotaProperties;
+import dev.offshoot.replica.Leadership;
 import dev.offshoot.template.Template;
 import dev.offshoot.template.TemplateService;
 
@@ -25,6 +26,8 @@ import dev.offshoot.template.TemplateService;
  * members of older revisions, of shrunk pools and of templates without a pool. What to do is
  * {@link PoolPlan}'s pure decision; this job only observes and executes. Members that die with
  * the engine or the service are the reconciler's (it deletes POOLED rows without a running container).
+ * It runs on the leader of the replicas, which alone prepares claims (a session kept to each parked
+ * member); a replica that does not lead drops what it prepared while it did, and its claims log in.
  */
 @Component
 class WarmPoolFiller {
@@ -41,10 +44,13 @@ class WarmPoolFiller {
     private final Counter started;
     private final Counter discarded;
     private final Counter errors;
+    private final Leadership leadership;
 
     WarmPoolFiller(BranchService service, WarmPool pool, BranchRepository branches, TemplateService templates,
-            JdbcTemplate jdbc, PoolProperties properties, QuotaProperties quota, MeterRegistry meters) {
+            JdbcTemplate jdbc, PoolProperties properties, QuotaProperties quota, Leadership leadership,
+            MeterRegistry meters) {
         this.service = service;
+        this.leadership = leadership;
         this.pool = pool;
         this.branches = branches;
         this.templates = templates;
@@ -59,6 +65,10 @@ class WarmPoolFiller {
     @Scheduled(fixedDelayString = "${offshoot.pool.refill-interval:2s}",
             initialDelayString = "${offshoot.pool.refill-interval:2s}")
     void tick() {
+        if (!leadership.isLeader()) {
+            pool.forgetClaimsExcept(java.util.Set.of());
+            return;
+        }
         try {
             CurrentPrincipal.runAsSystem(this::refillOnce);
         } catch (Exception e) {
@@ -92,13 +102,19 @@ class WarmPoolFiller {
         return plan;
     }
 
-    /** Takes the member out of the pool first, so a claim running now cannot take it as well. */
+    /**
+     * Takes the member out of the pool first, so a claim running now cannot take it as well; under
+     * the member's name lock, as every change of a row's status is.
+     */
     private void discard(PoolPlan.Member member) {
-        int taken = jdbc.update("UPDATE branch SET status = 'DELETING', status_since = now(), version = version + 1"
-                + " WHERE id = ? AND status = 'POOLED'", member.id());
-        if (taken == 1) {
-            branches.findById(member.id()).ifPresent(service::remove);
-            discarded.increment();
-        }
+        service.withLock(member.name(), () -> {
+            int taken = jdbc.update("UPDATE branch SET status = 'DELETING', status_since = now(),"
+                    + " version = version + 1 WHERE id = ? AND status = 'POOLED'", member.id());
+            if (taken == 1) {
+                branches.findById(member.id()).ifPresent(service::remove);
+                discarded.increment();
+            }
+            return null;
+        });
     }
 }

@@ -6,14 +6,16 @@ import java.util.List;
 import java.util.Map;
 
 import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import tools.jackson.databind.JsonNode;
 
-/** {@code offshoot branch create|list|get|reset|delete}. */
-@Command(name = "branch", description = "Create, list, show, reset and delete branches.")
+/** {@code offshoot branch create|list|get|reset|extend|protect|unprotect|delete}. */
+@Command(name = "branch", description = "Create, list, show, reset, extend, protect and delete branches.",
+        subcommands = CommandLine.HelpCommand.class)
 final class BranchCommands {
 
     @ParentCommand
@@ -28,7 +30,7 @@ final class BranchCommands {
         String fromBranch;
     }
 
-    @Command(name = "create", description = "Create a branch (answers when it accepts connections).")
+    @Command(name = "create", description = "Create a branch (answers when it accepts connections; again: the same branch).")
     int create(@Parameters(paramLabel = "NAME") String name,
             @ArgGroup(exclusive = true, multiplicity = "1") Parent parent,
             @Option(names = "--label", paramLabel = "KEY=VALUE", description = "Label (repeatable)") Map<String, String> labels,
@@ -45,60 +47,79 @@ final class BranchCommands {
         return show(root.client().post("/api/v1/branches", body));
     }
 
-    @Command(name = "list", description = "List live branches.")
+    @Command(name = "list", description = "List live branches (every page), or deleted ones with --status deleted.")
     int list(@Option(names = "--label", paramLabel = "KEY=VALUE", description = "Only branches with this label (repeatable)") List<String> labels,
-            @Option(names = "--template", description = "Only branches of this template") String template) {
+            @Option(names = "--template", description = "Only branches of this template") String template,
+            @Option(names = "--status", description = "Only branches in this status (e.g. ready, failed, deleted)") String status) {
         List<Map.Entry<String, String>> params = new ArrayList<>();
         (labels == null ? List.<String>of() : labels).forEach(l -> params.add(Map.entry("label", l)));
         if (template != null) {
             params.add(Map.entry("template", template));
         }
-        JsonNode answer = root.client().get("/api/v1/branches" + OffshootClient.query(params));
-        Output output = root.output();
-        if (output.json()) {
-            answer.path("items").forEach(Output::withoutPasswords);
-            output.printJson(answer);
-            return ExitCodes.OK;
+        if (status != null) {
+            params.add(Map.entry("status", status));
         }
+        JsonNode answer = root.client().getAll("/api/v1/branches", params);
+        answer.path("items").forEach(Output::withoutPasswords);
         List<List<String>> rows = new ArrayList<>();
         for (JsonNode b : answer.path("items")) {
             rows.add(List.of(Output.text(b, "name"), Output.text(b, "status"), Output.text(b, "template"),
                     Output.text(b, "expiresAt"), labels(b.path("labels"))));
         }
-        output.table(List.of("NAME", "STATUS", "TEMPLATE", "EXPIRES", "LABELS"), rows);
+        Output output = root.output();
+        output.answer(answer, Output.column(answer.path("items"), "name"),
+                () -> output.table(List.of("NAME", "STATUS", "TEMPLATE", "EXPIRES", "LABELS"), rows));
         return ExitCodes.OK;
     }
 
-    @Command(name = "get", description = "Show a branch (without its password: see connection-string).")
+    @Command(name = "get", description = "Show a branch (without its password: see connection-string, psql, run).")
     int get(@Parameters(paramLabel = "NAME") String name) {
-        return show(root.client().get("/api/v1/branches/" + OffshootClient.enc(name)));
+        return show(root.client().get(path(name)));
     }
 
     @Command(name = "reset", description = "Reset a branch to its parent's data (keeps its connection string).")
     int reset(@Parameters(paramLabel = "NAME") String name) {
-        return show(root.client().post("/api/v1/branches/" + OffshootClient.enc(name) + "/reset", null));
+        return show(root.client().post(path(name) + "/reset", null));
+    }
+
+    @Command(name = "extend", description = "Set a branch to expire this long from now (shorter works too).")
+    int extend(@Parameters(paramLabel = "NAME") String name,
+            @Option(names = "--ttl", required = true, description = "Time to live from now, e.g. 4h or P2D") String ttl) {
+        return show(root.client().patch(path(name), Map.of("ttl", ttl)));
+    }
+
+    @Command(name = "protect", description = "Protect a branch: deletes and reaping leave it alone (delete --force still works).")
+    int protect(@Parameters(paramLabel = "NAME") String name) {
+        return show(root.client().patch(path(name), Map.of("protectedBranch", true)));
+    }
+
+    @Command(name = "unprotect", description = "Remove a branch's protection.")
+    int unprotect(@Parameters(paramLabel = "NAME") String name) {
+        return show(root.client().patch(path(name), Map.of("protectedBranch", false)));
     }
 
     @Command(name = "delete", description = "Delete a branch.")
     int delete(@Parameters(paramLabel = "NAME") String name,
             @Option(names = "--force", description = "Also delete a protected branch or one with children") boolean force) {
-        root.client().delete("/api/v1/branches/" + OffshootClient.enc(name) + (force ? "?force=true" : ""));
+        root.client().delete(path(name) + (force ? "?force=true" : ""));
         Output output = root.output();
-        if (output.json()) {
-            output.printJson(CliSettings.JSON.createObjectNode().put("name", name).put("deleted", true));
-        } else {
-            output.line("Deleted " + name);
-        }
+        output.answer(CliSettings.JSON.createObjectNode().put("name", name).put("deleted", true), null,
+                () -> output.line("Deleted " + name));
         return ExitCodes.OK;
+    }
+
+    private static String path(String name) {
+        return "/api/v1/branches/" + OffshootClient.enc(name);
     }
 
     private int show(JsonNode branch) {
         Output output = root.output();
         Output.withoutPasswords(branch);
-        if (output.json()) {
-            output.printJson(branch);
-            return ExitCodes.OK;
-        }
+        output.answer(branch, Output.text(branch, "name"), () -> output.fields(fields(branch)));
+        return ExitCodes.OK;
+    }
+
+    private static Map<String, String> fields(JsonNode branch) {
         JsonNode c = branch.path("connection");
         Map<String, String> fields = new LinkedHashMap<>();
         fields.put("name", Output.text(branch, "name"));
@@ -109,9 +130,8 @@ final class BranchCommands {
         fields.put("expires", Output.text(branch, "expiresAt"));
         fields.put("protected", Output.text(branch, "protectedBranch"));
         fields.put("connection", Output.text(c, "uri"));
-        fields.put("password", "not shown: offshoot connection-string " + Output.text(branch, "name") + " --env-file .env");
-        output.fields(fields);
-        return ExitCodes.OK;
+        fields.put("password", "not shown: offshoot psql " + Output.text(branch, "name") + ", or connection-string --env-file .env");
+        return fields;
     }
 
     static String labels(JsonNode labels) {

@@ -1,17 +1,12 @@
 package dev.offshoot.cli;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Map;
 
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Where the CLI finds the service: {@code OFFSHOOT_URL} and {@code OFFSHOOT_TOKEN} override the
- * config file that {@code offshoot login} writes ({@code $OFFSHOOT_CONFIG}, else
- * {@code ~/.offshoot/cli.json}, mode 0600).
+ * The service URL and token a command calls with: from a context of the config file
+ * ({@link CliConfig}) or the environment.
  */
 record CliSettings(String url, String token) {
 
@@ -23,53 +18,35 @@ record CliSettings(String url, String token) {
         return "CliSettings[url=" + url + "]";
     }
 
-    static Path configFile(Map<String, String> env) {
-        String configured = env.get("OFFSHOOT_CONFIG");
-        if (configured != null && !configured.isBlank()) {
-            return Path.of(configured);
-        }
-        return Path.of(System.getProperty("user.home"), ".offshoot", "cli.json");
-    }
-
-    /** The settings to call the service with; a usage failure when no URL or token is known. */
-    static CliSettings resolve(Map<String, String> env) {
-        Path file = configFile(env);
-        String url = null;
-        String token = null;
-        boolean envComplete = !blank(env.get("OFFSHOOT_URL")) && !blank(env.get("OFFSHOOT_TOKEN"));
-        if (!envComplete && Files.isRegularFile(file)) {
-            try {
-                JsonNode saved = JSON.readTree(Files.readString(file));
-                url = text(saved, "url");
-                token = text(saved, "token");
-            } catch (IOException | RuntimeException e) {
-                throw CliFailure.usage("cannot read " + file + ": run 'offshoot login' again");
+    /**
+     * The settings to call the service with; a usage failure when no URL or token is known. An
+     * explicit {@code --context} wins over the environment; otherwise {@code OFFSHOOT_URL} and
+     * {@code OFFSHOOT_TOKEN} win over the context they leave the file to fill in.
+     */
+    static CliSettings resolve(Map<String, String> env, String contextOption) {
+        String url = blank(contextOption) ? env.get("OFFSHOOT_URL") : null;
+        String token = blank(contextOption) ? env.get("OFFSHOOT_TOKEN") : null;
+        if (blank(url) || blank(token)) {
+            CliConfig config = CliConfig.read(CliConfig.file(env));
+            String name = firstNonBlank(contextOption, firstNonBlank(env.get("OFFSHOOT_CONTEXT"), config.current()));
+            if (name != null) {
+                config.requireKnown(name);
+                CliConfig.Context context = config.contexts().get(name);
+                url = firstNonBlank(url, context.url());
+                token = firstNonBlank(token, context.token());
             }
         }
-        url = firstNonBlank(env.get("OFFSHOOT_URL"), url);
-        token = firstNonBlank(env.get("OFFSHOOT_TOKEN"), token);
-        if (url == null || token == null) {
+        if (blank(url) || blank(token)) {
             throw CliFailure.usage("not logged in: run 'offshoot login --url URL' or set OFFSHOOT_URL and OFFSHOOT_TOKEN");
         }
         return new CliSettings(stripSlash(url), token);
-    }
-
-    /** Writes the settings readable by the owner only (the file holds a bearer token). */
-    void save(Path file) throws IOException {
-        String json = JSON.writerWithDefaultPrettyPrinter().writeValueAsString(Map.of("url", url, "token", token));
-        SecretFiles.write(file, json + "\n");
     }
 
     static String stripSlash(String url) {
         return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     }
 
-    private static String text(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        return value == null || value.isNull() ? null : value.asString();
-    }
-
-    private static String firstNonBlank(String a, String b) {
+    static String firstNonBlank(String a, String b) {
         return !blank(a) ? a : (!blank(b) ? b : null);
     }
 

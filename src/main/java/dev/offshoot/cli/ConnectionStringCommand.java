@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 
@@ -12,12 +14,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
-import tools.jackson.databind.JsonNode;
 
 /**
  * A branch's connection URI with its password: printed, or written into an env file (mode 0600)
- * as {@code DATABASE_URL=...} without printing it, so an agent's shell can use the branch while
- * the secret never passes through the model's transcript.
+ * as {@code DATABASE_URL=...} (and libpq's {@code PG*} variables with {@code --pg-vars}) without
+ * printing it, so an agent's shell can use the branch while the secret never passes through the
+ * model's transcript.
  */
 @Command(name = "connection-string", description = "Print a branch's connection URI, or write it to an env file without printing it.")
 final class ConnectionStringCommand implements Callable<Integer> {
@@ -39,42 +41,50 @@ final class ConnectionStringCommand implements Callable<Integer> {
     @Option(names = "--var", defaultValue = "DATABASE_URL", description = "Variable name in the env file (default: ${DEFAULT-VALUE})")
     String variable;
 
+    @Option(names = "--pg-vars", description = "Also write PGHOST, PGPORT, PGDATABASE, PGUSER and PGPASSWORD to the env file")
+    boolean pgVars;
+
     @Override
     public Integer call() throws IOException {
         if (!VARIABLE.matcher(variable).matches()) {
             throw CliFailure.usage("--var must be a shell variable name, not '" + variable + "'");
         }
-        JsonNode branch = root.client().get("/api/v1/branches/" + OffshootClient.enc(name));
-        JsonNode connection = branch.path(readOnly ? "readOnlyConnection" : "connection");
-        if (!connection.path("uri").isString()) {
-            throw new CliFailure(ExitCodes.NOT_FOUND, "NO_CONNECTION",
-                    "branch '" + name + "' has no " + (readOnly ? "read-only " : "") + "connection yet");
+        if (pgVars && envFile == null) {
+            throw CliFailure.usage("--pg-vars writes to an env file: add --env-file FILE");
         }
-        String uri = connection.get("uri").asString();
-        if (connection.path("password").isNull() || connection.path("password").isMissingNode()) {
-            root.spec.commandLine().getErr().println("warning: the token may not see this branch's password; the URI has none");
+        BranchConnection connection = BranchConnection.of(root.client(), name, readOnly);
+        if (!connection.hasPassword()) {
+            root.err().println("warning: the token may not see this branch's password; the URI has none");
         }
         if (envFile == null) {
-            root.output().line(uri);
+            root.output().line(connection.uri());
             return ExitCodes.OK;
         }
-        SecretFiles.write(envFile, merged(envFile, variable, uri));
-        root.output().line("Wrote " + variable + " for branch " + name + " to " + envFile + " (mode 0600)");
+        Map<String, String> variables = new LinkedHashMap<>();
+        variables.put(variable, connection.uri());
+        if (pgVars) {
+            variables.putAll(connection.libpqVariables());
+        }
+        SecretFiles.write(envFile, merged(envFile, variables));
+        root.output().note("Wrote " + String.join(", ", variables.keySet()) + " for branch " + name + " to " + envFile
+                + " (mode 0600)");
         return ExitCodes.OK;
     }
 
-    /** The env file's other lines, with this variable's line replaced or appended. */
-    static String merged(Path file, String variable, String uri) throws IOException {
+    /** The env file's other lines, with these variables' lines replaced or appended. */
+    static String merged(Path file, Map<String, String> variables) throws IOException {
         List<String> lines = new ArrayList<>();
         if (Files.isRegularFile(file)) {
             for (String line : Files.readAllLines(file)) {
                 String trimmed = line.strip();
-                if (!trimmed.startsWith(variable + "=") && !trimmed.startsWith("export " + variable + "=")) {
+                boolean replaced = variables.keySet().stream()
+                        .anyMatch(v -> trimmed.startsWith(v + "=") || trimmed.startsWith("export " + v + "="));
+                if (!replaced) {
                     lines.add(line);
                 }
             }
         }
-        lines.add(variable + "=" + uri);
+        variables.forEach((k, v) -> lines.add(k + "=" + v));
         return String.join("\n", lines) + "\n";
     }
 }

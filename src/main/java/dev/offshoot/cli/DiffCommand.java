@@ -43,11 +43,12 @@ final class DiffCommand implements Callable<Integer> {
         }
         Output output = root.output();
         String path = "/api/v1/branches/" + OffshootClient.enc(name) + "/diff";
-        if (output.json()) {
-            output.printJson(root.client().get(path + OffshootClient.query(params)));
+        if (output.structured()) {
+            output.printData(root.client().get(path + OffshootClient.query(params)));
         } else {
             params.add(Map.entry("format", "text"));
-            output.line(root.client().getText(path + OffshootClient.query(params)).stripTrailing());
+            String diff = root.client().getText(path + OffshootClient.query(params)).stripTrailing();
+            output.note(diff);
         }
         return ExitCodes.OK;
     }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -17,7 +18,8 @@ import tools.jackson.databind.JsonNode;
  * {@code offshoot migrate apply|check NAME DIR}: the Flyway-named .sql files of a directory, sent
  * to the branch's migrations endpoints as JSON. The service orders and validates them.
  */
-@Command(name = "migrate", description = "Apply or check a directory of Flyway migrations (V1__name.sql ...).")
+@Command(name = "migrate", description = "Apply or check a directory of Flyway migrations (V1__name.sql ...).",
+        subcommands = CommandLine.HelpCommand.class)
 final class MigrateCommands {
 
     @ParentCommand
@@ -27,13 +29,11 @@ final class MigrateCommands {
     int apply(@Parameters(paramLabel = "NAME") String name, @Parameters(paramLabel = "DIR") Path dir) throws IOException {
         JsonNode run = root.client().post(path(name), Map.of("migrations", files(dir)));
         Output output = root.output();
-        if (output.json()) {
-            output.printJson(run);
-            return ExitCodes.OK;
-        }
-        output.line("Applied " + Output.text(run, "migrationsExecuted") + " migration(s) to " + name
-                + "; schema version " + Output.text(run, "initialVersion") + " -> " + Output.text(run, "schemaVersion"));
-        printApplied(output, run.path("applied"));
+        output.answer(run, null, () -> {
+            output.line("Applied " + Output.text(run, "migrationsExecuted") + " migration(s) to " + name
+                    + "; schema version " + Output.text(run, "initialVersion") + " -> " + Output.text(run, "schemaVersion"));
+            printApplied(output, run.path("applied"));
+        });
         return ExitCodes.OK;
     }
 
@@ -42,11 +42,7 @@ final class MigrateCommands {
         JsonNode report = root.client().post(path(name) + "/check", Map.of("migrations", files(dir)));
         boolean passed = report.path("passed").asBoolean(false);
         Output output = root.output();
-        if (output.json()) {
-            output.printJson(report);
-        } else {
-            printReport(output, name, report, passed);
-        }
+        output.answer(report, null, () -> printReport(output, name, report, passed));
         return passed ? ExitCodes.OK : ExitCodes.CONFLICT;
     }
 

@@ -12,44 +12,63 @@ import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 /**
- * The {@code offshoot} command line: branches, connection strings, migrations and diffs over the
- * service's REST API. It runs from the service's jar without starting Spring (see
- * {@code scripts/offshoot}); tests run it in-process with {@link #commandLine}.
+ * The {@code offshoot} command line: branches, templates, tokens, connection strings, migrations and
+ * diffs over the service's REST API. It runs from its own small jar or the service's (without
+ * starting Spring; see {@code scripts/offshoot}); tests run it in-process with {@link #commandLine}.
  */
 @Command(name = "offshoot", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT, versionProvider = OffshootCli.Version.class,
         description = "Disposable PostgreSQL branches from the command line.",
-        subcommands = {LoginCommand.class, BranchCommands.class, ConnectionStringCommand.class,
-                MigrateCommands.class, DiffCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {LoginCommand.class, ContextCommands.class, BranchCommands.class, TemplateCommands.class,
+                TokenCommands.class, ConnectionStringCommand.class, PsqlCommand.class, RunCommand.class,
+                MigrateCommands.class, DiffCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 usage or rejected request, 2 not found,",
                 "3 conflict or failed check, 4 service error or unreachable (retry).",
-                "Environment: OFFSHOOT_URL, OFFSHOOT_TOKEN, OFFSHOOT_CONFIG."})
+                "Environment: OFFSHOOT_URL, OFFSHOOT_TOKEN, OFFSHOOT_CONTEXT, OFFSHOOT_CONFIG, OFFSHOOT_RETRIES."})
 public final class OffshootCli {
 
-    private final Map<String, String> env;
-    private final InputStream stdin;
+    private final CliHost host;
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--json", scope = ScopeType.INHERIT, description = "Print JSON instead of tables.")
+    @Option(names = {"-o", "--output"}, scope = ScopeType.INHERIT, paramLabel = "FORMAT",
+            description = "table (default), json or yaml.")
+    OutputFormat format = OutputFormat.table;
+
+    @Option(names = "--json", scope = ScopeType.INHERIT, hidden = true, description = "Same as -o json.")
     boolean json;
 
-    OffshootCli(Map<String, String> env, InputStream stdin) {
-        this.env = env;
-        this.stdin = stdin;
+    @Option(names = {"-q", "--quiet"}, scope = ScopeType.INHERIT,
+            description = "Print only what a script needs (names, a URI) or nothing; errors still go to stderr.")
+    boolean quiet;
+
+    @Option(names = "--context", scope = ScopeType.INHERIT, paramLabel = "NAME",
+            description = "Use this saved context instead of the current one (see 'offshoot context').")
+    String context;
+
+    OffshootCli(CliHost host) {
+        this.host = host;
     }
 
     public static void main(String[] args) {
-        System.exit(commandLine(System.getenv(), System.in).execute(args));
+        System.exit(commandLine(CliHost.system()).execute(args));
+    }
+
+    /** The whole command tree on a host without a terminal (tests, the CI recipes' checks). */
+    static CommandLine commandLine(Map<String, String> env, InputStream stdin) {
+        return commandLine(CliHost.of(env, stdin));
     }
 
     /** The whole command tree, with errors printed as code and detail and mapped to exit codes. */
-    static CommandLine commandLine(Map<String, String> env, InputStream stdin) {
-        CommandLine cli = new CommandLine(new OffshootCli(env, stdin));
+    static CommandLine commandLine(CliHost host) {
+        CommandLine cli = new CommandLine(new OffshootCli(host));
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setParameterExceptionHandler((e, args) -> {
             PrintWriter err = e.getCommandLine().getErr();
             err.println("error: " + e.getMessage());
-            e.getCommandLine().usage(err);
+            if (!CommandLine.UnmatchedArgumentException.printSuggestions(e, err)) {
+                e.getCommandLine().usage(err);
+            }
             return ExitCodes.USAGE;
         });
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
@@ -64,21 +83,30 @@ public final class OffshootCli {
         return cli;
     }
 
+    CliHost host() {
+        return host;
+    }
+
     Map<String, String> env() {
-        return env;
+        return host.env();
     }
 
     InputStream stdin() {
-        return stdin;
+        return host.stdin();
     }
 
-    /** A client for the configured service (usage failure when not logged in). */
+    PrintWriter err() {
+        return spec.commandLine().getErr();
+    }
+
+    /** A client for the configured service (usage failure when not logged in), retrying 429 and 503. */
     OffshootClient client() {
-        return new OffshootClient(CliSettings.resolve(env));
+        Retries retries = new Retries(Retries.maxFrom(env().get("OFFSHOOT_RETRIES")), host.sleeper(), err());
+        return new OffshootClient(CliSettings.resolve(env(), context), retries);
     }
 
     Output output() {
-        return new Output(spec.commandLine().getOut(), json);
+        return new Output(spec.commandLine().getOut(), json ? OutputFormat.json : format, quiet);
     }
 
     static final class Version implements CommandLine.IVersionProvider {

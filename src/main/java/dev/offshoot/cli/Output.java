@@ -8,36 +8,76 @@ import java.util.regex.Pattern;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
+import tools.jackson.dataformat.yaml.YAMLMapper;
+import tools.jackson.dataformat.yaml.YAMLWriteFeature;
 
 /**
- * What the commands print: aligned tables and key/value lines for people, or the service's JSON
- * with {@code --json}. Branch passwords are removed from both: only {@code connection-string}
- * hands one out, so an agent's transcript or a CI log never shows it by accident.
+ * What the commands print: aligned tables and key/value lines for people, the service's answer as
+ * JSON or YAML with {@code -o json|yaml}, or with {@code --quiet} only what a script needs (names, a
+ * URI) or nothing. Branch passwords are removed from every form: only {@code connection-string},
+ * {@code psql} and {@code run} use one, so an agent's transcript or a CI log never shows it by accident.
  */
 final class Output {
 
     private static final Pattern URI_PASSWORD = Pattern.compile("^([a-z]+://[^:@/]*):[^@/]*@");
+    static final YAMLMapper YAML = YAMLMapper.builder().disable(YAMLWriteFeature.WRITE_DOC_START_MARKER).build();
 
     private final PrintWriter out;
-    private final boolean json;
+    private final OutputFormat format;
+    private final boolean quiet;
 
-    Output(PrintWriter out, boolean json) {
+    Output(PrintWriter out, OutputFormat format, boolean quiet) {
         this.out = out;
-        this.json = json;
+        this.format = format;
+        this.quiet = quiet;
     }
 
-    boolean json() {
-        return json;
+    /** JSON or YAML: the answer as data, whatever --quiet says. */
+    boolean structured() {
+        return format != OutputFormat.table;
     }
 
-    void printJson(JsonNode node) {
-        out.println(CliSettings.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(node));
+    /**
+     * The one way a command answers: the data when structured, else the quiet line (none when null),
+     * else the human form.
+     */
+    void answer(JsonNode data, String quietLine, Runnable human) {
+        if (structured()) {
+            printData(data);
+        } else if (quiet) {
+            if (quietLine != null && !quietLine.isEmpty()) {
+                line(quietLine);
+            }
+        } else {
+            human.run();
+        }
+    }
+
+    void printData(JsonNode node) {
+        if (format == OutputFormat.yaml) {
+            out.print(YAML.writeValueAsString(node));
+        } else {
+            out.println(CliSettings.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(node));
+        }
+        out.flush();
+    }
+
+    /** Nested data for people: YAML reads best. */
+    void printYaml(JsonNode node) {
+        out.print(YAML.writeValueAsString(node));
         out.flush();
     }
 
     void line(String text) {
         out.println(text);
         out.flush();
+    }
+
+    /** A note for people (e.g. "Deleted pr-1"); nothing with --quiet or structured output. */
+    void note(String text) {
+        if (!quiet && !structured()) {
+            line(text);
+        }
     }
 
     /** Columns padded to their widest cell; the last column is not padded. */
@@ -91,6 +131,13 @@ final class Output {
     static String text(JsonNode node, String field) {
         JsonNode value = node.get(field);
         return value == null || value.isNull() || value.isMissingNode() ? "-" : value.asString();
+    }
+
+    /** The values of one field of a list's items, one per line: what --quiet prints for a list. */
+    static String column(JsonNode items, String field) {
+        List<String> values = new ArrayList<>();
+        items.forEach(item -> values.add(text(item, field)));
+        return String.join("\n", values);
     }
 
     private static String cell(String s) {

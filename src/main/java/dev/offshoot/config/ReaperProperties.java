@@ -43,6 +43,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                              that closed its pull request longer ago than this is ignored (stale),
  *                              so a captured delivery cannot be replayed later either. Longer than
  *                              the 3 days GitHub lets a delivery be redelivered.
+ * @param deletedRetention      how long a deleted branch's row is kept (listed with
+ *                              {@code ?status=DELETED}, named as a parent) before the sweep removes it
  */
 @ConfigurationProperties("offshoot.reaper")
 public record ReaperProperties(
@@ -60,7 +62,8 @@ public record ReaperProperties(
         @DefaultValue("20") int maxRepairsPerReconcile,
         @DefaultValue({}) Map<String, String> githubSecrets,
         @DefaultValue({}) Map<String, String> gitlabTokens,
-        @DefaultValue("7d") Duration deliveryWindow) {
+        @DefaultValue("7d") Duration deliveryWindow,
+        @DefaultValue("30d") Duration deletedRetention) {
 
     public ReaperProperties {
         githubSecrets = lowerCaseKeys(githubSecrets);

@@ -1,15 +1,20 @@
 package dev.offshoot.mcp;
 
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 import dev.offshoot.auth.CurrentPrincipal;
 import dev.offshoot.branch.BranchOperations;
+import dev.offshoot.branch.BranchStatus;
 import dev.offshoot.branch.BranchView;
 import dev.offshoot.branch.CreateBranchRequest;
 import dev.offshoot.error.OffshootException;
 import dev.offshoot.template.TemplateService;
+import dev.offshoot.template.TemplateView;
 
 /** Templates and branch lifecycle as MCP tools: thin adapters over the same operations as REST. */
 final class BranchTools {
@@ -22,7 +27,7 @@ final class BranchTools {
         registry.add("list_templates", "List templates",
                 "List the template databases branches can be created from, with their latest revision, size and"
                         + " number of branches. Templates are read-only bases: never change one, branch it.",
-                ToolRegistry.Kind.READ, ToolSchema.object(), null, args -> Map.of("templates", templates.views()));
+                ToolRegistry.Kind.READ, ToolSchema.object(), null, args -> new Templates(templates.views()));
 
         registry.add("list_branches", "List branches",
                 "List live database branches, optionally filtered by status, template or one label.",
@@ -30,7 +35,7 @@ final class BranchTools {
                         .string("status", "CREATING, READY, FAILED or DELETING", false)
                         .string("template", "only branches of this template", false)
                         .string("label", "only branches carrying this label, as key=value (e.g. pr=123)", false),
-                null, args -> Map.of("branches", branches.list(args.string("status"), args.string("template"),
+                null, args -> new Branches(branches.list(args.string("status"), args.string("template"),
                         args.string("label") == null ? List.of() : List.of(args.string("label"))).stream()
                         .map(BranchTools::summary).toList()));
 
@@ -96,24 +101,34 @@ final class BranchTools {
         return labels;
     }
 
-    /** A branch without its password, for listings. */
-    private static Map<String, Object> summary(BranchView b) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("name", b.name());
-        out.put("status", b.status());
-        out.put("template", b.template());
-        out.put("templateRevision", b.templateRevision());
-        out.put("parentBranch", b.parentBranch());
-        out.put("labels", b.labels());
-        out.put("createdAt", b.createdAt());
-        out.put("expiresAt", b.expiresAt());
-        return out;
+    /** A branch without its connection details, for listings. */
+    static Summary summary(BranchView b) {
+        return new Summary(b.name(), b.status(), b.template(), b.templateRevision(), b.parentBranch(), b.labels(),
+                b.createdAt(), b.expiresAt());
     }
 
-    private static Map<String, Object> created(Credentials credentials, BranchView b) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("created", b.created());
-        out.putAll(credentials.describe(b, "create_branch"));
-        return out;
+    static Created created(Credentials credentials, BranchView b) {
+        Credentials.Described described = credentials.describe(b, "create_branch");
+        return new Created(b.created(), described.branch(), described.passwordFrom());
+    }
+
+    /** What list_templates answers. */
+    record Templates(List<TemplateView> templates) {
+    }
+
+    /** What list_branches answers. */
+    record Branches(List<Summary> branches) {
+    }
+
+    record Summary(String name, BranchStatus status, String template, int templateRevision, String parentBranch,
+            Map<String, String> labels, Instant createdAt, Instant expiresAt) {
+    }
+
+    /**
+     * What create_branch answers: whether this call created the branch (false: it existed), the
+     * branch, and where its password is unless the caller's token reveals it.
+     */
+    record Created(Boolean created, BranchView branch,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String passwordFrom) {
     }
 }

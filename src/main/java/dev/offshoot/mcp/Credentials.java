@@ -1,7 +1,6 @@
 package dev.offshoot.mcp;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
+import com.fasterxml.jackson.annotation.JsonInclude;
 
 import dev.offshoot.audit.AuditLog;
 import dev.offshoot.auth.CurrentPrincipal;
@@ -46,31 +45,31 @@ final class Credentials {
                 redact(b.readOnlyConnection()));
     }
 
-    /** A branch and, unless revealed, where its password is. */
-    Map<String, Object> describe(BranchView b, String tool) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("branch", view(b, tool));
-        if (!revealed(b)) {
-            out.put("passwordFrom", passwordFrom(b.name()));
-        }
-        return out;
+    /** A branch and, unless revealed, where its password is (describe_branch). */
+    Described describe(BranchView b, String tool) {
+        BranchView shown = view(b, tool);
+        return new Described(shown, revealed(b) ? null : passwordFrom(b.name()));
     }
 
     /** The owner connection, without the password unless revealed, and where the password is. */
-    Map<String, Object> connection(BranchView b, String tool) {
+    Connection connection(BranchView b, String tool) {
         BranchView.Connection c = view(b, tool).connection();
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("host", c.host());
-        out.put("port", c.port());
-        out.put("database", c.database());
-        out.put("user", c.user());
-        out.put("password", c.password());
-        out.put("uri", c.uri());
-        out.put("jdbcUrl", c.jdbcUrl());
-        if (c.password() == null) {
-            out.put("passwordFrom", passwordFrom(b.name()));
-        }
-        return out;
+        return new Connection(c.host(), c.port(), c.database(), c.user(), c.password(), c.uri(), c.jdbcUrl(),
+                c.password() == null ? passwordFrom(b.name()) : null);
+    }
+
+    /** @param passwordFrom how the shell gets the password; absent when the answer carries it */
+    record Described(BranchView branch, @JsonInclude(JsonInclude.Include.NON_NULL) String passwordFrom) {
+    }
+
+    /**
+     * What get_connection_string answers.
+     *
+     * @param password     null unless the caller's token reveals secrets (the field is always there)
+     * @param passwordFrom how the shell gets the password; absent when the answer carries it
+     */
+    record Connection(String host, int port, String database, String user, String password, String uri,
+            String jdbcUrl, @JsonInclude(JsonInclude.Include.NON_NULL) String passwordFrom) {
     }
 
     private boolean revealed(BranchView b) {

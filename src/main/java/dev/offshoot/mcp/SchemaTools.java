@@ -1,11 +1,8 @@
 package dev.offshoot.mcp;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import org.springframework.boot.convert.DurationStyle;
 
 import dev.offshoot.auth.CurrentPrincipal;
 import dev.offshoot.auth.Scope;
@@ -41,7 +38,7 @@ final class SchemaTools {
                         .string("timeout", "statement timeout such as 5s (default 30s)", false)
                         .bool("read_only", "run in a read-only transaction"),
                 "branch", args -> migrations.runSql(args.required("branch"), args.required("sql"),
-                        args.integer("max_rows"), timeout(args.string("timeout")),
+                        args.integer("max_rows"), args.string("timeout"),
                         args.flag("read_only") || !CurrentPrincipal.get().has(Scope.WRITE)));
 
         registry.add("list_tables", "List a branch's tables",
@@ -88,17 +85,6 @@ final class SchemaTools {
                         .integer("revision", "template revision", false), "branch",
                 args -> migrations.compare(args.required("branch"), args.string("against_branch"),
                         args.string("template"), args.integer("revision")));
-    }
-
-    private static Duration timeout(String value) {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        try {
-            return DurationStyle.detectAndParse(value);
-        } catch (IllegalArgumentException e) {
-            throw OffshootException.invalid("INVALID_LIMIT", "timeout '" + value + "' is not a duration such as 5s");
-        }
     }
 
     private static List<Migration> migrationsOf(ToolArguments args) {

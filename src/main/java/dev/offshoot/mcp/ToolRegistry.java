@@ -1,7 +1,9 @@
 package dev.offshoot.mcp;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -61,7 +63,7 @@ final class ToolRegistry {
     private final MeterRegistry meters;
     private final RoleHierarchy scopes;
     private final List<SyncToolSpecification> tools = new ArrayList<>();
-    private final java.util.Map<String, Kind> kinds = new java.util.HashMap<>();
+    private final Map<String, Kind> kinds = new HashMap<>();
 
     ToolRegistry(JsonMapper json, AuditLog audit, MeterRegistry meters, RoleHierarchy scopes) {
         this.scopes = scopes;

@@ -6,6 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.micrometer.core.instrument.Timer;
+
 import dev.offshoot.branch.BranchAccess;
 import dev.offshoot.error.OffshootException;
 
@@ -32,26 +34,29 @@ final class CopyTrial {
     private CopyTrial() {
     }
 
+    /** @param timers where the phases' durations go ({@code offshoot.check}) */
     static Result run(BranchAccess.Endpoint copy, List<MigrationFile> files, long maxExactBytes,
-            TrialDeadline deadline) throws SQLException {
+            TrialDeadline deadline, CheckTimers timers) throws SQLException {
         long start = System.nanoTime();
-        Snapshot before = snapshot(copy, null, maxExactBytes);
-        List<MigrationLint.Finding> lint = MigrationLint.lint(files, before.schema());
+        Snapshot before = CheckTimers.timed(timers.inspect, () -> snapshot(copy, null, maxExactBytes));
+        List<MigrationLint.Finding> lint = timers.lint.record(() -> MigrationLint.lint(files, before.schema()));
         MigrationWatch watch = new MigrationWatch(before.relations(), null);
         FlywayRunner.Outcome outcome = null;
         Map<String, Object> failure = null;
         try {
-            outcome = FlywayRunner.migrate(copy, files, watch);
+            outcome = timers.migrate.record(() -> FlywayRunner.migrate(copy, files, watch));
         } catch (OffshootException e) {
             failure = failure(e, deadline, watch);
         }
         if (deadline.passed()) {
             return timedOut(start, lint, before, deadline, watch);
         }
-        Snapshot after = snapshot(copy, before.relations(), maxExactBytes);
+        Snapshot after = CheckTimers.timed(timers.inspect, () -> snapshot(copy, before.relations(), maxExactBytes));
+        Timer.Sample working = Timer.start();
         SchemaDiff diff = SchemaDiff.between(before.schema(), after.schema());
         List<TrialEffects.Effect> effects = TrialEffects.of(new TrialEffects.Measured(before.relations(),
                 before.rows(), after.relations(), after.rows(), watch.effects(), before.schema(), after.schema(), diff));
+        working.stop(timers.effects);
         // migrations the branch already has are skipped by Flyway: their statements do not run again
         List<String> ran = outcome == null ? null
                 : outcome.applied().stream().map(FlywayRunner.Applied::script).toList();

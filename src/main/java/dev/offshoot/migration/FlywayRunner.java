@@ -106,7 +106,7 @@ final class FlywayRunner {
 
     /**
      * The version the branch is at: the last one applied when every migration applied was
-     * versioned, otherwise as Flyway's info reads it back (30-70 ms of queries on a fresh branch).
+     * versioned, otherwise as Flyway's info reads it back (several queries, so only when needed).
      */
     private static String schemaVersion(Flyway flyway, MigrateResult result) {
         boolean allVersioned = !result.migrations.isEmpty()

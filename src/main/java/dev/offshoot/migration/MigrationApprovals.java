@@ -121,9 +121,8 @@ class MigrationApprovals {
      * Spends the approval if it is unused, unexpired, and was issued for this branch (by id) and
      * this exact set. Returns null when spent, otherwise why not.
      */
-    String spend(String id, String branch, String checksum, String actor, String channel) {
+    String spend(String id, String branch, UUID branchId, String checksum, String actor, String channel) {
         Optional<UUID> uuid = uuid(id);
-        UUID branchId = branches.id(branch);
         Timestamp now = Timestamp.from(Instant.now());
         boolean spent = uuid.isPresent() && jdbc.sql("UPDATE migration_approval SET used_at = ?, used_by = ?"
                 + " WHERE id = ? AND branch_id = ? AND checksum = ? AND used_at IS NULL AND expires_at > ?")

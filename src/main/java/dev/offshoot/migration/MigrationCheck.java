@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
@@ -13,11 +12,9 @@ import java.util.concurrent.Executors;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Service;
 
 import dev.offshoot.auth.CurrentPrincipal;
-import dev.offshoot.auth.TokenAuthentication;
 import dev.offshoot.branch.BranchAccess;
 import dev.offshoot.config.MigrationProperties;
 
@@ -45,6 +42,7 @@ class MigrationCheck {
     private final MigrationProperties properties;
     private final MigrationPolicies policies;
     private final MigrationApprovals approvals;
+    private final CheckTimers timers;
     private final Map<String, CopyTrial.Result> recent = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, CopyTrial.Result> eldest) {
@@ -53,7 +51,8 @@ class MigrationCheck {
     };
 
     MigrationCheck(BranchAccess branches, MigrationService migrations, MigrationProperties properties,
-            MigrationPolicies policies, MigrationApprovals approvals) {
+            MigrationPolicies policies, MigrationApprovals approvals, CheckTimers timers) {
+        this.timers = timers;
         this.branches = branches;
         this.migrations = migrations;
         this.properties = properties;
@@ -85,37 +84,34 @@ class MigrationCheck {
     }
 
     Report check(String target, List<MigrationFile> files) {
-        return checked(target, files, false).report();
+        return checked(branches.target(target), files, false).report();
     }
 
-    /** @param reuse whether a trial of the same set on the same branch from the last minutes may answer */
-    Checked checked(String target, List<MigrationFile> files, boolean reuse) {
-        UUID id = branches.id(target);
+    /**
+     * @param target the branch as the request resolved it (as the caller), used for all of the check
+     * @param reuse  whether a trial of the same set on the same branch from the last minutes may answer
+     */
+    Checked checked(BranchAccess.Target target, List<MigrationFile> files, boolean reuse) {
         String checksum = MigrationApprovals.checksum(files);
-        String key = reuse ? key(target, id, checksum) : null;
+        String key = reuse ? key(target, checksum) : null;
         CopyTrial.Result trial = reuse ? recent(key) : null;
         boolean reused = trial != null;
         if (trial == null) {
-            // a check reads the target's history while the trial runs on its copy (which leaves the
-            // target as it is), on another thread as the same caller
-            Authentication caller = CurrentPrincipal.authentication();
+            // the target's history is read while the trial runs on its copy (which leaves the target as it is)
             CompletableFuture<String> keyOfTrial = key != null ? CompletableFuture.completedFuture(key)
-                    : caller instanceof TokenAuthentication
-                            ? CompletableFuture.supplyAsync(
-                                    () -> CurrentPrincipal.callAs(caller, () -> key(target, id, checksum)), HISTORY)
-                            : CompletableFuture.completedFuture(key(target, id, checksum));
-            trial = trial(target, files);
+                    : CompletableFuture.supplyAsync(() -> key(target, checksum), HISTORY);
+            trial = trial(target.name(), files);
             key = joined(keyOfTrial);
             synchronized (recent) {
                 recent.put(key, trial);
             }
         }
-        MigrationPolicies.Effective effective = policies.of(branches.origin(target).template());
+        MigrationPolicies.Effective effective = policies.of(target.template());
         MigrationPolicy policy = effective.policy();
         Verdicts.Verdict verdict = Verdicts.evaluate(policy, trial.lint(), trial.effects(), trial.locks(),
                 trial.rewrites(), trial.diff(), trial.failure());
-        approvals.checked(id, checksum, verdict.verdict(), files, CurrentPrincipal.get().name());
-        Report report = new Report(target, verdict.verdict(), verdict.passed(), verdict.findings(),
+        approvals.checked(target.id(), checksum, verdict.verdict(), files, CurrentPrincipal.get().name());
+        Report report = new Report(target.name(), verdict.verdict(), verdict.passed(), verdict.findings(),
                 new PolicyRef(effective.template(), effective.source(), policy.mode()), checksum, reused,
                 trial.durationMs(), trial.initialVersion(), trial.schemaVersion(), trial.migrations(), trial.locks(),
                 trial.rewrites(), trial.effects(), trial.lint(), trial.diff(), DiffText.render(trial.diff()),
@@ -127,9 +123,9 @@ class MigrationCheck {
      * A trial answers only for the branch it ran on, while its migration history is the one it ran
      * on (a reset or another apply since then changes which migrations would run).
      */
-    private String key(String target, UUID id, String checksum) {
-        return target + "/" + id + "/" + checksum + "/"
-                + MigrationApprovals.sha256(migrations.history(target).items().toString());
+    private String key(BranchAccess.Target target, String checksum) {
+        return target.name() + "/" + target.id() + "/" + checksum + "/"
+                + MigrationApprovals.sha256(migrations.history(target.endpoint()).items().toString());
     }
 
     private static String joined(CompletableFuture<String> key) {
@@ -159,18 +155,17 @@ class MigrationCheck {
 
     private CopyTrial.Result trial(String target, List<MigrationFile> files) {
         long start = System.nanoTime();
-        String throwaway = branches.throwawayOfBranch(target, "check");
-        long copied = System.nanoTime();
+        String throwaway = timers.copy.record(() -> branches.throwawayOfBranch(target, "check"));
         BranchAccess.Endpoint endpoint = null;
         TrialDeadline deadline = null;
         try {
             endpoint = branches.endpoint(throwaway);
             deadline = TrialDeadline.start(endpoint, properties.checkTimeout(),
                     () -> branches.deleteThrowawayLater(throwaway));
-            CopyTrial.Result trial = CopyTrial.run(endpoint, files, properties.exactRowCountMaxBytes(), deadline);
-            log.info("check of {} migration(s) on a copy of {}: {} in {} ms (copy {} ms)", files.size(), target,
-                    trial.failure() == null ? "ran" : "failed", (System.nanoTime() - start) / 1_000_000,
-                    (copied - start) / 1_000_000);
+            CopyTrial.Result trial = CopyTrial.run(endpoint, files, properties.exactRowCountMaxBytes(), deadline,
+                    timers);
+            log.info("check of {} migration(s) on a copy of {}: {}", files.size(), target,
+                    trial.failure() == null ? "ran" : "failed");
             return trial;
         } catch (SQLException e) {
             if (deadline != null && deadline.passed()) {

@@ -2,10 +2,8 @@ package dev.offshoot.migration;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.time.Duration;
 import java.util.List;
 
-import org.springframework.boot.convert.DurationStyle;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -138,7 +136,7 @@ class MigrationController {
 
     @PostMapping(path = "/sql", consumes = MediaType.APPLICATION_JSON_VALUE)
     SqlRunner.Run sql(@PathVariable String name, @RequestBody SqlRequest body) {
-        return migrations.sql(name, body.sql(), body.maxRows(), timeout(body.timeout()),
+        return migrations.sql(name, body.sql(), body.maxRows(), body.timeout(),
                 Boolean.TRUE.equals(body.readOnly()));
     }
 
@@ -164,17 +162,6 @@ class MigrationController {
         @Override
         public InputStream open() throws IOException {
             return file.getInputStream();
-        }
-    }
-
-    private static Duration timeout(String text) {
-        if (text == null || text.isBlank()) {
-            return null;
-        }
-        try {
-            return DurationStyle.detectAndParse(text);
-        } catch (IllegalArgumentException e) {
-            throw OffshootException.invalid("INVALID_LIMIT", "timeout '" + text + "' is not a duration (e.g. 5s, PT5S)");
         }
     }
 

@@ -8,6 +8,7 @@ import org.springframework.stereotype.Service;
 
 import dev.offshoot.audit.AuditLog;
 import dev.offshoot.auth.CurrentPrincipal;
+import dev.offshoot.branch.BranchAccess;
 import dev.offshoot.error.OffshootException.Kind;
 import dev.offshoot.error.OffshootException;
 
@@ -24,12 +25,15 @@ import dev.offshoot.error.OffshootException;
 @Service
 class MigrationGate {
 
+    private final BranchAccess branches;
     private final MigrationService migrations;
     private final MigrationCheck checks;
     private final MigrationApprovals approvals;
     private final AuditLog audit;
 
-    MigrationGate(MigrationService migrations, MigrationCheck checks, MigrationApprovals approvals, AuditLog audit) {
+    MigrationGate(BranchAccess branches, MigrationService migrations, MigrationCheck checks,
+            MigrationApprovals approvals, AuditLog audit) {
+        this.branches = branches;
         this.migrations = migrations;
         this.checks = checks;
         this.approvals = approvals;
@@ -50,8 +54,10 @@ class MigrationGate {
             List<FlywayRunner.Applied> applied, List<String> warnings) {
     }
 
+    /** The branch is resolved once, as the caller; the check, the approval and the run use that. */
     Result apply(String branch, List<MigrationFile> files, String approval, boolean dryRun, String channel) {
-        MigrationCheck.Checked checked = checks.checked(branch, files, true);
+        BranchAccess.Target target = branches.target(branch);
+        MigrationCheck.Checked checked = checks.checked(target, files, true);
         MigrationCheck.Report report = checked.report();
         if (report.failure() != null) {
             throw trialFailed(branch, report);
@@ -68,13 +74,14 @@ class MigrationGate {
             if (approval == null || approval.isBlank()) {
                 throw violation(branch, report, "the migration set fails the policy of " + policyName(report));
             }
-            String refusal = approvals.spend(approval.strip(), branch, report.checksum(), actor, channel);
+            String refusal = approvals.spend(approval.strip(), branch, target.id(), report.checksum(), actor,
+                    channel);
             if (refusal != null) {
                 throw violation(branch, report, "approval '" + approval.strip() + "' cannot be used: " + refusal);
             }
             spent = approval.strip();
         }
-        MigrationService.Run run = run(branch, files, checked.trial(), actor, channel);
+        MigrationService.Run run = run(target, files, checked.trial(), actor, channel);
         List<String> warnings = warnings(run, checked.trial());
         if (!warnings.isEmpty()) {
             audit.record(actor, channel, "branch.migrations.diverged", "branch", branch, false, null,
@@ -84,10 +91,11 @@ class MigrationGate {
                 run.initialVersion(), run.schemaVersion(), run.migrationsExecuted(), run.applied(), warnings);
     }
 
-    private MigrationService.Run run(String branch, List<MigrationFile> files, CopyTrial.Result trial, String actor,
-            String channel) {
+    private MigrationService.Run run(BranchAccess.Target target, List<MigrationFile> files, CopyTrial.Result trial,
+            String actor, String channel) {
+        String branch = target.name();
         try {
-            return migrations.apply(branch, files, trial.perMigration());
+            return migrations.apply(target, files, trial.perMigration());
         } catch (OffshootException e) {
             if (e.code().equals("TRIAL_DIVERGED")) {
                 audit.record(actor, channel, "branch.migrations.diverged", "branch", branch, false, null,

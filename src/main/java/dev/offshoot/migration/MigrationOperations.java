@@ -1,10 +1,9 @@
 package dev.offshoot.migration;
 
-import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import org.springframework.stereotype.Component;
 
 import dev.offshoot.error.OffshootException;
@@ -39,58 +38,40 @@ public class MigrationOperations {
 
     /** The verdict, the findings that decided it, and a short summary of the trial: what a model needs. */
     public Object check(String branch, List<Migration> files) {
-        MigrationCheck.Report r = checks.check(branch, files(files));
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("branch", r.branch());
-        out.put("verdict", r.verdict());
-        out.put("findings", r.findings());
-        out.put("policy", r.policy());
-        out.put("checksum", r.checksum());
-        out.put("durationMs", r.durationMs());
-        out.put("migrations", r.migrations().stream().map(a -> a.script() + " (" + a.durationMs() + " ms)").toList());
-        out.put("effects", r.effects().stream().map(e -> (e.migration() == null ? "" : e.migration() + ": ")
-                + e.message()).toList());
-        out.put("locks", r.locks().stream().map(l -> l.mode() + " on " + l.relation() + " (~" + l.rowEstimate()
-                + " rows, at most " + l.heldMs() + " ms) by " + l.migration()).distinct().toList());
-        out.put("rewrites", r.rewrites().stream().map(w -> w.table() + " (~" + w.rowEstimate() + " rows) by "
-                + w.migration()).toList());
-        out.put("failure", r.failure());
-        out.put("diff", r.diffText());
-        return out;
+        return summary(checks.check(branch, files(files)));
     }
 
-    private static Object compact(MigrationGate.Result r) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("branch", r.branch());
-        out.put("dryRun", r.dryRun());
-        out.put("verdict", r.verdict());
-        out.put("findings", r.findings());
-        if (r.approval() != null) {
-            out.put("approval", r.approval());
-        }
-        out.put(r.dryRun() ? "plan" : "applied", r.dryRun() ? r.plan() : r.applied());
-        out.put("schemaVersion", r.schemaVersion());
-        if (!r.warnings().isEmpty()) {
-            out.put("warnings", r.warnings());
-        }
-        return out;
+    static CheckSummary summary(MigrationCheck.Report r) {
+        return new CheckSummary(r.branch(), r.verdict(), r.findings(), r.policy(), r.checksum(), r.durationMs(),
+                r.migrations().stream().map(a -> a.script() + " (" + a.durationMs() + " ms)").toList(),
+                r.effects().stream().map(e -> (e.migration() == null ? "" : e.migration() + ": ") + e.message())
+                        .toList(),
+                r.locks().stream().map(l -> l.mode() + " on " + l.relation() + " (~" + l.rowEstimate()
+                        + " rows, at most " + l.heldMs() + " ms) by " + l.migration()).distinct().toList(),
+                r.rewrites().stream().map(w -> w.table() + " (~" + w.rowEstimate() + " rows) by " + w.migration())
+                        .toList(),
+                r.failure(), r.diffText());
     }
 
-    public Object runSql(String branch, String sql, Integer maxRows, Duration timeout, boolean readOnly) {
+    static ApplySummary compact(MigrationGate.Result r) {
+        return new ApplySummary(r.branch(), r.dryRun(), r.verdict(), r.findings(), r.approval(),
+                r.dryRun() ? r.plan() : null, r.dryRun() ? null : r.applied(), r.schemaVersion(), r.warnings());
+    }
+
+    /** @param timeout the statement timeout as the caller wrote it, parsed as REST parses it */
+    public Object runSql(String branch, String sql, Integer maxRows, String timeout, boolean readOnly) {
         return migrations.sql(branch, sql, maxRows, timeout, readOnly);
     }
 
     /** Tables with their size and row estimate, without the column details. */
     public Object listTables(String branch) {
-        return Map.of("branch", branch, "tables", migrations.inspect(branch).tables().stream()
-                .map(t -> {
-                    Map<String, Object> row = new LinkedHashMap<>();
-                    row.put("table", t.qualifiedName());
-                    row.put("rowEstimate", t.rowEstimate());
-                    row.put("sizeBytes", t.sizeBytes());
-                    row.put("columns", t.columns().size());
-                    return row;
-                }).toList());
+        return tables(branch, migrations.inspect(branch));
+    }
+
+    static Tables tables(String branch, Schema schema) {
+        return new Tables(branch, schema.tables().stream()
+                .map(t -> new TableSize(t.qualifiedName(), t.rowEstimate(), t.sizeBytes(), t.columns().size()))
+                .toList());
     }
 
     /** Columns, indexes and constraints of one table ({@code schema.table}, or a name in public). */
@@ -101,15 +82,46 @@ public class MigrationOperations {
                         + "' has no table " + qualified + "; list_tables shows what it has"));
     }
 
-    /** The diff as readable text, plus whether anything changed. */
+    /** The diff against a base (see {@link Comparison}). */
     public Object compare(String branch, String againstBranch, String template, Integer revision) {
-        SchemaDiffs.Result result = diffs.diff(branch, againstBranch, template, revision);
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("branch", result.branch());
-        out.put("base", result.base());
-        out.put("identical", result.identical());
-        out.put("diff", result.text());
-        return out;
+        return comparison(diffs.diff(branch, againstBranch, template, revision));
+    }
+
+    static Comparison comparison(SchemaDiffs.Result result) {
+        return new Comparison(result.branch(), result.base(), result.identical(), result.text());
+    }
+
+    /**
+     * What check_migrations answers: the check's verdict and findings, and its trial in one line
+     * per migration, effect, lock and rewrite.
+     */
+    record CheckSummary(String branch, String verdict, List<Verdicts.Decision> findings,
+            MigrationCheck.PolicyRef policy, String checksum, long durationMs, List<String> migrations,
+            List<String> effects, List<String> locks, List<String> rewrites, Map<String, Object> failure,
+            String diff) {
+    }
+
+    /**
+     * What apply_migrations answers: {@code plan} on a dry run, {@code applied} otherwise;
+     * {@code approval} only when one was spent, {@code warnings} only when the run differed from its trial.
+     */
+    record ApplySummary(String branch, boolean dryRun, String verdict, List<Verdicts.Decision> findings,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String approval,
+            @JsonInclude(JsonInclude.Include.NON_NULL) List<MigrationGate.Step> plan,
+            @JsonInclude(JsonInclude.Include.NON_NULL) List<FlywayRunner.Applied> applied, String schemaVersion,
+            @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> warnings) {
+    }
+
+    /** What list_tables answers. */
+    record Tables(String branch, List<TableSize> tables) {
+    }
+
+    /** @param columns how many columns the table has */
+    record TableSize(String table, long rowEstimate, long sizeBytes, int columns) {
+    }
+
+    /** What compare_schema answers: the diff as readable text, and whether anything changed. */
+    record Comparison(String branch, SchemaDiffs.Base base, boolean identical, String diff) {
     }
 
     private List<MigrationFile> files(List<Migration> files) {

@@ -4,12 +4,14 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.convert.DurationStyle;
 import org.springframework.stereotype.Service;
 
 import dev.offshoot.auth.CurrentPrincipal;
@@ -20,6 +22,7 @@ import dev.offshoot.config.MigrationProperties;
 import dev.offshoot.error.OffshootException.Kind;
 import dev.offshoot.error.OffshootException;
 import dev.offshoot.naming.NamedLocks;
+import dev.offshoot.naming.SharedLocks;
 
 /** Migrations on branches: apply, history, and checks on a throwaway copy of the target. */
 @Service
@@ -29,9 +32,11 @@ class MigrationService {
 
     private final BranchAccess branches;
     private final MigrationProperties properties;
-    private final NamedLocks locks = new NamedLocks(NamedLocks.DEFAULT_WAIT);
+    private final NamedLocks locks;
 
-    MigrationService(BranchAccess branches, MigrationProperties properties) {
+    MigrationService(BranchAccess branches, MigrationProperties properties, SharedLocks sharedLocks) {
+        // a kind of its own: a migration run waits for another run on the branch, not for its reset
+        this.locks = new NamedLocks("migration", NamedLocks.DEFAULT_WAIT, sharedLocks);
         this.branches = branches;
         this.properties = properties;
     }
@@ -62,9 +67,10 @@ class MigrationService {
      * Like the trial, it reads the branch on a session of its own just before Flyway starts and
      * just after it ends, and watches the migrations only from inside their own session.
      */
-    Run apply(String branch, List<MigrationFile> files, Map<String, MigrationEffects> trial) {
+    Run apply(BranchAccess.Target target, List<MigrationFile> files, Map<String, MigrationEffects> trial) {
+        String branch = target.name();
         return locks.withLock(branch, () -> {
-            BranchAccess.Endpoint endpoint = branches.endpoint(branch);
+            BranchAccess.Endpoint endpoint = target.endpoint();
             Schema before;
             Relations relations;
             try (Connection db = endpoint.inspector()) {
@@ -90,7 +96,12 @@ class MigrationService {
     }
 
     History history(String branch) {
-        BranchAccess.Endpoint endpoint = branches.endpoint(branch);
+        return history(branches.endpoint(branch));
+    }
+
+    /** The Flyway history of a branch already resolved. */
+    History history(BranchAccess.Endpoint endpoint) {
+        String branch = endpoint.branch();
         List<HistoryEntry> items = new ArrayList<>();
         try (Connection db = owner(endpoint)) {
             boolean exists;
@@ -127,7 +138,13 @@ class MigrationService {
         }
     }
 
-    SqlRunner.Run sql(String branch, String sql, Integer maxRows, Duration timeout, boolean readOnly) {
+    /**
+     * Runs SQL on a branch as REST and MCP callers send it.
+     *
+     * @param timeout the statement timeout as the caller wrote it ("5s", "PT5S"), or null for the default
+     */
+    SqlRunner.Run sql(String branch, String sql, Integer maxRows, String timeout, boolean readOnly) {
+        Duration asked = timeout(timeout);
         if (sql != null && sql.length() > properties.maxPayloadBytes()) {
             throw new OffshootException(Kind.TOO_LARGE, "PAYLOAD_TOO_LARGE", "the SQL exceeds "
                     + properties.maxPayloadBytes() + " bytes (offshoot.migration.max-payload-bytes)");
@@ -136,7 +153,7 @@ class MigrationService {
         if (rows < 0 || rows > properties.maxRows()) {
             throw OffshootException.invalid("INVALID_LIMIT", "maxRows must be between 0 and " + properties.maxRows());
         }
-        Duration effective = timeout == null ? properties.defaultStatementTimeout() : timeout;
+        Duration effective = asked == null ? properties.defaultStatementTimeout() : asked;
         if (effective.isNegative() || effective.isZero() || effective.compareTo(properties.maxStatementTimeout()) > 0) {
             throw OffshootException.invalid("INVALID_LIMIT", "timeout must be positive and at most "
                     + properties.maxStatementTimeout());
@@ -153,6 +170,18 @@ class MigrationService {
                 throw sqlReadOnlyToken(branch, e);
             }
             throw e;
+        }
+    }
+
+    /** A statement timeout as clients write it; null when they leave it out. */
+    static Duration timeout(String text) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        try {
+            return DurationStyle.detectAndParse(text);
+        } catch (IllegalArgumentException | DateTimeParseException e) {
+            throw OffshootException.invalid("INVALID_LIMIT", "timeout '" + text + "' is not a duration (e.g. 5s, PT5S)");
         }
     }
 

@@ -184,9 +184,9 @@ public final class BranchRoles {
      * rounds of {@link #password} slow down guessing a human's password from a stolen verifier;
      * these secrets are {@value #MIN_RANDOM_SECRET_BITS} or more random bits, which no count of
      * rounds makes easier or harder to guess, while the rounds cost every login to them (a PBKDF2
-     * of 4096 rounds is about 12 ms of client CPU here) and every {@code ALTER ROLE} that sets them
-     * (the server tries the verifier against an empty password: about 4 ms). libpq and pgjdbc take
-     * any count from 1; RFC 7677 only recommends 4096.
+     * of that many rounds in the client) and every {@code ALTER ROLE} that sets them (the server
+     * tries the verifier against an empty password). libpq and pgjdbc take any count from 1; RFC
+     * 7677 only recommends 4096.
      */
     public static String randomSecretPassword(String role, String secret) {
         if (secret.length() * 4 < MIN_RANDOM_SECRET_BITS

@@ -12,7 +12,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
@@ -27,10 +26,12 @@ import dev.offshoot.config.RuntimeProperties;
 import dev.offshoot.instance.InstanceState;
 import dev.offshoot.instance.Resources;
 import dev.offshoot.provision.Inventory;
+import dev.offshoot.replica.Leadership;
 
 /**
  * Keeps rows and containers consistent after crashes of the service, the engine or the metadata
- * store: at startup and every offshoot.reaper.reconcile-interval. Orphan containers are removed,
+ * store: on the leader of the replicas, when it becomes the leader (at startup when it runs alone)
+ * and every offshoot.reaper.reconcile-interval. Orphan containers are removed,
  * interrupted creates rolled back, interrupted deletes finished, endpoints no live branch holds
  * released, missing containers recreated (or their rows marked FAILED), and containers that are not
  * running (the engine restarted) started.
@@ -45,6 +46,7 @@ class Reconciler {
     private final ReapAudit audit;
     private final ReaperProperties properties;
     private final RuntimeProperties runtimeProperties;
+    private final Leadership leadership;
     private final Timer duration;
     private final AtomicBoolean engineUp = new AtomicBoolean(true);
     private final AtomicInteger repaired = new AtomicInteger();
@@ -54,8 +56,9 @@ class Reconciler {
     Runnable beforeRowsReread = () -> { };
 
     Reconciler(Inventory inventory, BranchMaintenance branches, ReapAudit audit, ReaperProperties properties,
-            RuntimeProperties runtimeProperties, MeterRegistry meters) {
+            RuntimeProperties runtimeProperties, Leadership leadership, MeterRegistry meters) {
         this.inventory = inventory;
+        this.leadership = leadership;
         this.branches = branches;
         this.audit = audit;
         this.properties = properties;
@@ -65,16 +68,23 @@ class Reconciler {
         meters.gauge("offshoot.reconciler.repaired", repaired);
     }
 
-    /** Nothing of this process is in flight before it is ready: every row in transition is stale. */
-    @EventListener(ApplicationReadyEvent.class)
-    void atStartup() {
+    /**
+     * A new leader (a replica that starts alone, or takes over from one that died) reconciles at
+     * once, and takes every row in transition as stale: each transition of a row is made under its
+     * name lock, held in the metadata store, and each repair takes that lock first and passes over a
+     * name some replica holds, so what it repairs is only what nobody is working on any more.
+     */
+    @EventListener(Leadership.Elected.class)
+    void elected() {
         run(Instant.now());
     }
 
     @Scheduled(fixedDelayString = "${offshoot.reaper.reconcile-interval:2m}",
             initialDelayString = "${offshoot.reaper.reconcile-interval:2m}")
     void tick() {
-        run(Instant.now().minus(ReconcilePlan.staleAfter(runtimeProperties.readyTimeout())));
+        if (leadership.isLeader()) {
+            run(Instant.now().minus(ReconcilePlan.staleAfter(runtimeProperties.readyTimeout())));
+        }
     }
 
     private void run(Instant staleBefore) {
@@ -96,7 +106,7 @@ class Reconciler {
 
     /** One pass; returns what it found. */
     synchronized ReconcilePlan reconcileOnce(Instant staleBefore) {
-        long start = System.nanoTime();
+        Timer.Sample pass = Timer.start();
         // rows first: a create or reset that finishes while the containers are listed then shows as
         // a row in transition, never as a READY row whose (new) container is "missing"; each repair
         // re-checks the row under its name lock and acts only if it is still as seen here
@@ -125,10 +135,10 @@ class Reconciler {
                 repairMissing(row);
             }
         }
-        duration.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        long took = pass.stop(duration);
         if (!plan.isEmpty()) {
             log.info("reconciled in {} ms: {} orphans, {} rolled back, {} deletes finished, {} missing, {} not running",
-                    (System.nanoTime() - start) / 1_000_000, plan.orphans().size(), plan.rollBacks().size(),
+                    TimeUnit.NANOSECONDS.toMillis(took), plan.orphans().size(), plan.rollBacks().size(),
                     plan.finishDeletes().size(), plan.missing().size(), plan.notRunning().size());
         }
         return plan;

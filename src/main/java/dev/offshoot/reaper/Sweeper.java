@@ -13,24 +13,31 @@ import dev.offshoot.branch.BranchMaintenance;
 import dev.offshoot.config.ReaperProperties.IdleAction;
 import dev.offshoot.config.ReaperProperties;
 import dev.offshoot.reaper.SweepSelection.Due;
+import dev.offshoot.replica.Leadership;
 
 /**
  * Reaps expired branches and idle ones, at most offshoot.reaper.max-deletions-per-sweep per tick.
  * An idle candidate is asked first (pg_stat_activity): with client connections it is only marked
- * active; when it cannot be asked it is left alone rather than reaped on a guess.
+ * active; when it cannot be asked it is left alone rather than reaped on a guess. Runs on the
+ * leader of the replicas, with the pruning of remembered webhook deliveries.
  */
 @Component
 class Sweeper {
 
     private static final Logger log = LoggerFactory.getLogger(Sweeper.class);
+    /** Rows of deleted branches forgotten per sweep: one statement, so a backlog drains in a few ticks. */
+    static final int PURGES_PER_SWEEP = 500;
 
     private final BranchMaintenance branches;
     private final ReapAudit audit;
     private final ReaperProperties properties;
     private final WebhookDeliveries deliveries;
+    private final Leadership leadership;
 
-    Sweeper(BranchMaintenance branches, ReapAudit audit, ReaperProperties properties, WebhookDeliveries deliveries) {
+    Sweeper(BranchMaintenance branches, ReapAudit audit, ReaperProperties properties, WebhookDeliveries deliveries,
+            Leadership leadership) {
         this.branches = branches;
+        this.leadership = leadership;
         this.audit = audit;
         this.properties = properties;
         this.deliveries = deliveries;
@@ -39,12 +46,25 @@ class Sweeper {
     @Scheduled(fixedDelayString = "${offshoot.reaper.sweep-interval:1m}",
             initialDelayString = "${offshoot.reaper.sweep-interval:1m}")
     void tick() {
+        if (!leadership.isLeader()) {
+            return;
+        }
         try {
             CurrentPrincipal.runAsSystem(this::sweepOnce);
             deliveries.prune(Instant.now().minus(properties.deliveryWindow()));
+            purgeDeletedRows();
         } catch (Exception e) {
             audit.jobFailed("sweep", e);
         }
+    }
+
+    /** Deleted branches' rows past their retention, a bounded batch per tick. */
+    int purgeDeletedRows() {
+        int purged = branches.purgeDeleted(Instant.now().minus(properties.deletedRetention()), PURGES_PER_SWEEP);
+        if (purged > 0) {
+            log.info("forgot {} branch(es) deleted more than {} ago", purged, properties.deletedRetention());
+        }
+        return purged;
     }
 
     /** Returns how many branches were reaped. */

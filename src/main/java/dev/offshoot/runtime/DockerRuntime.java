@@ -182,8 +182,8 @@ public class DockerRuntime implements ContainerRuntime {
      * A wait for the gate file to go (5 ms polls, given up after about ten minutes: a service that
      * died mid-copy leaves it to the reconciler), then the server as the postgres user. Gated data
      * is always a copy of an initialised, postgres-owned directory, so the image's entrypoint (two
-     * bash starts and its checks for a new PGDATA, about 15 ms) is skipped where setpriv is there
-     * to drop root. Once gone the gate stays gone: a restart of the container starts at once.
+     * bash starts and its checks for a new PGDATA) is skipped where setpriv is there to drop root.
+     * Once gone the gate stays gone: a restart of the container starts at once.
      */
     static List<String> gatedEntrypoint(String gate) {
         return List.of("sh", "-c", "i=0; while [ -e \"$0\" ]; do i=$((i+1)); [ $i -ge " + GATE_POLLS

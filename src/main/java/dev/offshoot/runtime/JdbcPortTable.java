@@ -12,7 +12,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * {@link PortTable} in the metadata store's {@code instance_port} table (V11). The template is
+ * {@link PortTable} in the metadata store's {@code instance_port} table. The template is
  * looked up on first use: the runtime starts the managed metadata store before there is one.
  */
 class JdbcPortTable implements PortTable {

@@ -14,6 +14,8 @@ import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,11 +40,23 @@ public class ReflinkDriver implements StorageDriver {
     private final StoragePaths paths;
     private final ContainerRuntime runtime;
     private final String baseImage;
+    private final Timer pausing;
+    private final Timer copying;
+    private final Timer unpausing;
 
-    ReflinkDriver(StoragePaths paths, ContainerRuntime runtime, String baseImage) {
+    ReflinkDriver(StoragePaths paths, ContainerRuntime runtime, String baseImage, MeterRegistry meters) {
         this.paths = paths;
         this.runtime = runtime;
         this.baseImage = baseImage;
+        this.pausing = phase(meters, "pause", "the engine's pause of the running source");
+        this.copying = phase(meters, "copy", "the reflink copy of the paused source's data directory");
+        this.unpausing = phase(meters, "unpause", "the engine's unpause of the source");
+    }
+
+    /** A copy of a running branch for a fork; its source's clients wait from the pause to the unpause. */
+    private static Timer phase(MeterRegistry meters, String phase, String description) {
+        return Timer.builder("offshoot.fork.copy").tag("phase", phase).description(description)
+                .publishPercentiles(0.5, 0.95).register(meters);
     }
 
     @Override
@@ -153,12 +167,7 @@ public class ReflinkDriver implements StorageDriver {
         StoragePaths.createParent(target);
         // paused, no process writes while the files are copied one by one: the copy is what a crash
         // at that instant would leave, which Postgres recovers from (WAL replay since the checkpoint)
-        runtime.pause(containerId);
-        try {
-            Commands.reflinkCopy(source, target);
-        } finally {
-            runtime.unpause(containerId);
-        }
+        whilePaused(containerId, () -> Commands.reflinkCopy(source, target));
         try {
             Files.deleteIfExists(target.resolve("postmaster.pid"));
         } catch (IOException e) {
@@ -187,18 +196,7 @@ public class ReflinkDriver implements StorageDriver {
         } catch (IOException e) {
             throw new StorageException("cannot list the directory of branch " + branchId + ": " + e.getMessage(), e);
         }
-        long t0 = System.nanoTime();
-        runtime.pause(containerId);
-        long t1 = System.nanoTime();
-        long t2;
-        try {
-            Commands.reflinkFill(source, target);
-        } finally {
-            t2 = System.nanoTime();
-            runtime.unpause(containerId);
-        }
-        log.debug("copy of a running branch: pause {} ms, copy {} ms, unpause {} ms", (t1 - t0) / 1_000_000,
-                (t2 - t1) / 1_000_000, (System.nanoTime() - t2) / 1_000_000);
+        whilePaused(containerId, () -> Commands.reflinkFill(source, target));
         try {
             Files.deleteIfExists(target.resolve("postmaster.pid"));
             Files.delete(target.resolve(GATE));
@@ -206,6 +204,19 @@ public class ReflinkDriver implements StorageDriver {
             throw new StorageException("cannot open the copy of branch " + branchId + ": " + e.getMessage(), e);
         }
         return new Mount(parent.image(), target.toString());
+    }
+
+    /**
+     * Copies while the container is paused: no process writes while the files are copied one by
+     * one, so the copy is what a crash at that instant would leave.
+     */
+    private void whilePaused(String containerId, Runnable copy) {
+        pausing.record(() -> runtime.pause(containerId));
+        try {
+            copying.record(copy);
+        } finally {
+            unpausing.record(() -> runtime.unpause(containerId));
+        }
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.offshoot.storage;
 import java.util.Map;
 import java.util.Optional;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -47,11 +48,11 @@ class StorageConfiguration {
     @Bean
     @ConditionalOnProperty(name = "offshoot.runtime.type", havingValue = "docker", matchIfMissing = true)
     Storage storage(StorageProperties properties, RuntimeProperties runtimeProperties, ContainerRuntime runtime,
-            ImageStore images) {
+            ImageStore images, MeterRegistry meters) {
         OverlayDriver overlay = new OverlayDriver(images, runtimeProperties.instanceId(),
                 runtimeProperties.baseImage());
         ReflinkDriver reflink = new ReflinkDriver(new StoragePaths(properties.path(), runtimeProperties.instanceId()),
-                runtime, runtimeProperties.baseImage());
+                runtime, runtimeProperties.baseImage(), meters);
         Storage storage = choose(properties, overlay, reflink);
         log.info("storage driver {}: {}", storage.active().name(), storage.reason());
         return storage;

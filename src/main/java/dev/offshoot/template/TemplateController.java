@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -26,6 +27,9 @@ import org.springframework.web.multipart.MultipartFile;
 import dev.offshoot.auth.CurrentPrincipal;
 import dev.offshoot.auth.Scopes;
 import dev.offshoot.error.OffshootException;
+import dev.offshoot.paging.Page;
+import dev.offshoot.paging.PageRequest;
+import dev.offshoot.paging.Positions;
 
 @RestController
 @PreAuthorize(Scopes.READ)
@@ -49,7 +53,8 @@ class TemplateController {
     record UpdateTemplateRequest(Integer poolSize) {
     }
 
-    record TemplateList(List<TemplateView> items) {
+    /** A page of templates; {@code nextCursor} only when there is a next page (only ever with {@code limit}). */
+    record TemplateList(List<TemplateView> items, @JsonInclude(JsonInclude.Include.NON_NULL) String nextCursor) {
     }
 
     @PreAuthorize(Scopes.WRITE)
@@ -74,8 +79,10 @@ class TemplateController {
     }
 
     @GetMapping
-    TemplateList list() {
-        return new TemplateList(service.list().stream().map(this::view).toList());
+    TemplateList list(@RequestParam(required = false) Integer limit, @RequestParam(required = false) String cursor) {
+        Page<TemplateView> page = Page.of(service.list(), t -> Positions.of(t.createdAt(), t.id()),
+                new PageRequest(limit, cursor)).map(this::view);
+        return new TemplateList(page.items(), page.nextCursor());
     }
 
     @GetMapping("/{name}")

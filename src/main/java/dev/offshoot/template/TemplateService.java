@@ -16,6 +16,7 @@ import dev.offshoot.auth.Tenancy;
 import dev.offshoot.config.PoolProperties;
 import dev.offshoot.error.OffshootException;
 import dev.offshoot.naming.NamedLocks;
+import dev.offshoot.naming.SharedLocks;
 import dev.offshoot.naming.Names;
 import dev.offshoot.provision.Builds;
 import dev.offshoot.provision.Instance;
@@ -33,11 +34,12 @@ public class TemplateService {
     private final ObjectProvider<TemplateBranches> branches;
     private final ObjectProvider<TemplatePool> pool;
     private final PoolProperties poolProperties;
-    private final NamedLocks locks = new NamedLocks(NamedLocks.DEFAULT_WAIT);
+    private final NamedLocks locks;
 
     TemplateService(TemplateRepository templates, TemplateBuilder builder, Builds builds,
             ObjectProvider<TemplateBranches> branches, ObjectProvider<TemplatePool> pool,
-            PoolProperties poolProperties) {
+            PoolProperties poolProperties, SharedLocks sharedLocks) {
+        this.locks = new NamedLocks("template", NamedLocks.DEFAULT_WAIT, sharedLocks);
         this.templates = templates;
         this.pool = pool;
         this.poolProperties = poolProperties;

@@ -22,12 +22,19 @@ public final class Problems {
     /** Request attribute carrying the problem code of a failed call, for the audit log. */
     public static final String CODE_ATTRIBUTE = "offshoot.problem.code";
 
+    /**
+     * Every problem's {@code type}: no page of its own to resolve to; the {@code code} member is the
+     * stable identifier, and docs/api.md#errors lists the codes.
+     */
+    static final URI ABOUT_BLANK = URI.create("about:blank");
+
     private Problems() {
     }
 
     public static ProblemDetail of(HttpStatusCode status, String code, String detail, boolean retryable) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
-        problem.setType(URI.create("https://offshoot.dev/problems/" + code.toLowerCase().replace('_', '-')));
+        // about:blank (RFC 9457 4.2.1): the status says what kind of failure it is, the stable code which one
+        problem.setType(ABOUT_BLANK);
         problem.setProperty("code", code);
         problem.setProperty("retryable", retryable);
         RequestAttributes request = RequestContextHolder.getRequestAttributes();
@@ -47,7 +54,7 @@ public final class Problems {
             return;
         }
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("type", "https://offshoot.dev/problems/" + code.toLowerCase().replace('_', '-'));
+        body.put("type", ABOUT_BLANK.toString());
         body.put("title", status.getReasonPhrase());
         body.put("status", status.value());
         body.put("detail", detail);

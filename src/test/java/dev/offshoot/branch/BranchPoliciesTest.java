@@ -28,7 +28,7 @@ class BranchPoliciesTest {
     BranchPolicies policies(Duration defaultTtl, Duration maxTtl, int total, int perCreator) {
         ReaperProperties reaper = new ReaperProperties("", "", ReaperProperties.ReapOn.MERGED, Duration.ofMinutes(1),
                 defaultTtl, maxTtl, Duration.ZERO, ReaperProperties.IdleAction.DELETE, 20, Duration.ofMinutes(2),
-                ReaperProperties.MissingContainerAction.RECREATE, 20, Map.of(), Map.of(), Duration.ofDays(7));
+                ReaperProperties.MissingContainerAction.RECREATE, 20, Map.of(), Map.of(), Duration.ofDays(7), Duration.ofDays(30));
         return new BranchPolicies(reaper, new QuotaProperties(total, perCreator,
                 new QuotaProperties.Throwaways(2, 3, Duration.ofMinutes(1))), repository);
     }

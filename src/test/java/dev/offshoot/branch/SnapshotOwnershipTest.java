@@ -58,7 +58,8 @@ class SnapshotOwnershipTest {
             new Endpoints(runtime), properties, new SimpleMeterRegistry()));
     final BranchLauncher launcher = new BranchLauncher(provisioner, mock(BranchReaders.class));
     final BranchService service = new BranchService(branches, templates, launcher, provisioner,
-            policies, BranchServices.defaultResources(), mock(WarmPool.class), mock(BranchReaders.class));
+            policies, BranchServices.defaultResources(), mock(WarmPool.class), mock(BranchReaders.class),
+            dev.offshoot.naming.SharedLocks.NONE);
 
     final Template template = mock(Template.class);
     final UUID templateId = UUID.randomUUID();

@@ -26,6 +26,7 @@ import org.springframework.test.context.TestPropertySource;
 
 import dev.offshoot.Api;
 import dev.offshoot.IntegrationTest;
+import dev.offshoot.Scrape;
 import dev.offshoot.TestDocker;
 import dev.offshoot.runtime.Labels;
 import tools.jackson.databind.JsonNode;
@@ -82,6 +83,8 @@ class WarmPoolIT {
         String template = template("claim");
         resize(template, 2);
         List<Member> parked = awaitParked(template, 1, 2);
+        String claims = "offshoot_pool_claim_seconds_count{outcome=\"claimed\"}";
+        double claimedBefore = Scrape.of(port, IntegrationTest.ADMIN_TOKEN).value(claims);
 
         JsonNode branch = api.post("/api/v1/branches", Map.of("name", "claimed-" + suffix(), "template", template,
                 "labels", Map.of("pr", "7"))).body();
@@ -106,6 +109,8 @@ class WarmPoolIT {
 
         List<Member> refilled = awaitParked(template, 1, 2);
         assertThat(refilled).extracting(Member::id).doesNotContain(taken.id());
+        assertThat(Scrape.of(port, IntegrationTest.ADMIN_TOKEN).value(claims)).as("the claim's timer")
+                .isGreaterThanOrEqualTo(claimedBefore + 1);
     }
 
     @Test

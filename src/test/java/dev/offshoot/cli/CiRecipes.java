@@ -21,11 +21,12 @@ final class CiRecipes {
 
     static final Path GITHUB_ACTION = Path.of("ci/github/offshoot-branch/action.yml");
     static final Path GITHUB_WORKFLOW = Path.of("ci/github/pull-request.yml");
+    static final Path GITHUB_CLEANUP = Path.of("ci/github/cleanup.yml");
     static final Path GITLAB_TEMPLATE = Path.of("ci/gitlab/offshoot.gitlab-ci.yml");
     static final Path GITLAB_EXAMPLE = Path.of("ci/gitlab/example.gitlab-ci.yml");
 
     private static final Pattern COMMAND = Pattern.compile(
-            "(?<![\\w/.-])offshoot\\s+((?:branch|connection-string|migrate|diff|login)\\b[^\\n]*)");
+            "(?<![\\w/.-])offshoot\\s+((?:branch|connection-string|migrate|diff|login|run|psql|template|token|context)\\b[^\\n]*)");
     private static final Pattern TOKEN = Pattern.compile("\"([^\"]*)\"|(\\S+)");
 
     private CiRecipes() {
@@ -47,6 +48,23 @@ final class CiRecipes {
     static String githubScript() {
         Map<String, Object> runs = (Map<String, Object>) yaml(GITHUB_ACTION).get("runs");
         return (String) ((List<Map<String, Object>>) runs.get("steps")).getFirst().get("run");
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<Map<String, Object>> githubSteps() {
+        return (List<Map<String, Object>>) ((Map<String, Object>) yaml(GITHUB_ACTION).get("runs")).get("steps");
+    }
+
+    /**
+     * The text of a shell function defined in a script, from {@code name() {} to the closing brace at
+     * its own indentation.
+     */
+    static String function(String script, String name) {
+        Matcher m = Pattern.compile("(?m)^([ \\t]*)" + name + "\\(\\) \\{\\n(?:.*\\n)*?\\1}\\n").matcher(script);
+        if (!m.find()) {
+            throw new AssertionError("no function " + name + " in the script");
+        }
+        return m.group();
     }
 
     static String gitlabScript(String job) {

@@ -68,6 +68,7 @@ class OffshootCliIT extends IntegrationTest {
                 .doesNotContain(password);
 
         connectionStringGoesToAnOwnerOnlyEnvFileAndConnects(password);
+        psqlAndRunConnectWithThePasswordInTheirEnvironmentOnly(password);
         migrationsAreCheckedAppliedAndShowInTheDiff();
 
         ok(run("branch", "reset", branch));
@@ -98,6 +99,29 @@ class OffshootCliIT extends IntegrationTest {
         }
     }
 
+    /** Debian's psql, run by the CLI with the branch in PG* variables; a command run with DATABASE_URL. */
+    private void psqlAndRunConnectWithThePasswordInTheirEnvironmentOnly(String password) throws Exception {
+        Path output = dir.resolve("child.out");
+        java.util.List<java.util.List<String>> commands = new java.util.ArrayList<>();
+        CliHost host = new CliHost(env, new java.io.ByteArrayInputStream(new byte[0]), p -> null, (command, variables) -> {
+            commands.add(command);
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
+            builder.environment().putAll(variables);
+            return builder.start().waitFor();
+        }, d -> { });
+
+        CliRun psql = CliRun.on(host, "psql", branch, "--", "-XAtc", "SELECT current_user || ' ' || current_database()");
+        assertThat(psql.exitCode()).as(psql.err() + Files.readString(output)).isZero();
+        assertThat(Files.readString(output).strip()).endsWith(" " + api.get("/api/v1/branches/" + branch).body()
+                .get("connection").get("database").asString());
+
+        CliRun run = CliRun.on(host, "run", branch, "--", "sh", "-c", "psql -XAtc 'SELECT 41 + 1' \"$DATABASE_URL\"");
+        assertThat(run.exitCode()).as(run.err() + Files.readString(output)).isZero();
+        assertThat(Files.readString(output).strip()).isEqualTo("42");
+        assertThat(commands).allSatisfy(c -> assertThat(String.join(" ", c)).doesNotContain(password));
+        assertThat(psql.out() + psql.err() + run.out() + run.err()).doesNotContain(password);
+    }
+
     private void migrationsAreCheckedAppliedAndShowInTheDiff() throws IOException {
         Path migrations = Files.createDirectories(dir.resolve("db"));
         Files.writeString(migrations.resolve("V1__items.sql"), "CREATE TABLE cli_item (id bigint PRIMARY KEY);");
@@ -114,11 +138,40 @@ class OffshootCliIT extends IntegrationTest {
     }
 
     @Test
-    void theWrapperScriptRunsTheCliFromTheBootJar() throws Exception {
-        Path jar;
-        try (var jars = Files.list(Path.of("target"))) {
-            jar = jars.filter(p -> p.getFileName().toString().matches("offshoot-.*\\.jar")).findFirst().orElse(null);
+    void theStandaloneJarRunsWithoutACheckoutOrMaven() throws Exception {
+        Path jar = jar(Path.of("target/cli"), "offshoot-cli-.*\\.jar");
+        assumeTrue(jar != null, "the CLI jar is built by 'mvn package' before failsafe runs");
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(jar.toFile())) {
+            assertThat(zip.stream().map(java.util.zip.ZipEntry::getName))
+                    .contains("dev/offshoot/cli/OffshootCli.class", "META-INF/LICENSE")
+                    .noneMatch(name -> name.startsWith("org/springframework/") || name.startsWith("BOOT-INF/"));
         }
+        Path elsewhere = Files.createDirectories(dir.resolve("no-checkout"));
+        Path copy = Files.copy(jar, elsewhere.resolve("offshoot-cli.jar"));
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", copy.toString(), "branch", "get", "cli-missing-" + suffix(), "-o", "yaml")
+                .directory(elsewhere.toFile()).redirectErrorStream(true);
+        builder.environment().putAll(Map.of("OFFSHOOT_URL", "http://localhost:" + port, "OFFSHOOT_TOKEN", ADMIN_TOKEN,
+                "OFFSHOOT_CONFIG", dir.resolve("none.json").toString()));
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as(output).isEqualTo(ExitCodes.NOT_FOUND);
+        assertThat(output).startsWith("error: BRANCH_NOT_FOUND: ").doesNotContain(ADMIN_TOKEN);
+    }
+
+    static Path jar(Path directory, String pattern) throws IOException {
+        if (!Files.isDirectory(directory)) {
+            return null;
+        }
+        try (var jars = Files.list(directory)) {
+            return jars.filter(p -> p.getFileName().toString().matches(pattern)).findFirst().orElse(null);
+        }
+    }
+
+    @Test
+    void theWrapperScriptRunsTheCliFromTheBootJar() throws Exception {
+        Path jar = jar(Path.of("target"), "offshoot-[0-9].*\\.jar");
         assumeTrue(jar != null, "the boot jar is built by 'mvn package' before failsafe runs");
         ProcessBuilder builder = new ProcessBuilder("scripts/offshoot", "branch", "get", "cli-missing-" + suffix())
                 .redirectErrorStream(true);
@@ -126,8 +179,8 @@ class OffshootCliIT extends IntegrationTest {
         processEnv.putAll(Map.of("OFFSHOOT_URL", "http://localhost:" + port, "OFFSHOOT_TOKEN", ADMIN_TOKEN,
                 "OFFSHOOT_CONFIG", dir.resolve("none.json").toString(), "OFFSHOOT_JAR", jar.toString()));
         Process process = builder.start();
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(process.exitValue()).as(output).isEqualTo(ExitCodes.NOT_FOUND);
         assertThat(output).startsWith("error: BRANCH_NOT_FOUND: ").doesNotContain(ADMIN_TOKEN);
     }

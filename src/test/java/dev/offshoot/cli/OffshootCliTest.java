@@ -34,8 +34,9 @@ class OffshootCliTest {
     @BeforeEach
     void start() throws IOException {
         service = new StubService();
+        // retries have their own test (CliRetryTest): here a 503 is the answer
         env = Map.of("OFFSHOOT_URL", service.url(), "OFFSHOOT_TOKEN", TOKEN,
-                "OFFSHOOT_CONFIG", dir.resolve("cli.json").toString());
+                "OFFSHOOT_CONFIG", dir.resolve("cli.json").toString(), "OFFSHOOT_RETRIES", "0");
     }
 
     @AfterEach
@@ -45,7 +46,8 @@ class OffshootCliTest {
 
     @Test
     void loginChecksTheTokenAndSavesItOwnerOnly() throws IOException {
-        service.json("GET /api/v1/branches", 200, "{\"items\":[]}");
+        service.json("GET /api/v1/branches?limit=1", 200, "{\"items\":[]}")
+                .json("GET /api/v1/branches?limit=200", 200, "{\"items\":[]}");
         Map<String, String> fresh = Map.of("OFFSHOOT_CONFIG", dir.resolve("conf/cli.json").toString());
 
         CliRun login = CliRun.withStdin(fresh, TOKEN + "\n", "login", "--url", service.url() + "/");
@@ -62,7 +64,7 @@ class OffshootCliTest {
 
     @Test
     void loginWithAWrongTokenSavesNothing() throws IOException {
-        service.json("GET /api/v1/branches", 401, "{\"code\":\"UNAUTHENTICATED\",\"detail\":\"bad token\",\"retryable\":false}");
+        service.json("GET /api/v1/branches?limit=1", 401, "{\"code\":\"UNAUTHENTICATED\",\"detail\":\"bad token\",\"retryable\":false}");
         Path token = Files.writeString(dir.resolve("token"), "wrong\n");
 
         CliRun login = CliRun.run(Map.of("OFFSHOOT_CONFIG", dir.resolve("cli.json").toString()),
@@ -75,7 +77,7 @@ class OffshootCliTest {
 
     @Test
     void environmentOverridesTheSavedSettings() throws IOException {
-        service.json("GET /api/v1/branches", 200, "{\"items\":[]}");
+        service.json("GET /api/v1/branches?limit=200", 200, "{\"items\":[]}");
         Files.writeString(dir.resolve("cli.json"), "{\"url\":\"http://127.0.0.1:1\",\"token\":\"saved\"}");
         assertThat(CliRun.run(env, "branch", "list").exitCode()).isZero();
         assertThat(service.requests.getFirst().authorization()).isEqualTo("Bearer " + TOKEN);
@@ -126,7 +128,7 @@ class OffshootCliTest {
 
     @Test
     void listPrintsATableAndPassesLabelFilters() {
-        service.json("GET /api/v1/branches?label=pr%3D1&label=repo%3Da%2Fb", 200, "{\"items\":[" + BRANCH + "]}");
+        service.json("GET /api/v1/branches?label=pr%3D1&label=repo%3Da%2Fb&limit=200", 200, "{\"items\":[" + BRANCH + "]}");
 
         CliRun run = CliRun.run(env, "branch", "list", "--label", "pr=1", "--label", "repo=a/b");
 

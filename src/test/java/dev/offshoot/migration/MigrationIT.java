@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -20,6 +21,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 
 import dev.offshoot.Api;
 import dev.offshoot.IntegrationTest;
+import dev.offshoot.Scrape;
 import tools.jackson.databind.JsonNode;
 
 /** Migrations on real branches of a Pagila template: apply, re-run, failures, checks, diff, lint. */
@@ -170,9 +172,11 @@ class MigrationIT extends IntegrationTest {
         files.put("V1__narrow_address2.sql", "ALTER TABLE address ALTER COLUMN address2 TYPE varchar(100);");
         files.put("V2__drop_language_last_update.sql", "ALTER TABLE language DROP COLUMN last_update;");
 
+        Scrape before = Scrape.of(port, ADMIN_TOKEN);
         long started = System.nanoTime();
         Api.Response check = api.post(migrations(branch) + "/check", set(files));
         long checkMs = (System.nanoTime() - started) / 1_000_000;
+        Scrape after = Scrape.of(port, ADMIN_TOKEN);
 
         assertThat(check.status()).as(String.valueOf(check.body())).isEqualTo(200);
         JsonNode report = check.body();
@@ -199,6 +203,18 @@ class MigrationIT extends IntegrationTest {
         assertThat(count(branch, "SELECT count(*) FROM pg_tables WHERE tablename = 'flyway_schema_history'")).isZero();
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
                 api.get("/api/v1/branches?label=offshoot-throwaway=check").body().get("items")).isEmpty());
+        // every phase of the check is a timer on /actuator/prometheus (two readings: before and after)
+        for (String phase : List.of("copy", "lint", "migrate", "effects")) {
+            String series = "offshoot_check_seconds_count{phase=\"" + phase + "\"}";
+            assertThat(after.value(series)).as(series).isGreaterThanOrEqualTo(before.value(series) + 1);
+        }
+        String readings = "offshoot_check_seconds_count{phase=\"inspect\"}";
+        assertThat(after.value(readings)).isGreaterThanOrEqualTo(before.value(readings) + 2);
+        String starts = "offshoot_instance_start_seconds_count{phase=\"start\"}";
+        assertThat(after.value(starts)).as("the throwaway's start").isGreaterThanOrEqualTo(before.value(starts) + 1);
+        assertThat(after.text()).contains("offshoot_check_seconds_sum{phase=\"migrate\"}",
+                "offshoot_check_seconds{phase=\"copy\",quantile=\"0.95\"}",
+                "offshoot_fork_copy_seconds_count{phase=\"pause\"}");
         System.out.printf("check of 2 migrations on a Pagila branch: %d ms (request), locks %s%n", checkMs,
                 report.get("locks"));
     }

@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -96,5 +100,107 @@ class NamedLocksTest {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Shared locks as another replica would hold them: names in {@code elsewhere} are taken. */
+    static final class OtherReplica implements SharedLocks {
+        final Set<String> elsewhere = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        final Set<String> mine = new HashSet<>();
+        final List<String> calls = new ArrayList<>();
+
+        @Override
+        public synchronized boolean tryLock(String kind, String name) {
+            calls.add("lock " + kind + ":" + name);
+            if (elsewhere.contains(kind + ":" + name) || !mine.add(kind + ":" + name)) {
+                return false;
+            }
+            return true;
+        }
+
+        @Override
+        public synchronized void unlock(String kind, String name) {
+            calls.add("unlock " + kind + ":" + name);
+            mine.remove(kind + ":" + name);
+        }
+    }
+
+    @Test
+    void aNameAnotherReplicaHoldsIsWaitedForUntilItIsReleased() throws Exception {
+        OtherReplica shared = new OtherReplica();
+        shared.elsewhere.add("branch:pr-7");
+        NamedLocks replicated = new NamedLocks("branch", Duration.ofSeconds(10), shared);
+        CompletableFuture<String> waiting = CompletableFuture.supplyAsync(() -> replicated.withLock("pr-7",
+                () -> "ran"));
+
+        Thread.sleep(300);
+        assertThat(waiting).isNotDone();
+        shared.elsewhere.remove("branch:pr-7");
+
+        assertThat(waiting.get(5, TimeUnit.SECONDS)).isEqualTo("ran");
+        assertThat(shared.calls).last().isEqualTo("unlock branch:pr-7");
+        assertThat(shared.mine).isEmpty();
+    }
+
+    @Test
+    void aNameAnotherReplicaHoldsPastTheTimeoutAnswersTheSameRetryable503() {
+        OtherReplica shared = new OtherReplica();
+        shared.elsewhere.add("template:main");
+        NamedLocks replicated = new NamedLocks("template", Duration.ofMillis(300), shared);
+
+        assertThatThrownBy(() -> replicated.withLock("main", () -> "never"))
+                .isInstanceOfSatisfying(OffshootException.class, e -> {
+                    assertThat(e.code()).isEqualTo("NAME_BUSY");
+                    assertThat(e.retryable()).isTrue();
+                });
+        assertThat(shared.calls).doesNotContain("unlock template:main");
+        assertThat(replicated.size()).isZero();
+    }
+
+    @Test
+    void namesOfTwoKindsAreTwoLocks() {
+        OtherReplica shared = new OtherReplica();
+        shared.elsewhere.add("template:main");
+        NamedLocks branches = new NamedLocks("branch", Duration.ofMillis(300), shared);
+
+        assertThat(branches.withLock("main", () -> "a branch named like a template")).isEqualTo(
+                "a branch named like a template");
+    }
+
+    @Test
+    void aReentryTakesTheSharedLockOnceAndAFailingActionReleasesIt() {
+        OtherReplica shared = new OtherReplica();
+        NamedLocks replicated = new NamedLocks("branch", Duration.ofSeconds(1), shared);
+
+        assertThatThrownBy(() -> replicated.withLock("pr-1", () -> replicated.withLock("pr-1", () -> {
+            throw new IllegalStateException("boom");
+        }))).isInstanceOf(IllegalStateException.class);
+
+        assertThat(shared.calls).containsExactly("lock branch:pr-1", "unlock branch:pr-1");
+    }
+
+    @Test
+    void withLockIfFreeRunsOnlyWhenNoRequestAndNoReplicaHoldsTheName() throws Exception {
+        OtherReplica shared = new OtherReplica();
+        NamedLocks replicated = new NamedLocks("branch", Duration.ofSeconds(10), shared);
+
+        shared.elsewhere.add("branch:pr-2");
+        assertThat(replicated.withLockIfFree("pr-2", () -> "ran")).isEmpty();
+        shared.elsewhere.remove("branch:pr-2");
+
+        CountDownLatch held = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        CompletableFuture<Void> holder = CompletableFuture.runAsync(() -> replicated.withLock("pr-2", () -> {
+            held.countDown();
+            await(release);
+            return null;
+        }));
+        assertThat(held.await(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(replicated.withLockIfFree("pr-2", () -> "ran")).as("held by a request here").isEmpty();
+        release.countDown();
+        holder.get(5, TimeUnit.SECONDS);
+
+        assertThat(replicated.withLockIfFree("pr-2", () -> "ran")).contains("ran");
+        assertThat(shared.mine).isEmpty();
+        assertThat(replicated.size()).isZero();
     }
 }

@@ -31,6 +31,7 @@ import com.github.dockerjava.api.model.ContainerPort;
 
 import dev.offshoot.Api;
 import dev.offshoot.IntegrationTest;
+import dev.offshoot.ServiceProcess;
 import dev.offshoot.TestDocker;
 
 /**

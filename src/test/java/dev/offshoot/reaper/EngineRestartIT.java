@@ -21,6 +21,7 @@ import tools.jackson.databind.JsonNode;
 
 import dev.offshoot.Api;
 import dev.offshoot.IntegrationTest;
+import dev.offshoot.ServiceProcess;
 import dev.offshoot.TestDocker;
 
 /**

@@ -25,6 +25,7 @@ import dev.offshoot.config.ReaperProperties;
 import dev.offshoot.config.RuntimeProperties;
 import dev.offshoot.instance.InstanceState;
 import dev.offshoot.provision.Inventory;
+import dev.offshoot.replica.Leadership;
 import dev.offshoot.runtime.ContainerRuntime.ContainerSummary;
 import dev.offshoot.runtime.ContainerRuntime;
 import dev.offshoot.runtime.Labels;
@@ -34,17 +35,17 @@ class ReconcilerTest {
 
     final ContainerRuntime runtime = mock(ContainerRuntime.class);
     final BranchMaintenance branches = mock(BranchMaintenance.class);
+    final Leadership leadership = mock(Leadership.class);
     final Instant old = Instant.now().minus(Duration.ofHours(1));
 
     Reconciler reconciler(ReaperProperties.MissingContainerAction action) {
         ReaperProperties reaper = new ReaperProperties("", "", ReaperProperties.ReapOn.MERGED, Duration.ofMinutes(1),
                 Duration.ZERO, Duration.ZERO, Duration.ZERO, ReaperProperties.IdleAction.DELETE, 20,
-                Duration.ofMinutes(2), action, 20, java.util.Map.of(), java.util.Map.of(), Duration.ofDays(7));
+                Duration.ofMinutes(2), action, 20, java.util.Map.of(), java.util.Map.of(), Duration.ofDays(7), Duration.ofDays(30));
         RuntimeProperties runtimeProperties = new RuntimeProperties("", "t1", "img", "", "/pg", "", "127.0.0.1", "",
                 1, 2, Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofMinutes(30));
         return new Reconciler(new Inventory(runtime, mock(Storage.class), runtimeProperties), branches,
-                mock(ReapAudit.class), reaper, runtimeProperties,
-                new SimpleMeterRegistry());
+                mock(ReapAudit.class), reaper, runtimeProperties, leadership, new SimpleMeterRegistry());
     }
 
     BranchRecord row(String name, BranchStatus status, String instanceHandle) {
@@ -172,5 +173,36 @@ class ReconcilerTest {
 
         verify(runtime, never()).remove("c-new");
         verify(branches, never()).recreate(any(), any());
+    }
+
+    @Test
+    void aReplicaThatDoesNotLeadDoesNotReconcile() {
+        when(leadership.isLeader()).thenReturn(false);
+
+        reconciler(ReaperProperties.MissingContainerAction.RECREATE).tick();
+
+        verify(runtime, never()).list(anyMap());
+        verify(branches, never()).live();
+    }
+
+    /**
+     * A replica that becomes the leader repairs at once what a dead one left in transition, however
+     * fresh: the repair itself passes over names some replica still holds (BranchMaintenance.act).
+     */
+    @Test
+    void aNewLeaderTakesEveryRowInTransitionAsStale() {
+        Instant now = Instant.now();
+        BranchRecord interrupted = new BranchRecord(UUID.randomUUID(), "half", BranchStatus.CREATING, null, Map.of(),
+                false, now, null, now, now);
+        when(runtime.list(anyMap())).thenReturn(List.of());
+        when(branches.live()).thenReturn(List.of(interrupted));
+        Reconciler reconciler = reconciler(ReaperProperties.MissingContainerAction.RECREATE);
+
+        when(leadership.isLeader()).thenReturn(true);
+        reconciler.tick();
+        verify(branches, never()).rollBackCreate(any());
+
+        reconciler.elected();
+        verify(branches).rollBackCreate(interrupted);
     }
 }

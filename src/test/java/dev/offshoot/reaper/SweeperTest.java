@@ -23,18 +23,20 @@ import dev.offshoot.branch.BranchMaintenance;
 import dev.offshoot.branch.BranchMaintenance.BranchRecord;
 import dev.offshoot.branch.BranchStatus;
 import dev.offshoot.config.ReaperProperties;
+import dev.offshoot.replica.Leadership;
 
 class SweeperTest {
 
     final BranchMaintenance branches = mock(BranchMaintenance.class);
     final ReapAudit audit = mock(ReapAudit.class);
     final WebhookDeliveries deliveries = mock(WebhookDeliveries.class);
+    final Leadership leadership = mock(Leadership.class);
 
     static ReaperProperties properties(Duration idleTimeout, ReaperProperties.IdleAction action, int budget) {
         return new ReaperProperties("", "", ReaperProperties.ReapOn.MERGED, Duration.ofMinutes(1), Duration.ZERO,
                 Duration.ZERO, idleTimeout, action, budget, Duration.ofMinutes(2),
                 ReaperProperties.MissingContainerAction.RECREATE, 20, java.util.Map.of(), java.util.Map.of(),
-                Duration.ofDays(7));
+                Duration.ofDays(7), Duration.ofDays(30));
     }
 
     static BranchRecord expired(int i) {
@@ -44,13 +46,52 @@ class SweeperTest {
     }
 
     @Test
+    void aTickForgetsBranchesDeletedLongerAgoThanTheRetentionInABoundedBatch() {
+        when(leadership.isLeader()).thenReturn(true);
+        Instant before = Instant.now();
+        new Sweeper(branches, audit, properties(Duration.ZERO, ReaperProperties.IdleAction.DELETE, 2), deliveries,
+                leadership).tick();
+
+        var cutoff = org.mockito.ArgumentCaptor.forClass(Instant.class);
+        verify(branches).purgeDeleted(cutoff.capture(), eq(Sweeper.PURGES_PER_SWEEP));
+        assertThat(cutoff.getValue()).isBetween(before.minus(Duration.ofDays(30)), Instant.now().minus(Duration.ofDays(30)));
+    }
+
+    @Test
+    void aReplicaThatDoesNotLeadNeitherSweepsNorPrunesDeliveries() {
+        when(leadership.isLeader()).thenReturn(false);
+        when(branches.live()).thenReturn(List.of(expired(1)));
+
+        new Sweeper(branches, audit, properties(Duration.ZERO, ReaperProperties.IdleAction.DELETE, 2), deliveries,
+                leadership).tick();
+
+        verify(branches, never()).live();
+        verify(branches, never()).reapDelete(any());
+        verify(deliveries, never()).prune(any());
+    }
+
+    @Test
+    void theLeaderSweepsAndPrunesDeliveries() {
+        when(leadership.isLeader()).thenReturn(true);
+        BranchRecord due = expired(1);
+        when(branches.live()).thenReturn(List.of(due));
+        when(branches.reapDelete(any())).thenReturn(true);
+
+        new Sweeper(branches, audit, properties(Duration.ZERO, ReaperProperties.IdleAction.DELETE, 2), deliveries,
+                leadership).tick();
+
+        verify(branches).reapDelete(due);
+        verify(deliveries).prune(any());
+    }
+
+    @Test
     void aSweepReapsNoMoreThanItsBudget() {
         List<BranchRecord> five = IntStream.range(0, 5).mapToObj(SweeperTest::expired).toList();
         when(branches.live()).thenReturn(five);
         when(branches.reapDelete(any())).thenReturn(true);
 
-        int reaped = new Sweeper(branches, audit, properties(Duration.ZERO, ReaperProperties.IdleAction.DELETE, 2), deliveries)
-                .sweepOnce();
+        int reaped = new Sweeper(branches, audit, properties(Duration.ZERO, ReaperProperties.IdleAction.DELETE, 2), deliveries,
+                leadership).sweepOnce();
 
         assertThat(reaped).isEqualTo(2);
         verify(branches).reapDelete(five.get(0));
@@ -71,8 +112,7 @@ class SweeperTest {
         when(branches.clientConnections(unknown)).thenReturn(Optional.empty());
 
         int reaped = new Sweeper(branches, audit, properties(Duration.ofHours(1), ReaperProperties.IdleAction.STOP, 10),
-                deliveries)
-                .sweepOnce();
+                deliveries, leadership).sweepOnce();
 
         assertThat(reaped).isZero();
         verify(branches).recordActivity(eq(busy), any());

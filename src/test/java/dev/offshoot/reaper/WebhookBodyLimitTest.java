@@ -23,7 +23,7 @@ class WebhookBodyLimitTest {
             ReaperProperties.ReapOn.MERGED, Duration.ofMinutes(1), Duration.ZERO, Duration.ZERO, Duration.ZERO,
             ReaperProperties.IdleAction.DELETE, 20, Duration.ofMinutes(2),
             ReaperProperties.MissingContainerAction.RECREATE, 20, java.util.Map.of(), java.util.Map.of(),
-            Duration.ofDays(7)), mock(WebhookDeliveries.class),
+            Duration.ofDays(7), Duration.ofDays(30)), mock(WebhookDeliveries.class),
             mock(PullRequestReaper.class));
 
     @Test

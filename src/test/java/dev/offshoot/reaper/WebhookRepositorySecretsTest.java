@@ -109,7 +109,7 @@ class WebhookRepositorySecretsTest {
         return new ReaperProperties(github, gitlab, ReaperProperties.ReapOn.MERGED, Duration.ofMinutes(1),
                 Duration.ZERO, Duration.ZERO, Duration.ZERO, ReaperProperties.IdleAction.DELETE, 20,
                 Duration.ofMinutes(2), ReaperProperties.MissingContainerAction.RECREATE, 20, githubSecrets,
-                gitlabTokens, Duration.ofDays(7));
+                gitlabTokens, Duration.ofDays(7), Duration.ofDays(30));
     }
 
     private static WebhookController.WebhookResult github(WebhookController controller, byte[] body, String secret) {

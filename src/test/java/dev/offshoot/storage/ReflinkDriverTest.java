@@ -8,10 +8,14 @@ import static org.mockito.Mockito.mock;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,13 +38,14 @@ class ReflinkDriverTest {
 
     final String instance = "unit" + UUID.randomUUID().toString().substring(0, 8);
     final ContainerRuntime runtime = mock(ContainerRuntime.class);
+    final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     ReflinkDriver driver;
     DataRef revision;
 
     @BeforeEach
     void aRevisionOf8Mb() throws Exception {
         assertThat(ReflinkProbe.failure(ROOT)).as("reflink in " + ROOT + " (run scripts/host/storage-volume.sh)").isEmpty();
-        driver = new ReflinkDriver(new StoragePaths(ROOT, instance), runtime, "base");
+        driver = new ReflinkDriver(new StoragePaths(ROOT, instance), runtime, "base", meters);
         UUID template = UUID.randomUUID();
         Mount build = driver.newRevision(template, 1);
         Path data = Path.of(build.hostPath());
@@ -100,6 +105,24 @@ class ReflinkDriverTest {
         assertThat(snapshot.resolve("relation")).hasSize(8 * MB);
         assertThat(snapshot.resolve("postmaster.pid")).doesNotExist();
         assertThat(driver.cloneFor(child, planned).hostPath()).endsWith("branches/" + child);
+    }
+
+    @Test
+    void aCopyOfARunningBranchIsTimedFromThePauseOfItsSourceToTheUnpause() throws Exception {
+        UUID source = UUID.randomUUID();
+        driver.cloneFor(source, revision);
+        UUID child = UUID.randomUUID();
+        driver.prepareClone(child, revision);
+
+        Mount copy = driver.copyRunningInto("c-source", source, child, revision);
+
+        assertThat(Path.of(copy.hostPath()).resolve("relation")).hasSize(8 * MB);
+        for (String phase : List.of("pause", "copy", "unpause")) {
+            Timer timer = meters.get("offshoot.fork.copy").tag("phase", phase).timer();
+            assertThat(timer.count()).as(phase).isEqualTo(1);
+        }
+        assertThat(meters.get("offshoot.fork.copy").tag("phase", "copy").timer().totalTime(TimeUnit.NANOSECONDS))
+                .isPositive();
     }
 
     @Test

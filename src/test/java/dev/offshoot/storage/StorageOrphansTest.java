@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.Set;
 import java.util.UUID;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,7 +28,8 @@ class StorageOrphansTest {
     Storage storage() {
         return StorageConfiguration.choose(new StorageProperties("overlay", root),
                 new OverlayDriver(mock(ImageStore.class), "i1", "img"),
-                new ReflinkDriver(new StoragePaths(root, "i1"), mock(ContainerRuntime.class), "img"));
+                new ReflinkDriver(new StoragePaths(root, "i1"), mock(ContainerRuntime.class), "img",
+                        new SimpleMeterRegistry()));
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.mockito.Mockito.mock;
 
 import java.nio.file.Path;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,7 +28,7 @@ class StorageSelectionTest {
     final OverlayDriver overlay = new OverlayDriver(mock(dev.offshoot.runtime.ImageStore.class), "i1", "img");
 
     ReflinkDriver reflink() {
-        return new ReflinkDriver(new StoragePaths(noReflink, "i1"), runtime, "img");
+        return new ReflinkDriver(new StoragePaths(noReflink, "i1"), runtime, "img", new SimpleMeterRegistry());
     }
 
     @Test

@@ -195,6 +195,18 @@ class OpenApiContractIT extends IntegrationTest {
     }
 
     @Test
+    @Order(5)
+    void theServiceServesTheSpecItImplements() throws java.io.IOException {
+        Exchange document = call("GET", "/api/v1/openapi.yaml", Map.of(), null, null, true, ADMIN_TOKEN,
+                Map.of("Accept", "application/yaml"));
+        assertValid(document, validator.validateResponse("/api/v1/openapi.yaml", Request.Method.GET, document.response));
+        assertThat(document.status).isEqualTo(200);
+        assertThat(document.header("Content-Type")).startsWith("application/yaml");
+        assertThat(document.body).isEqualTo(java.nio.file.Files.readString(SPEC));
+        assertThat(call("GET", "/api/v1/openapi.yaml", Map.of(), null, null, false).status).isEqualTo(401);
+    }
+
+    @Test
     @Order(11)
     void listAndGetTemplates() {
         Exchange list = get("/api/v1/templates", Map.of());
@@ -207,6 +219,14 @@ class OpenApiContractIT extends IntegrationTest {
         assertThat(one.json().get("name").asString()).isEqualTo(sqlTemplate);
 
         assertProblem(get("/api/v1/templates/ct-missing-" + suffix(), Map.of()), 404, "TEMPLATE_NOT_FOUND");
+
+        // paged: a cursor while more follow, none on the last page
+        Exchange first = get("/api/v1/templates", Map.of("limit", List.of("1")));
+        assertThat(first.json().get("items")).hasSize(1);
+        Exchange next = get("/api/v1/templates", Map.of("limit", List.of("1000"), "cursor",
+                List.of(first.json().get("nextCursor").asString())));
+        assertThat(next.json().has("nextCursor")).isFalse();
+        assertThat(list.json().has("nextCursor")).as("no limit: the whole list, no cursor").isFalse();
 
         // size 0: the contract of the answer without starting any warm-pool member
         Exchange resized = patchJson("/api/v1/templates/" + sqlTemplate, Map.of("poolSize", 0));
@@ -326,6 +346,12 @@ class OpenApiContractIT extends IntegrationTest {
                 "INVALID_FILTER");
         assertProblem(get("/api/v1/branches", Map.of("template", List.of("ct-missing-" + suffix()))), 404,
                 "TEMPLATE_NOT_FOUND");
+
+        Exchange page = get("/api/v1/branches", Map.of("label", List.of("repo=acme/shop"), "limit", List.of("1")));
+        assertThat(page.json().get("items")).hasSize(1);
+        assertThat(page.json().get("nextCursor").asString()).isNotBlank();
+        assertProblem(get("/api/v1/branches", Map.of("cursor", List.of("bm90LW91cnM"))), 400, "INVALID_CURSOR");
+        assertProblem(getInvalidRequest("/api/v1/branches", Map.of("limit", List.of("0"))), 400, "INVALID_LIMIT");
 
         Exchange one = get("/api/v1/branches/" + branch, Map.of());
         assertThat(one.status).as(one.body).isEqualTo(200);
@@ -626,11 +652,19 @@ class OpenApiContractIT extends IntegrationTest {
         Exchange listed = get("/api/v1/tokens", Map.of());
         assertThat(listed.status).isEqualTo(200);
         assertThat(listed.body).doesNotContain(secret);
+        Exchange tokenPage = get("/api/v1/tokens", Map.of("limit", List.of("1")));
+        assertThat(tokenPage.status).as(tokenPage.body).isEqualTo(200);
+        assertThat(tokenPage.json().get("items")).hasSize(1);
 
         Exchange audit = get("/api/v1/audit", Map.of("actor", List.of("admin"), "targetType", List.of("token"),
                 "limit", List.of("10")));
         assertThat(audit.status).as(audit.body).isEqualTo(200);
         assertThat(audit.json().get("items")).extracting(e -> e.get("action").asString()).contains("token.create");
+        Exchange newest = get("/api/v1/audit", Map.of("limit", List.of("1")));
+        Exchange older = get("/api/v1/audit", Map.of("limit", List.of("1"), "cursor",
+                List.of(newest.json().get("nextCursor").asString())));
+        assertThat(older.status).as(older.body).isEqualTo(200);
+        assertThat(older.json().get("items").get(0)).isNotEqualTo(newest.json().get("items").get(0));
         assertProblem(callInvalidRequest("GET", "/api/v1/audit", Map.of("limit", List.of("0")), null, null), 400,
                 "INVALID_FILTER");
 
@@ -833,8 +867,8 @@ class OpenApiContractIT extends IntegrationTest {
         JsonNode problem = exchange.json();
         assertThat(problem.get("code").asString()).isEqualTo(code);
         assertThat(problem.get("status").asInt()).isEqualTo(status);
-        assertThat(problem.get("type").asString())
-                .isEqualTo("https://offshoot.dev/problems/" + code.toLowerCase().replace('_', '-'));
+        // no type URI that resolves nowhere: about:blank with the stable code beside it
+        assertThat(problem.get("type").asString()).isEqualTo("about:blank");
     }
 
     private static SimpleResponse jsonResponse(int status, String body) {

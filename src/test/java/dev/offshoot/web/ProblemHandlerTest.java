@@ -60,6 +60,13 @@ class ProblemHandlerTest {
     }
 
     @Test
+    void theProblemTypeIsAboutBlankBesideTheStableCode() throws Exception {
+        mvc.perform(get("/bug")).andExpect(jsonPath("$.type").value("about:blank"))
+                .andExpect(jsonPath("$.title").value("Internal Server Error"))
+                .andExpect(jsonPath("$.code").value("INTERNAL_ERROR"));
+    }
+
+    @Test
     void anUnexpectedErrorIsStillA500WithoutRetryAfter() throws Exception {
         mvc.perform(get("/bug")).andExpect(status().isInternalServerError())
                 .andExpect(header().doesNotExist("Retry-After"))

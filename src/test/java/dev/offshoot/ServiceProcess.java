@@ -1,4 +1,4 @@
-package dev.offshoot.reaper;
+package dev.offshoot;
 
 import static org.awaitility.Awaitility.await;
 
@@ -14,29 +14,29 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import dev.offshoot.IntegrationTest;
-
 /**
  * The service as a separate JVM on the test classpath, so a test can SIGKILL it
- * ({@link Process#destroyForcibly()} on Linux) and start it again against the same store.
+ * ({@link Process#destroyForcibly()} on Linux) and start it again against the same store, or run
+ * two of it as replicas. The JIT stops at C1: the service starts sooner, and runs long enough in a
+ * test for nothing else to matter.
  */
-final class ServiceProcess implements AutoCloseable {
+public final class ServiceProcess implements AutoCloseable {
 
     private final List<String> args;
     private final Path log;
-    final int port;
+    public final int port;
     private Process process;
 
-    ServiceProcess(String name, List<String> args) {
+    public ServiceProcess(String name, List<String> args) {
         this.port = freePort();
         this.args = args;
         this.log = Path.of("target", name + "-" + port + ".log").toAbsolutePath();
     }
 
     /** Starts the service and waits until it answers health checks. */
-    ServiceProcess start() throws IOException {
+    public ServiceProcess start() throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-cp", System.getProperty("java.class.path"), "dev.offshoot.OffshootApplication",
+                "-Xmx512m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), "dev.offshoot.OffshootApplication",
                 "--server.port=" + port, "--offshoot.auth.admin-token=" + IntegrationTest.ADMIN_TOKEN,
                 "--offshoot.runtime.base-image=" + IntegrationTest.BASE_IMAGE));
         command.addAll(args);
@@ -54,11 +54,15 @@ final class ServiceProcess implements AutoCloseable {
     }
 
     /** SIGKILL: no shutdown hook, no graceful shutdown, whatever was in flight stays as it was. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         process.destroyForcibly().waitFor();
     }
 
-    File log() {
+    public long pid() {
+        return process.pid();
+    }
+
+    public File log() {
         return log.toFile();
     }
 

@@ -1,0 +1,265 @@
+package dev.offshoot.replica;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.model.Event;
+import com.github.dockerjava.api.model.EventType;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+import dev.offshoot.Api;
+import dev.offshoot.IntegrationTest;
+import dev.offshoot.ServiceProcess;
+import dev.offshoot.TestDocker;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Two replicas of the service, two processes with their own HTTP ports and the same instance id,
+ * against one metadata store and one engine: the same names created and deleted from both at
+ * once, a stopped branch woken from both, and the leader SIGKILLed in the middle of a sweep; at
+ * the end rows, containers, ports and data directories agree, and every branch still answers.
+ */
+class ReplicasIT {
+
+    static final String INSTANCE = "rp" + UUID.randomUUID().toString().substring(0, 8);
+    static final ExecutorService CALLS = Executors.newFixedThreadPool(12);
+
+    @AfterAll
+    static void removeInstance() {
+        CALLS.shutdownNow();
+        TestDocker.removeEverythingOf(INSTANCE);
+    }
+
+    @Test
+    void twoReplicasShareNamesBranchesAndOneLeader() throws Exception {
+        String db = IntegrationTest.freshDatabase("replicas");
+        Observed store = new Observed(db, INSTANCE);
+        List<String> args = List.of("--spring.datasource.url=" + db,
+                "--spring.datasource.username=" + IntegrationTest.METADATA.getUsername(),
+                "--spring.datasource.password=" + IntegrationTest.METADATA.getPassword(),
+                "--offshoot.runtime.instance-id=" + INSTANCE, "--offshoot.runtime.port-range-start=24650",
+                "--offshoot.runtime.port-range-end=24699", "--offshoot.reaper.sweep-interval=1s",
+                "--offshoot.reaper.reconcile-interval=1s", "--offshoot.replicas.leader-check-interval=500ms");
+        ServiceProcess a = new ServiceProcess("replica-a", args);
+        ServiceProcess b = new ServiceProcess("replica-b", args);
+        try (a; b) {
+            // both at once: Flyway's own lock lets one of them migrate the fresh store
+            CompletableFuture.allOf(CompletableFuture.runAsync(() -> start(a), CALLS),
+                    CompletableFuture.runAsync(() -> start(b), CALLS)).get(3, TimeUnit.MINUTES);
+            Api apiA = Api.concurrent(a.port, IntegrationTest.ADMIN_TOKEN);
+            Api apiB = Api.concurrent(b.port, IntegrationTest.ADMIN_TOKEN);
+            assertThat(apiA.post("/api/v1/templates", Map.of("name", "rp")).status()).isEqualTo(201);
+            assertThat(apiB.get("/api/v1/templates/rp").status()).as("the other replica sees it").isEqualTo(200);
+
+            createsOfOneNameFromBothGiveOneBranch(apiA, apiB, store);
+            deletesOfOneNameFromBothDeleteItOnce(apiA, apiB, store);
+            List<JsonNode> kept = new ArrayList<>(createsRacingDeletesEndAsTheirAnswersSay(apiA, apiB, store));
+            kept.add(aStoppedBranchWokenFromBothStartsOnce(apiA, apiB, store));
+            aLeaderKilledMidSweepIsTakenOverAndTheSweepFinished(a, b, apiA, apiB, store);
+
+            store.assertConsistent();
+            for (JsonNode branch : kept) {
+                assertThat(selectOne(branch)).as("branch %s answers", branch.get("name").asString()).isEqualTo(1);
+            }
+        }
+    }
+
+    /** Exactly one create per name wins; the other replica's create answers the same branch. */
+    private void createsOfOneNameFromBothGiveOneBranch(Api apiA, Api apiB, Observed store) throws Exception {
+        List<CompletableFuture<List<Api.Response>>> calls = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            Map<String, Object> body = Map.of("name", "dup-" + i, "template", "rp");
+            calls.add(both(api -> api.post("/api/v1/branches", body), apiA, apiB));
+        }
+        for (int i = 0; i < 6; i++) {
+            List<Api.Response> answers = calls.get(i).get(2, TimeUnit.MINUTES);
+            assertThat(answers).extracting(Api.Response::status).as("dup-%d", i).containsExactlyInAnyOrder(201, 200);
+            assertThat(answers.get(0).body().get("id").asString()).as("dup-%d: one branch", i)
+                    .isEqualTo(answers.get(1).body().get("id").asString());
+            assertThat(store.statuses("dup-" + i)).containsExactly("READY");
+        }
+    }
+
+    private void deletesOfOneNameFromBothDeleteItOnce(Api apiA, Api apiB, Observed store) throws Exception {
+        List<CompletableFuture<List<Api.Response>>> calls = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            String path = "/api/v1/branches/dup-" + i;
+            calls.add(both(api -> api.delete(path), apiA, apiB));
+        }
+        for (int i = 0; i < 3; i++) {
+            assertThat(calls.get(i).get(2, TimeUnit.MINUTES)).extracting(Api.Response::status)
+                    .as("dup-%d", i).containsExactlyInAnyOrder(204, 404);
+            assertThat(store.statuses("dup-" + i)).containsExactly("DELETED");
+        }
+    }
+
+    /**
+     * One replica deletes a name while the other creates it: either the create came first (it
+     * answers the existing branch, which the delete then removes) or the delete did (the create
+     * makes a new branch, which stays). Nothing else.
+     */
+    private List<JsonNode> createsRacingDeletesEndAsTheirAnswersSay(Api apiA, Api apiB, Observed store)
+            throws Exception {
+        Map<String, CompletableFuture<Api.Response>> creates = new java.util.LinkedHashMap<>();
+        Map<String, CompletableFuture<Api.Response>> deletes = new java.util.LinkedHashMap<>();
+        for (int i = 3; i < 6; i++) {
+            String name = "dup-" + i;
+            Api creator = i % 2 == 0 ? apiA : apiB;
+            Api deleter = creator == apiA ? apiB : apiA;
+            creates.put(name, CompletableFuture.supplyAsync(() -> creator.post("/api/v1/branches",
+                    Map.of("name", name, "template", "rp")), CALLS));
+            deletes.put(name, CompletableFuture.supplyAsync(() -> deleter.delete("/api/v1/branches/" + name), CALLS));
+        }
+        List<JsonNode> alive = new ArrayList<>();
+        for (String name : creates.keySet()) {
+            assertThat(deletes.get(name).get(2, TimeUnit.MINUTES).status()).as("delete %s", name).isEqualTo(204);
+            Api.Response created = creates.get(name).get(2, TimeUnit.MINUTES);
+            if (created.status() == 201) {
+                assertThat(store.statuses(name)).as(name).containsExactly("DELETED", "READY");
+                alive.add(created.body());
+            } else {
+                assertThat(created.status()).as("create %s", name).isEqualTo(200);
+                assertThat(store.statuses(name)).as(name).containsExactly("DELETED");
+            }
+        }
+        return alive;
+    }
+
+    /**
+     * A branch stopped while idle (as the idle reaper or the gateway's suspend leaves it), then
+     * asked for from both replicas at once: both answer it READY, and its container started once.
+     */
+    private JsonNode aStoppedBranchWokenFromBothStartsOnce(Api apiA, Api apiB, Observed store) throws Exception {
+        JsonNode branch = apiA.post("/api/v1/branches", Map.of("name", "sleepy", "template", "rp")).body();
+        String handle = (String) store.query("SELECT instance_handle FROM branch WHERE name = 'sleepy'"
+                + " AND status = 'READY'").getFirst().get("instance_handle");
+        TestDocker.client().stopContainerCmd(handle).withTimeout(10).exec();
+        store.query("UPDATE branch SET status = 'STOPPED', status_since = now() WHERE name = 'sleepy'"
+                + " AND status = 'READY'");
+        Instant stopped = Instant.now();
+
+        List<Api.Response> answers = both(api -> api.post("/api/v1/branches", Map.of("name", "sleepy",
+                "template", "rp")), apiA, apiB).get(2, TimeUnit.MINUTES);
+
+        assertThat(answers).extracting(Api.Response::status).containsExactly(200, 200);
+        assertThat(answers).extracting(r -> r.body().get("status").asString()).containsOnly("READY");
+        assertThat(starts(handle, stopped, Instant.now())).as("starts of its container").isEqualTo(1);
+        return branch;
+    }
+
+    /**
+     * Six branches expire at once; while the leader's sweep deletes them it is SIGKILLed. The
+     * other replica leads within a leader check, finishes the delete the dead one was in the middle
+     * of, and sweeps the rest.
+     */
+    private void aLeaderKilledMidSweepIsTakenOverAndTheSweepFinished(ServiceProcess a, ServiceProcess b, Api apiA,
+            Api apiB, Observed store) throws Exception {
+        List<CompletableFuture<Api.Response>> creates = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            Api api = i % 2 == 0 ? apiA : apiB;
+            Map<String, Object> body = Map.of("name", "exp-" + i, "template", "rp");
+            creates.add(CompletableFuture.supplyAsync(() -> api.post("/api/v1/branches", body), CALLS));
+        }
+        for (CompletableFuture<Api.Response> create : creates) {
+            assertThat(create.get(2, TimeUnit.MINUTES).status()).isEqualTo(201);
+        }
+        Long leaderPid = store.leaderPid("");
+        assertThat(leaderPid).as("a leader").isIn(a.pid(), b.pid());
+        ServiceProcess leader = leaderPid == a.pid() ? a : b;
+        ServiceProcess survivor = leader == a ? b : a;
+        assertThat(leaderGauge(leader)).isEqualTo(1);
+        assertThat(leaderGauge(survivor)).isEqualTo(0);
+
+        store.query("UPDATE branch SET expires_at = now() - interval '1 second' WHERE name LIKE 'exp-%'");
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(() ->
+                store.query("SELECT 1 FROM branch WHERE name LIKE 'exp-%' AND status <> 'READY'").size() >= 1);
+        leader.kill();
+        long killed = System.nanoTime();
+        int deletedAtKill = store.query("SELECT 1 FROM branch WHERE name LIKE 'exp-%' AND status = 'DELETED'").size();
+        assertThat(deletedAtKill).as("deleted when the leader died: in the middle of its sweep").isLessThan(6);
+
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                .until(() -> Long.valueOf(survivor.pid()).equals(store.leaderPid("")));
+        long takeover = (System.nanoTime() - killed) / 1_000_000;
+        assertThat(takeover).as("ms until the other replica leads (leader checks every 500 ms)").isLessThan(5_000);
+        assertThat(leaderGauge(survivor)).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() ->
+                store.query("SELECT 1 FROM branch WHERE name LIKE 'exp-%' AND status <> 'DELETED'").isEmpty());
+        System.out.printf("leader killed with %d of 6 expired branches deleted; the other led %d ms later;"
+                + " all 6 deleted %d ms after the kill%n", deletedAtKill, takeover,
+                (System.nanoTime() - killed) / 1_000_000);
+    }
+
+    /** The same call on both replicas at once; the answers in the order of the replicas. */
+    private static CompletableFuture<List<Api.Response>> both(Function<Api, Api.Response> call, Api apiA, Api apiB) {
+        CompletableFuture<Api.Response> one = CompletableFuture.supplyAsync(() -> call.apply(apiA), CALLS);
+        CompletableFuture<Api.Response> two = CompletableFuture.supplyAsync(() -> call.apply(apiB), CALLS);
+        return one.thenCombine(two, List::of);
+    }
+
+    private static void start(ServiceProcess replica) {
+        try {
+            replica.start();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static int starts(String container, Instant since, Instant until) throws InterruptedException {
+        List<Event> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        TestDocker.client().eventsCmd().withEventTypeFilter(EventType.CONTAINER).withContainerFilter(container)
+                .withEventFilter("start").withSince(timestamp(since)).withUntil(timestamp(until.plusSeconds(1)))
+                .exec(new ResultCallback.Adapter<Event>() {
+                    @Override
+                    public void onNext(Event event) {
+                        events.add(event);
+                    }
+                }).awaitCompletion(30, TimeUnit.SECONDS);
+        return events.size();
+    }
+
+    private static String timestamp(Instant instant) {
+        return instant.getEpochSecond() + "." + String.format("%09d", instant.getNano());
+    }
+
+    /** offshoot_replica_leader as the replica's /actuator/prometheus shows it. */
+    private static int leaderGauge(ServiceProcess replica) throws Exception {
+        String text = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:"
+                + replica.port + "/actuator/prometheus")).header("Authorization", "Bearer "
+                + IntegrationTest.ADMIN_TOKEN).build(), HttpResponse.BodyHandlers.ofString()).body();
+        return text.lines().filter(l -> l.startsWith("offshoot_replica_leader")).findFirst()
+                .map(l -> (int) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).orElseThrow();
+    }
+
+    private static int selectOne(JsonNode branch) throws Exception {
+        JsonNode c = branch.get("connection");
+        try (Connection db = DriverManager.getConnection(c.get("jdbcUrl").asString(), c.get("user").asString(),
+                c.get("password").asString()); Statement st = db.createStatement();
+                ResultSet rs = st.executeQuery("SELECT 1")) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+}
