@@ -139,7 +139,9 @@ public final class KubernetesRuntime implements ContainerRuntime, AutoCloseable 
      */
     @Override
     public long stop(String handle, Duration timeout) {
-        Optional<Pod> pod = cache.pod(handle);
+        // another replica may have created the Pod a moment ago, before this one's informer saw it
+        Optional<Pod> pod = cache.pod(handle)
+                .or(() -> Optional.ofNullable(client.pods().inNamespace(namespace).withName(handle).get()));
         if (pod.isEmpty()) {
             return 0;
         }

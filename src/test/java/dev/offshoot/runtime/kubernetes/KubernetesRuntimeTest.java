@@ -210,4 +210,22 @@ class KubernetesRuntimeTest {
 
         assertThat(cluster.calls().subList(before, cluster.calls().size())).isEmpty();
     }
+
+    @Test
+    void aPodOneReplicaStartedIsStoppedByAnotherAndStartedAgainByTheFirst() {
+        String handle = runtime.start(branch("k7", claim("data-k7")));
+        try (KubernetesRuntime other = new KubernetesRuntime(clients.client(), clients.namespace(),
+                properties(cluster.kubeconfig()), runtimeProperties(),
+                new LimitsProperties(DataSize.ofMegabytes(256), 512, 1024, DataSize.ofGigabytes(4), 4096))) {
+
+            assertThat(other.stop(handle, Duration.ofSeconds(5))).isZero();
+
+            assertThat(pod(handle)).isNull();
+            runtime.startExisting(handle);
+            assertThat(pod(handle).getStatus().getPodIP()).isNotBlank();
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(other.list(
+                    Map.of(Labels.BRANCH_ID, "k7"))).singleElement().satisfies(c -> assertThat(c.state())
+                    .isEqualTo("running")));
+        }
+    }
 }
