@@ -3,7 +3,6 @@ package dev.offshoot.branch;
 import static dev.offshoot.branch.BranchTestSupport.count;
 import static dev.offshoot.branch.BranchTestSupport.sql;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.Map;
 import java.util.UUID;
@@ -11,6 +10,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
@@ -24,10 +24,11 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * What only the Kubernetes runtime does, through the whole service (run by the runtime-kubernetes
- * execution; skipped on Docker): a suspended branch is a claim without a Pod and wakes on its data,
+ * execution; disabled on Docker, before any context starts): a suspended branch is a claim without a Pod and wakes on its data,
  * and a template build leaves neither its Pod nor the Secret that held its password.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@EnabledIfSystemProperty(named = "offshoot.runtime.type", matches = "kubernetes")
 class KubernetesBranchesIT extends IntegrationTest {
 
     @LocalServerPort
@@ -42,7 +43,6 @@ class KubernetesBranchesIT extends IntegrationTest {
 
     @BeforeAll
     void template() {
-        assumeTrue(onKubernetes(), "runs on the Kubernetes runtime only");
         cluster = FakeCluster.shared().client();
         api = new Api(port, ADMIN_TOKEN);
         template = "k8s-" + UUID.randomUUID().toString().substring(0, 6);
