@@ -24,8 +24,9 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * What only the Kubernetes runtime does, through the whole service (run by the runtime-kubernetes
- * execution; disabled on Docker, before any context starts): a suspended branch is a claim without a Pod and wakes on its data,
- * and a template build leaves neither its Pod nor the Secret that held its password.
+ * execution; disabled on Docker, before any context starts): a suspended branch is a claim without
+ * a Pod and wakes on its data, and a template build leaves neither its Pod nor the Secret that held
+ * its password.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @EnabledIfSystemProperty(named = "offshoot.runtime.type", matches = "kubernetes")
