@@ -55,6 +55,8 @@ final class FakeKubelet implements AutoCloseable {
     private final Path root;
     private final Map<String, String> containers = new ConcurrentHashMap<>();
     private final Set<String> busy = ConcurrentHashMap.newKeySet();
+    /** Containers of deleted Pods still stopping, by Pod name (the mock API server drops a Pod at once). */
+    private final Map<String, java.util.concurrent.CompletableFuture<Void>> terminating = new ConcurrentHashMap<>();
     private final ExecutorService work = Executors.newVirtualThreadPerTaskExecutor();
     private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
 
@@ -196,6 +198,12 @@ final class FakeKubelet implements AutoCloseable {
             fsGroup(dir, pod.getSpec().getSecurityContext().getFsGroup());
             binds.put(dir, mount.getMountPath());
         }
+        // a real API server keeps a deleted Pod until its container has stopped, so a new Pod of the
+        // same name never meets the old one's container (or its Postgres on the same claim)
+        var previous = terminating.get(name);
+        if (previous != null) {
+            previous.join();
+        }
         Engine.Started started;
         try {
             started = engine.start(pod, env(pod), binds, scratch);
@@ -263,12 +271,19 @@ final class FakeKubelet implements AutoCloseable {
         if (id == null) {
             return;
         }
+        var gone = new java.util.concurrent.CompletableFuture<Void>();
+        terminating.put(name, gone);
         submit(() -> {
-            int grace = pod.getSpec().getTerminationGracePeriodSeconds() == null ? 30
-                    : pod.getSpec().getTerminationGracePeriodSeconds().intValue();
-            preStop(pod, id, grace);
-            engine.stop(id, grace);
-            engine.remove(id);
+            try {
+                int grace = pod.getSpec().getTerminationGracePeriodSeconds() == null ? 30
+                        : pod.getSpec().getTerminationGracePeriodSeconds().intValue();
+                preStop(pod, id, grace);
+                engine.stop(id, grace);
+                engine.remove(id);
+            } finally {
+                terminating.remove(name, gone);
+                gone.complete(null);
+            }
             return null;
         });
     }

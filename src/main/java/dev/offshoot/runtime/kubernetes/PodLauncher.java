@@ -53,10 +53,19 @@ final class PodLauncher {
         return awaitAddress(name, spec.image());
     }
 
-    /** Creates a Pod again from its manifest (a stopped instance's). */
+    /**
+     * Creates a Pod again from its manifest (a stopped instance's). When it gets no address, only
+     * the new Pod goes: the stopped record stays, so the instance can be started again later.
+     */
     void recreate(Pod pod) {
+        String name = pod.getMetadata().getName();
         client.pods().inNamespace(namespace).resource(pod).create();
-        awaitAddress(pod.getMetadata().getName(), pod.getSpec().getContainers().getFirst().getImage());
+        try {
+            addressOf(name, pod.getSpec().getContainers().getFirst().getImage());
+        } catch (RuntimeException e) {
+            client.pods().inNamespace(namespace).withName(name).withGracePeriod(1).delete();
+            throw e;
+        }
     }
 
     private void create(PodManifests.Manifests made) {
@@ -83,15 +92,19 @@ final class PodLauncher {
 
     private String awaitAddress(String name, String image) {
         try {
-            cache.await(view -> address(view, name, image), readyTimeout)
-                    .orElseThrow(() -> new ContainerFailedException("Pod " + name + " got no address within "
-                            + readyTimeout + cache.pod(name).flatMap(PodStates::unschedulable)
-                            .map(why -> " (" + why + ")").orElse(""), "", null));
+            addressOf(name, image);
             return name;
         } catch (RuntimeException e) {
             runtime.remove(name);
             throw e;
         }
+    }
+
+    private void addressOf(String name, String image) {
+        cache.await(view -> address(view, name, image), readyTimeout)
+                .orElseThrow(() -> new ContainerFailedException("Pod " + name + " got no address within "
+                        + readyTimeout + cache.pod(name).flatMap(PodStates::unschedulable)
+                        .map(why -> " (" + why + ")").orElse(""), "", null));
     }
 
     private Optional<String> address(PodCache view, String name, String image) {

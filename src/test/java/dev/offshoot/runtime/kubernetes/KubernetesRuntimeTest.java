@@ -228,4 +228,23 @@ class KubernetesRuntimeTest {
                     .isEqualTo("running")));
         }
     }
+
+    @Test
+    void aWakeThatFailsRemovesOnlyTheNewPodAndKeepsTheStoppedRecord() {
+        String handle = runtime.start(branch("k8", claim("data-k8")));
+        runtime.stop(handle, Duration.ofSeconds(5));
+        clients.client().configMaps().withName(handle).edit(record -> {
+            record.getData().put("pod.json", record.getData().get("pod.json")
+                    .replace("offshoot/postgres:15-local", LocalEngine.MISSING_IMAGE));
+            return record;
+        });
+        // the informer takes the edited record a moment later
+        await().pollDelay(Duration.ofMillis(500)).until(() -> true);
+
+        assertThatThrownBy(() -> runtime.startExisting(handle)).isInstanceOf(RuntimeException.class);
+
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(pod(handle)).isNull());
+        assertThat(clients.client().configMaps().withName(handle).get()).isNotNull();
+        assertThat(runtime.state(handle)).hasValueSatisfying(s -> assertThat(s.running()).isFalse());
+    }
 }
