@@ -15,6 +15,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.springframework.util.unit.DataSize;
 
 import com.github.dockerjava.api.command.InspectContainerResponse;
@@ -34,6 +35,8 @@ import dev.offshoot.runtime.Labels;
  * SQL through exec, and stops cleanly.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+// once per full run: in the runtime-kubernetes execution, not again in the Docker one
+@EnabledIfSystemProperty(named = "offshoot.runtime.type", matches = "kubernetes")
 class KubernetesRuntimeIT {
 
     static final String IMAGE = System.getenv().getOrDefault("OFFSHOOT_BASE_IMAGE", "offshoot/postgres:15-local");
