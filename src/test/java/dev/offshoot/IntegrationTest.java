@@ -111,13 +111,19 @@ public abstract class IntegrationTest {
      * subclass cannot override this class's dynamic properties.
      */
     public static void isolated(DynamicPropertyRegistry registry, String databasePrefix, String instanceId) {
+        isolated(registry, databasePrefix, instanceId, BASE_IMAGE);
+    }
+
+    /** As {@link #isolated(DynamicPropertyRegistry, String, String)}, templates built from {@code baseImage}. */
+    public static void isolated(DynamicPropertyRegistry registry, String databasePrefix, String instanceId,
+            String baseImage) {
         String url = freshDatabase(databasePrefix);
         registry.add("spring.datasource.url", () -> url);
         registry.add("spring.datasource.username", METADATA::getUsername);
         registry.add("spring.datasource.password", METADATA::getPassword);
         registry.add("offshoot.auth.admin-token", () -> ADMIN_TOKEN);
         registry.add("offshoot.runtime.instance-id", () -> instanceId);
-        registry.add("offshoot.runtime.base-image", () -> BASE_IMAGE);
+        registry.add("offshoot.runtime.base-image", () -> baseImage);
         smallIdlePool(registry);
         onKubernetesWhenAsked(registry);
     }

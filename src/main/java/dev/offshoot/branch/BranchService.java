@@ -47,12 +47,14 @@ class BranchService implements TemplateBranches {
     private final BranchResources resources;
     private final WarmPool pool;
     private final BranchReaders readers;
+    private final CreateTimer createTimer;
     /** Every change of a branch row's status is made under its name's lock, on every replica. */
     private final NamedLocks locks;
 
     BranchService(BranchRepository branches, TemplateService templates, BranchLauncher launcher,
             Provisioner provisioner, BranchPolicies policies, BranchResources resources, WarmPool pool,
-            BranchReaders readers, SharedLocks sharedLocks) {
+            BranchReaders readers, SharedLocks sharedLocks, CreateTimer createTimer) {
+        this.createTimer = createTimer;
         this.locks = new NamedLocks("branch", NamedLocks.DEFAULT_WAIT, sharedLocks);
         this.branches = branches;
         this.readers = readers;
@@ -110,27 +112,30 @@ class BranchService implements TemplateBranches {
                         : same.status() == BranchStatus.STOPPED ? resume(same) : same, false);
             }
             BranchParents.Parent parent = parents.resolve(request);
-            // a create that a parked warm-pool member can serve takes it
-            if (servedByPool(parent, request)) {
-                Optional<Branch> claimed = pool.claim(parent.template(), parent.revision(), new WarmPool.Claim(name,
-                        labels, principal, expiresAt, Boolean.TRUE.equals(request.protectedBranch()), reader));
-                if (claimed.isPresent()) {
-                    return new Outcome(claimed.get(), true);
+            return createTimer.time(parent instanceof BranchParents.FromBranch ? "branch" : "template", source -> {
+                // a create that a parked warm-pool member can serve takes it
+                if (servedByPool(parent, request)) {
+                    Optional<Branch> claimed = pool.claim(parent.template(), parent.revision(), new WarmPool.Claim(
+                            name, labels, principal, expiresAt, Boolean.TRUE.equals(request.protectedBranch()), reader));
+                    if (claimed.isPresent()) {
+                        source.set("pool");
+                        return new Outcome(claimed.get(), true);
+                    }
                 }
-            }
-            Branch branch = reserve(name, parent, labels, expiresAt, limits, request, principal);
-            try {
-                policies.checkQuota(principal, labels);
-                if (reader != null) {
-                    readers.prepare(branch.id(), reader);
+                Branch branch = reserve(name, parent, labels, expiresAt, limits, request, principal);
+                try {
+                    policies.checkQuota(principal, labels);
+                    if (reader != null) {
+                        readers.prepare(branch.id(), reader);
+                    }
+                    Branch saved = branches.save(launch(branch, parent, resettable));
+                    log.info("branch {} ({}) ready", name, saved.id());
+                    return new Outcome(saved, true);
+                } catch (RuntimeException e) {
+                    rollback(branch);
+                    throw e;
                 }
-                Branch saved = branches.save(launch(branch, parent, resettable));
-                log.info("branch {} ({}) ready", name, saved.id());
-                return new Outcome(saved, true);
-            } catch (RuntimeException e) {
-                rollback(branch);
-                throw e;
-            }
+            });
         });
     }
 

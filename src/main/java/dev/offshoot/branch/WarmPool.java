@@ -100,8 +100,8 @@ class WarmPool implements TemplatePool {
         } finally {
             sample.stop(Timer.builder("offshoot.pool.claim").tag("outcome", outcome)
                     .description("a create served from the warm pool: claimed, missed (empty pool or a member that"
-                            + " could not be handed over) or failed (quota)").publishPercentiles(0.5, 0.95)
-                    .register(meters));
+                            + " could not be handed over) or failed (quota)").publishPercentileHistogram().minimumExpectedValue(java.time.Duration.ofMillis(1))
+                    .maximumExpectedValue(java.time.Duration.ofSeconds(30)).register(meters));
         }
     }
 

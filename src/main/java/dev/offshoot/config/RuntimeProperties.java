@@ -3,6 +3,7 @@ package dev.offshoot.config;
 import java.time.Duration;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
@@ -12,7 +13,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param instanceId     labels and names everything this instance creates, so that several
  *                       instances (or test runs) can share one engine without touching each other
  * @param baseImage      the Postgres image templates are built from (official interface:
- *                       POSTGRES_PASSWORD, PGDATA, an entrypoint that initialises an empty PGDATA)
+ *                       POSTGRES_PASSWORD, PGDATA, an entrypoint that initialises an empty PGDATA);
+ *                       pulled when the engine lacks it. The official image of major 15, the major
+ *                       of the local build (scripts/image/build-pg-image.sh) the tests run
  * @param toolsImage     image with pg_dump/pg_restore for imports; empty means the base image
  * @param pgdata         PGDATA inside branch containers; must lie outside every VOLUME of the image
  * @param initdbArgs     POSTGRES_INITDB_ARGS for template builds. 1 MB WAL segments because a
@@ -27,12 +30,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param readyTimeout   how long a starting container may take to accept connections
  * @param stopTimeout    how long a clean Postgres shutdown may take before it is killed
  * @param importTimeout  how long loading a template's source may take
+ * @param pullTimeout    how long pulling a missing image (the base or tools image) from its
+ *                       registry may take before the request that needed it fails
  */
 @ConfigurationProperties("offshoot.runtime")
 public record RuntimeProperties(
         @DefaultValue("") String dockerHost,
         @DefaultValue("default") String instanceId,
-        @DefaultValue("offshoot/postgres:15-local") String baseImage,
+        @DefaultValue("postgres:15") String baseImage,
         @DefaultValue("") String toolsImage,
         @DefaultValue("/offshoot/pgdata") String pgdata,
         @DefaultValue("--wal-segsize=1") String initdbArgs,
@@ -42,7 +47,20 @@ public record RuntimeProperties(
         @DefaultValue("25999") int portRangeEnd,
         @DefaultValue("60s") Duration readyTimeout,
         @DefaultValue("60s") Duration stopTimeout,
-        @DefaultValue("30m") Duration importTimeout) {
+        @DefaultValue("30m") Duration importTimeout,
+        @DefaultValue("10m") Duration pullTimeout) {
+
+    @ConstructorBinding
+    public RuntimeProperties {
+    }
+
+    /** The settings without a pull timeout of their own: 10 minutes, as bound by default. */
+    public RuntimeProperties(String dockerHost, String instanceId, String baseImage, String toolsImage, String pgdata,
+            String initdbArgs, String bindAddress, String advertisedHost, int portRangeStart, int portRangeEnd,
+            Duration readyTimeout, Duration stopTimeout, Duration importTimeout) {
+        this(dockerHost, instanceId, baseImage, toolsImage, pgdata, initdbArgs, bindAddress, advertisedHost,
+                portRangeStart, portRangeEnd, readyTimeout, stopTimeout, importTimeout, Duration.ofMinutes(10));
+    }
 
     public String effectiveToolsImage() {
         return toolsImage.isBlank() ? baseImage : toolsImage;

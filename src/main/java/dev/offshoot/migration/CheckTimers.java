@@ -1,6 +1,7 @@
 package dev.offshoot.migration;
 
 import java.sql.SQLException;
+import java.time.Duration;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -36,7 +37,8 @@ final class CheckTimers {
 
     private static Timer phase(MeterRegistry meters, String phase, String description) {
         return Timer.builder("offshoot.check").tag("phase", phase).description(description)
-                .publishPercentiles(0.5, 0.95).register(meters);
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMinutes(10)).register(meters);
     }
 
     static <T> T timed(Timer timer, SqlWork<T> work) throws SQLException {

@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.convert.DurationStyle;
@@ -33,8 +35,11 @@ class MigrationService {
     private final BranchAccess branches;
     private final MigrationProperties properties;
     private final NamedLocks locks;
+    private final MeterRegistry meters;
 
-    MigrationService(BranchAccess branches, MigrationProperties properties, SharedLocks sharedLocks) {
+    MigrationService(BranchAccess branches, MigrationProperties properties, SharedLocks sharedLocks,
+            MeterRegistry meters) {
+        this.meters = meters;
         // a kind of its own: a migration run waits for another run on the branch, not for its reset
         this.locks = new NamedLocks("migration", NamedLocks.DEFAULT_WAIT, sharedLocks);
         this.branches = branches;
@@ -68,6 +73,23 @@ class MigrationService {
      * just after it ends, and watches the migrations only from inside their own session.
      */
     Run apply(BranchAccess.Target target, List<MigrationFile> files, Map<String, MigrationEffects> trial) {
+        Timer.Sample sample = Timer.start(meters);
+        String outcome = "failure";
+        try {
+            Run run = applyLocked(target, files, trial);
+            outcome = "success";
+            return run;
+        } finally {
+            sample.stop(Timer.builder("offshoot.migration.apply").tag("outcome", outcome)
+                    .description("migration sets run for real on a branch (after their check), from the lock to"
+                            + " the schema read after Flyway").publishPercentileHistogram()
+                    .minimumExpectedValue(Duration.ofMillis(5)).maximumExpectedValue(Duration.ofMinutes(30))
+                    .register(meters));
+        }
+    }
+
+    private Run applyLocked(BranchAccess.Target target, List<MigrationFile> files,
+            Map<String, MigrationEffects> trial) {
         String branch = target.name();
         return locks.withLock(branch, () -> {
             BranchAccess.Endpoint endpoint = target.endpoint();

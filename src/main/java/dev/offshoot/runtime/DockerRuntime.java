@@ -57,12 +57,15 @@ public class DockerRuntime implements ContainerRuntime {
     private final ContainerBox box;
     private final RuntimeProperties properties;
     private final HostPorts ports;
+    private final ImagePuller images;
 
-    DockerRuntime(DockerClient docker, ContainerBox box, RuntimeProperties properties, HostPorts ports) {
+    DockerRuntime(DockerClient docker, ContainerBox box, RuntimeProperties properties, HostPorts ports,
+            ImagePuller images) {
         this.docker = docker;
         this.box = box;
         this.properties = properties;
         this.ports = ports;
+        this.images = images;
     }
 
     /** A keyed instance is published on its key's host port, moved when the engine refuses it. */
@@ -171,10 +174,22 @@ public class DockerRuntime implements ContainerRuntime {
         } else if (!spec.command().isEmpty()) {
             cmd.withCmd(spec.command());
         }
+        return createPulling(cmd, spec.image());
+    }
+
+    /**
+     * Creates a container, first pulling its image when the engine lacks it; a pull that fails
+     * has created nothing. A not-found with the image present (a job's network peer gone) is
+     * thrown as it came.
+     */
+    private String createPulling(CreateContainerCmd cmd, String image) {
         try {
             return cmd.exec().getId();
         } catch (NotFoundException e) {
-            throw new ImageMissingException(spec.image());
+            if (!images.pullMissing(image)) {
+                throw e;
+            }
+            return cmd.exec().getId();
         }
     }
 
@@ -403,18 +418,12 @@ public class DockerRuntime implements ContainerRuntime {
     @Override
     public ExecResult runJob(JobSpec spec, Duration timeout) {
         return call(() -> {
-            String id;
-            try {
-                id = docker.createContainerCmd(spec.image())
-                        .withCmd(spec.command())
-                        .withEnv(envList(spec.env()))
-                        .withLabels(spec.labels())
-                        .withHostConfig(box.apply(HostConfig.newHostConfig().withNetworkMode(networkMode(spec.network())),
-                                Resources.DEFAULTS, List.of()))
-                        .exec().getId();
-            } catch (NotFoundException e) {
-                throw new ImageMissingException(spec.image());
-            }
+            String id = createPulling(docker.createContainerCmd(spec.image())
+                    .withCmd(spec.command())
+                    .withEnv(envList(spec.env()))
+                    .withLabels(spec.labels())
+                    .withHostConfig(box.apply(HostConfig.newHostConfig().withNetworkMode(networkMode(spec.network())),
+                            Resources.DEFAULTS, List.of())), spec.image());
             try {
                 docker.startContainerCmd(id).exec();
                 Integer code;

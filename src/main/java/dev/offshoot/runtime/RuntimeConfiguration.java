@@ -1,5 +1,7 @@
 package dev.offshoot.runtime;
 
+import java.time.Clock;
+
 import com.github.dockerjava.api.DockerClient;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -45,7 +47,7 @@ class RuntimeConfiguration {
             // the template is looked up on first use: the managed metadata store is started through this runtime
             HostPorts ports = new HostPorts(new JdbcPortTable(jdbc), new PortAllocator(properties), properties);
             return new DockerRuntime(dockerClient, new ContainerBox(limits.memory().toBytes(), limits.pids(),
-                    limits.cpuShares()), properties, ports);
+                    limits.cpuShares()), properties, ports, new ImagePuller(dockerClient, properties, Clock.systemUTC()));
         }
 
         @Bean

@@ -59,7 +59,7 @@ class SnapshotOwnershipTest {
     final BranchLauncher launcher = new BranchLauncher(provisioner, mock(BranchReaders.class));
     final BranchService service = new BranchService(branches, templates, launcher, provisioner,
             policies, BranchServices.defaultResources(), mock(WarmPool.class), mock(BranchReaders.class),
-            dev.offshoot.naming.SharedLocks.NONE);
+            dev.offshoot.naming.SharedLocks.NONE, new CreateTimer(new SimpleMeterRegistry()));
 
     final Template template = mock(Template.class);
     final UUID templateId = UUID.randomUUID();

@@ -19,6 +19,17 @@ class DefaultsTest {
     final RequestProperties requests = nothingConfigured.bindOrCreate("offshoot.requests", RequestProperties.class);
 
     @Test
+    void aMissingImageIsPulledForUpToTenMinutesUnlessSetOtherwise() {
+        Binder configured = new Binder(new MapConfigurationPropertySource(Map.of(
+                "offshoot.runtime.pull-timeout", "45s", "offshoot.runtime.base-image", "postgres:15")));
+        RuntimeProperties bound = configured.bindOrCreate("offshoot.runtime", RuntimeProperties.class);
+
+        assertThat(runtime.pullTimeout()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(bound.pullTimeout()).isEqualTo(Duration.ofSeconds(45));
+        assertThat(bound.baseImage()).isEqualTo("postgres:15");
+    }
+
+    @Test
     void branchPortsLieOutsideLinuxsEphemeralRange() {
         assertThat(runtime.portRangeEnd()).isLessThan(32768);
         assertThat(runtime.portRangeStart()).isGreaterThan(5432).isLessThanOrEqualTo(runtime.portRangeEnd());

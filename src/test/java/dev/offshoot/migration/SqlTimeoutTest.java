@@ -18,7 +18,7 @@ class SqlTimeoutTest {
             Duration.ofSeconds(30), Duration.ofMinutes(10), 1000, 10_000, Duration.ofMinutes(10), 64L << 20,
             Duration.ofHours(24));
 
-    private final MigrationService service = new MigrationService(null, PROPERTIES, null);
+    private final MigrationService service = new MigrationService(null, PROPERTIES, null, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
     private final MigrationOperations mcp = new MigrationOperations(service, null, null, null);
 
     @Test

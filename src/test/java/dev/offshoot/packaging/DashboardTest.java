@@ -27,7 +27,7 @@ class DashboardTest {
             "jvm_memory_used_bytes", "jvm_memory_max_bytes", "process_cpu_usage", "process_uptime_seconds");
 
     private static final Pattern METER = Pattern.compile(
-            "(Counter|Timer|Gauge)\\.builder\\(\\s*\"([a-z0-9_.]+)\"|\\.(counter|timer|gauge)\\(\\s*\"([a-z0-9_.]+)\"");
+            "(Counter|Timer|Gauge|MultiGauge)\\.builder\\(\\s*\"([a-z0-9_.]+)\"|\\.(counter|timer|gauge)\\(\\s*\"([a-z0-9_.]+)\"");
 
     @Test
     void everyPanelQueriesSomething() {
@@ -44,7 +44,8 @@ class DashboardTest {
         Set<String> exported = new TreeSet<>(FRAMEWORK_METRICS);
         exported.addAll(offshootMetersInSources());
         assertThat(offshootMetersInSources()).contains("offshoot_reaper_reaped_total", "offshoot_reconciler_engine_up",
-                "offshoot_reconciler_duration_seconds_count");
+                "offshoot_reconciler_duration_seconds_count", "offshoot_branches", "offshoot_branch_create_seconds_bucket")
+                .doesNotContain("offshoot_reconciler_duration_seconds_bucket");
         assertThat(Dashboard.load().metricNames()).isNotEmpty().isSubsetOf(exported);
     }
 
@@ -58,18 +59,28 @@ class DashboardTest {
                 .containsExactly("offshoot_reconciler_engine_up");
     }
 
-    /** Prometheus names of the meters registered in src/main/java (Micrometer's naming convention). */
+    /**
+     * Prometheus names of the meters registered in src/main/java (Micrometer's naming convention);
+     * a timer's buckets when its file publishes a percentile histogram.
+     */
     static Set<String> offshootMetersInSources() throws IOException {
         Set<String> names = new TreeSet<>();
         try (Stream<Path> files = Files.walk(Path.of("src/main/java"))) {
             for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
-                Matcher m = METER.matcher(Files.readString(file));
+                String source = Files.readString(file);
+                boolean histograms = source.contains("publishPercentileHistogram()");
+                Matcher m = METER.matcher(source);
                 while (m.find()) {
                     String type = (m.group(1) != null ? m.group(1) : m.group(3)).toLowerCase();
                     String base = (m.group(2) != null ? m.group(2) : m.group(4)).replace('.', '_');
                     switch (type) {
                         case "counter" -> names.add(base + "_total");
-                        case "timer" -> names.addAll(Set.of(base + "_seconds_count", base + "_seconds_sum", base + "_seconds_max"));
+                        case "timer" -> {
+                            names.addAll(Set.of(base + "_seconds_count", base + "_seconds_sum", base + "_seconds_max"));
+                            if (histograms) {
+                                names.add(base + "_seconds_bucket");
+                            }
+                        }
                         default -> names.add(base);
                     }
                 }

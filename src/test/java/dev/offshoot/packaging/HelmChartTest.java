@@ -147,6 +147,25 @@ class HelmChartTest {
     }
 
     @Test
+    void alertRulesOnlyWhenEnabledAndOnlyOnMetricsTheServiceExports() throws java.io.IOException {
+        assertThat(render(Map.of())).noneMatch(o -> o.getKind().equals("PrometheusRule"));
+        List<HasMetadata> objects = render(Map.of("prometheusRule.enabled", "true",
+                "prometheusRule.labels.release", "kube-prometheus-stack", "prometheusRule.storageFreeRatio", "0.05"));
+        GenericKubernetesResource rule = (GenericKubernetesResource) objects.stream()
+                .filter(o -> o.getKind().equals("PrometheusRule")).findFirst().orElseThrow();
+        assertThat(rule.getMetadata().getLabels()).containsEntry("release", "kube-prometheus-stack");
+        List<Map<String, Object>> rules = rule.get("spec", "groups", 0, "rules");
+        assertThat(rules).extracting(r -> r.get("alert"))
+                .containsExactly("OffshootStorageFilling", "OffshootCreatesFailing", "OffshootReconcilerBehind");
+        assertThat((String) rules.getFirst().get("expr")).endsWith("< 0.05");
+        java.util.Set<String> exported = DashboardTest.offshootMetersInSources();
+        for (Map<String, Object> r : rules) {
+            assertThat(Dashboard.metricNames((String) r.get("expr"))).as((String) r.get("alert")).isNotEmpty()
+                    .isSubsetOf(exported);
+        }
+    }
+
+    @Test
     void networkPoliciesAdmitTheApiPortAndKeepTheMetadataStoreToOffshoot() {
         List<HasMetadata> objects = render(docker(Map.of("docker.hostNetwork", "false")));
         List<NetworkPolicy> policies = all(objects, NetworkPolicy.class);
