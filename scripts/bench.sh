@@ -4,7 +4,7 @@
 # a raw `docker run` and CREATE DATABASE ... STRATEGY FILE_COPY. Not a timed test: nothing fails on
 # a slow figure. See docs/benchmark.md.
 #   BENCH_N=10 BENCH_SIZE_MB=1024 BENCH_TINY_MB=8 BENCH_DRIVERS=overlay,reflink BENCH_ROWS=all scripts/bench.sh
-# BENCH_ROWS picks groups: create,pool,peers,write,fork,reset,check,idle. The full log is kept in
+# BENCH_ROWS picks groups: create,pool,peers,write,fork,reset,check,tuning,idle. The full log is kept in
 # target/bench-*.log.
 set -euo pipefail
 cd "$(dirname "$0")/.."

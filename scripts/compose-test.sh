@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The docker-compose round trip, as CI runs it (ComposeIT calls this script; it also runs alone):
 # build the image and bring docker-compose.yml up under a unique project name and unique ports,
-# create a template from samples/ (REST) and a branch through the CLI, connect with psql, delete
+# create a template from samples/ (REST) and a branch through the CLI, connect with psql through the
+# gateway (TLS, the branch named in options, as the connection string says), delete
 # both, `down -v`, and fail if anything of this run is left: containers, volumes, networks of the
 # project, containers or images labelled with its instance id, the service image.
 #
@@ -25,8 +26,7 @@ instance="ct$run_id"
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 port="$(free_port)"
 metadata_port="$(free_port)"
-# a 20-port block for branches, away from the service's default 25000-25999 that a dev service uses
-range_start=$(( 29000 + (16#${run_id:0:4} % 45) * 20 ))
+gateway_port="$(free_port)"
 work="$(mktemp -d /tmp/offshoot-ct.XXXXXX)"
 token="$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 started=$SECONDS
@@ -43,11 +43,10 @@ OFFSHOOT_JRE_IMAGE=$jre_image
 OFFSHOOT_BASE_IMAGE=$pg_image
 OFFSHOOT_PORT=$port
 OFFSHOOT_METADATA_PORT=$metadata_port
+OFFSHOOT_GATEWAY_PORT=$gateway_port
 OFFSHOOT_STORAGE_PATH=$work/storage
 OFFSHOOT_ENV_FILE=$work/env
 OFFSHOOT_INSTANCE_ID=$instance
-OFFSHOOT_RUNTIME_PORT_RANGE_START=$range_start
-OFFSHOOT_RUNTIME_PORT_RANGE_END=$(( range_start + 19 ))
 ENV
 )
 compose() { docker-compose --project-name "$project" --env-file "$work/env" -f docker-compose.yml "$@"; }
@@ -75,7 +74,7 @@ finish() {
 }
 trap finish EXIT
 
-log "project $project: service on :$port, metadata on :$metadata_port, branches on $range_start+"
+log "project $project: service on :$port, gateway on :$gateway_port, metadata on :$metadata_port"
 DOCKER_BUILDKIT=0 compose build --build-arg "JAR=$jar" offshoot >"$work/build.log" 2>&1 \
   || { cat "$work/build.log" >&2; die "image build"; }
 compose up -d >"$work/up.log" 2>&1 || { cat "$work/up.log" >&2; die "docker-compose up"; }

@@ -24,6 +24,13 @@ if ! command -v psql >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql-client >/dev/null
 fi
 
+# the gateway's tests connect with a third client family besides psql and pgjdbc: psycopg 3 over
+# libpq (Debian's python3-psycopg, run with /usr/bin/python3); pgbench (postgresql-client) for the benchmark
+if ! /usr/bin/python3 -c 'import psycopg' >/dev/null 2>&1; then
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-psycopg >/dev/null
+fi
+
 # the CI recipes' scripts run as CI would: the GitLab note job with curl and jq
 if ! command -v jq >/dev/null 2>&1 || ! command -v curl >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null

@@ -167,13 +167,17 @@ export class Branches {
     document.getElementById('details-fields').replaceChildren(
       ...fields.flatMap(([k, v]) => [el('dt', { text: k }), el('dd', { 'data-field': k, text: v })]));
     const c = b.connection;
-    document.getElementById('conn-uri').textContent = this.revealed
-      || `postgresql://${c.user}:••••••@${c.host}:${c.port}/${c.database}`;
+    // the URI as handed out (the gateway's, with sslmode and the branch's endpoint option), password masked
+    document.getElementById('conn-uri').textContent = this.revealed || c.uri.replace('@', ':••••••@');
     document.getElementById('conn-copy').hidden = !this.revealed;
     const reveal = document.getElementById('conn-reveal');
     if (reveal) reveal.hidden = Boolean(this.revealed);
     const protect = document.getElementById('protect');
     if (protect) protect.textContent = b.protectedBranch ? 'Unprotect' : 'Protect';
+    const suspend = document.getElementById('suspend');
+    if (suspend) suspend.hidden = b.status !== 'READY';
+    const wake = document.getElementById('wake');
+    if (wake) wake.hidden = b.status !== 'SUSPENDED';
   }
 
   wireDetails() {
@@ -200,6 +204,18 @@ export class Branches {
     on('protect', async (b) => {
       await call('PATCH', `/api/v1/branches/${encodeURIComponent(b.name)}`, { protectedBranch: !b.protectedBranch });
       this.notify(`${b.name} is ${b.protectedBranch ? 'no longer protected' : 'protected'}`);
+      await this.refresh();
+    });
+    on('suspend', async (b) => {
+      this.notify(`Suspending ${b.name}…`);
+      await call('POST', `/api/v1/branches/${encodeURIComponent(b.name)}/suspend`);
+      this.notify(`${b.name} is suspended; a connection wakes it`);
+      await this.refresh();
+    });
+    on('wake', async (b) => {
+      this.notify(`Waking ${b.name}…`);
+      await call('POST', `/api/v1/branches/${encodeURIComponent(b.name)}/wake`);
+      this.notify(`${b.name} is awake`);
       await this.refresh();
     });
     on('reset', async (b) => {

@@ -19,7 +19,7 @@ class ArchitectureTest {
     static final String[] FEATURES = {"dev.offshoot.branch..", "dev.offshoot.template..",
             "dev.offshoot.migration..", "dev.offshoot.reaper..", "dev.offshoot.mcp..", "dev.offshoot.console..",
             "dev.offshoot.metadata..", "dev.offshoot.neon..", "dev.offshoot.auth..", "dev.offshoot.audit..",
-            "dev.offshoot.web..", "dev.offshoot.cli.."};
+            "dev.offshoot.web..", "dev.offshoot.cli..", "dev.offshoot.tuning..", "dev.offshoot.gateway.."};
 
     static final String[] BELOW_FEATURES = {"dev.offshoot.provision..", "dev.offshoot.runtime..",
             "dev.offshoot.storage..", "dev.offshoot.instance..", "dev.offshoot.error..", "dev.offshoot.naming..",

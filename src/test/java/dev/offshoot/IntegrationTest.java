@@ -19,7 +19,8 @@ import dev.offshoot.k8s.FakeCluster;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @TestPropertySource(properties = {"offshoot.runtime.port-range-start=23100", "offshoot.runtime.port-range-end=23399",
-        "offshoot.templates.allowed-source-hosts=localhost"})
+        "offshoot.templates.allowed-source-hosts=localhost", "offshoot.gateway.port=0",
+        "offshoot.gateway.idle-suspend=0"})
 public abstract class IntegrationTest {
 
     public static final String ADMIN_TOKEN = "it-admin-" + UUID.randomUUID();
@@ -124,6 +125,9 @@ public abstract class IntegrationTest {
         registry.add("offshoot.auth.admin-token", () -> ADMIN_TOKEN);
         registry.add("offshoot.runtime.instance-id", () -> instanceId);
         registry.add("offshoot.runtime.base-image", () -> baseImage);
+        // each context's gateway on a port of its own; idle suspension only where a test turns it on
+        registry.add("offshoot.gateway.port", () -> "0");
+        registry.add("offshoot.gateway.idle-suspend", () -> "0");
         smallIdlePool(registry);
         onKubernetesWhenAsked(registry);
     }

@@ -25,10 +25,13 @@ public final class ServiceProcess implements AutoCloseable {
     private final List<String> args;
     private final Path log;
     public final int port;
+    /** The gateway's port, the same across restarts (connection strings name it). */
+    public final int gatewayPort;
     private Process process;
 
     public ServiceProcess(String name, List<String> args) {
         this.port = freePort();
+        this.gatewayPort = freePort();
         this.args = args;
         this.log = Path.of("target", name + "-" + port + ".log").toAbsolutePath();
     }
@@ -37,7 +40,8 @@ public final class ServiceProcess implements AutoCloseable {
     public ServiceProcess start() throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), "dev.offshoot.OffshootApplication",
-                "--server.port=" + port, "--offshoot.auth.admin-token=" + IntegrationTest.ADMIN_TOKEN,
+                "--server.port=" + port, "--offshoot.gateway.port=" + gatewayPort,
+                "--offshoot.auth.admin-token=" + IntegrationTest.ADMIN_TOKEN,
                 "--offshoot.runtime.base-image=" + IntegrationTest.BASE_IMAGE));
         command.addAll(args);
         process = new ProcessBuilder(command).redirectErrorStream(true)

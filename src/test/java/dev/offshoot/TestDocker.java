@@ -82,6 +82,31 @@ public final class TestDocker {
 
     private static long[] postgresIds;
 
+    /** The Docker network branch containers sit on (offshoot.runtime.network's default). */
+    public static final String BRANCH_NETWORK = "offshoot-branches";
+
+    /**
+     * Branch containers as the gateway needs them: each publishes no host port, sits on the branch
+     * network at an address of its own, and carries the instance key of the row that holds it.
+     *
+     * @param keyByHandle each live row's container id and its instance key (the branch id)
+     */
+    public static void assertOnTheBranchNetwork(List<Container> containers, Map<String, String> keyByHandle) {
+        java.util.Set<String> addresses = new java.util.HashSet<>();
+        for (Container c : containers) {
+            String name = c.getNames()[0];
+            org.assertj.core.api.Assertions.assertThat(java.util.Arrays.stream(c.getPorts())
+                    .map(com.github.dockerjava.api.model.ContainerPort::getPublicPort)
+                    .filter(java.util.Objects::nonNull).toList()).as("host ports published by %s", name).isEmpty();
+            var network = c.getNetworkSettings().getNetworks().get(BRANCH_NETWORK);
+            org.assertj.core.api.Assertions.assertThat(network).as("%s on %s", name, BRANCH_NETWORK).isNotNull();
+            org.assertj.core.api.Assertions.assertThat(addresses.add(network.getIpAddress()))
+                    .as("address %s of %s used once", network.getIpAddress(), name).isTrue();
+            org.assertj.core.api.Assertions.assertThat(c.getLabels().get("offshoot.instance-key"))
+                    .as("instance key of %s", name).isEqualTo(keyByHandle.get(c.getId()));
+        }
+    }
+
     /** Removes what a test run left, so a failed test cannot leak into the next run. */
     public static void removeEverythingOf(String instanceId) {
         for (Container c : containersOf(instanceId)) {

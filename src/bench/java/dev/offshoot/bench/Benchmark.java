@@ -25,7 +25,8 @@ import dev.offshoot.TestDocker;
  * <li>{@code BENCH_SIZE_MB} size of the big template (1024) and {@code BENCH_TINY_MB} of the tiny one (8)</li>
  * <li>{@code BENCH_DRIVERS} storage drivers, in order (overlay,reflink)</li>
  * <li>{@code BENCH_ROWS} which groups of rows to measure (all, or some of
- * create,pool,peers,write,fork,reset,check,idle)</li>
+ * create,pool,peers,write,fork,reset,check,tuning,idle,gateway,density)</li>
+ * <li>{@code BENCH_DENSITY} branch counts of the density rows (100,1000), all but 10 suspended</li>
  * </ul>
  * The service runs in this JVM once per driver, with a metadata Postgres of its own and a fresh
  * instance id; everything it made is removed at the end, also when a step fails or the run is
@@ -37,16 +38,19 @@ public final class Benchmark {
     static final String BASE_IMAGE = System.getenv().getOrDefault("OFFSHOOT_BASE_IMAGE", "offshoot/postgres:15-local");
     static final String PEER = "peer";
 
-    record Options(int n, int sizeMb, int tinyMb, List<String> drivers, Set<String> rows, String storagePath) {
+    record Options(int n, int sizeMb, int tinyMb, List<String> drivers, Set<String> rows, String storagePath,
+            List<Integer> density) {
 
         static Options fromEnvironment() {
             String rows = env("BENCH_ROWS", "all");
             return new Options(Integer.parseInt(env("BENCH_N", "10")), Integer.parseInt(env("BENCH_SIZE_MB", "1024")),
                     Integer.parseInt(env("BENCH_TINY_MB", "8")), Arrays.asList(env("BENCH_DRIVERS",
                             "overlay,reflink").split(",")),
-                    rows.equals("all") ? Set.of("create", "pool", "peers", "write", "fork", "reset", "check", "idle")
-                            : Set.of(rows.split(",")),
-                    env("OFFSHOOT_STORAGE_PATH", "/var/lib/offshoot/storage"));
+                    rows.equals("all") ? Set.of("create", "pool", "peers", "write", "fork", "reset", "check", "tuning",
+                            "idle", "gateway", "density") : Set.of(rows.split(",")),
+                    env("OFFSHOOT_STORAGE_PATH", "/var/lib/offshoot/storage"),
+                    Arrays.stream(env("BENCH_DENSITY", "100,1000").split(",")).map(String::strip)
+                            .map(Integer::parseInt).toList());
         }
 
         boolean measures(String group) {

@@ -70,9 +70,19 @@ final class DriverRun {
         if (options.measures("check")) {
             check();
         }
+        if (options.measures("tuning")) {
+            new TuningRun(this, api, rows, column, Math.min(options.n(), 5)).run(pagila());
+        }
         if (options.measures("idle")) {
             idle(big);
         }
+        if (options.measures("gateway") || options.measures("density")) {
+            new GatewayRun(this, api, rows, column, options).run(big);
+        }
+    }
+
+    String instanceId() {
+        return service.instanceId;
     }
 
     private String template(String name, int sizeMb) {
@@ -191,13 +201,21 @@ final class DriverRun {
                         "postgres", "-c", "CHECKPOINT"));
     }
 
-    private void check() throws IOException, SQLException {
+    /** The Pagila template the check and tuning rows share, built once. */
+    private String pagila() throws IOException {
+        if (api.get("/api/v1/templates/bench-pagila").status() == 200) {
+            return "bench-pagila";
+        }
         Map<String, byte[]> files = new LinkedHashMap<>();
         files.put("pagila-schema.sql", Files.readAllBytes(SAMPLES.resolve("pagila/pagila-schema.sql")));
         files.put("pagila-data.sql", Files.readAllBytes(SAMPLES.resolve("pagila/pagila-data.sql")));
         require(api.postSql("/api/v1/templates", Map.of("name", "bench-pagila", "database", "pagila"), files), 201,
                 "template bench-pagila");
-        Created branch = create(Map.of("template", "bench-pagila"));
+        return "bench-pagila";
+    }
+
+    private void check() throws IOException, SQLException {
+        Created branch = create(Map.of("template", pagila()));
         Map<String, Object> migrations = Map.of("migrations", List.of(
                 Map.of("name", "V1__note.sql", "sql", "ALTER TABLE film ADD COLUMN bench_note text"),
                 Map.of("name", "V2__note_index.sql", "sql", "CREATE INDEX film_bench_note_idx ON film (bench_note)")));
@@ -224,9 +242,14 @@ final class DriverRun {
         return System.nanoTime() - start;
     }
 
-    private void awaitNoThrowaways() {
+    void awaitNoThrowaways() {
+        awaitNoThrowaways("check");
+    }
+
+    /** Waits until no throwaway branch of that purpose (check, explain, tune) is left. */
+    void awaitNoThrowaways(String purpose) {
         long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
-        while (api.get("/api/v1/branches?label=offshoot-throwaway=check").body().get("items").size() > 0) {
+        while (api.get("/api/v1/branches?label=offshoot-throwaway=" + purpose).body().get("items").size() > 0) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("a check's throwaway branch was not removed within 60 s");
             }

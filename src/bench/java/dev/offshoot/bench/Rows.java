@@ -23,8 +23,19 @@ final class Rows {
     final String reset;
     final String check;
     final String checkBackToBack;
+    final String explainAnalyze;
+    final String tuning;
+    final String tuningMeasured;
+    final String tuningCopy;
     final String idleMemory;
     final String idleDisk;
+    final String wakeP50;
+    final String wakeOverFloor;
+    final String setupTls;
+    final String setupPlain;
+    final String setupOverhead;
+    final String pgbench;
+    final String pgbenchShare;
     private final Map<String, List<String>> groups = new LinkedHashMap<>();
     private final Table table;
 
@@ -46,8 +57,19 @@ final class Rows {
         reset = "reset → first query, " + o.big();
         check = "migration check, 2 statements, Pagila p50";
         checkBackToBack = "… back to back (previous throwaway still being removed) p50";
+        explainAnalyze = "EXPLAIN ANALYZE on a throwaway copy, Pagila p50";
+        tuning = "query tuning, 2 index candidates × 5 runs, Pagila p50";
+        tuningMeasured = "… of it the measured runs and index builds p50";
+        tuningCopy = "… a copy of the branch (what a copy per candidate would add) p50";
         idleMemory = "memory per idle branch (" + o.n() + " of " + o.big() + ")";
         idleDisk = "disk per idle branch (" + o.n() + " of " + o.big() + ")";
+        wakeP50 = "wake on connect → first query p50, " + o.big() + " (peer: raw docker start of it)";
+        wakeOverFloor = "… wake minus docker start";
+        setupTls = "connection setup (connect, SELECT 1, close) p50 through the gateway, TLS (peer: direct)";
+        setupPlain = "… through the gateway, plain text from the loopback (peer: direct)";
+        setupOverhead = "… gateway with TLS minus direct";
+        pgbench = "pgbench -S -c 8 -T 20, scale 10 (peer: direct)";
+        pgbenchShare = "… through the gateway, share of direct";
         group("create", buildBig, createTinyP50, createTinyP90, createBigP50, createBigP90);
         group("pool", claimP50, claimQueryP50);
         group("peers", dockerRunTiny, dockerRunBig, fileCopy);
@@ -55,12 +77,32 @@ final class Rows {
         group("fork", fork);
         group("reset", reset);
         group("check", check, checkBackToBack);
+        group("tuning", explainAnalyze, tuning, tuningMeasured, tuningCopy);
         group("idle", idleMemory, idleDisk);
+        group("gateway", wakeP50, wakeOverFloor, setupTls, setupPlain, setupOverhead, pgbench, pgbenchShare);
+        group("density", o.density().stream().flatMap(count -> java.util.stream.Stream.of(densityHost(count),
+                densityRunning(count), densityHeap(count), densityRss(count))).toArray(String[]::new));
         groups.forEach((group, rows) -> {
             if (o.measures(group)) {
                 rows.forEach(table::row);
             }
         });
+    }
+
+    String densityHost(int count) {
+        return "host memory in use, " + count + " branches, " + (count - 10) + " suspended (over the run's start)";
+    }
+
+    String densityRunning(int count) {
+        return "… of it the 10 running branches (docker stats), " + count + " branches";
+    }
+
+    String densityHeap(int count) {
+        return "… the service's heap after GC, " + count + " branches";
+    }
+
+    String densityRss(int count) {
+        return "… resident size of its JVM (service and benchmark), " + count + " branches";
     }
 
     private void group(String name, String... rows) {

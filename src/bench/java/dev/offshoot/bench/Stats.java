@@ -34,6 +34,11 @@ final class Stats {
         return ms < 1000 ? String.format(Locale.ROOT, "%.0f ms", ms) : String.format(Locale.ROOT, "%.2f s", ms / 1000);
     }
 
+    /** Milliseconds with two decimals: connection setups take a few. */
+    static String precise(double millis) {
+        return String.format(Locale.ROOT, "%.2f ms", millis);
+    }
+
     static String bytes(long bytes) {
         if (bytes < 1024 * 1024) {
             return String.format(Locale.ROOT, "%.0f KB", bytes / 1024.0);

@@ -38,12 +38,16 @@ record AuditedCall(String type, String action, String target) {
         String target = route.group(2) == null ? null : variables.get(route.group(2));
         String rest = route.group(3);
         String verb = switch (method) {
-            case "DELETE" -> "delete";
+            case "DELETE" -> rest == null ? "delete" : action(rest) + ".delete";
             case "PATCH", "PUT" -> "update";
-            default -> route.group(2) == null ? "create" : rest == null ? "update"
-                    : rest.substring(1).replace('/', '.');
+            default -> route.group(2) == null ? "create" : rest == null ? "update" : action(rest);
         };
         return Optional.of(new AuditedCall(type, type + "." + verb, target));
+    }
+
+    /** The rest of a route as an action; its variables (a tuning's id) name none: /tunings/{id}/complete is tunings.complete. */
+    private static String action(String rest) {
+        return rest.substring(1).replaceAll("/\\{\\w+}", "").replace('/', '.');
     }
 
     AuditedCall withTarget(String name) {

@@ -32,6 +32,9 @@ class ApiToken {
     private Instant lastUsedAt;
     private boolean revealSecrets;
     private boolean sqlReadOnly;
+    private boolean mcpReadOnly;
+    private String mcpCategories;
+    private String mcpTools;
     @Version
     private Long version;
 
@@ -40,9 +43,12 @@ class ApiToken {
 
     ApiToken(String name, String secretHash, String secretPrefix, Set<Scope> scopes, Set<String> allowedTemplates,
             String requiredLabelKey, String requiredLabelValue, Instant expiresAt, String createdBy,
-            boolean revealSecrets, boolean sqlReadOnly) {
+            boolean revealSecrets, boolean sqlReadOnly, ToolNarrowing mcp) {
         this.revealSecrets = revealSecrets;
         this.sqlReadOnly = sqlReadOnly;
+        this.mcpReadOnly = mcp.readOnly();
+        this.mcpCategories = ToolNarrowing.join(mcp.categories());
+        this.mcpTools = ToolNarrowing.join(mcp.tools());
         this.id = UUID.randomUUID();
         this.name = name;
         this.secretHash = secretHash;
@@ -58,7 +64,7 @@ class ApiToken {
 
     Principal principal() {
         return new Principal(name, scopes(), allowedTemplates(), requiredLabelKey, requiredLabelValue, expiresAt,
-                revealSecrets, sqlReadOnly, id.toString());
+                revealSecrets, sqlReadOnly, id.toString(), mcpTools());
     }
 
     boolean usableAt(Instant now) {
@@ -122,6 +128,11 @@ class ApiToken {
 
     boolean sqlReadOnly() {
         return sqlReadOnly;
+    }
+
+    /** The MCP tools this token's sessions offer at most. */
+    ToolNarrowing mcpTools() {
+        return ToolNarrowing.parse(mcpReadOnly, mcpCategories, mcpTools);
     }
 
     Instant lastUsedAt() {

@@ -20,9 +20,23 @@ import java.util.Set;
  *                         migrations, so schema changes go through the migration gate
  * @param tokenId          the issued token's id; null for a token configured in the environment (the
  *                         admin token) and for Offshoot itself
+ * @param mcpTools         the MCP tools this caller's sessions offer at most (pinned at issue time; a
+ *                         URL may narrow them further); {@link ToolNarrowing#NONE} for all
  */
 public record Principal(String name, Set<Scope> scopes, Set<String> allowedTemplates, String requiredLabelKey,
-        String requiredLabelValue, Instant expiresAt, boolean revealSecrets, boolean sqlReadOnly, String tokenId) {
+        String requiredLabelValue, Instant expiresAt, boolean revealSecrets, boolean sqlReadOnly, String tokenId,
+        ToolNarrowing mcpTools) {
+
+    public Principal {
+        mcpTools = mcpTools == null ? ToolNarrowing.NONE : mcpTools;
+    }
+
+    /** A caller whose MCP sessions are not pinned to some tools. */
+    public Principal(String name, Set<Scope> scopes, Set<String> allowedTemplates, String requiredLabelKey,
+            String requiredLabelValue, Instant expiresAt, boolean revealSecrets, boolean sqlReadOnly, String tokenId) {
+        this(name, scopes, allowedTemplates, requiredLabelKey, requiredLabelValue, expiresAt, revealSecrets,
+                sqlReadOnly, tokenId, ToolNarrowing.NONE);
+    }
 
     /** The name of the admin token configured in the environment (offshoot.auth.admin-token). */
     public static final String CONFIGURED_ADMIN = "admin";

@@ -19,7 +19,7 @@ import dev.offshoot.error.OffshootException;
  * any limit, because a template is shared by every owner's branches;</li>
  * <li>it issues, lists and revokes only tokens it could have issued: the same or fewer scopes, the
  * same or narrower limits, an expiry no later than its own, secrets revealed only if it may grant
- * that, and SQL read-only where its own is;</li>
+ * that, SQL read-only where its own is, and MCP tools within its own pinned set;</li>
  * <li>it does not read the audit log, which spans every owner.</li>
  * </ul>
  * Background work running as system has no limits.
@@ -119,8 +119,8 @@ public final class Tenancy {
     /**
      * Refuses a token its issuer could not have issued: wider scopes or limits
      * ({@link #requireNoWider}), a later expiry ({@link #requireNoLater}), secrets revealed by an
-     * issuer that may not grant that ({@link Principal#mayGrantRevealSecrets}), or SQL that writes
-     * from an issuer whose SQL is read-only.
+     * issuer that may not grant that ({@link Principal#mayGrantRevealSecrets}), SQL that writes
+     * from an issuer whose SQL is read-only, or MCP tools beyond the issuer's pinned set.
      */
     static void requireCovered(Principal issuer, Principal token) {
         requireNoWider(issuer, token.scopes(), token.allowedTemplates(), token.requiredLabelKey() == null
@@ -132,6 +132,15 @@ public final class Tenancy {
         if (issuer.sqlReadOnly() && !token.sqlReadOnly()) {
             throw widening("SQL that writes, while the issuing token's SQL is read-only (sqlReadOnly)");
         }
+        if (!token.mcpTools().within(issuer.mcpTools())) {
+            throw widening("MCP tools beyond the issuing token's pinned set (mcp: " + describe(issuer.mcpTools())
+                    + "); pin the new token within it");
+        }
+    }
+
+    private static String describe(ToolNarrowing pin) {
+        return "readOnly=" + pin.readOnly() + ", categories=" + new java.util.TreeSet<>(pin.categories())
+                + ", tools=" + new java.util.TreeSet<>(pin.tools());
     }
 
     /** Whether {@code issuer} could have issued {@code other} (see {@link #requireCovered}). */

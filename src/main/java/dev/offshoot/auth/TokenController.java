@@ -44,22 +44,44 @@ class TokenController {
      * @param sqlReadOnly   the token's SQL (REST /sql, MCP run_sql) is read-only, whatever its scopes
      *                      (default false): the token for coding agents, which change schemas only
      *                      through checked migrations
+     * @param mcp           the MCP tools the token's sessions offer at most (default: all its scopes allow)
      */
     record CreateTokenRequest(String name, List<String> scopes, Instant expiresAt, List<String> templates,
-            Map<String, String> requiredLabels, Boolean revealSecrets, Boolean sqlReadOnly) {
+            Map<String, String> requiredLabels, Boolean revealSecrets, Boolean sqlReadOnly, McpTools mcp) {
     }
 
-    /** A token as listed: never its secret, only the secret's first characters. */
+    /**
+     * A token's MCP tool set, as {@code /mcp?readonly=&category=&tools=} narrows a session; a URL can
+     * narrow it further, never widen it.
+     *
+     * @param readOnly   only tools annotated read-only
+     * @param categories only tools of these categories (branches, schema, migrations, sql, tuning)
+     * @param tools      only these tools
+     */
+    record McpTools(Boolean readOnly, List<String> categories, List<String> tools) {
+
+        ToolNarrowing narrowing() {
+            return ToolNarrowing.of(Boolean.TRUE.equals(readOnly), categories, tools);
+        }
+
+        static McpTools of(ToolNarrowing n) {
+            return n.narrows() ? new McpTools(n.readOnly(), List.copyOf(new TreeSet<>(n.categories())),
+                    List.copyOf(new TreeSet<>(n.tools()))) : null;
+        }
+    }
+
+    /** A token as listed: never its secret, only the secret's first characters; {@code mcp} only when pinned. */
     record TokenView(String name, String prefix, List<String> scopes, List<String> templates,
-            Map<String, String> requiredLabels, boolean revealSecrets, boolean sqlReadOnly, Instant expiresAt,
+            Map<String, String> requiredLabels, boolean revealSecrets, boolean sqlReadOnly,
+            @JsonInclude(JsonInclude.Include.NON_NULL) McpTools mcp, Instant expiresAt,
             String createdBy, Instant createdAt, Instant lastUsedAt, Instant revokedAt) {
 
         static TokenView of(ApiToken t) {
             return new TokenView(t.name(), t.secretPrefix(), t.scopes().stream().map(Scope::wire).toList(),
                     List.copyOf(t.allowedTemplates()),
                     t.requiredLabelKey() == null ? Map.of() : Map.of(t.requiredLabelKey(), t.requiredLabelValue()),
-                    t.revealSecrets(), t.sqlReadOnly(), t.expiresAt(), t.createdBy(), t.createdAt(), t.lastUsedAt(),
-                    t.revokedAt());
+                    t.revealSecrets(), t.sqlReadOnly(), McpTools.of(t.mcpTools()), t.expiresAt(), t.createdBy(),
+                    t.createdAt(), t.lastUsedAt(), t.revokedAt());
         }
     }
 
@@ -76,7 +98,8 @@ class TokenController {
         TokenService.Issued issued = tokens.issue(new TokenService.NewToken(request.name(), scopes(request.scopes()),
                 request.expiresAt(), request.templates() == null ? Set.of() : new TreeSet<>(request.templates()),
                 request.requiredLabels(), Boolean.TRUE.equals(request.revealSecrets()),
-                Boolean.TRUE.equals(request.sqlReadOnly())), CurrentPrincipal.get());
+                Boolean.TRUE.equals(request.sqlReadOnly()), request.mcp() == null ? null : request.mcp().narrowing()),
+                CurrentPrincipal.get());
         return ResponseEntity.status(HttpStatus.CREATED)
                 .body(new IssuedToken(issued.secret(), TokenView.of(issued.token())));
     }

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.data.relational.core.conversion.DbActionExecutionException;
 import org.springframework.stereotype.Service;
@@ -34,10 +35,12 @@ public class TokenService {
 
     private final ApiTokenRepository tokens;
     private final AuthProperties properties;
+    private final ObjectProvider<ToolCatalog> catalog;
 
-    TokenService(ApiTokenRepository tokens, AuthProperties properties) {
+    TokenService(ApiTokenRepository tokens, AuthProperties properties, ObjectProvider<ToolCatalog> catalog) {
         this.tokens = tokens;
         this.properties = properties;
+        this.catalog = catalog;
     }
 
     /**
@@ -48,8 +51,13 @@ public class TokenService {
     static final Set<String> RESERVED_NAMES = Set.of(Principal.CONFIGURED_ADMIN, CurrentPrincipal.SYSTEM_NAME,
             "reaper", "system");
 
+    /** @param mcpTools the MCP tools the token's sessions offer at most (null: no pin) */
     record NewToken(String name, Set<Scope> scopes, Instant expiresAt, Set<String> templates,
-            Map<String, String> requiredLabel, boolean revealSecrets, boolean sqlReadOnly) {
+            Map<String, String> requiredLabel, boolean revealSecrets, boolean sqlReadOnly, ToolNarrowing mcpTools) {
+
+        NewToken {
+            mcpTools = mcpTools == null ? ToolNarrowing.NONE : mcpTools;
+        }
     }
 
     record Issued(ApiToken token, String secret) {
@@ -73,18 +81,34 @@ public class TokenService {
             throw OffshootException.invalid("INVALID_LABELS", "a token can require at most one label");
         }
         Set<String> templates = request.templates() == null ? Set.of() : request.templates();
+        requireKnownTools(request.mcpTools());
         Tenancy.requireCovered(by, new Principal(name, request.scopes(), templates,
                 label.keySet().stream().findFirst().orElse(null), label.values().stream().findFirst().orElse(null),
-                request.expiresAt(), request.revealSecrets(), request.sqlReadOnly(), null));
+                request.expiresAt(), request.revealSecrets(), request.sqlReadOnly(), null, request.mcpTools()));
         String secret = newSecret();
         var entry = label.entrySet().stream().findFirst();
         ApiToken token = new ApiToken(name, hash(secret), secret.substring(0, PREFIX.length() + 6), request.scopes(),
                 templates, entry.map(Map.Entry::getKey).orElse(null), entry.map(Map.Entry::getValue).orElse(null),
-                request.expiresAt(), by.name(), request.revealSecrets(), request.sqlReadOnly());
+                request.expiresAt(), by.name(), request.revealSecrets(), request.sqlReadOnly(), request.mcpTools());
         try {
             return new Issued(tokens.save(token), secret);
         } catch (DuplicateKeyException | DbActionExecutionException e) {
             throw OffshootException.conflict("NAME_TAKEN", "a live token named '" + name + "' already exists");
+        }
+    }
+
+    /** Refuses a pin to a tool the service does not have: it would pin the token to nothing. */
+    private void requireKnownTools(ToolNarrowing pin) {
+        ToolCatalog known = catalog.getIfAvailable();
+        if (known == null) {
+            return;
+        }
+        Set<String> names = known.toolNames();
+        for (String tool : pin.tools()) {
+            if (!names.contains(tool)) {
+                throw OffshootException.invalid("INVALID_TOOL_SELECTION", "there is no MCP tool '" + tool + "': use "
+                        + String.join(", ", new java.util.TreeSet<>(names)));
+            }
         }
     }
 

@@ -176,9 +176,9 @@ class Branch {
         this.instanceHandle = null;
     }
 
-    /** The container is stopped (idle); data, name, endpoint and password are kept. */
-    void stopped() {
-        enter(BranchStatus.STOPPED);
+    /** The server is stopped; data, name, connection string and passwords are kept. */
+    void suspended() {
+        enter(BranchStatus.SUSPENDED);
     }
 
     void resumed() {

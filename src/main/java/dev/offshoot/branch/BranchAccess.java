@@ -2,6 +2,7 @@ package dev.offshoot.branch;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -90,6 +91,23 @@ public class BranchAccess {
         }
     }
 
+    /**
+     * A live branch as a connection through the gateway reaches it: its instance key and status.
+     *
+     * @param key the key its instance answers under ({@link Endpoints#internal})
+     */
+    public record Route(String key, BranchStatus status) {
+    }
+
+    /**
+     * The live branch of this name for a connection that names it, whoever it is for: the gateway
+     * has no caller to check (Postgres authenticates the user); warm-pool members are nobody's.
+     */
+    public Optional<Route> route(String name) {
+        return branches.findLiveByName(name).filter(b -> !WarmPool.isMember(b))
+                .map(b -> new Route(b.instanceKey(), b.status()));
+    }
+
     /** What a branch was started from: a template revision, or (when set) another branch. */
     public record Origin(String template, int revision, String parentBranch) {
     }
@@ -106,7 +124,10 @@ public class BranchAccess {
         }
     }
 
-    /** A live branch that accepts connections; BRANCH_NOT_FOUND or BRANCH_NOT_READY otherwise. */
+    /**
+     * A live branch that accepts connections, woken first when it is suspended; BRANCH_NOT_FOUND or
+     * BRANCH_NOT_READY otherwise.
+     */
     public Endpoint endpoint(String name) {
         Branch branch = ready(name);
         return endpoint(name, branch, templates.byId(branch.templateId()));
@@ -114,7 +135,8 @@ public class BranchAccess {
 
     /**
      * A live branch that accepts connections, with what a request needs to know of it, looked up
-     * once as the caller (whose tenancy applies); BRANCH_NOT_FOUND or BRANCH_NOT_READY otherwise.
+     * once as the caller (whose tenancy applies), woken first when it is suspended; BRANCH_NOT_FOUND
+     * or BRANCH_NOT_READY otherwise.
      */
     public Target target(String name) {
         Branch branch = ready(name);
@@ -123,7 +145,8 @@ public class BranchAccess {
     }
 
     private Branch ready(String name) {
-        Branch branch = withOwnSecrets(service.live(name));
+        Branch seen = service.live(name);
+        Branch branch = withOwnSecrets(seen.status() == BranchStatus.SUSPENDED ? service.wake(name) : seen);
         if (branch.status() != BranchStatus.READY) {
             throw OffshootException.conflict("BRANCH_NOT_READY", "branch '" + name + "' is " + branch.status());
         }
@@ -177,9 +200,17 @@ public class BranchAccess {
 
     /** A new branch from a live branch's current state; the caller deletes it. */
     public String throwawayOfBranch(String source, String purpose) {
+        return throwawayOfBranch(source, purpose, Duration.ofHours(1));
+    }
+
+    /**
+     * A new branch from a live branch's current state that the reaper removes after {@code ttl}
+     * unless the caller deletes it first (a tuning keeps its copy for a while).
+     */
+    public String throwawayOfBranch(String source, String purpose, Duration ttl) {
         // never reset: one copy of the source, no snapshot kept
         return service.create(new CreateBranchRequest(throwawayName(purpose), null, null, source, labels(purpose),
-                "1h", null, false), CurrentPrincipal.get().name(), false).branch().name();
+                ttl.toSeconds() + "s", null, false), CurrentPrincipal.get().name(), false).branch().name();
     }
 
     /** A new branch from a template revision (null: the latest); the caller deletes it. */

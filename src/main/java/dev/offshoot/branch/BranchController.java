@@ -87,6 +87,20 @@ class BranchController {
         return branches.reset(name);
     }
 
+    /** Stops the branch's server; its data and connection string stay, and a connection wakes it. */
+    @PreAuthorize(Scopes.WRITE)
+    @PostMapping("/{name}/suspend")
+    BranchView suspend(@PathVariable String name) {
+        return branches.suspend(name);
+    }
+
+    /** Starts a suspended branch's server; answers once it takes connections. */
+    @PreAuthorize(Scopes.WRITE)
+    @PostMapping("/{name}/wake")
+    BranchView wake(@PathVariable String name) {
+        return branches.wake(name);
+    }
+
     @PreAuthorize(Scopes.WRITE)
     @DeleteMapping("/{name}")
     ResponseEntity<Void> delete(@PathVariable String name,

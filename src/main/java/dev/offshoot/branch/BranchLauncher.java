@@ -106,15 +106,18 @@ class BranchLauncher {
         provisioner.awaitReady(branch.instance(), superuserPassword(branch, template));
     }
 
-    /** Client connections to the branch other than Offshoot's own, counted as its superuser. */
-    int clientConnections(Branch branch, Template template) throws SQLException {
+    /**
+     * Client sessions on the branch other than this count's own, counted as its superuser:
+     * Offshoot's own sessions (its application name) only when {@code includeOwn}.
+     */
+    int clientConnections(Branch branch, Template template, boolean includeOwn) throws SQLException {
         try (Connection admin = PostgresConnections.superuser(adminUrl(branch), superuserPassword(branch, template));
                 Statement st = admin.createStatement();
                 ResultSet rs = st.executeQuery("SELECT pg_catalog.count(*) FROM pg_catalog.pg_stat_activity"
                         + " WHERE backend_type OPERATOR(pg_catalog.=) 'client backend'"
                         + " AND pid OPERATOR(pg_catalog.<>) pg_catalog.pg_backend_pid()"
-                        + " AND coalesce(application_name, '') OPERATOR(pg_catalog.<>) "
-                        + "'" + PostgresConnections.APPLICATION_NAME + "'")) {
+                        + (includeOwn ? "" : " AND coalesce(application_name, '') OPERATOR(pg_catalog.<>) "
+                        + "'" + PostgresConnections.APPLICATION_NAME + "'"))) {
             rs.next();
             return rs.getInt(1);
         }

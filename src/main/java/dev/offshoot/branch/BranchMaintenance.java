@@ -80,29 +80,38 @@ public class BranchMaintenance {
         });
     }
 
-    /** Stops an idle branch's container; the row stays live as STOPPED. */
-    public boolean reapStop(BranchRecord seen) {
+    /**
+     * Suspends an idle READY branch (the gateway's idle suspension, and the reaper's idle action
+     * STOP): only when no client session is open on it, Offshoot's own included, so a branch in use
+     * outside the gateway (a migration, a direct connection) is never stopped under its user.
+     */
+    public boolean suspendIdle(BranchRecord seen) {
         return actIfSettled(seen, b -> {
-            if (b.isProtected() || b.status() != BranchStatus.READY || b.instanceHandle() == null) {
+            if (b.status() != BranchStatus.READY || b.instanceHandle() == null) {
                 return false;
             }
-            provisioner.stop(b.instance());
-            b.stopped();
-            branches.save(b);
-            log.info("branch {} ({}) stopped while idle", b.name(), b.id());
+            try {
+                if (launcher.clientConnections(b, templates.byId(b.templateId()), true) > 0) {
+                    return false;
+                }
+            } catch (SQLException | RuntimeException e) {
+                log.debug("branch {} not suspended, its sessions are unknown: {}", b.name(), e.getMessage());
+                return false;
+            }
+            service.suspend(b);
             return true;
         });
     }
 
     /**
-     * Starts a STOPPED branch again for a client that wants to connect to it (the gateway's wake on
+     * Starts a SUSPENDED branch again for a client that wants to connect to it (the gateway's wake on
      * connect), and answers the row as it is then (READY when it runs). Under the branch's name
      * lock, held in the metadata store: of replicas (or connections) waking one branch at once, one
      * starts it and the others wait for the lock and find it READY, so a branch is never started
      * twice. Empty when no live branch has the name; a row in another state is answered as it is.
      */
     public Optional<BranchRecord> wake(String name) {
-        return service.withLock(name, () -> branches.findLiveByName(name).map(b -> b.status() == BranchStatus.STOPPED
+        return service.withLock(name, () -> branches.findLiveByName(name).map(b -> b.status() == BranchStatus.SUSPENDED
                 ? service.resume(b) : b).map(BranchRecord::of));
     }
 
@@ -110,7 +119,7 @@ public class BranchMaintenance {
     public Optional<Integer> clientConnections(BranchRecord record) {
         return branches.findById(record.id()).flatMap(b -> {
             try {
-                return Optional.of(launcher.clientConnections(b, templates.byId(b.templateId())));
+                return Optional.of(launcher.clientConnections(b, templates.byId(b.templateId()), false));
             } catch (SQLException | RuntimeException e) {
                 log.debug("activity of branch {} unknown: {}", b.name(), e.getMessage());
                 return Optional.empty();
@@ -225,12 +234,12 @@ public class BranchMaintenance {
 
     /**
      * Runs a reaper action under the name lock when the branch is still live and settled (READY,
-     * STOPPED or FAILED): a branch stopped or failed since it was read is still reaped, one being
+     * SUSPENDED or FAILED): a branch suspended or failed since it was read is still reaped, one being
      * created, reset or deleted is not.
      */
     private boolean actIfSettled(BranchRecord seen, Function<Branch, Boolean> action) {
         return service.withLock(seen.name(), () -> branches.findById(seen.id())
-                .filter(b -> b.status() == BranchStatus.READY || b.status() == BranchStatus.STOPPED
+                .filter(b -> b.status() == BranchStatus.READY || b.status() == BranchStatus.SUSPENDED
                         || b.status() == BranchStatus.FAILED)
                 .map(action)
                 .orElse(false));

@@ -9,11 +9,9 @@ import org.springframework.stereotype.Component;
 
 import dev.offshoot.auth.CurrentPrincipal;
 import dev.offshoot.auth.Principal;
-import dev.offshoot.instance.Endpoint;
 import dev.offshoot.paging.Page;
 import dev.offshoot.paging.PageRequest;
 import dev.offshoot.paging.Positions;
-import dev.offshoot.provision.Endpoints;
 
 /**
  * The branch feature as other features see it (REST, MCP): every answer is a {@link BranchView}
@@ -24,12 +22,12 @@ import dev.offshoot.provision.Endpoints;
 public class BranchOperations {
 
     private final BranchService service;
-    private final Endpoints endpoints;
+    private final Entrances entrances;
     private final BranchReaders readers;
 
-    BranchOperations(BranchService service, Endpoints endpoints, BranchReaders readers) {
+    BranchOperations(BranchService service, Entrances entrances, BranchReaders readers) {
         this.service = service;
-        this.endpoints = endpoints;
+        this.entrances = entrances;
         this.readers = readers;
     }
 
@@ -52,11 +50,11 @@ public class BranchOperations {
         BranchReaders.Reader listed = new BranchReaders.Reader(BranchReaders.roleName(caller), null);
         Page<Branch> branches = Page.of(service.list(status, template, labels),
                 b -> Positions.of(b.createdAt(), b.id()), request);
-        // and their endpoints in one look-up
-        Map<String, Endpoint> advertised = endpoints.advertised(branches.items().stream().map(Branch::instanceKey).toList());
+        // and where they are reached in one look-up
+        Map<String, BranchView.Entrance> reached = entrances.of(branches.items());
         return branches.map(b -> BranchView.of(b,
                 templateNames.computeIfAbsent(b.templateId(), id -> service.templateName(b)),
-                service.parentBranchName(b).orElse(null), advertised.get(b.instanceKey()), null, null, disclosure,
+                service.parentBranchName(b).orElse(null), reached.get(b.instanceKey()), null, null, disclosure,
                 b.readonlyPassword() == null ? null : listed));
     }
 
@@ -79,6 +77,16 @@ public class BranchOperations {
         return view(service.reset(name), null, false, true);
     }
 
+    /** Stops the branch's server, keeping its data and connection string; a connection wakes it. */
+    public BranchView suspend(String name) {
+        return view(service.suspend(name), null, false, true);
+    }
+
+    /** Starts a suspended branch's server again; answers once it takes connections. */
+    public BranchView wake(String name) {
+        return view(service.wake(name), null, false, true);
+    }
+
     public void delete(String name, boolean force) {
         service.delete(name, force);
     }
@@ -89,7 +97,7 @@ public class BranchOperations {
         Principal caller = CurrentPrincipal.get();
         Disclosure disclosure = Disclosure.of(caller, single);
         return BranchView.of(branch, service.templateName(branch), service.parentBranchName(branch).orElse(null),
-                endpoints.advertised(branch.instanceKey()).orElse(null), created, disk, disclosure,
+                entrances.of(branch), created, disk, disclosure,
                 reader(branch, caller, disclosure));
     }
 

@@ -99,6 +99,7 @@ class BranchService implements TemplateBranches {
         Instant expiresAt = policies.expiry(requests.expiry(request.ttl(), request.expiresAt()));
         Resources limits = resources.of(request.resources());
         BranchParents.requireOne(request);
+        wakeSource(request);
         return withLock(name, () -> {
             Optional<Branch> existing = branches.findLiveByName(name);
             if (existing.isPresent()) {
@@ -107,9 +108,9 @@ class BranchService implements TemplateBranches {
                 }
                 Branch same = parents.requireSame(existing.get(), request);
                 // a retried create must get a working database: a FAILED one is recreated in place,
-                // a STOPPED (idle) one started again
+                // a SUSPENDED one woken
                 return new Outcome(same.status() == BranchStatus.FAILED ? reset(name)
-                        : same.status() == BranchStatus.STOPPED ? resume(same) : same, false);
+                        : same.status() == BranchStatus.SUSPENDED ? resume(same) : same, false);
             }
             BranchParents.Parent parent = parents.resolve(request);
             return createTimer.time(parent instanceof BranchParents.FromBranch ? "branch" : "template", source -> {
@@ -137,6 +138,14 @@ class BranchService implements TemplateBranches {
                 }
             });
         });
+    }
+
+    /** A fork copies its source's running server: a suspended source is woken first. */
+    private void wakeSource(CreateBranchRequest request) {
+        if (request.fromBranch() != null && !request.fromBranch().isBlank()) {
+            branches.findLiveByName(request.fromBranch()).filter(this::visible)
+                    .filter(b -> b.status() == BranchStatus.SUSPENDED).ifPresent(b -> wake(b.name()));
+        }
     }
 
     /**
@@ -273,7 +282,7 @@ class BranchService implements TemplateBranches {
         return withLock(name, () -> {
             Branch branch = live(name);
             if (branch.status() != BranchStatus.READY && branch.status() != BranchStatus.FAILED
-                    && branch.status() != BranchStatus.STOPPED) {
+                    && branch.status() != BranchStatus.SUSPENDED) {
                 throw OffshootException.conflict("BRANCH_BUSY", "branch '" + name + "' is " + branch.status());
             }
             Template template = templates.byId(branch.templateId());
@@ -304,7 +313,50 @@ class BranchService implements TemplateBranches {
         });
     }
 
-    /** Starts a STOPPED branch's container again; same data, endpoint and password. The caller holds its name. */
+    /**
+     * Stops a READY branch's server cleanly; its data, name, connection string and passwords stay,
+     * and the gateway wakes it on the next connection. A suspended branch stays as it is; one in
+     * any other status is BRANCH_BUSY.
+     */
+    Branch suspend(String name) {
+        return withLock(name, () -> {
+            Branch branch = live(name);
+            return branch.status() == BranchStatus.SUSPENDED ? branch : suspend(branch);
+        });
+    }
+
+    /** {@link #suspend(String)} of a row read under its name's lock. */
+    Branch suspend(Branch branch) {
+        if (branch.status() != BranchStatus.READY || branch.instanceHandle() == null) {
+            throw OffshootException.conflict("BRANCH_BUSY", "branch '" + branch.name() + "' is " + branch.status());
+        }
+        provisioner.stop(branch.instance());
+        branch.suspended();
+        log.info("branch {} ({}) suspended", branch.name(), branch.id());
+        return branches.save(branch);
+    }
+
+    /**
+     * Starts a SUSPENDED branch's server again and returns once it takes logins; a READY branch is
+     * returned as it is, one in any other status is BRANCH_NOT_READY.
+     */
+    Branch wake(String name) {
+        return withLock(name, () -> {
+            Branch branch = live(name);
+            if (branch.status() == BranchStatus.READY) {
+                return branch;
+            }
+            if (branch.status() != BranchStatus.SUSPENDED) {
+                throw OffshootException.conflict("BRANCH_NOT_READY", "branch '" + name + "' is " + branch.status());
+            }
+            return resume(branch);
+        });
+    }
+
+    /**
+     * Starts a SUSPENDED branch's server again; same data, connection string and passwords. The
+     * caller holds its name.
+     */
     Branch resume(Branch branch) {
         launcher.resume(branch, templates.byId(branch.templateId()));
         branch.resumed();

@@ -1,6 +1,7 @@
 package dev.offshoot.branch;
 
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 import dev.offshoot.instance.Endpoint;
@@ -16,36 +17,75 @@ public record BranchView(String id, String name, BranchStatus status, Boolean cr
         String failureReason, Long diskUsageBytes, Connection connection, Connection readOnlyConnection) {
 
     /**
-     * @param password the owner's password; null unless the caller may write and asked for one branch
-     * @param uri      libpq connection URI, with the password only when {@code password} is set
-     * @param jdbcUrl  JDBC URL without credentials (pass user and password separately)
+     * How to connect, through the gateway (or, in the direct form, to the branch's own host port).
+     *
+     * @param password the role's password; null unless the caller may see it
+     * @param uri      libpq connection URI: the gateway's host and port, {@code sslmode} and
+     *                 {@code options=endpoint=<branch>}; the password only when {@code password} is set
+     * @param jdbcUrl  JDBC URL with the same parameters, without credentials (pass them separately)
+     * @param sslMode  the sslmode the URIs carry; null in the direct form (no TLS)
+     * @param options  the startup option that names the branch ({@code endpoint=<branch>}), for
+     *                 clients set up parameter by parameter (libpq's PGOPTIONS); null in the direct form
+     * @param sniHost  {@code <branch>.<domain>}: the host that names the branch by its TLS server
+     *                 name, when offshoot.gateway.domain is set; null otherwise
+     * @param sniUri   the URI of that form, {@code sslmode=verify-full} (trust the gateway's CA); null
+     *                 without a domain
      */
-    private static final Endpoint NOT_STARTED = new Endpoint("", 0);
-
     public record Connection(String host, int port, String database, String user, String password, String uri,
-            String jdbcUrl) {
+            String jdbcUrl, String sslMode, String options, String sniHost, String sniUri) {
+
+        /** A connection through this entrance, its URIs built from the parts. */
+        static Connection of(Entrance entrance, String database, String user, String password) {
+            Endpoint at = entrance.endpoint();
+            Map<String, String> parameters = new LinkedHashMap<>();
+            if (entrance.sslMode() != null) {
+                parameters.put("sslmode", entrance.sslMode());
+            }
+            if (entrance.options() != null) {
+                parameters.put("options", entrance.options());
+            }
+            String sniUri = entrance.sniHost() == null ? null : new Endpoint(entrance.sniHost(), at.port())
+                    .uri(user, password, database, Map.of("sslmode", "verify-full"));
+            return new Connection(at.host(), at.port(), database, user, password,
+                    at.uri(user, password, database, parameters), at.jdbcUrl(database, parameters), entrance.sslMode(),
+                    entrance.options(), entrance.sniHost(), sniUri);
+        }
+
+        /** The same connection without its password (and URIs without it). */
+        public Connection withoutPassword() {
+            return of(new Entrance(new Endpoint(host, port), sslMode, options, sniHost), database, user, null);
+        }
+
+        @Override
+        public String toString() {
+            return "Connection[" + host + ":" + port + "/" + database + ", user=" + user + "]";
+        }
     }
 
     /**
-     * @param advertised where users connect to the branch's instance, null before its first start
-     * @param reader     the caller's reader role, with its password where the answer may carry it;
-     *                   null where the branch has no readers yet (rows from before per-branch secrets)
+     * Where users connect to a branch: the gateway's host and port and what names the branch there,
+     * or (the direct form) the branch's own host port, with nothing else.
      */
-    static BranchView of(Branch b, String template, String parentBranch, Endpoint advertised, Boolean created,
-            Long diskUsageBytes, Disclosure disclosure, BranchReaders.Reader reader) {
-        // a row whose instance was never started yet (a create in progress) has no endpoint to show
-        Endpoint host = advertised == null ? NOT_STARTED : advertised;
-        String ownerPassword = disclosure == Disclosure.OWNER ? b.password() : null;
-        Connection readOnly = reader == null ? null
-                : connection(b, host, reader.role(), disclosure == Disclosure.NONE ? null : reader.password());
-        return new BranchView(b.id().toString(), b.name(), b.status(), created, template, b.templateRevision(),
-                parentBranch, b.labels(), b.createdBy(), b.createdAt(), b.expiresAt(), b.lastActivityAt(),
-                b.isProtected(), b.failureReason(), diskUsageBytes, connection(b, host, b.roleName(), ownerPassword),
-                readOnly);
+    record Entrance(Endpoint endpoint, String sslMode, String options, String sniHost) {
+
+        static Entrance direct(Endpoint endpoint) {
+            return new Entrance(endpoint, null, null, null);
+        }
     }
 
-    private static Connection connection(Branch b, Endpoint endpoint, String user, String password) {
-        return new Connection(endpoint.host(), endpoint.port(), b.databaseName(), user, password,
-                endpoint.uri(user, password, b.databaseName()), endpoint.jdbcUrl(b.databaseName()));
+    /**
+     * @param entrance where users connect to the branch
+     * @param reader   the caller's reader role, with its password where the answer may carry it;
+     *                 null where the branch has no readers yet (rows from before per-branch secrets)
+     */
+    static BranchView of(Branch b, String template, String parentBranch, Entrance entrance, Boolean created,
+            Long diskUsageBytes, Disclosure disclosure, BranchReaders.Reader reader) {
+        String ownerPassword = disclosure == Disclosure.OWNER ? b.password() : null;
+        Connection readOnly = reader == null ? null : Connection.of(entrance, b.databaseName(), reader.role(),
+                disclosure == Disclosure.NONE ? null : reader.password());
+        return new BranchView(b.id().toString(), b.name(), b.status(), created, template, b.templateRevision(),
+                parentBranch, b.labels(), b.createdBy(), b.createdAt(), b.expiresAt(), b.lastActivityAt(),
+                b.isProtected(), b.failureReason(), diskUsageBytes,
+                Connection.of(entrance, b.databaseName(), b.roleName(), ownerPassword), readOnly);
     }
 }

@@ -13,8 +13,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import tools.jackson.databind.JsonNode;
 
-/** {@code offshoot branch create|list|get|reset|extend|protect|unprotect|delete}. */
-@Command(name = "branch", description = "Create, list, show, reset, extend, protect and delete branches.",
+/** {@code offshoot branch create|list|get|reset|extend|protect|unprotect|suspend|wake|delete}. */
+@Command(name = "branch", description = "Create, list, show, reset, extend, protect, suspend, wake and delete branches.",
         subcommands = CommandLine.HelpCommand.class)
 final class BranchCommands {
 
@@ -96,6 +96,17 @@ final class BranchCommands {
     @Command(name = "unprotect", description = "Remove a branch's protection.")
     int unprotect(@Parameters(paramLabel = "NAME") String name) {
         return show(root.client().patch(path(name), Map.of("protectedBranch", false)));
+    }
+
+    @Command(name = "suspend", description = "Stop a branch's server; its data and connection string stay "
+            + "(a connection wakes it).")
+    int suspend(@Parameters(paramLabel = "NAME") String name) {
+        return show(root.client().post(path(name) + "/suspend", null));
+    }
+
+    @Command(name = "wake", description = "Start a suspended branch's server (answers when it accepts connections).")
+    int wake(@Parameters(paramLabel = "NAME") String name) {
+        return show(root.client().post(path(name) + "/wake", null));
     }
 
     @Command(name = "delete", description = "Delete a branch.")

@@ -43,7 +43,10 @@ record BranchConnection(String uri, String host, String port, String database, S
         return this;
     }
 
-    /** PGHOST, PGPORT, PGDATABASE, PGUSER, PGPASSWORD (and PGSSLMODE when the URI names one). */
+    /**
+     * PGHOST, PGPORT, PGDATABASE, PGUSER, PGPASSWORD, and PGSSLMODE and PGOPTIONS when the URI names
+     * them: the gateway finds the branch by its options ({@code endpoint=<branch>}).
+     */
     Map<String, String> libpqVariables() {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("PGHOST", host);
@@ -56,6 +59,10 @@ record BranchConnection(String uri, String host, String port, String database, S
         String sslmode = queryParameter(uri, "sslmode");
         if (sslmode != null) {
             env.put("PGSSLMODE", sslmode);
+        }
+        String options = queryParameter(uri, "options");
+        if (options != null) {
+            env.put("PGOPTIONS", options);
         }
         env.values().removeIf(v -> v == null);
         return env;
@@ -80,7 +87,7 @@ record BranchConnection(String uri, String host, String port, String database, S
                 }
             }
         } catch (IllegalArgumentException e) {
-            // not a URI java reads: no sslmode then
+            // not a URI java reads: no sslmode or options then
         }
         return null;
     }

@@ -41,7 +41,8 @@ final class ConnectionStringCommand implements Callable<Integer> {
     @Option(names = "--var", defaultValue = "DATABASE_URL", description = "Variable name in the env file (default: ${DEFAULT-VALUE})")
     String variable;
 
-    @Option(names = "--pg-vars", description = "Also write PGHOST, PGPORT, PGDATABASE, PGUSER and PGPASSWORD to the env file")
+    @Option(names = "--pg-vars", description = "Also write PGHOST, PGPORT, PGDATABASE, PGUSER, PGPASSWORD "
+            + "(and PGSSLMODE, PGOPTIONS) to the env file")
     boolean pgVars;
 
     @Override

@@ -8,9 +8,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * Limits on live branches (every status but DELETED). Past a limit a create is a 429 QUOTA_EXCEEDED.
  *
- * @param maxLiveBranches           live branches in total (500: half the default port range, about
- *                                  10 GB of host memory at 20 MB per idle branch); 0 means no limit
- *                                  (the port range still caps it: PORT_RANGE_EXHAUSTED)
+ * @param maxLiveBranches           live branches in total (500: about 10 GB of host memory at 20 MB
+ *                                  per running idle branch; suspended ones cost disk only); 0 means
+ *                                  no limit (with publish-host-ports the port range still caps it)
  * @param maxLiveBranchesPerCreator live branches per creator (the authenticated principal; throwaway
  *                                  branches of checks and diffs count too), so one runaway agent or
  *                                  CI job cannot take them all; 0 means no limit

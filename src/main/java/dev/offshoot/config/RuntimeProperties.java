@@ -23,7 +23,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param bindAddress    host address branch ports are published on
  * @param advertisedHost host name put into connection strings; empty means the bind address
  *                       (or localhost when binding to all interfaces)
- * @param portRangeStart first host port handed to branches. The default range 25000-25999 lies
+ * @param publishHostPorts the direct form of before the gateway, kept for one release: every branch
+ *                       publishes its own host port from the port range on the bind address, and
+ *                       connection strings name that port (no TLS) instead of the gateway. Off:
+ *                       branches sit on the branch network without host ports, reached through
+ *                       the gateway only
+ * @param network        the Docker network branch containers sit on (made once, labelled; containers
+ *                       on it cannot reach each other, only the host reaches them)
+ * @param portRangeStart first host port handed to branches (publish-host-ports only). The default range 25000-25999 lies
  *                       below Linux's ephemeral range (32768-60999, where any outgoing connection
  *                       may hold a port for a moment) and holds no well-known database port
  * @param portRangeEnd   last host port handed to branches (inclusive)
@@ -43,6 +50,8 @@ public record RuntimeProperties(
         @DefaultValue("--wal-segsize=1") String initdbArgs,
         @DefaultValue("127.0.0.1") String bindAddress,
         @DefaultValue("") String advertisedHost,
+        @DefaultValue("false") boolean publishHostPorts,
+        @DefaultValue("offshoot-branches") String network,
         @DefaultValue("25000") int portRangeStart,
         @DefaultValue("25999") int portRangeEnd,
         @DefaultValue("60s") Duration readyTimeout,
@@ -56,10 +65,11 @@ public record RuntimeProperties(
 
     /** The settings without a pull timeout of their own: 10 minutes, as bound by default. */
     public RuntimeProperties(String dockerHost, String instanceId, String baseImage, String toolsImage, String pgdata,
-            String initdbArgs, String bindAddress, String advertisedHost, int portRangeStart, int portRangeEnd,
-            Duration readyTimeout, Duration stopTimeout, Duration importTimeout) {
+            String initdbArgs, String bindAddress, String advertisedHost, boolean publishHostPorts, String network,
+            int portRangeStart, int portRangeEnd, Duration readyTimeout, Duration stopTimeout, Duration importTimeout) {
         this(dockerHost, instanceId, baseImage, toolsImage, pgdata, initdbArgs, bindAddress, advertisedHost,
-                portRangeStart, portRangeEnd, readyTimeout, stopTimeout, importTimeout, Duration.ofMinutes(10));
+                publishHostPorts, network, portRangeStart, portRangeEnd, readyTimeout, stopTimeout, importTimeout,
+                Duration.ofMinutes(10));
     }
 
     public String effectiveToolsImage() {

@@ -32,7 +32,7 @@ final class BranchTools {
         registry.add("list_branches", "List branches",
                 "List live database branches, optionally filtered by status, template or one label.",
                 ToolRegistry.Kind.READ, ToolSchema.object()
-                        .string("status", "CREATING, READY, FAILED or DELETING", false)
+                        .string("status", "CREATING, READY, SUSPENDED, FAILED or DELETING", false)
                         .string("template", "only branches of this template", false)
                         .string("label", "only branches carrying this label, as key=value (e.g. pr=123)", false),
                 null, args -> new Branches(branches.list(args.string("status"), args.string("template"),
@@ -75,6 +75,18 @@ final class BranchTools {
                         + " stays the same.",
                 ToolRegistry.Kind.DESTRUCTIVE, ToolSchema.object().string("name", "branch name", true), "name",
                 args -> summary(branches.reset(args.required("name"))));
+
+        registry.add("suspend_branch", "Suspend a branch",
+                "Stop a branch's server to free its memory; its data and connection string stay. Open sessions"
+                        + " end. The next connection (or wake_branch) starts it again in about a second.",
+                ToolRegistry.Kind.WRITE, ToolSchema.object().string("name", "branch name", true), "name",
+                args -> summary(branches.suspend(args.required("name"))));
+
+        registry.add("wake_branch", "Wake a branch",
+                "Start a suspended branch's server again and wait until it accepts connections. Connecting"
+                        + " through the connection string wakes it too.",
+                ToolRegistry.Kind.WRITE, ToolSchema.object().string("name", "branch name", true), "name",
+                args -> summary(branches.wake(args.required("name"))));
 
         registry.add("delete_branch", "Delete a branch",
                 "Delete a branch and its data for good. Protected branches need force=true.",

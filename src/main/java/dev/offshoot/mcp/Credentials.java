@@ -55,7 +55,7 @@ final class Credentials {
     Connection connection(BranchView b, String tool) {
         BranchView.Connection c = view(b, tool).connection();
         return new Connection(c.host(), c.port(), c.database(), c.user(), c.password(), c.uri(), c.jdbcUrl(),
-                c.password() == null ? passwordFrom(b.name()) : null);
+                c.sslMode(), c.options(), c.sniHost(), c.sniUri(), c.password() == null ? passwordFrom(b.name()) : null);
     }
 
     /** @param passwordFrom how the shell gets the password; absent when the answer carries it */
@@ -66,10 +66,13 @@ final class Credentials {
      * What get_connection_string answers.
      *
      * @param password     null unless the caller's token reveals secrets (the field is always there)
+     * @param sslMode      what the gateway asks of a client ({@code require}); null in the direct form
+     * @param options      the startup options that name the branch at the gateway; null in the direct form
      * @param passwordFrom how the shell gets the password; absent when the answer carries it
      */
     record Connection(String host, int port, String database, String user, String password, String uri,
-            String jdbcUrl, @JsonInclude(JsonInclude.Include.NON_NULL) String passwordFrom) {
+            String jdbcUrl, String sslMode, String options, String sniHost, String sniUri,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String passwordFrom) {
     }
 
     private boolean revealed(BranchView b) {
@@ -95,7 +98,6 @@ final class Credentials {
         if (c == null) {
             return null;
         }
-        return new BranchView.Connection(c.host(), c.port(), c.database(), c.user(), null,
-                new Endpoint(c.host(), c.port()).uri(c.user(), null, c.database()), c.jdbcUrl());
+        return c.withoutPassword();
     }
 }

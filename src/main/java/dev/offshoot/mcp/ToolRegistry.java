@@ -4,13 +4,16 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
 import io.modelcontextprotocol.server.McpSyncServerExchange;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.modelcontextprotocol.spec.McpSchema.ToolAnnotations;
+import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,18 +25,26 @@ import tools.jackson.databind.json.JsonMapper;
 
 import dev.offshoot.audit.AuditLog;
 import dev.offshoot.auth.CurrentPrincipal;
+import dev.offshoot.auth.Principal;
 import dev.offshoot.auth.Scope;
 import dev.offshoot.auth.TokenAuthentication;
+import dev.offshoot.auth.ToolCatalog;
+import dev.offshoot.auth.ToolNarrowing;
 import dev.offshoot.error.OffshootException;
 
 /**
  * Turns plain functions into MCP tools: runs them as the calling token, refuses writes to read
  * tokens, audits writes, and reports failures as results with {@code isError} and an actionable
- * message (a protocol error would only tell the agent that something broke).
+ * message (a protocol error would only tell the agent that something broke). A session offers the
+ * tools its token's scopes allow, narrowed by the token's pinned set and the URL's (see
+ * {@link ToolNarrowing}); a call to a tool the session does not offer is refused as the SDK refuses
+ * a tool that does not exist.
  */
-final class ToolRegistry {
+final class ToolRegistry implements ToolCatalog {
 
     static final String CALLER_KEY = "offshoot.caller";
+    /** The narrowing the request's URL asked for, in the transport context ({@link ToolNarrowing#NONE} if none). */
+    static final String NARROWING_KEY = "offshoot.narrowing";
     /**
      * The longest tool result, in characters: 256 KiB of text is already more than an agent's
      * context should take at once; past it the agent gets an error telling it to ask for less.
@@ -64,6 +75,7 @@ final class ToolRegistry {
     private final RoleHierarchy scopes;
     private final List<SyncToolSpecification> tools = new ArrayList<>();
     private final Map<String, Kind> kinds = new HashMap<>();
+    private final Map<String, String> categories = new HashMap<>();
 
     ToolRegistry(JsonMapper json, AuditLog audit, MeterRegistry meters, RoleHierarchy scopes) {
         this.scopes = scopes;
@@ -80,6 +92,13 @@ final class ToolRegistry {
                 .annotations(new ToolAnnotations(title, kind.readOnly, kind.destructive, kind.idempotent, false, null))
                 .build();
         kinds.put(name, kind);
+        String category = ToolCategories.of(name);
+        if (category == null) {
+            log.warn("MCP tool {} has no category (ToolCategories): only sessions not narrowed by category offer it",
+                    name);
+        } else {
+            categories.put(name, category);
+        }
         tools.add(new SyncToolSpecification(tool, (exchange, request) -> call(exchange, tool, kind, targetArgument,
                 new ToolArguments(request.arguments()), body)));
     }
@@ -99,12 +118,36 @@ final class ToolRegistry {
                 .anyMatch(a -> needed.equals(a.getAuthority()));
     }
 
-    Kind kindOf(String tool) {
-        return kinds.get(tool);
+    /**
+     * Whether a session offers this tool: the caller's scopes allow it, and so do the caller's
+     * pinned tool set and the narrowing its URL asked for.
+     */
+    boolean offers(McpTransportContext context, String tool) {
+        Authentication caller = (Authentication) context.get(CALLER_KEY);
+        Kind kind = kinds.get(tool);
+        return permits(caller, kind) && narrowed(context, tool);
+    }
+
+    /** Whether the caller's pin and the URL's narrowing both allow the tool (scopes aside). */
+    private boolean narrowed(McpTransportContext context, String tool) {
+        Authentication caller = (Authentication) context.get(CALLER_KEY);
+        Kind kind = kinds.get(tool);
+        if (caller == null || kind == null) {
+            return false;
+        }
+        ToolNarrowing url = context.get(NARROWING_KEY) instanceof ToolNarrowing n ? n : ToolNarrowing.NONE;
+        ToolNarrowing pin = caller.getPrincipal() instanceof Principal p ? p.mcpTools() : ToolNarrowing.NONE;
+        String category = categories.get(tool);
+        return pin.allows(tool, category, kind.readOnly) && url.allows(tool, category, kind.readOnly);
     }
 
     List<SyncToolSpecification> tools() {
         return List.copyOf(tools);
+    }
+
+    @Override
+    public Set<String> toolNames() {
+        return Set.copyOf(kinds.keySet());
     }
 
     private CallToolResult call(McpSyncServerExchange exchange, McpSchema.Tool tool, Kind kind, String targetArgument,
@@ -112,6 +155,11 @@ final class ToolRegistry {
         Authentication caller = (Authentication) exchange.transportContext().get(CALLER_KEY);
         if (caller == null) {
             return error("UNAUTHORIZED: no caller on this session");
+        }
+        if (!narrowed(exchange.transportContext(), tool.name())) {
+            // the SDK's own answer to a tool it does not have: this session has no such tool
+            throw McpError.builder(McpSchema.ErrorCodes.INVALID_PARAMS).message("Unknown tool: invalid_tool_name")
+                    .data("Tool not found: " + tool.name()).build();
         }
         if (!permits(caller, kind)) {
             return error("INSUFFICIENT_SCOPE: token '" + caller.getName() + "' has read scope only, and " + tool.name()

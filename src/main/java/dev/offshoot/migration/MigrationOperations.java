@@ -33,7 +33,17 @@ public class MigrationOperations {
 
     /** Apply behind the policy (see MigrationGate); a refusal is a 422 POLICY_VIOLATION problem. */
     public Object apply(String branch, List<Migration> files, String approval, boolean dryRun) {
-        return compact(gate.apply(branch, files(files), approval, dryRun, "mcp"));
+        return apply(branch, files, approval, dryRun, "mcp");
+    }
+
+    /** The same, for a caller on another channel (rest, mcp), which the audit log records. */
+    public Object apply(String branch, List<Migration> files, String approval, boolean dryRun, String channel) {
+        return compact(gate.apply(branch, files(files), approval, dryRun, channel));
+    }
+
+    /** The version the branch's Flyway history is at, or null before any migration. */
+    public String schemaVersion(String branch) {
+        return migrations.history(branch).schemaVersion();
     }
 
     /** The verdict, the findings that decided it, and a short summary of the trial: what a model needs. */

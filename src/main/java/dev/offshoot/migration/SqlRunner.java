@@ -13,15 +13,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
-import org.postgresql.core.BaseConnection;
-import org.postgresql.core.Query;
-import org.postgresql.jdbc.PreferQueryMode;
 import org.postgresql.util.PSQLException;
 import org.postgresql.util.ServerErrorMessage;
 
 import dev.offshoot.branch.BranchAccess;
 import dev.offshoot.error.OffshootException.Kind;
 import dev.offshoot.error.OffshootException;
+import dev.offshoot.postgres.ReadOnlyTransactions;
 
 /**
  * Runs SQL for agents and the console. Writable runs use the branch's owner and may hold several
@@ -113,42 +111,13 @@ final class SqlRunner {
     private static Run readOnly(BranchAccess.Endpoint branch, String sql, int maxRows, Duration timeout) {
         long start = System.nanoTime();
         try (Connection db = branch.readOnly()) {
-            requireOneStatement(db, sql);
-            db.setAutoCommit(false);
-            db.setReadOnly(true);
-            try (Statement st = db.createStatement()) {
-                st.execute("SET LOCAL statement_timeout = " + timeout.toMillis());
-                // a READ ONLY transaction can be switched to read-write until its first snapshot
-                st.execute("SET TRANSACTION READ ONLY");
-                st.execute("SELECT 1");
-            }
+            ReadOnlyTransactions.requireOneStatement(db, sql);
+            ReadOnlyTransactions.begin(db, timeout);
             Result result = execute(db, sql, 0, maxRows, new long[] {MAX_RESULT_BYTES}, false);
             db.rollback();
             return new Run(true, List.of(result), (System.nanoTime() - start) / 1_000_000);
         } catch (SQLException e) {
             throw failure(e, null, null);
-        }
-    }
-
-    /**
-     * Counts the statements of a read-only text with the driver's parser, the same one that cuts
-     * the text into the prepared statements it sends (one per statement, over the extended
-     * protocol: preferQueryMode is never simple here). Anything it counts as one is sent as one
-     * prepared statement, which the server refuses to hold a second command.
-     */
-    static void requireOneStatement(Connection db, String sql) throws SQLException {
-        if (db.unwrap(BaseConnection.class).getPreferQueryMode() == PreferQueryMode.SIMPLE) {
-            throw new IllegalStateException("read-only runs need the extended query protocol");
-        }
-        Query query = db.unwrap(BaseConnection.class).getQueryExecutor().createQuery(sql, false, false).query;
-        if (query.isEmpty()) {
-            throw OffshootException.invalid("INVALID_SQL", "send one SQL statement in 'sql'");
-        }
-        Query[] statements = query.getSubqueries();
-        if (statements != null && statements.length > 1) {
-            throw OffshootException.invalid("INVALID_SQL", "a read-only run takes one statement per request ("
-                    + statements.length + " sent): send them one by one; a read-only run is never more than one"
-                    + " statement in a transaction of its own");
         }
     }
 

@@ -11,12 +11,12 @@ import java.util.Locale;
  * length of the text. Enough for linting and for running a console's statements one by one; the
  * server remains the judge of what each statement means.
  */
-final class SqlStatements {
+public final class SqlStatements {
 
     private SqlStatements() {
     }
 
-    static List<String> split(String sql) {
+    public static List<String> split(String sql) {
         List<String> statements = new ArrayList<>();
         SqlScanner scanner = new SqlScanner(sql);
         Boundaries boundaries = new Boundaries();
@@ -38,7 +38,7 @@ final class SqlStatements {
     }
 
     /** The statement without comments, in one line: what lint rules match on. Constants stay as written. */
-    static String normalize(String statement) {
+    public static String normalize(String statement) {
         StringBuilder out = new StringBuilder(Math.min(statement.length(), 1 << 16));
         SqlScanner scanner = new SqlScanner(statement);
         boolean space = false;

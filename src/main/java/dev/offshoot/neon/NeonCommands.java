@@ -119,34 +119,40 @@ class NeonCommands {
         return new NeonModel.BranchOperations(NeonShapes.branch(reset, template).resetAt(Instant.now()), done);
     }
 
-    /**
-     * Starts an endpoint: a running one stays as it is (no operation); a stopped one (the idle
-     * reaper's) starts again with its data, port and password, as a retried create of it does.
-     */
+    /** Starts an endpoint: a running one stays as it is (no operation); a suspended one is woken. */
     NeonModel.EndpointOperations start(Template template, String endpointId) {
         Instant started = Instant.now();
         NeonBranches.Entry entry = NeonEndpoints.resolve(catalog.of(template), endpointId);
         BranchView view = entry.view();
         List<NeonModel.Operation> done = List.of();
-        if (view.status() == BranchStatus.STOPPED) {
-            view = branches.create(new CreateBranchRequest(view.name(),
-                    view.parentBranch() == null ? template.name() : null, null, view.parentBranch(), Map.of(), null,
-                    null, null), CurrentPrincipal.get().name());
+        if (view.status() == BranchStatus.SUSPENDED) {
+            view = branches.wake(view.name());
             done = operations.finished(template, started, List.of(new NeonOperations.Step("start_compute",
                     entry.id(), endpointId)));
         } else if (view.status() != BranchStatus.READY) {
             throw OffshootException.conflict("BRANCH_BUSY", "branch '" + view.name() + "' is " + view.status()
-                    + "; only a stopped endpoint can be started");
+                    + "; only a suspended endpoint can be started");
         }
         NeonBranches.Entry now = new NeonBranches.Entry(entry.id(), entry.parentId(), view);
         return new NeonModel.EndpointOperations(NeonShapes.endpoints(now, template).getFirst(), done);
     }
 
-    /** Suspending is not there yet: it comes with the gateway, which wakes a branch on connect. */
+    /**
+     * Suspends an endpoint: its branch's server stops, its data stays, and a connection through the
+     * gateway wakes it; a suspended one stays as it is (no operation).
+     */
     NeonModel.EndpointOperations suspend(Template template, String endpointId) {
-        NeonEndpoints.resolve(catalog.of(template), endpointId);
-        throw new OffshootException(Kind.NOT_IMPLEMENTED, "SUSPEND_NOT_SUPPORTED", "Offshoot does not suspend"
-                + " endpoints on request yet; its idle reaper stops unused branches (offshoot.reaper.idle-action)");
+        Instant started = Instant.now();
+        NeonBranches.Entry entry = NeonEndpoints.resolve(catalog.of(template), endpointId);
+        BranchView view = entry.view();
+        List<NeonModel.Operation> done = List.of();
+        if (view.status() != BranchStatus.SUSPENDED) {
+            view = branches.suspend(view.name());
+            done = operations.finished(template, started, List.of(new NeonOperations.Step("suspend_compute",
+                    entry.id(), endpointId)));
+        }
+        NeonBranches.Entry now = new NeonBranches.Entry(entry.id(), entry.parentId(), view);
+        return new NeonModel.EndpointOperations(NeonShapes.endpoints(now, template).getFirst(), done);
     }
 
     private static NeonBranches.Entry real(NeonBranches.Entry entry, String what) {

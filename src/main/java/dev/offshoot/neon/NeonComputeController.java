@@ -114,8 +114,8 @@ class NeonComputeController {
     @GetMapping("/branches/{branch_id}/roles/{role_name}/reveal_password")
     NeonModel.PasswordResponse revealPassword(@PathVariable("project_id") String projectId,
             @PathVariable("branch_id") String branchId, @PathVariable("role_name") String roleName) {
-        return new NeonModel.PasswordResponse(secrets.connection(projects.template(projectId), branchId, null,
-                roleName, null).password());
+        return new NeonModel.PasswordResponse(NeonShapes.password(secrets.connection(projects.template(projectId),
+                branchId, null, roleName, null)));
     }
 
     /** The owner's URI with its password; {@code pooled} answers the same URI (Offshoot has no pooler). */

@@ -61,7 +61,20 @@ final class NeonShapes {
     static NeonModel.ConnectionDetails connection(BranchView v) {
         BranchView.Connection c = v.connection();
         return new NeonModel.ConnectionDetails(c.uri(), new NeonModel.ConnectionParameters(c.database(),
-                c.password(), c.user(), host(v), host(v)));
+                password(c), c.user(), host(v), host(v)));
+    }
+
+    /**
+     * The password as Neon's tools use it: they build URLs from an endpoint's host and a role's
+     * password alone. With an SNI domain the host names the branch; without one, the password names
+     * it ({@code endpoint=<branch>;<password>}, Neon's own form for clients without SNI), which the
+     * gateway takes over TLS. Null stays null (no write scope).
+     */
+    static String password(BranchView.Connection c) {
+        if (c.password() == null || c.options() == null || c.sniHost() != null) {
+            return c.password();
+        }
+        return c.options() + ";" + c.password();
     }
 
     /** A branch's annotation as Neon shows it; without one, an empty value and no times. */
@@ -70,15 +83,18 @@ final class NeonShapes {
         return new NeonModel.Annotation(new NeonModel.AnnotatedObject("branch", branchId), value, createdAt, updatedAt);
     }
 
-    /** Where the branch answers, {@code host:port}; empty while its server has not started yet. */
+    /**
+     * Where the branch answers, {@code host:port}: the gateway's SNI host for the branch when a domain
+     * is set, else the gateway (the direct form: the branch's own port); empty while no port is known.
+     */
     static String host(BranchView v) {
         BranchView.Connection c = v.connection();
-        return c.port() == 0 ? "" : c.host() + ":" + c.port();
+        return c.port() == 0 ? "" : (c.sniHost() != null ? c.sniHost() : c.host()) + ":" + c.port();
     }
 
     static String branchState(BranchStatus status) {
         return switch (status) {
-            case READY, STOPPED -> "ready";
+            case READY, SUSPENDED -> "ready";
             case CREATING, POOLED -> "init";
             case FAILED -> "failed";
             case DELETING, DELETED -> "deleting";
@@ -89,7 +105,7 @@ final class NeonShapes {
         return switch (status) {
             case READY -> "active";
             case CREATING, POOLED -> "init";
-            case STOPPED, FAILED, DELETING, DELETED -> "idle";
+            case SUSPENDED, FAILED, DELETING, DELETED -> "idle";
         };
     }
 

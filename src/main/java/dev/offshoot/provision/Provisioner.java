@@ -42,8 +42,11 @@ public class Provisioner {
     /**
      * A fork starts on a crash-consistent copy, and Postgres first fsyncs every file of a data
      * directory it was not shut down cleanly in, where one syncfs(2) of the filesystem does the same.
+     * pg_stat_statements is preloaded for query tuning (templates create the extension); it tracks
+     * no utility statements, whose texts it would keep as written (ALTER ROLE ... PASSWORD).
      */
-    private static final List<String> COMMAND = List.of("postgres", "-c", "recovery_init_sync_method=syncfs");
+    private static final List<String> COMMAND = List.of("postgres", "-c", "recovery_init_sync_method=syncfs",
+            "-c", "shared_preload_libraries=pg_stat_statements", "-c", "pg_stat_statements.track_utility=off");
     /** Where a launch copies data while the engine creates the container. */
     private static final Executor DATA = Executors.newVirtualThreadPerTaskExecutor();
 

@@ -57,7 +57,7 @@ record ReconcilePlan(List<Observed> orphans, List<BranchRecord> rollBacks, List<
                         finishDeletes.add(row);
                     }
                 }
-                case READY, STOPPED -> {
+                case READY, SUSPENDED -> {
                     if (row.instanceHandle() == null || !instanceHandles.contains(row.instanceHandle())) {
                         missing.add(row);
                     } else if (row.status() == BranchStatus.READY && !isUp(states.get(row.instanceHandle()))) {
@@ -92,7 +92,7 @@ record ReconcilePlan(List<Observed> orphans, List<BranchRecord> rollBacks, List<
         if (row == null) {
             return true;
         }
-        boolean settled = row.status() == BranchStatus.READY || row.status() == BranchStatus.STOPPED;
+        boolean settled = row.status() == BranchStatus.READY || row.status() == BranchStatus.SUSPENDED;
         return settled && row.instanceHandle() != null && !row.instanceHandle().equals(container.handle());
     }
 

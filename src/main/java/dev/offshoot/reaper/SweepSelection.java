@@ -19,7 +19,7 @@ final class SweepSelection {
     }
 
     /**
-     * Expired: READY, STOPPED or FAILED past expiresAt (a FAILED branch still holds its name and endpoint).
+     * Expired: READY, SUSPENDED or FAILED past expiresAt (a FAILED branch still holds its name and endpoint).
      * Idle: READY with no recorded activity for idleTimeout (zero disables); the caller confirms
      * with the branch itself before acting. Protected branches are never due.
      */
@@ -43,7 +43,7 @@ final class SweepSelection {
     }
 
     private static boolean settled(BranchStatus status) {
-        return status == BranchStatus.READY || status == BranchStatus.STOPPED || status == BranchStatus.FAILED;
+        return status == BranchStatus.READY || status == BranchStatus.SUSPENDED || status == BranchStatus.FAILED;
     }
 
     private static Instant lastSign(BranchRecord b) {

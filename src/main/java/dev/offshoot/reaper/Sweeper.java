@@ -101,9 +101,9 @@ class Sweeper {
             return false;
         }
         boolean stop = properties.idleAction() == IdleAction.STOP;
-        boolean done = stop ? branches.reapStop(due.branch()) : branches.reapDelete(due.branch());
+        boolean done = stop ? branches.suspendIdle(due.branch()) : branches.reapDelete(due.branch());
         if (done) {
-            audit.reaped(due.branch(), due.reason(), stop ? "stop" : "delete", "no client connection since "
+            audit.reaped(due.branch(), due.reason(), stop ? "suspend" : "delete", "no client connection since "
                     + due.branch().lastActivityAt() + " (idle timeout " + properties.idleTimeout() + ")");
         }
         return done;

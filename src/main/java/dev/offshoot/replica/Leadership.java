@@ -18,12 +18,13 @@ import dev.offshoot.config.ReplicaProperties;
 import dev.offshoot.config.RuntimeProperties;
 
 /**
- * Which replica runs the background jobs (sweeps, reconciles, warm-pool refills, the reader
- * watch): the one whose lock session holds the leader lock, an advisory lock like the name locks.
- * Every offshoot.replicas.leader-check-interval, on a thread of its own (a long job never delays
- * it), a replica that does not lead tries to take the lock, and the leader checks that its session
- * still stands. The store releases the lock when the leader's session ends (its process died, its
- * host vanished: see the session timeout), and another replica takes it at its next check. A job
+ * Which replica runs the background jobs (sweeps, reconciles, warm-pool refills, the reader watch,
+ * the gateway's idle suspension): the one whose lock session holds the leader lock, an advisory
+ * lock like the name locks. Every offshoot.replicas.leader-check-interval, on a thread of its own
+ * (a long job never delays it), a replica that does not lead tries to take the lock, and the
+ * leader checks that its session still stands. The store releases the lock when the leader's
+ * session ends (its process died, its host vanished: see the session timeout), and another replica
+ * takes it at its next check. A job
  * asks {@link #isLeader()} at the start of each pass; it must still be safe should two passes
  * overlap for a moment (a leader cut off from the store learns it only at its next check): every
  * change a job makes to a branch is made under the branch's name lock, after re-reading its row.

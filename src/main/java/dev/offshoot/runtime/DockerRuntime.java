@@ -57,26 +57,41 @@ public class DockerRuntime implements ContainerRuntime {
     private final ContainerBox box;
     private final RuntimeProperties properties;
     private final HostPorts ports;
+    private final BranchNetwork network;
     private final ImagePuller images;
 
     DockerRuntime(DockerClient docker, ContainerBox box, RuntimeProperties properties, HostPorts ports,
-            ImagePuller images) {
+            BranchNetwork network, ImagePuller images) {
         this.docker = docker;
         this.box = box;
         this.properties = properties;
         this.ports = ports;
+        this.network = network;
         this.images = images;
     }
 
-    /** A keyed instance is published on its key's host port, moved when the engine refuses it. */
+    /**
+     * A keyed instance sits on the branch network without a host port (its key's endpoint is its
+     * address there); with offshoot.runtime.publish-host-ports it is published on its key's host
+     * port instead, moved when the engine refuses it. An instance without a key is published on
+     * the spec's own address and port.
+     */
     @Override
     public String start(ContainerSpec spec, CompletableFuture<?> dataReady) {
         try {
             if (spec.instanceKey() == null) {
-                return startOn(spec, spec.bindAddress(), spec.hostPort(), dataReady);
+                return startOn(spec, publishedOn(spec.bindAddress(), spec.hostPort()), dataReady);
             }
-            return ports.publish(spec.instanceKey(),
-                    port -> startOn(spec, properties.bindAddress(), port, dataReady));
+            if (properties.publishHostPorts()) {
+                return ports.publish(spec.instanceKey(),
+                        port -> startOn(spec, publishedOn(properties.bindAddress(), port), dataReady));
+            }
+            network.ensure();
+            String id = startOn(spec, null, dataReady);
+            network.started(spec.instanceKey(), id);
+            // a key that held a host port before the branch network gives it back once it moved onto it
+            ports.release(spec.instanceKey());
+            return id;
         } catch (RuntimeException e) {
             // whatever failed, the data's preparation has finished when the caller cleans up after both
             awaitQuietly(dataReady);
@@ -89,12 +104,12 @@ public class DockerRuntime implements ContainerRuntime {
      * A container with a data gate is started at once instead: Docker's start (the bulk of a
      * launch) then overlaps the copy too, and its server waits for the gate to go.
      */
-    private String startOn(ContainerSpec spec, String bindAddress, int hostPort, CompletableFuture<?> dataReady) {
-        String id = call(() -> create(spec, bindAddress, hostPort));
+    private String startOn(ContainerSpec spec, PortBinding published, CompletableFuture<?> dataReady) {
+        String id = call(() -> create(spec, published));
         if (spec.dataGate() == null) {
             awaitOrRemove(id, dataReady);
         }
-        String started = startCreated(id, spec, hostPort);
+        String started = startCreated(id, spec, published);
         if (spec.dataGate() != null) {
             awaitOrRemove(id, dataReady);
         }
@@ -110,20 +125,28 @@ public class DockerRuntime implements ContainerRuntime {
         }
     }
 
-    private String startCreated(String id, ContainerSpec spec, int hostPort) {
+    private String startCreated(String id, ContainerSpec spec, PortBinding published) {
         return call(() -> {
             try {
                 docker.startContainerCmd(id).exec();
             } catch (RuntimeException e) {
                 remove(id);
-                if (isPortConflict(e)) {
-                    throw new PortConflictException(hostPort, e);
+                if (published != null && isPortConflict(e)) {
+                    throw new PortConflictException(published.getBinding().getHostPortSpec() == null ? 0
+                            : Integer.parseInt(published.getBinding().getHostPortSpec()), e);
                 }
                 throw e;
             }
-            log.debug("started container {} ({}) on port {}", spec.name(), id, hostPort);
+            log.debug("started container {} ({}) {}", spec.name(), id,
+                    published == null ? "on " + network.name() : "on port " + published.getBinding().getHostPortSpec());
             return id;
         });
+    }
+
+    /** Port 5432 published on this host address and port (0: one the engine picks). */
+    private static PortBinding publishedOn(String bindAddress, int hostPort) {
+        return new PortBinding(hostPort == 0 ? Ports.Binding.bindIp(bindAddress)
+                : Ports.Binding.bindIpAndPort(bindAddress, hostPort), POSTGRES_PORT);
     }
 
     /** Waits for the data; its own failure is thrown as it was, not wrapped. */
@@ -150,14 +173,19 @@ public class DockerRuntime implements ContainerRuntime {
         }
     }
 
-    private String create(ContainerSpec spec, String bindAddress, int hostPort) {
-        Ports.Binding host = hostPort == 0
-                ? Ports.Binding.bindIp(bindAddress)
-                : Ports.Binding.bindIpAndPort(bindAddress, hostPort);
+    /** @param published the host port 5432 is published on; null: none, on the branch network instead */
+    private String create(ContainerSpec spec, PortBinding published) {
         HostConfig hostConfig = HostConfig.newHostConfig()
-                .withPortBindings(new PortBinding(host, POSTGRES_PORT))
                 .withBinds(spec.volumeBinds().entrySet().stream()
                         .map(b -> new Bind(b.getKey(), new Volume(b.getValue()))).toList());
+        Map<String, String> labels = spec.labels();
+        if (published != null) {
+            hostConfig.withPortBindings(published);
+        } else {
+            hostConfig.withNetworkMode(network.name());
+            labels = new java.util.LinkedHashMap<>(spec.labels());
+            labels.put(BranchNetwork.KEY_LABEL, spec.instanceKey());
+        }
         if (spec.restartOnEngineRestart()) {
             hostConfig.withRestartPolicy(RestartPolicy.unlessStoppedRestart());
         }
@@ -165,7 +193,7 @@ public class DockerRuntime implements ContainerRuntime {
         CreateContainerCmd cmd = docker.createContainerCmd(spec.image())
                 .withName(spec.name())
                 .withEnv(envList(spec.env()))
-                .withLabels(spec.labels())
+                .withLabels(labels)
                 .withExposedPorts(POSTGRES_PORT)
                 .withHostConfig(hostConfig);
         if (spec.dataGate() != null) {
@@ -174,7 +202,14 @@ public class DockerRuntime implements ContainerRuntime {
         } else if (!spec.command().isEmpty()) {
             cmd.withCmd(spec.command());
         }
-        return createPulling(cmd, spec.image());
+        try {
+            return createPulling(cmd, spec.image());
+        } catch (NotFoundException e) {
+            if (published == null && String.valueOf(e.getMessage()).contains("network")) {
+                network.lost();
+            }
+            throw e;
+        }
     }
 
     /**
@@ -223,6 +258,8 @@ public class DockerRuntime implements ContainerRuntime {
             }
             return null;
         });
+        // Docker may give a container another address when it starts again
+        network.restarted(containerId);
     }
 
     /**
@@ -279,6 +316,7 @@ public class DockerRuntime implements ContainerRuntime {
 
     @Override
     public long stop(String containerId, Duration timeout) {
+        network.changed(containerId);
         return call(() -> {
             try {
                 docker.stopContainerCmd(containerId).withTimeout((int) timeout.toSeconds()).exec();
@@ -292,6 +330,7 @@ public class DockerRuntime implements ContainerRuntime {
 
     @Override
     public void remove(String containerId) {
+        network.changed(containerId);
         call(() -> {
             try {
                 docker.removeContainerCmd(containerId).withForce(true).withRemoveVolumes(true).exec();
@@ -337,29 +376,50 @@ public class DockerRuntime implements ContainerRuntime {
         return LogSecrets.masked(out.toString().strip());
     }
 
+    /** A published container's host port, or a container's address on the branch network. */
     @Override
     public Endpoint endpoint(String containerId) {
         return call(() -> {
-            Ports.Binding[] bindings = docker.inspectContainerCmd(containerId).exec()
-                    .getNetworkSettings().getPorts().getBindings().get(POSTGRES_PORT);
-            return new Endpoint(properties.connectHost(), Integer.parseInt(bindings[0].getHostPortSpec()));
+            InspectContainerResponse container = docker.inspectContainerCmd(containerId).exec();
+            Ports.Binding[] bindings = container.getNetworkSettings().getPorts().getBindings().get(POSTGRES_PORT);
+            if (bindings != null && bindings.length > 0) {
+                return new Endpoint(properties.connectHost(), Integer.parseInt(bindings[0].getHostPortSpec()));
+            }
+            return network.endpointOfContainer(container).orElseThrow(() -> new IllegalStateException(
+                    "container " + containerId + " has no published port and no address on " + network.name()));
         });
     }
 
+    /**
+     * On the branch network, the key's container's address there; an instance started before the
+     * branch network (published on a host port it still holds) answers on that port until its next
+     * start moves it onto the network.
+     */
     @Override
     public Optional<Endpoint> endpointOf(String instanceKey) {
+        if (!properties.publishHostPorts()) {
+            return network.endpointOf(instanceKey).or(() -> ports.heldPortOf(instanceKey).stream().boxed().findFirst()
+                    .map(port -> new Endpoint(properties.connectHost(), port)));
+        }
         return port(instanceKey).map(port -> new Endpoint(properties.connectHost(), port));
     }
 
+    /** A host port users may connect to directly: only with offshoot.runtime.publish-host-ports. */
     @Override
     public Optional<Endpoint> advertisedEndpointOf(String instanceKey) {
+        if (!properties.publishHostPorts()) {
+            return Optional.empty();
+        }
         return port(instanceKey).map(port -> new Endpoint(properties.publicHost(), port));
     }
 
     @Override
     public Map<String, Endpoint> advertisedEndpointsOf(java.util.Collection<String> instanceKeys) {
         Map<String, Endpoint> out = new java.util.HashMap<>();
-        ports.portsOf(instanceKeys).forEach((key, port) -> out.put(key, new Endpoint(properties.publicHost(), port)));
+        if (properties.publishHostPorts()) {
+            ports.portsOf(instanceKeys).forEach((key, port) -> out.put(key,
+                    new Endpoint(properties.publicHost(), port)));
+        }
         return out;
     }
 
@@ -371,6 +431,7 @@ public class DockerRuntime implements ContainerRuntime {
     @Override
     public void release(String instanceKey) {
         ports.release(instanceKey);
+        network.forget(instanceKey);
     }
 
     @Override

@@ -65,6 +65,11 @@ class HostPorts {
         return table.last(key);
     }
 
+    /** The port the key holds now; empty when it holds none (never assigned, or released). */
+    OptionalInt heldPortOf(String key) {
+        return table.held(key);
+    }
+
     /** {@link #portOf} for many keys in one look-up (a list of hundreds of branches). */
     java.util.Map<String, Integer> portsOf(java.util.Collection<String> keys) {
         return table.last(keys);

@@ -47,7 +47,8 @@ class RuntimeConfiguration {
             // the template is looked up on first use: the managed metadata store is started through this runtime
             HostPorts ports = new HostPorts(new JdbcPortTable(jdbc), new PortAllocator(properties), properties);
             return new DockerRuntime(dockerClient, new ContainerBox(limits.memory().toBytes(), limits.pids(),
-                    limits.cpuShares()), properties, ports, new ImagePuller(dockerClient, properties, Clock.systemUTC()));
+                    limits.cpuShares()), properties, ports, new BranchNetwork(dockerClient, properties.network()),
+                    new ImagePuller(dockerClient, properties, Clock.systemUTC()));
         }
 
         @Bean

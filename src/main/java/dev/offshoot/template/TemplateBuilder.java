@@ -88,6 +88,7 @@ class TemplateBuilder {
         try (Build build = builds.adopt(instance, template.name(), template.id(), revision)) {
             try (Connection db = PostgresConnections.superuser(build.jdbcUrl(template.databaseName()),
                     superuserPassword)) {
+                queryStats(db, template);
                 grantReaders(db, template);
                 freeze(db);
                 long databaseSize = databaseSize(db, template.databaseName());
@@ -136,6 +137,7 @@ class TemplateBuilder {
             loader.load(build, buildPassword);
             try (Connection db = PostgresConnections.superuser(build.jdbcUrl(template.databaseName()),
                     superuserPassword)) {
+                queryStats(db, template);
                 grantReaders(db, template);
                 freeze(db);
             }
@@ -205,6 +207,27 @@ class TemplateBuilder {
         byte[] bytes = new byte[24];
         RANDOM.nextBytes(bytes);
         return HexFormat.of().formatHex(bytes);
+    }
+
+    /**
+     * Creates pg_stat_statements in the template's database (branch servers preload its library),
+     * in {@code public}, for query tuning; a source that has it keeps its own. Without a
+     * {@code public} schema, or should the creation fail, the template has none and its branches
+     * answer QUERY_STATS_UNAVAILABLE for their statistics: the build goes on.
+     */
+    private static void queryStats(Connection db, Template template) {
+        try (Statement st = db.createStatement();
+                ResultSet rs = st.executeQuery("SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_extension"
+                        + " WHERE extname = 'pg_stat_statements'), EXISTS (SELECT 1 FROM pg_catalog.pg_namespace"
+                        + " WHERE nspname = 'public')")) {
+            rs.next();
+            if (!rs.getBoolean(1) && rs.getBoolean(2)) {
+                st.execute("CREATE EXTENSION pg_stat_statements SCHEMA public");
+            }
+        } catch (SQLException e) {
+            log.warn("template {}: pg_stat_statements not created, its branches have no statement statistics: {}",
+                    template.name(), e.getMessage());
+        }
     }
 
     /**

@@ -27,6 +27,17 @@ class AuditedCallTest {
     }
 
     @Test
+    void aRoutesLaterVariablesNameNoActionAndADeleteBelowABranchIsNoBranchDelete() {
+        Map<String, String> variables = Map.of("name", "b", "id", "0b6f2c1e-0000-4000-8000-000000000000");
+        assertThat(AuditedCall.of("POST", "/api/v1/branches/{name}/tunings/{id}/complete", variables))
+                .contains(new AuditedCall("branch", "branch.tunings.complete", "b"));
+        assertThat(AuditedCall.of("DELETE", "/api/v1/branches/{name}/tunings/{id}", variables))
+                .contains(new AuditedCall("branch", "branch.tunings.delete", "b"));
+        assertThat(AuditedCall.of("POST", "/api/v1/branches/{name}/tunings", variables))
+                .contains(new AuditedCall("branch", "branch.tunings", "b"));
+    }
+
+    @Test
     void readsOtherFeaturesAndUnmatchedCallsAreNoChanges() {
         assertThat(AuditedCall.of("GET", "/api/v1/branches/{name}", Map.of("name", "b"))).isEmpty();
         assertThat(AuditedCall.of("HEAD", "/api/v1/tokens", Map.of())).isEmpty();

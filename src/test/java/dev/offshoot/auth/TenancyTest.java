@@ -111,4 +111,19 @@ class TenancyTest {
         assertThatThrownBy(call).isInstanceOfSatisfying(OffshootException.class,
                 e -> assertThat(e.code()).isEqualTo("TOKEN_WIDER_THAN_ISSUER"));
     }
+
+    @Test
+    void aTokenPinnedToSomeMcpToolsIssuesOnlyTokensPinnedWithinThem() {
+        ToolNarrowing readOnlyTuning = ToolNarrowing.parse(true, "tuning", null);
+        Principal pinned = new Principal("p", EnumSet.of(Scope.ADMIN), Set.of(), null, null, null, false, false,
+                "id", readOnlyTuning);
+
+        assertThat(Tenancy.covers(pinned, new Principal("a", EnumSet.of(Scope.READ), Set.of(), null, null, null,
+                false, false, null, readOnlyTuning))).isTrue();
+        assertThat(Tenancy.covers(pinned, new Principal("b", EnumSet.of(Scope.READ), Set.of(), null, null)))
+                .as("an unpinned token").isFalse();
+        assertThatThrownBy(() -> Tenancy.requireCovered(pinned, new Principal("c", EnumSet.of(Scope.READ), Set.of(),
+                null, null, null, false, false, null, ToolNarrowing.parse(false, "tuning", null))))
+                .hasFieldOrPropertyWithValue("code", "TOKEN_WIDER_THAN_ISSUER").hasMessageContaining("MCP tools");
+    }
 }

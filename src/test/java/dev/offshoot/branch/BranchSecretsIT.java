@@ -426,6 +426,8 @@ class BranchSecretsIT extends IntegrationTest {
         }
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         pb.environment().put("PGPASSWORD", ro.get("password").asString());
+        pb.environment().put("PGSSLMODE", ro.get("sslMode").asString());
+        pb.environment().put("PGOPTIONS", ro.get("options").asString());
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();

@@ -11,7 +11,7 @@ import dev.offshoot.config.RuntimeProperties;
 final class BranchServices {
 
     static final RuntimeProperties PROPERTIES = new RuntimeProperties("", "t1", "img", "", "/pg", "", "127.0.0.1",
-            "", 25000, 25999, Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofMinutes(30));
+            "", false, "n", 25000, 25999, Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofMinutes(30));
 
     private BranchServices() {
     }

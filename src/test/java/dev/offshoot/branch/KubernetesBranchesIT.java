@@ -11,7 +11,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -35,9 +34,6 @@ class KubernetesBranchesIT extends IntegrationTest {
     @LocalServerPort
     int port;
 
-    @Autowired
-    BranchMaintenance maintenance;
-
     Api api;
     String template;
     KubernetesClient cluster;
@@ -59,15 +55,15 @@ class KubernetesBranchesIT extends IntegrationTest {
         JsonNode branch = api.post("/api/v1/branches", request).body();
         String id = branch.get("id").asString();
         sql(branch, "INSERT INTO items VALUES (2)");
-        var record = maintenance.live().stream().filter(b -> b.id().toString().equals(id)).findFirst().orElseThrow();
+        Api.Response suspended = api.post("/api/v1/branches/" + branch.get("name").asString() + "/suspend", Map.of());
 
-        assertThat(maintenance.reapStop(record)).isTrue();
+        assertThat(suspended.status()).as(String.valueOf(suspended.body())).isEqualTo(200);
 
         assertThat(cluster.pods().withLabel("offshoot.branch.id", id).list().getItems()).isEmpty();
         assertThat(cluster.persistentVolumeClaims().withLabel("offshoot.branch.id", id).list().getItems()).hasSize(1);
         assertThat(cluster.configMaps().withLabel("offshoot.branch.id", id).list().getItems()).hasSize(1);
         assertThat(api.get("/api/v1/branches/" + branch.get("name").asString()).body().get("status").asString())
-                .isEqualTo("STOPPED");
+                .isEqualTo("SUSPENDED");
 
         Api.Response woken = api.post("/api/v1/branches", request);
 

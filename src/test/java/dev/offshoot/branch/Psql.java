@@ -36,6 +36,13 @@ record Psql(int exitCode, String output) {
             ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
             pb.environment().put("PGPASSWORD", password);
             pb.environment().put("PGCONNECT_TIMEOUT", "10");
+            // through the gateway: its sslmode and the option that names the branch, as handed out
+            if (connection.hasNonNull("sslMode")) {
+                pb.environment().put("PGSSLMODE", connection.get("sslMode").asString());
+            }
+            if (connection.hasNonNull("options")) {
+                pb.environment().put("PGOPTIONS", connection.get("options").asString());
+            }
             Process p = pb.start();
             boolean finished = p.waitFor(120, TimeUnit.SECONDS);
             if (!finished) {

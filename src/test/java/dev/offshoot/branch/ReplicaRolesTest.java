@@ -70,14 +70,14 @@ class ReplicaRolesTest {
         verify(readers).branchesWithReaders(any(), anyInt());
     }
 
-    /** Only a STOPPED row is started, and only under its name lock (which every replica takes). */
+    /** Only a SUSPENDED row is started, and only under its name lock (which every replica takes). */
     @Test
-    void wakeStartsAStoppedBranchUnderItsNameLockAndLeavesARunningOneAlone() {
+    void wakeStartsASuspendedBranchUnderItsNameLockAndLeavesARunningOneAlone() {
         BranchMaintenance maintenance = new BranchMaintenance(service, branches, mock(BranchLauncher.class),
                 mock(Provisioner.class), mock(Inventory.class), templates, BranchServices.PROPERTIES);
         when(service.withLock(any(), any())).thenAnswer(call -> ((Supplier<?>) call.getArgument(1)).get());
         Branch sleepy = branch("sleepy");
-        sleepy.stopped();
+        sleepy.suspended();
         Branch resumed = branch("sleepy");
         resumed.resumed();
         Branch awake = branch("awake");

@@ -190,7 +190,8 @@ class CiRecipesTest {
         }
         String readme = Files.readString(Path.of("README.md"));
         for (String page : List.of(docs, readme)) {
-            assertThat(page).contains("<!-- update when the gateway (issue 22) lands", "types: [closed]");
+            assertThat(page).contains("types: [closed]", "gateway's one TLS port", "gateway.md")
+                    .doesNotContain("<!-- update when the gateway");
         }
     }
 

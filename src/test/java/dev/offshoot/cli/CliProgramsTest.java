@@ -123,4 +123,19 @@ class CliProgramsTest {
                 "PGPASSWORD=" + OffshootCliTest.PASSWORD, "PGDATABASE=pagila");
         assertThat(run.out() + run.err()).doesNotContain(OffshootCliTest.PASSWORD);
     }
+
+    /** A gateway URI names the branch in its options: psql and programs get them, or the gateway cannot route. */
+    @Test
+    void theGatewaysSslModeAndOptionsGoToTheLibpqVariables() throws IOException {
+        service.close();
+        try (StubService gateway = new StubService()) {
+            gateway.json("GET /api/v1/branches/pr-1", 200, OffshootCliTest.BRANCH.replace(
+                    "@localhost:23001/pagila\"},", "@localhost:23001/pagila?sslmode=require&options=endpoint%3Dpr-1\"},"));
+            service = gateway;
+            CliRun run = run("run", "pr-1", "--", "sh", "-c", "echo \"$PGSSLMODE|$PGOPTIONS\"");
+
+            assertThat(run.exitCode()).as(run.err()).isZero();
+            assertThat(childOutput().strip()).isEqualTo("require|endpoint=pr-1");
+        }
+    }
 }

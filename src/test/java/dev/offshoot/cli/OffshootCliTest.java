@@ -139,6 +139,22 @@ class OffshootCliTest {
     }
 
     @Test
+    void suspendAndWakePostToTheBranchAndShowItsStatus() {
+        service.json("POST /api/v1/branches/pr-1/suspend", 200, BRANCH.replace("\"READY\"", "\"SUSPENDED\""))
+                .json("POST /api/v1/branches/pr-1/wake", 200, BRANCH);
+
+        CliRun suspended = CliRun.run(env, "branch", "suspend", "pr-1");
+        CliRun woken = CliRun.run(env, "branch", "wake", "pr-1");
+
+        assertThat(suspended.exitCode()).as(suspended.err()).isZero();
+        assertThat(suspended.out()).contains("SUSPENDED").doesNotContain(PASSWORD);
+        assertThat(woken.exitCode()).as(woken.err()).isZero();
+        assertThat(woken.out()).contains("READY");
+        assertThat(service.requests).extracting(r -> r.method() + " " + r.uri())
+                .containsExactly("POST /api/v1/branches/pr-1/suspend", "POST /api/v1/branches/pr-1/wake");
+    }
+
+    @Test
     void problemsMapToExitCodesWithCodeAndDetail() {
         service.json("GET /api/v1/branches/gone", 404, "{\"code\":\"BRANCH_NOT_FOUND\",\"detail\":\"no live branch named 'gone'\",\"retryable\":false}")
                 .json("DELETE /api/v1/branches/kept", 409, "{\"code\":\"BRANCH_PROTECTED\",\"detail\":\"protected\",\"retryable\":false}")

@@ -17,6 +17,7 @@ class DefaultsTest {
     final QuotaProperties quota = nothingConfigured.bindOrCreate("offshoot.quota", QuotaProperties.class);
     final ReaperProperties reaper = nothingConfigured.bindOrCreate("offshoot.reaper", ReaperProperties.class);
     final RequestProperties requests = nothingConfigured.bindOrCreate("offshoot.requests", RequestProperties.class);
+    final GatewayProperties gateway = nothingConfigured.bindOrCreate("offshoot.gateway", GatewayProperties.class);
 
     @Test
     void aMissingImageIsPulledForUpToTenMinutesUnlessSetOtherwise() {
@@ -63,5 +64,18 @@ class DefaultsTest {
         assertThat(reaper.githubSecrets()).isEmpty();
         assertThat(reaper.githubSecretFor("acme/shop")).isEmpty();
         assertThat(reaper.gitlabTokenFor(null)).isEmpty();
+    }
+
+    @Test
+    void branchesAreReachedThroughTheGatewayWithTlsAndSleepWhenIdle() {
+        assertThat(runtime.publishHostPorts()).as("no host port per branch").isFalse();
+        assertThat(gateway.port()).isNotIn(5432, 6432).isLessThan(32768);
+        assertThat(gateway.plainText()).isEqualTo(GatewayProperties.PlainText.LOOPBACK);
+        assertThat(gateway.maxStartupPacket()).isBetween(1024, 10_000);
+        assertThat(gateway.handshakeTimeout()).isPositive().isLessThanOrEqualTo(Duration.ofSeconds(30));
+        assertThat(gateway.idleSuspend()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(gateway.maxConcurrentWakes()).isPositive().isLessThan(gateway.maxConnectionsPerClient());
+        assertThat(gateway.tls().fromFiles()).as("the service's own CA unless an operator gives a certificate")
+                .isFalse();
     }
 }

@@ -195,6 +195,28 @@ class ConsoleIT extends IntegrationTest {
     }
 
     @Test
+    @Order(5)
+    void suspendAndWakeFromTheDetails() {
+        String sleeper = extended;
+        browser.click("#branches button[data-open='" + sleeper + "']");
+        browser.find("#suspend");
+        assertThat(browser.all("#wake").getFirst().isDisplayed()).as("wake is offered only when suspended").isFalse();
+        browser.find("#suspend").click();
+
+        browser.until(d -> status(sleeper).equals("SUSPENDED") ? true : null);
+        browser.until(d -> browser.all("#wake").getFirst().isDisplayed() ? true : null);
+        assertThat(browser.all("#suspend").getFirst().isDisplayed()).isFalse();
+        assertThat(containerStates(sleeper)).containsExactly("exited");
+        browser.screenshot("07b-details-suspended");
+        browser.find("#wake").click();
+
+        browser.until(d -> status(sleeper).equals("READY") ? true : null);
+        browser.until(d -> browser.all("#suspend").getFirst().isDisplayed() ? true : null);
+        assertThat(containerStates(sleeper)).containsExactly("running");
+        browser.find("#details-close").click();
+    }
+
+    @Test
     @Order(6)
     void aBranchReapedElsewhereDisappearsWithoutAReload() {
         row(reaped);
@@ -337,6 +359,22 @@ class ConsoleIT extends IntegrationTest {
         return browser.find("#confirm-results li[data-result='" + name + "']").getText();
     }
 
+    /** From the list, which carries no password (reading one branch would count as a reveal). */
+    private String status(String branch) {
+        for (var b : admin.get("/api/v1/branches").body().get("items")) {
+            if (b.get("name").asString().equals(branch)) {
+                return b.get("status").asString();
+            }
+        }
+        return "gone";
+    }
+
+    private List<String> containerStates(String branch) {
+        return TestDocker.client().listContainersCmd().withShowAll(true)
+                .withLabelFilter(Map.of(Labels.INSTANCE, INSTANCE_ID, Labels.BRANCH_NAME, branch)).exec().stream()
+                .map(c -> c.getState()).toList();
+    }
+
     private List<?> containersNamed(String name) {
         return TestDocker.client().listContainersCmd().withShowAll(true)
                 .withLabelFilter(Map.of(Labels.INSTANCE, INSTANCE_ID, Labels.BRANCH_NAME, name)).exec();
@@ -346,19 +384,13 @@ class ConsoleIT extends IntegrationTest {
     private int insertRows(int count) throws Exception {
         try (Connection c = DriverManager.getConnection(METADATA.getJdbcUrl(), METADATA.getUsername(),
                 METADATA.getPassword()); PreparedStatement st = c.prepareStatement("""
-                        WITH rows AS (
-                            INSERT INTO branch (id, name, status, template_id, template_revision, parent_image,
-                                database_name, role_name, password, created_by, created_at, expires_at,
-                                last_activity_at, failure_reason, version, status_since)
-                            SELECT gen_random_uuid(), ? || i, 'FAILED', t.id, 1, 'none', 'app', 'app', 'x',
-                                'load', now() - i * interval '1 minute', now() + interval '1 day', now(),
-                                'console load test row', 1, now()
-                            FROM template t, generate_series(1, ?) i WHERE t.name = ?
-                            RETURNING id)
-                        -- released at once (history is enough for the view): held ports outside the
-                        -- range would outlive these rows, which no delete ever releases
-                        INSERT INTO instance_port (instance_key, port, assigned_at, released_at)
-                        SELECT id::text, 40000 + row_number() OVER (), now(), now() FROM rows
+                        INSERT INTO branch (id, name, status, template_id, template_revision, parent_image,
+                            database_name, role_name, password, created_by, created_at, expires_at,
+                            last_activity_at, failure_reason, version, status_since)
+                        SELECT gen_random_uuid(), ? || i, 'FAILED', t.id, 1, 'none', 'app', 'app', 'x',
+                            'load', now() - i * interval '1 minute', now() + interval '1 day', now(),
+                            'console load test row', 1, now()
+                        FROM template t, generate_series(1, ?) i WHERE t.name = ?
                         """)) {
             st.setString(1, "con-load-" + sfx + "-");
             st.setInt(2, count);

@@ -26,11 +26,6 @@ import tools.jackson.databind.JsonNode;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class McpIT extends IntegrationTest {
 
-    static final List<String> READ_TOOLS = List.of("list_templates", "list_branches", "describe_branch",
-            "get_connection_string", "list_tables", "describe_table", "compare_schema", "run_sql");
-    static final List<String> ALL_TOOLS = List.of("list_templates", "list_branches", "create_branch",
-            "describe_branch", "get_connection_string", "reset_branch", "delete_branch", "run_sql", "list_tables",
-            "describe_table", "apply_migrations", "check_migrations", "compare_schema");
 
     @LocalServerPort
     int port;
@@ -57,7 +52,7 @@ class McpIT extends IntegrationTest {
         try (McpTestClient mcp = new McpTestClient(port, ADMIN_TOKEN)) {
             List<McpSchema.Tool> tools = mcp.client.listTools().tools();
 
-            assertThat(tools).extracting(McpSchema.Tool::name).containsExactlyInAnyOrderElementsOf(ALL_TOOLS);
+            assertThat(tools).extracting(McpSchema.Tool::name).containsExactlyInAnyOrderElementsOf(ServedTools.ALL);
             assertThat(tools).allSatisfy(tool -> {
                 assertThat(tool.name()).matches("[a-z][a-z0-9_]{0,39}");
                 assertThat(tool.description()).isNotBlank();
@@ -66,10 +61,17 @@ class McpIT extends IntegrationTest {
                 ((Map<?, ?>) tool.inputSchema().get("properties")).values().forEach(p -> assertThat((Map<String, Object>) p)
                         .containsKey("description").doesNotContainEntry("type", "object"));
                 assertThat(tool.annotations().readOnlyHint()).as(tool.name())
-                        .isEqualTo(READ_TOOLS.contains(tool.name()) && !tool.name().equals("run_sql"));
+                        .isEqualTo(ServedTools.READ.contains(tool.name()) && !tool.name().equals("run_sql"));
             });
             assertThat(tools).filteredOn(t -> t.name().equals("delete_branch")).singleElement()
                     .satisfies(t -> assertThat(t.annotations().destructiveHint()).isTrue());
+            // suspending ends sessions but keeps every byte: a change, not a destructive one
+            assertThat(tools).filteredOn(t -> t.name().equals("suspend_branch") || t.name().equals("wake_branch"))
+                    .hasSize(2).allSatisfy(t -> {
+                        assertThat(t.annotations().readOnlyHint()).isFalse();
+                        assertThat(t.annotations().destructiveHint()).isFalse();
+                        assertThat(t.annotations().idempotentHint()).isTrue();
+                    });
         }
     }
 
@@ -132,7 +134,7 @@ class McpIT extends IntegrationTest {
             McpSchema.CallToolResult refused = mcp.call("create_branch", Map.of("name", "nope-" + suffix(),
                     "template", template));
 
-            assertThat(names).containsAll(READ_TOOLS).doesNotContain("create_branch", "delete_branch", "reset_branch");
+            assertThat(names).containsAll(ServedTools.READ).doesNotContain("create_branch", "delete_branch", "reset_branch");
             assertThat(refused.isError()).isTrue();
             assertThat(McpTestClient.text(refused)).startsWith("INSUFFICIENT_SCOPE");
             assertThat(McpTestClient.json(mcp.call("list_templates", Map.of())).get("templates")).isNotEmpty();

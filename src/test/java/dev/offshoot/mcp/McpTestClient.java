@@ -17,8 +17,13 @@ public final class McpTestClient implements AutoCloseable {
     public final McpSyncClient client;
 
     public McpTestClient(int port, String token) {
+        this(port, token, "/mcp");
+    }
+
+    /** @param endpoint the path, with a query that narrows the tools (e.g. /mcp?readonly=true) */
+    public McpTestClient(int port, String token, String endpoint) {
         HttpClientStreamableHttpTransport transport = HttpClientStreamableHttpTransport
-                .builder("http://localhost:" + port).endpoint("/mcp")
+                .builder("http://localhost:" + port).endpoint(endpoint)
                 .httpRequestCustomizer((builder, method, uri, body, context) ->
                         builder.header("Authorization", "Bearer " + token))
                 .build();

@@ -29,8 +29,10 @@ class ToolAnswersTest {
     private static final JsonMapper JSON = JsonMapper.shared();
     private static final String PASSWORD_FROM = JSON.writeValueAsString(Credentials.passwordFrom("pr-7"));
     private static final String CONNECTION = "{\"host\":\"localhost\",\"port\":25001,\"database\":\"shop\","
-            + "\"user\":\"shop_owner\",\"password\":%s,\"uri\":\"postgresql://shop_owner%s@localhost:25001/shop\","
-            + "\"jdbcUrl\":\"jdbc:postgresql://localhost:25001/shop\"}";
+            + "\"user\":\"shop_owner\",\"password\":%s,\"uri\":\"postgresql://shop_owner%s@localhost:25001/shop"
+            + "?sslmode=require&options=endpoint%%3Dpr-7\",\"jdbcUrl\":\"jdbc:postgresql://localhost:25001/shop"
+            + "?sslmode=require&options=endpoint%%3Dpr-7\",\"sslMode\":\"require\",\"options\":\"endpoint=pr-7\","
+            + "\"sniHost\":null,\"sniUri\":null}";
     private static final String VIEW = "{\"id\":\"6f1c0c52-56d5-4c5e-9b1a-2f3d6c1e7a10\",\"name\":\"pr-7\","
             + "\"status\":\"READY\",\"created\":true,\"template\":\"shop\",\"templateRevision\":2,\"parentBranch\":null,"
             + "\"labels\":{\"pr\":\"7\"},\"createdBy\":\"ci\",\"createdAt\":\"2026-12-01T10:00:00Z\","
@@ -75,12 +77,14 @@ class ToolAnswersTest {
     }
 
     private static BranchView view(String password) {
-        String uri = "postgresql://shop_owner" + (password == null ? "" : ":" + password) + "@localhost:25001/shop";
+        String uri = "postgresql://shop_owner" + (password == null ? "" : ":" + password) + "@localhost:25001/shop"
+                + "?sslmode=require&options=endpoint%3Dpr-7";
         return new BranchView("6f1c0c52-56d5-4c5e-9b1a-2f3d6c1e7a10", "pr-7", BranchStatus.READY, true, "shop", 2,
                 null, Map.of("pr", "7"), "ci", Instant.parse("2026-12-01T10:00:00Z"),
                 Instant.parse("2026-12-01T12:00:00Z"), null, false, null, 1024L,
                 new BranchView.Connection("localhost", 25001, "shop", "shop_owner", password, uri,
-                        "jdbc:postgresql://localhost:25001/shop"), null);
+                        "jdbc:postgresql://localhost:25001/shop?sslmode=require&options=endpoint%3Dpr-7", "require",
+                        "endpoint=pr-7", null, null), null);
     }
 
     private static Principal caller(boolean revealSecrets) {

@@ -41,7 +41,7 @@ class NeonCommandsTest {
     static BranchView view(BranchStatus status) {
         return new BranchView("00000000-0000-0000-0000-000000000001", "pr-1", status, null, "shop", 1, null, Map.of(),
                 "ci", Instant.EPOCH, null, Instant.EPOCH, false, null, null, new BranchView.Connection("localhost",
-                25000, "app", "app", null, "postgresql://app@localhost:25000/app", "jdbc:postgresql://localhost:25000/app"),
+                25000, "app", "app", null, "postgresql://app@localhost:25000/app", "jdbc:postgresql://localhost:25000/app", null, null, null, null),
                 null);
     }
 
@@ -52,9 +52,9 @@ class NeonCommandsTest {
     }
 
     @Test
-    void aStoppedEndpointStartsAgainAsARetriedCreateOfItsBranchDoes() {
-        project(BranchStatus.STOPPED);
-        when(branches.create(any(), eq("me"))).thenReturn(view(BranchStatus.READY));
+    void aSuspendedEndpointIsWoken() {
+        project(BranchStatus.SUSPENDED);
+        when(branches.wake("pr-1")).thenReturn(view(BranchStatus.READY));
         NeonModel.Operation started = new NeonModel.Operation("op", "shop", ID, ENDPOINT, "start_compute", "finished",
                 0, Instant.EPOCH, Instant.EPOCH, 1);
         when(operations.finished(eq(template), any(), eq(List.of(new NeonOperations.Step("start_compute", ID,
@@ -62,12 +62,27 @@ class NeonCommandsTest {
 
         NeonModel.EndpointOperations answer = commands.start(template, ENDPOINT);
 
-        ArgumentCaptor<CreateBranchRequest> retried = ArgumentCaptor.forClass(CreateBranchRequest.class);
-        verify(branches).create(retried.capture(), eq("me"));
-        assertThat(retried.getValue()).isEqualTo(new CreateBranchRequest("pr-1", "shop", null, null, Map.of(), null,
-                null, null));
+        verify(branches).wake("pr-1");
         assertThat(answer.endpoint().currentState()).isEqualTo("active");
         assertThat(answer.operations()).containsExactly(started);
+    }
+
+    @Test
+    void aRunningEndpointIsSuspendedAndASuspendedOneLeftAsItIs() {
+        project(BranchStatus.READY);
+        when(branches.suspend("pr-1")).thenReturn(view(BranchStatus.SUSPENDED));
+        NeonModel.Operation suspended = new NeonModel.Operation("op", "shop", ID, ENDPOINT, "suspend_compute",
+                "finished", 0, Instant.EPOCH, Instant.EPOCH, 1);
+        when(operations.finished(eq(template), any(), eq(List.of(new NeonOperations.Step("suspend_compute", ID,
+                ENDPOINT))))).thenReturn(List.of(suspended));
+
+        NeonModel.EndpointOperations answer = commands.suspend(template, ENDPOINT);
+
+        assertThat(answer.endpoint().currentState()).isEqualTo("idle");
+        assertThat(answer.operations()).containsExactly(suspended);
+        project(BranchStatus.SUSPENDED);
+        assertThat(commands.suspend(template, ENDPOINT).operations()).isEmpty();
+        verify(branches).suspend("pr-1");
     }
 
     @Test
@@ -80,12 +95,10 @@ class NeonCommandsTest {
     }
 
     @Test
-    void aFailedOrStartingEndpointIsNotStartedAndSuspendIsNotThereYet() {
+    void aFailedOrStartingEndpointIsNotStarted() {
         project(BranchStatus.FAILED);
         assertThatThrownBy(() -> commands.start(template, ENDPOINT)).isInstanceOf(OffshootException.class)
                 .satisfies(e -> assertThat(((OffshootException) e).code()).isEqualTo("BRANCH_BUSY"));
-        assertThatThrownBy(() -> commands.suspend(template, ENDPOINT)).isInstanceOf(OffshootException.class)
-                .satisfies(e -> assertThat(((OffshootException) e).kind()).isEqualTo(OffshootException.Kind.NOT_IMPLEMENTED));
         assertThatThrownBy(() -> commands.start(template, "ep-dry-fog-00000000")).as("the default branch has none")
                 .isInstanceOf(OffshootException.class)
                 .satisfies(e -> assertThat(((OffshootException) e).code()).isEqualTo("ENDPOINT_NOT_FOUND"));

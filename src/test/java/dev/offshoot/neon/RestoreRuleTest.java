@@ -27,7 +27,7 @@ class RestoreRuleTest {
         return new BranchView("00000000-0000-0000-0000-00000000000" + name.length(), name, BranchStatus.READY, null,
                 "shop", revision, parentBranch, Map.of(), "ci", Instant.EPOCH, null, Instant.EPOCH, false, null, null,
                 new BranchView.Connection("localhost", 25000, "app", "app", null, "postgresql://app@localhost:25000/app",
-                        "jdbc:postgresql://localhost:25000/app"), null);
+                        "jdbc:postgresql://localhost:25000/app", null, null, null, null), null);
     }
 
     static Template template(int latest) {

@@ -166,12 +166,13 @@ class HelmChartTest {
     }
 
     @Test
-    void networkPoliciesAdmitTheApiPortAndKeepTheMetadataStoreToOffshoot() {
+    void networkPoliciesAdmitTheApiAndGatewayPortsAndKeepTheMetadataStoreToOffshoot() {
         List<HasMetadata> objects = render(docker(Map.of("docker.hostNetwork", "false")));
         List<NetworkPolicy> policies = all(objects, NetworkPolicy.class);
         assertThat(policies).hasSize(2);
         NetworkPolicy api = policies.stream().filter(p -> p.getMetadata().getName().equals("t-offshoot")).findFirst().orElseThrow();
-        assertThat(api.getSpec().getIngress().getFirst().getPorts().getFirst().getPort().getIntVal()).isEqualTo(8080);
+        assertThat(api.getSpec().getIngress().getFirst().getPorts()).extracting(p -> p.getPort().getIntVal())
+                .containsExactly(8080, 15432);
         NetworkPolicy metadata = policies.stream().filter(p -> p.getMetadata().getName().endsWith("-metadata")).findFirst().orElseThrow();
         assertThat(metadata.getSpec().getIngress().getFirst().getFrom().getFirst().getPodSelector().getMatchLabels())
                 .containsEntry("app.kubernetes.io/component", "service");
@@ -208,6 +209,38 @@ class HelmChartTest {
         Map<String, String> all = new java.util.LinkedHashMap<>(values);
         all.put("runtime.type", "docker");
         return all;
+    }
+
+    @Test
+    void theGatewayHasAServiceOfItsOwnLoadBalancerByDefaultOrNodePort() {
+        List<HasMetadata> objects = render(Map.of());
+        var gateway = named(objects, io.fabric8.kubernetes.api.model.Service.class, "t-offshoot-gateway");
+        assertThat(gateway.getSpec().getType()).isEqualTo("LoadBalancer");
+        assertThat(gateway.getSpec().getPorts().getFirst().getPort()).isEqualTo(15432);
+        assertThat(gateway.getSpec().getPorts().getFirst().getTargetPort().getStrVal()).isEqualTo("postgres");
+        assertThat(offshootContainer(objects).getPorts()).anyMatch(p -> p.getName().equals("postgres")
+                && p.getContainerPort() == 15432);
+        assertThat(offshootContainer(objects).getEnv()).anyMatch(e -> e.getName().equals("OFFSHOOT_GATEWAY_PORT")
+                && e.getValue().equals("15432"));
+
+        List<HasMetadata> nodePort = render(Map.of("gateway.service.type", "NodePort",
+                "gateway.service.nodePort", "30432", "gateway.service.port", "5432", "gateway.domain", "db.example.com"));
+        var service = named(nodePort, io.fabric8.kubernetes.api.model.Service.class, "t-offshoot-gateway");
+        assertThat(service.getSpec().getType()).isEqualTo("NodePort");
+        assertThat(service.getSpec().getPorts().getFirst().getNodePort()).isEqualTo(30432);
+        assertThat(offshootContainer(nodePort).getEnv()).anyMatch(e -> e.getName().equals("OFFSHOOT_GATEWAY_DOMAIN")
+                && e.getValue().equals("db.example.com"))
+                .anyMatch(e -> e.getName().equals("OFFSHOOT_GATEWAY_ADVERTISED_PORT") && e.getValue().equals("5432"));
+    }
+
+    @Test
+    void anOperatorsCertificateIsMountedFromItsSecret() {
+        List<HasMetadata> objects = render(Map.of("gateway.tls.existingSecret", "gw-cert"));
+        var pod = one(objects, Deployment.class).getSpec().getTemplate().getSpec();
+        assertThat(pod.getVolumes()).anyMatch(v -> v.getSecret() != null
+                && v.getSecret().getSecretName().equals("gw-cert"));
+        assertThat(offshootContainer(objects).getEnv()).anyMatch(e -> e.getName()
+                .equals("OFFSHOOT_GATEWAY_TLS_CERTIFICATE_FILE") && e.getValue().equals("/etc/offshoot/gateway-tls/tls.crt"));
     }
 
     static List<HasMetadata> render(Map<String, String> values) {

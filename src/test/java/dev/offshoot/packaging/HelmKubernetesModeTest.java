@@ -73,8 +73,8 @@ class HelmKubernetesModeTest {
         assertThat(one(objects, PodDisruptionBudget.class).getSpec().getMinAvailable().getIntVal()).isEqualTo(1);
         Service gateway = named(objects, Service.class, "t-offshoot-gateway");
         assertThat(gateway.getSpec().getType()).isEqualTo("LoadBalancer");
-        assertThat(gateway.getSpec().getPorts().getFirst().getPort()).isEqualTo(6432);
-        assertThat(offshootContainer(objects).getPorts()).anyMatch(p -> p.getContainerPort() == 6432);
+        assertThat(gateway.getSpec().getPorts().getFirst().getPort()).isEqualTo(15432);
+        assertThat(offshootContainer(objects).getPorts()).anyMatch(p -> p.getContainerPort() == 15432);
 
         Service nodePort = named(render(Map.of("gateway.service.type", "NodePort", "gateway.service.nodePort", "30432")),
                 Service.class, "t-offshoot-gateway");
@@ -143,7 +143,8 @@ class HelmKubernetesModeTest {
         List<HasMetadata> docker = render(HelmChartTest.docker(Map.of()));
         assertThat(one(docker, Deployment.class).getSpec().getReplicas()).isEqualTo(1);
         assertThat(docker).noneMatch(Role.class::isInstance).noneMatch(PodDisruptionBudget.class::isInstance);
-        assertThat(all(docker, Service.class)).extracting(s -> s.getMetadata().getName()).doesNotContain("t-offshoot-gateway");
+        // one gateway Service in either mode: the gateway fronts branches on Docker too
+        assertThat(all(docker, Service.class)).extracting(s -> s.getMetadata().getName()).containsOnlyOnce("t-offshoot-gateway");
         assertThat(configValue(docker, "OFFSHOOT_RUNTIME_TYPE")).isEqualTo("docker");
     }
 

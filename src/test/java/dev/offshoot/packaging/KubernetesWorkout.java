@@ -53,7 +53,7 @@ final class KubernetesWorkout {
             try (KubernetesClients clients = KubernetesClients.connect(properties);
                     KubernetesRuntime runtime = new KubernetesRuntime(clients.client(), clients.namespace(), properties,
                             new RuntimeProperties("", instance, "postgres:16", "", "/offshoot/pgdata", "", "127.0.0.1",
-                                    "", 25000, 25999, Duration.ofSeconds(20), Duration.ofSeconds(2), Duration.ofMinutes(1)),
+                                    "", false, "offshoot-branches", 25000, 25999, Duration.ofSeconds(20), Duration.ofSeconds(2), Duration.ofMinutes(1)),
                             new LimitsProperties(DataSize.ofMegabytes(256), 512, 1024, DataSize.ofGigabytes(4), 4096))) {
                 Storage storage = CsiStorage.of(clients, properties, instance, "postgres:16");
                 List<Pod> pods = new java.util.ArrayList<>();

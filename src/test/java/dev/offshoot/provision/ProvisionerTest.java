@@ -39,7 +39,7 @@ import dev.offshoot.storage.Storage;
 class ProvisionerTest {
 
     static final RuntimeProperties PROPERTIES = new RuntimeProperties("", "t1", "img", "", "/pg", "", "127.0.0.1",
-            "", 25000, 25999, Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofMinutes(30));
+            "", false, "n", 25000, 25999, Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofMinutes(30));
 
     final ContainerRuntime runtime = mock(ContainerRuntime.class);
     final ImageStore images = mock(ImageStore.class);

@@ -145,20 +145,24 @@ class ConcurrencyIT {
         return jdbc.queryForList("SELECT name FROM branch WHERE status <> 'DELETED'", String.class);
     }
 
-    /** Every live row is READY with its own running container and port; no other container exists. */
+    /**
+     * Every live row is READY with its own running container, which publishes no host port and sits
+     * on the branch network at an address of its own; no other container exists and no key holds a
+     * host port.
+     */
     private void assertConsistent() {
         List<Map<String, Object>> rows = jdbc.queryForList(
-                "SELECT b.status, b.instance_handle, p.port FROM branch b LEFT JOIN instance_port p"
-                        + " ON p.instance_key = b.id::text AND p.released_at IS NULL WHERE b.status <> 'DELETED'");
+                "SELECT b.id::text AS id, b.status, b.instance_handle FROM branch b WHERE b.status <> 'DELETED'");
         assertThat(rows).extracting(r -> r.get("status")).containsOnly("READY");
-        Set<Object> ports = new HashSet<>();
-        rows.forEach(r -> assertThat(ports.add(r.get("port"))).as("port %s used twice", r.get("port")).isTrue());
-        assertThat(ports).as("every live row's instance holds a port").doesNotContainNull();
         List<Container> containers = TestDocker.containersOf(INSTANCE).stream()
                 .filter(c -> "branch".equals(c.getLabels().get("offshoot.kind"))).toList();
         assertThat(containers).extracting(Container::getId)
                 .containsExactlyInAnyOrderElementsOf(rows.stream().map(r -> (String) r.get("instance_handle")).toList());
         assertThat(containers).extracting(Container::getState).containsOnly("running");
+        TestDocker.assertOnTheBranchNetwork(containers, rows.stream().collect(java.util.stream.Collectors.toMap(
+                r -> (String) r.get("instance_handle"), r -> (String) r.get("id"))));
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM instance_port WHERE released_at IS NULL", Long.class))
+                .as("host ports held").isZero();
     }
 
     private List<Integer> all(List<Callable<Integer>> tasks) throws Exception {

@@ -255,7 +255,7 @@ class ReaperIT {
             await().during(Duration.ofSeconds(6)).atMost(Duration.ofSeconds(8))
                     .until(() -> status(name).equals("READY"));
         }
-        await().atMost(DEADLINE).until(() -> status(name).equals("STOPPED"));
+        await().atMost(DEADLINE).until(() -> status(name).equals("SUSPENDED"));
 
         Api.Response again = api.post("/api/v1/branches", request);
         assertThat(again.status()).isEqualTo(200);

@@ -40,7 +40,7 @@ class ReconcilePlanTest {
         var ok = row("ok", BranchStatus.READY, "a", NOW.minus(Duration.ofHours(1)));
         var gone = row("gone", BranchStatus.READY, "b", NOW.minus(Duration.ofHours(1)));
         var down = row("down", BranchStatus.READY, "c", NOW.minus(Duration.ofHours(1)));
-        var stopped = row("stopped", BranchStatus.STOPPED, "d", NOW.minus(Duration.ofHours(1)));
+        var stopped = row("stopped", BranchStatus.SUSPENDED, "d", NOW.minus(Duration.ofHours(1)));
 
         var rows = List.of(ok, gone, down, stopped);
         ReconcilePlan plan = ReconcilePlan.of(rows, List.of(container("a", ok, "running"),

@@ -43,7 +43,7 @@ class ReconcilerTest {
                 Duration.ZERO, Duration.ZERO, Duration.ZERO, ReaperProperties.IdleAction.DELETE, 20,
                 Duration.ofMinutes(2), action, 20, java.util.Map.of(), java.util.Map.of(), Duration.ofDays(7), Duration.ofDays(30));
         RuntimeProperties runtimeProperties = new RuntimeProperties("", "t1", "img", "", "/pg", "", "127.0.0.1", "",
-                1, 2, Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofMinutes(30));
+                false, "n", 1, 2, Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofMinutes(30));
         return new Reconciler(new Inventory(runtime, mock(Storage.class), runtimeProperties), branches,
                 mock(ReapAudit.class), reaper, runtimeProperties, leadership, new SimpleMeterRegistry());
     }

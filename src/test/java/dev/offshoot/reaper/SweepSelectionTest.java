@@ -49,7 +49,7 @@ class SweepSelectionTest {
     @Test
     void idleReapingOffWithZeroTimeoutAndStoppedBranchesAreNotIdleAgain() {
         var idle = branch("idle", BranchStatus.READY, null, NOW.minus(Duration.ofDays(3)), false);
-        var stopped = branch("stopped", BranchStatus.STOPPED, null, NOW.minus(Duration.ofDays(3)), false);
+        var stopped = branch("stopped", BranchStatus.SUSPENDED, null, NOW.minus(Duration.ofDays(3)), false);
 
         assertThat(SweepSelection.select(List.of(idle, stopped), NOW, Duration.ZERO)).isEmpty();
         assertThat(SweepSelection.select(List.of(idle, stopped), NOW, Duration.ofHours(1)))

@@ -116,7 +116,7 @@ class SweeperTest {
 
         assertThat(reaped).isZero();
         verify(branches).recordActivity(eq(busy), any());
-        verify(branches, never()).reapStop(any());
+        verify(branches, never()).suspendIdle(any());
         verify(branches, never()).reapDelete(any());
     }
 }

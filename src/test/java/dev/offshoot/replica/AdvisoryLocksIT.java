@@ -36,7 +36,7 @@ class AdvisoryLocksIT {
     static final String DB = IntegrationTest.freshDatabase("locks");
     static final ReplicaProperties PROPERTIES = new ReplicaProperties(Duration.ofMillis(200), "", Duration.ofSeconds(5));
     static final RuntimeProperties RUNTIME = new RuntimeProperties("", "locks-it", "img", "", "/pg", "", "127.0.0.1",
-            "", 1, 2, Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofMinutes(30));
+            "", false, "n", 1, 2, Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofMinutes(30));
 
     final List<AutoCloseable> opened = new ArrayList<>();
 

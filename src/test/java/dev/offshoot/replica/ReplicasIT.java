@@ -38,7 +38,7 @@ import tools.jackson.databind.JsonNode;
 /**
  * Two replicas of the service, two processes with their own HTTP ports and the same instance id,
  * against one metadata store and one engine: the same names created and deleted from both at
- * once, a stopped branch woken from both, and the leader SIGKILLed in the middle of a sweep; at
+ * once, a suspended branch woken from both, and the leader SIGKILLed in the middle of a sweep; at
  * the end rows, containers, ports and data directories agree, and every branch still answers.
  */
 class ReplicasIT {
@@ -76,12 +76,15 @@ class ReplicasIT {
             createsOfOneNameFromBothGiveOneBranch(apiA, apiB, store);
             deletesOfOneNameFromBothDeleteItOnce(apiA, apiB, store);
             List<JsonNode> kept = new ArrayList<>(createsRacingDeletesEndAsTheirAnswersSay(apiA, apiB, store));
-            kept.add(aStoppedBranchWokenFromBothStartsOnce(apiA, apiB, store));
-            aLeaderKilledMidSweepIsTakenOverAndTheSweepFinished(a, b, apiA, apiB, store);
+            JsonNode sleepy = aSuspendedBranchWokenFromBothStartsOnce(apiA, apiB, store);
+            kept.add(sleepy);
+            aSuspendedBranchConnectedToThroughBothGatewaysStartsOnce(sleepy, a, b, apiA, store);
+            ServiceProcess survivor = aLeaderKilledMidSweepIsTakenOverAndTheSweepFinished(a, b, apiA, apiB, store);
 
             store.assertConsistent();
             for (JsonNode branch : kept) {
-                assertThat(selectOne(branch)).as("branch %s answers", branch.get("name").asString()).isEqualTo(1);
+                assertThat(selectOne(branch, survivor.gatewayPort)).as("branch %s answers",
+                        branch.get("name").asString()).isEqualTo(1);
             }
         }
     }
@@ -148,15 +151,15 @@ class ReplicasIT {
     }
 
     /**
-     * A branch stopped while idle (as the idle reaper or the gateway's suspend leaves it), then
+     * A branch suspended while idle (as the idle reaper or the gateway's suspend leaves it), then
      * asked for from both replicas at once: both answer it READY, and its container started once.
      */
-    private JsonNode aStoppedBranchWokenFromBothStartsOnce(Api apiA, Api apiB, Observed store) throws Exception {
+    private JsonNode aSuspendedBranchWokenFromBothStartsOnce(Api apiA, Api apiB, Observed store) throws Exception {
         JsonNode branch = apiA.post("/api/v1/branches", Map.of("name", "sleepy", "template", "rp")).body();
         String handle = (String) store.query("SELECT instance_handle FROM branch WHERE name = 'sleepy'"
                 + " AND status = 'READY'").getFirst().get("instance_handle");
         TestDocker.client().stopContainerCmd(handle).withTimeout(10).exec();
-        store.query("UPDATE branch SET status = 'STOPPED', status_since = now() WHERE name = 'sleepy'"
+        store.query("UPDATE branch SET status = 'SUSPENDED', status_since = now() WHERE name = 'sleepy'"
                 + " AND status = 'READY'");
         Instant stopped = Instant.now();
 
@@ -170,12 +173,35 @@ class ReplicasIT {
     }
 
     /**
+     * The same branch suspended, then connected to through both replicas' gateways at once: the
+     * wake on connect takes the branch's name lock in the store, so both sessions run and its
+     * container started once.
+     */
+    private void aSuspendedBranchConnectedToThroughBothGatewaysStartsOnce(JsonNode branch, ServiceProcess a,
+            ServiceProcess b, Api apiA, Observed store) throws Exception {
+        Api.Response suspended = apiA.post("/api/v1/branches/sleepy/suspend", Map.of());
+        assertThat(suspended.status()).isEqualTo(200);
+        assertThat(suspended.body().get("status").asString()).isEqualTo("SUSPENDED");
+        String handle = (String) store.query("SELECT instance_handle FROM branch WHERE name = 'sleepy'"
+                + " AND status = 'SUSPENDED'").getFirst().get("instance_handle");
+        Instant since = Instant.now();
+
+        CompletableFuture<Integer> throughA = CompletableFuture.supplyAsync(() -> selectOne(branch, a.gatewayPort), CALLS);
+        CompletableFuture<Integer> throughB = CompletableFuture.supplyAsync(() -> selectOne(branch, b.gatewayPort), CALLS);
+
+        assertThat(throughA.get(2, TimeUnit.MINUTES)).as("through replica a's gateway").isEqualTo(1);
+        assertThat(throughB.get(2, TimeUnit.MINUTES)).as("through replica b's gateway").isEqualTo(1);
+        assertThat(store.statuses("sleepy")).contains("READY");
+        assertThat(starts(handle, since, Instant.now())).as("starts of its container").isEqualTo(1);
+    }
+
+    /**
      * Six branches expire at once; while the leader's sweep deletes them it is SIGKILLed. The
      * other replica leads within a leader check, finishes the delete the dead one was in the middle
-     * of, and sweeps the rest.
+     * of, and sweeps the rest. Returns the replica left running.
      */
-    private void aLeaderKilledMidSweepIsTakenOverAndTheSweepFinished(ServiceProcess a, ServiceProcess b, Api apiA,
-            Api apiB, Observed store) throws Exception {
+    private ServiceProcess aLeaderKilledMidSweepIsTakenOverAndTheSweepFinished(ServiceProcess a, ServiceProcess b,
+            Api apiA, Api apiB, Observed store) throws Exception {
         List<CompletableFuture<Api.Response>> creates = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
             Api api = i % 2 == 0 ? apiA : apiB;
@@ -210,6 +236,7 @@ class ReplicasIT {
         System.out.printf("leader killed with %d of 6 expired branches deleted; the other led %d ms later;"
                 + " all 6 deleted %d ms after the kill%n", deletedAtKill, takeover,
                 (System.nanoTime() - killed) / 1_000_000);
+        return survivor;
     }
 
     /** The same call on both replicas at once; the answers in the order of the replicas. */
@@ -253,13 +280,19 @@ class ReplicasIT {
                 .map(l -> (int) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).orElseThrow();
     }
 
-    private static int selectOne(JsonNode branch) throws Exception {
+    /**
+     * SELECT 1 on the branch through the gateway of one replica (connection strings name the gateway
+     * of the replica that answered; behind a load balancer they would name its address).
+     */
+    private static int selectOne(JsonNode branch, int gatewayPort) {
         JsonNode c = branch.get("connection");
-        try (Connection db = DriverManager.getConnection(c.get("jdbcUrl").asString(), c.get("user").asString(),
-                c.get("password").asString()); Statement st = db.createStatement();
-                ResultSet rs = st.executeQuery("SELECT 1")) {
+        String url = c.get("jdbcUrl").asString().replace(":" + c.get("port").asInt() + "/", ":" + gatewayPort + "/");
+        try (Connection db = DriverManager.getConnection(url, c.get("user").asString(), c.get("password").asString());
+                Statement st = db.createStatement(); ResultSet rs = st.executeQuery("SELECT 1")) {
             rs.next();
             return rs.getInt(1);
+        } catch (java.sql.SQLException e) {
+            throw new AssertionError("branch " + branch.get("name").asString() + " through port " + gatewayPort, e);
         }
     }
 }

@@ -21,7 +21,7 @@ class DockerPauseTest {
 
     final DockerClient docker = mock(DockerClient.class);
     final PauseContainerCmd pause = mock(PauseContainerCmd.class);
-    final DockerRuntime runtime = new DockerRuntime(docker, new ContainerBox(0, 0, 0), null, null, null);
+    final DockerRuntime runtime = new DockerRuntime(docker, new ContainerBox(0, 0, 0), null, null, null, null);
 
     DockerPauseTest() {
         when(docker.pauseContainerCmd("c1")).thenReturn(pause);

@@ -64,7 +64,7 @@ class MissingImageTest {
     }
 
     static RuntimeProperties properties(String baseImage, String toolsImage) {
-        return new RuntimeProperties("", "i1", baseImage, toolsImage, "/pg", "", "127.0.0.1", "", 25000, 25999,
+        return new RuntimeProperties("", "i1", baseImage, toolsImage, "/pg", "", "127.0.0.1", "", false, "n", 25000, 25999,
                 Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofMinutes(30), Duration.ofMinutes(10));
     }
 }

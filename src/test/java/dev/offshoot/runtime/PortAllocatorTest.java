@@ -20,7 +20,7 @@ class PortAllocatorTest {
     static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
 
     static PortAllocator onlyPort(int port) {
-        return new PortAllocator(new RuntimeProperties("", "t1", "img", "", "/pg", "", "127.0.0.1", "", port, port,
+        return new PortAllocator(new RuntimeProperties("", "t1", "img", "", "/pg", "", "127.0.0.1", "", true, "n", port, port,
                 Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofMinutes(30)));
     }
 

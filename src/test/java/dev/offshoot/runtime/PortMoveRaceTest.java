@@ -96,7 +96,7 @@ class PortMoveRaceTest {
     }
 
     static RuntimeProperties properties(int start, int end) {
-        return new RuntimeProperties("", "t1", "img", "", "/pg", "", "127.0.0.1", "", start, end,
+        return new RuntimeProperties("", "t1", "img", "", "/pg", "", "127.0.0.1", "", true, "n", start, end,
                 Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofMinutes(30));
     }
 

@@ -21,7 +21,7 @@ import dev.offshoot.provision.Builds;
 class SourceGuardTest {
 
     final RuntimeProperties runtime = new RuntimeProperties("", "t", "img", "", "/pg", "", "127.0.0.1", "",
-            54400, 54999, Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofMinutes(30));
+            true, "n", 54400, 54999, Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofMinutes(30));
     final MetadataProperties metadata = new MetadataProperties("m", "m", 54399, Duration.ofSeconds(90));
     final Builds engine = mock(Builds.class);
 

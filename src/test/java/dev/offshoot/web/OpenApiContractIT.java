@@ -347,7 +347,8 @@ class OpenApiContractIT extends IntegrationTest {
         assertProblem(get("/api/v1/branches", Map.of("template", List.of("ct-missing-" + suffix()))), 404,
                 "TEMPLATE_NOT_FOUND");
 
-        Exchange page = get("/api/v1/branches", Map.of("label", List.of("repo=acme/shop"), "limit", List.of("1")));
+        // three live branches of this class at least (branch, its child, the protected one), whatever else ran
+        Exchange page = get("/api/v1/branches", Map.of("limit", List.of("1")));
         assertThat(page.json().get("items")).hasSize(1);
         assertThat(page.json().get("nextCursor").asString()).isNotBlank();
         assertProblem(get("/api/v1/branches", Map.of("cursor", List.of("bm90LW91cnM"))), 400, "INVALID_CURSOR");
@@ -359,6 +360,27 @@ class OpenApiContractIT extends IntegrationTest {
         assertThat(one.json().get("labels").get("pr").asString()).isEqualTo("123");
 
         assertProblem(get("/api/v1/branches/ct-missing-" + suffix(), Map.of()), 404, "BRANCH_NOT_FOUND");
+    }
+
+    @Test
+    @Order(22)
+    void suspendAndWakeABranchAndGetTheGatewayCa() {
+        Exchange before = get("/api/v1/branches/" + branch, Map.of());
+        Exchange suspended = call("POST", "/api/v1/branches/" + branch + "/suspend", Map.of(), null, null, true);
+        assertThat(suspended.status).as(suspended.body).isEqualTo(200);
+        assertThat(suspended.json().get("status").asString()).isEqualTo("SUSPENDED");
+        Exchange woken = call("POST", "/api/v1/branches/" + branch + "/wake", Map.of(), null, null, true);
+        assertThat(woken.status).as(woken.body).isEqualTo(200);
+        assertThat(woken.json().get("status").asString()).isEqualTo("READY");
+        assertThat(woken.json().get("connection")).isEqualTo(before.json().get("connection"));
+        assertProblem(call("POST", "/api/v1/branches/ct-missing-" + suffix() + "/suspend", Map.of(), null, null, true),
+                404, "BRANCH_NOT_FOUND");
+        assertProblem(call("POST", "/api/v1/branches/ct-missing-" + suffix() + "/wake", Map.of(), null, null, true),
+                404, "BRANCH_NOT_FOUND");
+
+        Exchange ca = get("/api/v1/gateway/ca.pem", Map.of());
+        assertThat(ca.status).isEqualTo(200);
+        assertThat(ca.body).startsWith("-----BEGIN CERTIFICATE-----");
     }
 
     @Test
@@ -543,6 +565,36 @@ class OpenApiContractIT extends IntegrationTest {
         assertProblem(postJson(path, Map.of("sql", "SELECT 1", "timeout", "soon")), 400, "INVALID_LIMIT");
     }
 
+    @Test
+    @Order(27)
+    void explainStatisticsAndATuningRound() {
+        String base = "/api/v1/branches/" + branch;
+        Exchange plain = postJson(base + "/explain", Map.of("sql", "SELECT id FROM items WHERE label = 'seed'"));
+        assertThat(plain.status).as(plain.body).isEqualTo(200);
+        assertThat(plain.json().get("ranOn").asString()).isEqualTo("branch");
+        Exchange analyzed = postJson(base + "/explain", Map.of("sql", "SELECT id FROM items", "analyze", true,
+                "timeout", "10s"));
+        assertThat(analyzed.status).as(analyzed.body).isEqualTo(200);
+        assertThat(analyzed.json().get("summary").get("actualRows").asLong()).isPositive();
+        assertProblem(postJson(base + "/explain", Map.of("sql", "DROP TABLE items")), 400, "INVALID_CANDIDATE");
+
+        Exchange stats = get(base + "/slow-queries", Map.of("limit", List.of("5"), "orderBy", List.of("mean")));
+        assertThat(stats.status).as(stats.body).isEqualTo(200);
+
+        Exchange prepared = postJson(base + "/tunings", Map.of("statement", "SELECT id FROM items WHERE label = 'seed'",
+                "candidates", List.of("CREATE INDEX items_label_idx ON items (label)", "SET enable_seqscan = off"),
+                "runs", 2));
+        assertThat(prepared.status).as(prepared.body).isEqualTo(201);
+        String tuning = base + "/tunings/" + prepared.json().get("tuningId").asString();
+        assertThat(get(tuning, Map.of()).json().get("status").asString()).isEqualTo("KEPT");
+        assertProblem(postJson(tuning + "/complete", Map.of("candidate", 2)), 422, "NOT_A_MIGRATION");
+        Exchange checked = postJson(tuning + "/complete", Map.of("candidate", 1, "action", "check"));
+        assertThat(checked.status).as(checked.body).isEqualTo(200);
+        assertThat(checked.json().get("migration").get("sql").asString()).startsWith("CREATE INDEX CONCURRENTLY");
+        assertThat(delete(tuning, Map.of()).status).isEqualTo(204);
+        assertProblem(postJson(tuning + "/complete", Map.of("candidate", 1, "action", "apply")), 409, "TUNING_ENDED");
+    }
+
     private static Map<String, Object> migrationSet(String... nameAndSql) {
         List<Map<String, String>> migrations = new java.util.ArrayList<>();
         for (int i = 0; i < nameAndSql.length; i += 2) {
@@ -634,9 +686,12 @@ class OpenApiContractIT extends IntegrationTest {
     void tokensScopesAndAudit() {
         String name = "ct-tok-" + suffix();
         Exchange issued = postJson("/api/v1/tokens", Map.of("name", name, "scopes", List.of("read", "approve"),
-                "templates", List.of(emptyTemplate), "requiredLabels", Map.of("team", "ct"), "revealSecrets", true));
+                "templates", List.of(emptyTemplate), "requiredLabels", Map.of("team", "ct"), "revealSecrets", true,
+                "mcp", Map.of("readOnly", true, "categories", List.of("tuning", "schema"))));
         assertThat(issued.status).as(issued.body).isEqualTo(201);
         assertThat(issued.json().get("details").get("revealSecrets").asBoolean()).isTrue();
+        assertThat(issued.json().get("details").get("mcp").get("categories")).extracting(JsonNode::asString)
+                .containsExactly("schema", "tuning");
         assertThat(issued.json().get("details").get("scopes")).extracting(JsonNode::asString)
                 .containsExactlyInAnyOrder("approve", "read");
         String secret = issued.json().get("token").asString();
@@ -878,8 +933,12 @@ class OpenApiContractIT extends IntegrationTest {
     /** "/api/v1/branches/pr-1/reset" -> "/api/v1/branches/{name}/reset"; webhooks and console paths have no name. */
     private static String operationPath(String path) {
         String[] parts = path.split("/");
-        if (parts.length > 4 && !parts[3].equals("webhooks") && !parts[3].equals("console")) {
+        if (parts.length > 4 && !parts[3].equals("webhooks") && !parts[3].equals("console")
+                && !parts[3].equals("gateway")) {
             parts[4] = "{name}";
+        }
+        if (parts.length > 6 && parts[5].equals("tunings")) {
+            parts[6] = "{id}";
         }
         return String.join("/", parts);
     }

@@ -52,7 +52,7 @@ class KubernetesRuntimeIT {
                 DataSize.ofGigabytes(1), "Never", ids[0], ids[1], Duration.ofSeconds(60), List.of());
         clients = KubernetesClients.connect(kubernetes);
         runtime = new KubernetesRuntime(clients.client(), clients.namespace(), kubernetes, new RuntimeProperties("",
-                INSTANCE, IMAGE, "", "/offshoot/pgdata", "--wal-segsize=1", "127.0.0.1", "", 25000,
+                INSTANCE, IMAGE, "", "/offshoot/pgdata", "--wal-segsize=1", "127.0.0.1", "", false, "offshoot-branches", 25000,
                 25999, Duration.ofSeconds(60), Duration.ofSeconds(20), Duration.ofMinutes(2)),
                 new LimitsProperties(DataSize.ofMegabytes(256), 512, 1024, DataSize.ofGigabytes(4), 4096));
         String claim = "offshoot-" + INSTANCE + "-rev";

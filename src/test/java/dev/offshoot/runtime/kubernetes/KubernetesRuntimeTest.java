@@ -58,7 +58,7 @@ class KubernetesRuntimeTest {
 
     static RuntimeProperties runtimeProperties() {
         return new RuntimeProperties("", INSTANCE, "offshoot/postgres:15-local", "", "/offshoot/pgdata",
-                "--wal-segsize=1", "127.0.0.1", "", 25000, 25999, Duration.ofSeconds(20), Duration.ofSeconds(5),
+                "--wal-segsize=1", "127.0.0.1", "", false, "offshoot-branches", 25000, 25999, Duration.ofSeconds(20), Duration.ofSeconds(5),
                 Duration.ofMinutes(1));
     }
 
