@@ -17,8 +17,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.ExecWatch;
 
+import dev.offshoot.runtime.ContainerFailedException;
 import dev.offshoot.runtime.ContainerRuntime.ExecOptions;
 import dev.offshoot.runtime.ContainerRuntime.ExecResult;
 import dev.offshoot.runtime.OutputTail;
@@ -77,8 +79,8 @@ final class PodExec {
                 result = run(pod, List.of("sh", "-c", "head -c " + size + " > \"$0\"", target), in, timeout);
             }
             if (!result.succeeded()) {
-                throw new IllegalStateException("copying " + hostFile.getFileName() + " into Pod " + pod
-                        + " failed: " + result.output().strip());
+                throw new ContainerFailedException("copying " + hostFile.getFileName() + " into Pod " + pod
+                        + " failed", result.output().strip(), null);
             }
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
@@ -103,8 +105,9 @@ final class PodExec {
                 ? target.writingOutput(sink).writingError(sink).exec(command.toArray(String[]::new))
                 : target.redirectingInput().writingOutput(sink).writingError(sink)
                         .exec(command.toArray(String[]::new))) {
-            if (input != null) {
-                feed(watch, input);
+            String unfed = input == null ? null : feed(watch, input);
+            if (unfed != null) {
+                return new ExecResult(-1, "writing to the input of an exec in Pod " + pod + " failed: " + unfed + "\n" + out);
             }
             Integer code = watch.exitCode().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             return new ExecResult(code == null ? -1 : code, out.toString());
@@ -115,16 +118,24 @@ final class PodExec {
             return new ExecResult(-1, "interrupted");
         } catch (ExecutionException e) {
             return new ExecResult(-1, "exec in Pod " + pod + " failed: " + e.getCause().getMessage() + "\n" + out);
+        } catch (KubernetesClientException e) {
+            // the API server refused the exec or its connection broke: a failed command, not an internal error
+            return new ExecResult(-1, "exec in Pod " + pod + " failed: " + e.getMessage() + "\n" + out);
         }
     }
 
-    private static void feed(ExecWatch watch, InputStream input) {
+    /**
+     * Writes all of {@code input} to the exec's standard input; null when it was, else why not (the
+     * exec's connection closed: the command or its container ended, or the API server hung up).
+     */
+    private static String feed(ExecWatch watch, InputStream input) {
         try (InputStream in = input) {
             OutputStream stdin = watch.getInput();
             in.transferTo(stdin);
             stdin.flush();
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException("writing to an exec's input failed", e);
+            return null;
+        } catch (IOException | KubernetesClientException e) {
+            return String.valueOf(e.getMessage());
         }
     }
 }

@@ -27,6 +27,7 @@ import dev.offshoot.config.RuntimeProperties;
 import dev.offshoot.instance.Resources;
 import dev.offshoot.k8s.FakeCluster;
 import dev.offshoot.k8s.LocalEngine;
+import dev.offshoot.runtime.ContainerFailedException;
 import dev.offshoot.runtime.ContainerRuntime.ExecOptions;
 import dev.offshoot.runtime.ContainerSpec;
 import dev.offshoot.runtime.ImageMissingException;
@@ -246,5 +247,28 @@ class KubernetesRuntimeTest {
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(pod(handle)).isNull());
         assertThat(clients.client().configMaps().withName(handle).get()).isNotNull();
         assertThat(runtime.state(handle)).hasValueSatisfying(s -> assertThat(s.running()).isFalse());
+    }
+
+    @Test
+    void aCopyThePodCannotTakeIsAContainerFailureNotAnInternalError() throws Exception {
+        String handle = runtime.start(branch("k9", claim("data-k9")));
+        Path file = Files.createTempFile("load", ".sql");
+        Files.write(file, new byte[1 << 20]);
+
+        assertThatThrownBy(() -> runtime.copyInto(handle, file, "/no/such/directory"))
+                .isInstanceOfSatisfying(ContainerFailedException.class,
+                        e -> assertThat(e.code()).isEqualTo("CONTAINER_FAILED"));
+        assertThatThrownBy(() -> runtime.copyInto("offshoot-" + INSTANCE + "-gone", file, "/tmp"))
+                .isInstanceOfSatisfying(ContainerFailedException.class,
+                        e -> assertThat(e.code()).isEqualTo("CONTAINER_FAILED"));
+    }
+
+    @Test
+    void anExecWithVariablesInAPodThatIsGoneFailsAsACommandWithoutThem() {
+        var result = runtime.exec("offshoot-" + INSTANCE + "-gone", List.of("true"),
+                new ExecOptions("", Map.of("PGPASSWORD", "s3cret-value")), Duration.ofSeconds(10));
+
+        assertThat(result.succeeded()).isFalse();
+        assertThat(result.output()).doesNotContain("s3cret-value");
     }
 }
