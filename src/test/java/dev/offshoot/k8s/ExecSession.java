@@ -5,6 +5,10 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import io.fabric8.mockwebserver.http.ByteString;
 import io.fabric8.mockwebserver.http.Response;
@@ -18,10 +22,13 @@ import io.fabric8.mockwebserver.http.WebSocketListener;
  */
 final class ExecSession extends WebSocketListener {
 
+    private static final long WAIT_SECONDS = 60;
+
     private final Engine engine;
     private final String container;
     private final List<String> command;
-    private volatile Process process;
+    /** The process once it runs; input that arrives earlier waits for it, as a kubelet buffers it. */
+    private final CompletableFuture<Process> started = new CompletableFuture<>();
 
     ExecSession(Engine engine, String container, List<String> command) {
         this.engine = engine;
@@ -36,7 +43,8 @@ final class ExecSession extends WebSocketListener {
 
     private void run(WebSocket socket) {
         try {
-            process = engine.exec(container, command);
+            Process process = engine.exec(container, command);
+            started.complete(process);
             Thread out = Thread.ofVirtual().start(() -> pump(process.getInputStream(), 1, socket));
             Thread err = Thread.ofVirtual().start(() -> pump(process.getErrorStream(), 2, socket));
             int code = process.waitFor();
@@ -44,6 +52,7 @@ final class ExecSession extends WebSocketListener {
             err.join();
             socket.send(frame(3, status(code).getBytes(StandardCharsets.UTF_8)));
         } catch (Exception e) {
+            started.completeExceptionally(e);
             socket.send(frame(3, ("{\"status\":\"Failure\",\"message\":\"" + e.getMessage() + "\"}")
                     .getBytes(StandardCharsets.UTF_8)));
         } finally {
@@ -92,8 +101,15 @@ final class ExecSession extends WebSocketListener {
         if (bytes.length < 2 || bytes[0] != 0) {
             return;
         }
-        for (int i = 0; i < 100 && process == null; i++) {
-            sleep();
+        Process process;
+        try {
+            // docker exec may take seconds to start on a loaded host: frames are held, never dropped
+            process = started.get(WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        } catch (ExecutionException | TimeoutException e) {
+            return;
         }
         try {
             OutputStream stdin = process.getOutputStream();
@@ -106,21 +122,13 @@ final class ExecSession extends WebSocketListener {
 
     @Override
     public void onClosed(WebSocket socket, int code, String reason) {
-        Process running = process;
+        Process running = started.getNow(null);
         if (running != null) {
             try {
                 running.getOutputStream().close();
             } catch (IOException e) {
                 // gone already
             }
-        }
-    }
-
-    private static void sleep() {
-        try {
-            Thread.sleep(20);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

@@ -57,6 +57,8 @@ final class FakeKubelet implements AutoCloseable {
     private final Set<String> busy = ConcurrentHashMap.newKeySet();
     /** Containers of deleted Pods still stopping, by Pod name (the mock API server drops a Pod at once). */
     private final Map<String, java.util.concurrent.CompletableFuture<Void>> terminating = new ConcurrentHashMap<>();
+    /** The claims each Pod's container has mounted, by Pod name, until that container is removed. */
+    private final Map<String, Set<String>> mounted = new ConcurrentHashMap<>();
     private final ExecutorService work = Executors.newVirtualThreadPerTaskExecutor();
     private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
 
@@ -136,6 +138,9 @@ final class FakeKubelet implements AutoCloseable {
         String claim = snapshot.get("spec", "source", "persistentVolumeClaimName");
         submit(() -> {
             awaitTrue(() -> bound(claim), "claim " + claim);
+            // a real API server keeps a deleted Pod until its container stopped: a snapshot taken
+            // after the Pod is gone sees the volume as its Postgres left it at shutdown
+            awaitTrue(() -> !heldByADeletedPod(claim), "containers of deleted Pods on claim " + claim);
             List<String> using = containersUsing(claim);
             using.forEach(engine::freeze);
             try {
@@ -157,6 +162,11 @@ final class FakeKubelet implements AutoCloseable {
     private boolean bound(String claim) {
         PersistentVolumeClaim pvc = client.persistentVolumeClaims().inNamespace(namespace).withName(claim).get();
         return pvc != null && pvc.getStatus() != null && "Bound".equals(pvc.getStatus().getPhase());
+    }
+
+    private boolean heldByADeletedPod(String claim) {
+        return mounted.entrySet().stream().anyMatch(e -> e.getValue().contains(claim)
+                && client.pods().inNamespace(namespace).withName(e.getKey()).get() == null);
     }
 
     private List<String> containersUsing(String claim) {
@@ -216,12 +226,14 @@ final class FakeKubelet implements AutoCloseable {
             return;
         }
         containers.put(name, started.id());
+        mounted.put(name, Set.copyOf(claimsByVolume.keySet()));
         Pod now = client.pods().inNamespace(namespace).withName(name).get();
         if (now == null || !now.getMetadata().getUid().equals(pod.getMetadata().getUid())) {
             // deleted while its container was being started
             containers.remove(name, started.id());
             engine.stop(started.id(), 1);
             engine.remove(started.id());
+            mounted.remove(name);
             return;
         }
         status(name, p -> {
@@ -281,6 +293,7 @@ final class FakeKubelet implements AutoCloseable {
                 engine.stop(id, grace);
                 engine.remove(id);
             } finally {
+                mounted.remove(name);
                 terminating.remove(name, gone);
                 gone.complete(null);
             }
