@@ -78,3 +78,18 @@ true
 {{- required "metadata.external.url is required when metadata.bundled.enabled=false" .Values.metadata.external.url -}}
 {{- end -}}
 {{- end -}}
+
+{{/* Non-empty when the service runs branches as Pods (runtime.type=kubernetes). */}}
+{{- define "offshoot.onKubernetes" -}}
+{{- if eq .Values.runtime.type "kubernetes" -}}true{{- end -}}
+{{- end -}}
+
+{{/* Non-empty when the pod runs in its node's network namespace (the Docker runtime only). */}}
+{{- define "offshoot.hostNetwork" -}}
+{{- if and (eq .Values.runtime.type "docker") .Values.docker.hostNetwork -}}true{{- end -}}
+{{- end -}}
+
+{{/* Replicas: the Docker runtime runs one next to its engine. */}}
+{{- define "offshoot.replicas" -}}
+{{- if include "offshoot.onKubernetes" . -}}{{ .Values.replicaCount }}{{- else -}}1{{- end -}}
+{{- end -}}

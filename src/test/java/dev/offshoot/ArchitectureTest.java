@@ -55,6 +55,14 @@ class ArchitectureTest {
     }
 
     @Test
+    void onlyTheRuntimeAndTheStorageDriversTalkToKubernetes() {
+        noClasses().that().resideOutsideOfPackages("dev.offshoot.runtime..", "dev.offshoot.storage..")
+                .should().dependOnClassesThat().resideInAPackage("io.fabric8..")
+                .because("the cluster is reached through the provisioning seam only")
+                .check(CLASSES);
+    }
+
+    @Test
     void noPackagesDependOnEachOtherInACircle() {
         slices().matching("dev.offshoot.(*)..").should().beFreeOfCycles().check(CLASSES);
     }

@@ -10,6 +10,8 @@ import org.springframework.test.context.TestPropertySource;
 import org.testcontainers.postgresql.PostgreSQLContainer;
 import org.testcontainers.utility.DockerImageName;
 
+import dev.offshoot.k8s.FakeCluster;
+
 /**
  * Base of the integration tests: the whole service on a random port, a real metadata Postgres
  * (Testcontainers, from the locally built image) and the real Docker engine. Everything the
@@ -47,6 +49,27 @@ public abstract class IntegrationTest {
         registry.add("offshoot.runtime.base-image", () -> BASE_IMAGE);
         ownLeader(registry);
         smallIdlePool(registry);
+        onKubernetesWhenAsked(registry);
+    }
+
+    /** Whether this run tests the Kubernetes runtime (the kubernetes failsafe execution sets it). */
+    public static boolean onKubernetes() {
+        return "kubernetes".equals(System.getProperty("offshoot.runtime.type"));
+    }
+
+    /**
+     * With {@code offshoot.runtime.type=kubernetes}, the service runs its branches as Pods through
+     * the API of {@link FakeCluster}: fabric8's mock API server, whose fake kubelet runs each Pod's
+     * Postgres on the local Docker engine as the uid the base image's postgres has.
+     */
+    private static void onKubernetesWhenAsked(DynamicPropertyRegistry registry) {
+        if (!onKubernetes()) {
+            return;
+        }
+        registry.add("offshoot.kubernetes.kubeconfig", () -> FakeCluster.shared().kubeconfig());
+        registry.add("offshoot.kubernetes.run-as-user", () -> TestDocker.postgresIds(BASE_IMAGE)[0]);
+        registry.add("offshoot.kubernetes.run-as-group", () -> TestDocker.postgresIds(BASE_IMAGE)[1]);
+        registry.add("offshoot.kubernetes.image-pull-policy", () -> "Never");
     }
 
     /**
@@ -106,6 +129,7 @@ public abstract class IntegrationTest {
         registry.add("offshoot.gateway.port", () -> "0");
         registry.add("offshoot.gateway.idle-suspend", () -> "0");
         smallIdlePool(registry);
+        onKubernetesWhenAsked(registry);
     }
 
     /** The reflink data directory of a template's first revision, relative to the storage path. */
@@ -132,6 +156,9 @@ public abstract class IntegrationTest {
      */
     @AfterAll
     static void leaveNothingBehind() {
+        if (onKubernetes()) {
+            FakeCluster.shared().removeEverythingOf(INSTANCE_ID);
+        }
         TestDocker.removeEverythingOf(INSTANCE_ID);
         try (java.sql.Connection c = java.sql.DriverManager.getConnection(METADATA.getJdbcUrl(),
                 METADATA.getUsername(), METADATA.getPassword()); java.sql.Statement st = c.createStatement()) {

@@ -60,6 +60,28 @@ public final class TestDocker {
         }
     }
 
+    /** The uid and gid of the image's postgres user (the Pods of the Kubernetes runtime run as them). */
+    public static synchronized long[] postgresIds(String image) {
+        if (postgresIds == null) {
+            try {
+                Process p = new ProcessBuilder("docker", "run", "--rm", "--entrypoint", "sh", image, "-c",
+                        "id -u postgres; id -g postgres").start();
+                String[] lines = new String(p.getInputStream().readAllBytes(),
+                        java.nio.charset.StandardCharsets.UTF_8).strip().split("\\s+");
+                p.waitFor();
+                postgresIds = new long[] {Long.parseLong(lines[0]), Long.parseLong(lines[1])};
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        return postgresIds;
+    }
+
+    private static long[] postgresIds;
+
     /** The Docker network branch containers sit on (offshoot.runtime.network's default). */
     public static final String BRANCH_NETWORK = "offshoot-branches";
 

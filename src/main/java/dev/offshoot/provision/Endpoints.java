@@ -12,7 +12,7 @@ import dev.offshoot.runtime.ContainerRuntime;
 /**
  * Endpoints of keyed instances for features: the one Offshoot itself connects to, and the one users
  * are told about. Features hold instance keys (a branch's id); where a key answers is the runtime's
- * business (Docker: a host port it keeps for the key; Kubernetes: a Service's DNS name and 5432),
+ * business (Docker: a host port it keeps for the key; Kubernetes: the Pod's IP and 5432),
  * and {@link Endpoint} builds every URL from it.
  */
 @Component

@@ -23,14 +23,14 @@ import dev.offshoot.postgres.LogSecrets;
  * becomes the spec, and the image operations the overlay driver needs are a separate
  * {@link ImageStore}. Only this package talks to Docker.
  *
- * <p>A Kubernetes implementation maps onto it as: an instance = a Pod (labels = Pod labels, limits
- * = resource requests/limits, the data mount = a volume of the PVC the storage driver cloned from
- * a VolumeSnapshot); the instance key = the Service's name, the endpoint = that Service in front of
- * the Pod (its DNS name and 5432: a Kubernetes runtime needs no host ports, where Docker keeps a host
- * port per key in its own table and moves it when the engine refuses one); {@link #release} =
- * deleting the Service; {@link #stop} = scaling to zero or deleting the Pod with a grace
- * period; {@link #pause} = what the CSI snapshot needs, or nothing when it snapshots consistently;
- * {@link #exec} = the Pod's exec subresource; {@link #list} = a label selector.
+ * <p>The Kubernetes implementation ({@code runtime.kubernetes.KubernetesRuntime}) maps onto it as: an
+ * instance = a Pod (labels = Pod labels, limits = resource requests/limits, the data mount = a volume
+ * of the claim the CSI storage driver restored from a VolumeSnapshot); the key's endpoint = its
+ * Pod's IP and 5432 (no host ports, where Docker keeps a host port per key in its own table and
+ * moves it when the engine refuses one); {@link #release} = nothing; {@link #stop} = deleting the
+ * Pod and keeping a record to create it again from; {@link #pause} = unsupported (a CSI snapshot
+ * is crash-consistent by itself); {@link #exec} = the Pod's exec subresource; {@link #list} = the
+ * informers' view, by label.
  */
 public interface ContainerRuntime {
 
@@ -83,7 +83,7 @@ public interface ContainerRuntime {
 
     /**
      * Where Offshoot connects to the instance started under this key (Docker: the connect host and
-     * the key's host port; Kubernetes: the Service's DNS name and 5432). A released key answers with
+     * the key's host port; Kubernetes: the Pod's IP and 5432). A released key answers with
      * where it was; empty when nothing was ever started under it.
      */
     Optional<Endpoint> endpointOf(String instanceKey);
@@ -96,7 +96,7 @@ public interface ContainerRuntime {
 
     /**
      * Gives up what the key holds once no instance of it will run again (Docker: its host port goes
-     * back to the range; Kubernetes: the Service is deleted). Remove its instance first. Releasing
+     * back to the range; Kubernetes: nothing is held). Remove its instance first. Releasing
      * a key that holds nothing succeeds.
      */
     void release(String instanceKey);

@@ -10,6 +10,8 @@ public final class Labels {
     public static final String BRANCH_NAME = "offshoot.branch.name";
     public static final String TEMPLATE = "offshoot.template";
     public static final String REVISION = "offshoot.template.revision";
+    /** The instance key a Kubernetes Pod answers under (its branch's id), for the key's endpoint. */
+    public static final String KEY = "offshoot.instance.key";
 
     public static final String KIND_BRANCH = "branch";
     public static final String KIND_BUILD = "template-build";
@@ -17,6 +19,10 @@ public final class Labels {
     public static final String KIND_TEMPLATE_IMAGE = "template-revision";
     public static final String KIND_SNAPSHOT = "snapshot";
     public static final String KIND_METADATA = "metadata";
+    /** A branch's own data (Kubernetes: its PersistentVolumeClaim). */
+    public static final String KIND_BRANCH_DATA = "branch-data";
+    /** A stopped Kubernetes Pod's record, from which it is started again. */
+    public static final String KIND_STOPPED = "stopped-instance";
 
     private Labels() {
     }

@@ -24,12 +24,24 @@ public class Storage {
     private final String reason;
     private final OverlayDriver overlay;
     private final ReflinkDriver reflink;
+    private final CsiSnapshotDriver csi;
 
     Storage(StorageDriver active, String reason, OverlayDriver overlay, ReflinkDriver reflink) {
+        this(active, reason, overlay, reflink, null);
+    }
+
+    private Storage(StorageDriver active, String reason, OverlayDriver overlay, ReflinkDriver reflink,
+            CsiSnapshotDriver csi) {
         this.active = active;
         this.reason = reason;
         this.overlay = overlay;
         this.reflink = reflink;
+        this.csi = csi;
+    }
+
+    /** CSI snapshots only: the Kubernetes runtime, where neither image layers nor host directories exist. */
+    static Storage csiOnly(CsiSnapshotDriver csi, String reason) {
+        return new Storage(csi, reason, null, null, csi);
     }
 
     /** Overlay only, without a storage path: for tests around mocks of the runtime. */
@@ -50,16 +62,17 @@ public class Storage {
 
     /** The driver that holds data stored under this name; good for removals whatever is active. */
     public StorageDriver holding(String driver) {
-        return switch (driver) {
+        StorageDriver holder = switch (driver) {
             case OverlayDriver.NAME -> overlay;
-            case ReflinkDriver.NAME -> {
-                if (reflink == null) {
-                    throw new StorageException("no reflink storage configured");
-                }
-                yield reflink;
-            }
+            case ReflinkDriver.NAME -> reflink;
+            case CsiSnapshotDriver.NAME -> csi;
             default -> throw new StorageException("unknown storage driver '" + driver + "'");
         };
+        if (holder == null) {
+            throw new StorageException("no " + driver + " storage configured (this service runs '" + active.name()
+                    + "')");
+        }
+        return holder;
     }
 
     /**
@@ -67,6 +80,11 @@ public class Storage {
      * service runs without reflink (copies would fail, or silently become full copies).
      */
     public StorageDriver copying(String driver) {
+        if (CsiSnapshotDriver.NAME.equals(driver) != (active == csi)) {
+            throw OffshootException.conflict("STORAGE_DRIVER_UNAVAILABLE", "this data is held by the '" + driver
+                    + "' storage driver, but this service runs '" + active.name() + "' (" + reason + "): data"
+                    + " moves between Docker and Kubernetes only by a template refresh");
+        }
         if (ReflinkDriver.NAME.equals(driver) && active != reflink) {
             throw OffshootException.conflict("STORAGE_DRIVER_UNAVAILABLE", "this data is held by the reflink storage"
                     + " driver, but this service runs '" + active.name() + "' (" + reason + "); run it with"
@@ -110,6 +128,9 @@ public class Storage {
      * @return how many were removed
      */
     public int removeOrphanData(Supplier<Set<UUID>> liveBranchIds) {
+        if (csi != null) {
+            return csi.removeOrphans(liveBranchIds);
+        }
         if (reflink == null) {
             return 0;
         }

@@ -6,15 +6,18 @@ import java.util.Optional;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import dev.offshoot.config.KubernetesProperties;
 import dev.offshoot.config.RuntimeProperties;
 import dev.offshoot.config.StorageProperties;
 import dev.offshoot.runtime.ContainerRuntime;
 import dev.offshoot.runtime.ImageStore;
+import dev.offshoot.runtime.kubernetes.KubernetesClients;
 
 /**
  * Chooses the storage driver at startup: {@code auto} proves reflink with a real copy in the
@@ -27,6 +30,23 @@ class StorageConfiguration {
     private static final Logger log = LoggerFactory.getLogger(StorageConfiguration.class);
 
     @Bean
+    @ConditionalOnProperty(name = "offshoot.runtime.type", havingValue = "kubernetes")
+    Storage csiStorage(KubernetesClients clients, KubernetesProperties kubernetes, RuntimeProperties runtimeProperties) {
+        CsiSnapshotDriver csi = new CsiSnapshotDriver(new VolumeSnapshots(clients.client(), clients.namespace(),
+                kubernetes), runtimeProperties.instanceId(), runtimeProperties.baseImage());
+        Storage storage = Storage.csiOnly(csi, "offshoot.runtime.type=kubernetes: claims and VolumeSnapshots of"
+                + " storage class '" + orDefault(kubernetes.storageClass()) + "', snapshot class '"
+                + orDefault(kubernetes.volumeSnapshotClass()) + "' in namespace " + clients.namespace());
+        log.info("storage driver {}: {}", csi.name(), storage.reason());
+        return storage;
+    }
+
+    private static String orDefault(String name) {
+        return name.isBlank() ? "(the cluster's default)" : name;
+    }
+
+    @Bean
+    @ConditionalOnProperty(name = "offshoot.runtime.type", havingValue = "docker", matchIfMissing = true)
     Storage storage(StorageProperties properties, RuntimeProperties runtimeProperties, ContainerRuntime runtime,
             ImageStore images, MeterRegistry meters) {
         OverlayDriver overlay = new OverlayDriver(images, runtimeProperties.instanceId(),

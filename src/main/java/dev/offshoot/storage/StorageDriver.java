@@ -21,12 +21,12 @@ import dev.offshoot.runtime.ContainerSpec;
  * a snapshot a {@code docker commit}) and {@link ReflinkDriver} (a revision is a cleanly shut-down
  * PGDATA directory, a branch a {@code cp --reflink=always} of it, bind-mounted into the base image).
  *
- * <p>A Kubernetes implementation maps onto it as: a revision = a CSI {@code VolumeSnapshot} of a
+ * <p>{@link CsiSnapshotDriver}, the Kubernetes implementation, maps onto it as: a revision = a CSI {@code VolumeSnapshot} of a
  * build Pod's PVC; {@link #cloneFor} = a new PVC with that snapshot as its {@code dataSource};
  * {@link #snapshot} = a {@code VolumeSnapshot} of the running branch's PVC (after the caller's
  * CHECKPOINT); {@link #remove} / {@link #removeBranch} = deleting the PVC or snapshot;
  * {@link #ownBytes} = the CSI driver's capacity report, where it has one. {@link Mount#hostPath()}
- * then names the PVC and the runtime puts it in the Pod's volumes.
+ * then names the PVC and the runtime puts it in the Pod's volumes, mounted at PGDATA's parent.
  */
 public interface StorageDriver {
 

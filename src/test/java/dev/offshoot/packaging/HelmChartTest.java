@@ -48,7 +48,7 @@ class HelmChartTest {
 
     @Test
     void runsAsNonRootWithoutPrivilegeEscalation() {
-        List<HasMetadata> objects = render(Map.of());
+        List<HasMetadata> objects = render(docker(Map.of()));
         var pod = one(objects, Deployment.class).getSpec().getTemplate().getSpec();
         assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
         assertThat(pod.getSecurityContext().getRunAsUser()).isEqualTo(10001L);
@@ -167,7 +167,7 @@ class HelmChartTest {
 
     @Test
     void networkPoliciesAdmitTheApiAndGatewayPortsAndKeepTheMetadataStoreToOffshoot() {
-        List<HasMetadata> objects = render(Map.of("docker.hostNetwork", "false"));
+        List<HasMetadata> objects = render(docker(Map.of("docker.hostNetwork", "false")));
         List<NetworkPolicy> policies = all(objects, NetworkPolicy.class);
         assertThat(policies).hasSize(2);
         NetworkPolicy api = policies.stream().filter(p -> p.getMetadata().getName().equals("t-offshoot")).findFirst().orElseThrow();
@@ -179,7 +179,7 @@ class HelmChartTest {
         assertThat(render(Map.of("networkPolicy.enabled", "false"))).noneMatch(NetworkPolicy.class::isInstance);
 
         // a hostNetwork pod connects from its node: the metadata store admits the nodes' CIDR only
-        NetworkPolicy hostNetwork = named(render(Map.of("networkPolicy.nodeCidr", "192.168.10.0/24")),
+        NetworkPolicy hostNetwork = named(render(docker(Map.of("networkPolicy.nodeCidr", "192.168.10.0/24"))),
                 NetworkPolicy.class, "t-offshoot-metadata");
         assertThat(hostNetwork.getSpec().getIngress().getFirst().getFrom().getFirst().getIpBlock().getCidr())
                 .isEqualTo("192.168.10.0/24");
@@ -187,7 +187,7 @@ class HelmChartTest {
 
     @Test
     void dockerSocketAndStoragePathAreMountedAtTheNodesPaths() {
-        List<HasMetadata> objects = render(Map.of());
+        List<HasMetadata> objects = render(docker(Map.of()));
         var pod = one(objects, Deployment.class).getSpec().getTemplate().getSpec();
         assertThat(pod.getHostNetwork()).isTrue();
         assertThat(pod.getVolumes()).anyMatch(v -> v.getHostPath() != null
@@ -197,10 +197,18 @@ class HelmChartTest {
         assertThat(offshootContainer(objects).getVolumeMounts())
                 .anyMatch(m -> m.getMountPath().equals("/var/lib/offshoot/storage"));
 
-        List<HasMetadata> remote = render(Map.of("docker.socket.enabled", "false", "docker.host", "tcp://engine:2376"));
+        List<HasMetadata> remote = render(docker(Map.of("docker.socket.enabled", "false", "docker.host",
+                "tcp://engine:2376")));
         var remotePod = one(remote, Deployment.class).getSpec().getTemplate().getSpec();
         assertThat(remotePod.getVolumes()).noneMatch(v -> v.getName().equals("docker-socket"));
         assertThat(configValue(remote, "DOCKER_HOST")).isEqualTo("tcp://engine:2376");
+    }
+
+    /** The values with runtime.type=docker: today's layout beside a Docker engine. */
+    static Map<String, String> docker(Map<String, String> values) {
+        Map<String, String> all = new java.util.LinkedHashMap<>(values);
+        all.put("runtime.type", "docker");
+        return all;
     }
 
     @Test

@@ -1,0 +1,115 @@
+package dev.offshoot.k8s;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.mockwebserver.http.Dispatcher;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+
+/**
+ * fabric8's CRUD dispatcher (the API server's objects, lists and watches) plus what it lacks: a
+ * Pod's exec and log subresources, served from the container the fake kubelet runs for the Pod.
+ * Every request that is not the fake kubelet's own is recorded as the RBAC verb, resource and
+ * subresource it needs, so that tests can compare the calls the runtime makes with a Role.
+ */
+public final class ClusterDispatcher extends Dispatcher {
+
+    static final String KUBELET_AGENT = "offshoot-fake-kubelet";
+    private static final Pattern SUBRESOURCE = Pattern.compile(
+            "^/api/v1/namespaces/[^/]+/pods/([^/?]+)/(exec|log)(?:\\?(.*))?$");
+    private static final Pattern RESOURCE = Pattern.compile(
+            "^/apis?/(?:([^/]+)/)?v1/namespaces/[^/]+/([^/?]+)(?:/([^/?]+))?(?:/([^/?]+))?(?:\\?(.*))?$");
+
+    private final KubernetesCrudDispatcher crud;
+    private final Engine engine;
+    private final Function<String, Optional<String>> containerOf;
+    private final Queue<Call> calls = new ConcurrentLinkedQueue<>();
+
+    /** A request as RBAC sees it. */
+    public record Call(String verb, String group, String resource, String subresource) {
+
+        public String rule() {
+            return (group.isEmpty() ? "" : group + "/") + resource + (subresource.isEmpty() ? "" : "/" + subresource)
+                    + ":" + verb;
+        }
+    }
+
+    ClusterDispatcher(KubernetesCrudDispatcher crud, Engine engine, Function<String, Optional<String>> containerOf) {
+        this.crud = crud;
+        this.engine = engine;
+        this.containerOf = containerOf;
+    }
+
+    List<Call> calls() {
+        return new ArrayList<>(calls);
+    }
+
+    @Override
+    public MockResponse dispatch(RecordedRequest request) {
+        String path = request.getPath();
+        if (!KUBELET_AGENT.equals(request.getHeader("User-Agent"))) {
+            record(request.getMethod(), path);
+        }
+        Matcher sub = SUBRESOURCE.matcher(path);
+        if (!sub.matches()) {
+            return crud.dispatch(request);
+        }
+        Optional<String> container = containerOf.apply(sub.group(1));
+        if (container.isEmpty()) {
+            return new MockResponse().setResponseCode(404).setBody("{\"kind\":\"Status\",\"status\":\"Failure\","
+                    + "\"reason\":\"NotFound\",\"code\":404}");
+        }
+        List<String> query = params(sub.group(3));
+        if (sub.group(2).equals("exec")) {
+            return new MockResponse().withWebSocketUpgrade(new ExecSession(engine, container.get(),
+                    values(query, "command")));
+        }
+        List<String> tail = values(query, "tailLines");
+        return new MockResponse().setResponseCode(200).setHeader("Content-Type", "text/plain")
+                .setBody(engine.logs(container.get(), tail.isEmpty() ? 100 : Integer.parseInt(tail.getFirst())));
+    }
+
+    private void record(String method, String path) {
+        Matcher m = RESOURCE.matcher(path);
+        if (!m.matches()) {
+            return;
+        }
+        String group = m.group(1) == null ? "" : m.group(1);
+        boolean named = m.group(3) != null;
+        String subresource = m.group(4) == null ? "" : m.group(4);
+        boolean watch = m.group(5) != null && m.group(5).contains("watch=true");
+        String verb = switch (method) {
+            case "GET" -> subresource.equals("exec") ? "create" : watch ? "watch" : named ? "get" : "list";
+            case "POST" -> "create";
+            case "PUT" -> "update";
+            case "PATCH" -> "patch";
+            case "DELETE" -> named ? "delete" : "deletecollection";
+            default -> method.toLowerCase();
+        };
+        calls.add(new Call(verb, group, m.group(2), subresource));
+    }
+
+    private static List<String> params(String query) {
+        List<String> out = new ArrayList<>();
+        if (query != null) {
+            for (String pair : query.split("&")) {
+                out.add(URLDecoder.decode(pair, StandardCharsets.UTF_8));
+            }
+        }
+        return out;
+    }
+
+    private static List<String> values(List<String> params, String name) {
+        return params.stream().filter(p -> p.startsWith(name + "=")).map(p -> p.substring(name.length() + 1)).toList();
+    }
+}
