@@ -154,7 +154,12 @@ public class BranchAccess {
     }
 
     private Endpoint endpoint(String name, Branch branch, Template template) {
-        return new Endpoint(name, endpoints.jdbcUrl(branch.instanceKey(), branch.databaseName()),
+        // a READY row whose server is gone: a delete, reset or suspend of the name is under way
+        String jdbcUrl = endpoints.internalIfRunning(branch.instanceKey())
+                .orElseThrow(() -> OffshootException.conflict("BRANCH_NOT_READY", "branch '" + name
+                        + "' has no running server at the moment (it is being deleted, reset or suspended)"))
+                .jdbcUrl(branch.databaseName());
+        return new Endpoint(name, jdbcUrl,
                 branch.roleName(), branch.password(), BranchRoles.READ_ONLY_ROLE, branch.readonlyPassword(),
                 BranchLauncher.superuserPassword(branch, template));
     }

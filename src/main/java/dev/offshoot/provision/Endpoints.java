@@ -30,6 +30,11 @@ public class Endpoints {
                 .orElseThrow(() -> new IllegalStateException("instance " + instanceKey + " has no endpoint yet"));
     }
 
+    /** Where Offshoot connects to the instance of this key; empty while none runs under it (a delete, reset or stop in progress). */
+    public Optional<Endpoint> internalIfRunning(String instanceKey) {
+        return runtime.endpointOf(instanceKey);
+    }
+
     /** Where users connect to it; empty while nothing was started under the key (a create in progress). */
     public Optional<Endpoint> advertised(String instanceKey) {
         return runtime.advertisedEndpointOf(instanceKey);
