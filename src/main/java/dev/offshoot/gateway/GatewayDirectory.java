@@ -66,6 +66,8 @@ class GatewayDirectory implements BranchDirectory {
 
     @Override
     public Endpoint endpoint(String key) {
-        return endpoints.internal(key);
+        // a route found READY whose server went since: a delete, reset or suspend under way
+        return endpoints.internalIfRunning(key).orElseThrow(() -> new Refusal(Protocol.CANNOT_CONNECT_NOW,
+                "the branch has no running server at the moment (it is being deleted, reset or suspended); try again"));
     }
 }
