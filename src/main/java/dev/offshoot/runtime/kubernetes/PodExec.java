@@ -70,13 +70,18 @@ final class PodExec {
         return lines.append('\n').toString().getBytes(StandardCharsets.US_ASCII);
     }
 
+    /** How long to wait for the exit status of a command whose input could not all be written. */
+    private static final Duration UNFED_GRACE = Duration.ofSeconds(5);
+
     void copyInto(String pod, Path hostFile, String directory, Duration timeout) {
         try {
             long size = Files.size(hostFile);
             String target = directory + "/" + hostFile.getFileName();
             ExecResult result;
             try (InputStream in = Files.newInputStream(hostFile)) {
-                result = run(pod, List.of("sh", "-c", "head -c " + size + " > \"$0\"", target), in, timeout);
+                // the size is checked where it landed: a stream cut short must not leave a shorter file behind a success
+                result = run(pod, List.of("sh", "-c", "head -c " + size + " > \"$0\" && [ \"$(wc -c < \"$0\")\" -eq " + size
+                        + " ]", target), in, timeout);
             }
             if (!result.succeeded()) {
                 throw new ContainerFailedException("copying " + hostFile.getFileName() + " into Pod " + pod
@@ -106,10 +111,13 @@ final class PodExec {
                 : target.redirectingInput().writingOutput(sink).writingError(sink)
                         .exec(command.toArray(String[]::new))) {
             String unfed = input == null ? null : feed(watch, input);
-            if (unfed != null) {
+            // a command that read all it wanted may end (and its exec close) before the last write
+            // is acknowledged: its own exit status, when one came, is the answer then
+            Integer code = watch.exitCode().get(unfed == null ? timeout.toMillis() : UNFED_GRACE.toMillis(),
+                    TimeUnit.MILLISECONDS);
+            if (unfed != null && (code == null || code != 0)) {
                 return new ExecResult(-1, "writing to the input of an exec in Pod " + pod + " failed: " + unfed + "\n" + out);
             }
-            Integer code = watch.exitCode().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             return new ExecResult(code == null ? -1 : code, out.toString());
         } catch (TimeoutException e) {
             return new ExecResult(-1, "timed out after " + timeout + "\n" + out);
