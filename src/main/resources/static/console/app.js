@@ -3,6 +3,9 @@
 import { get, token, setToken, clearToken, ApiError } from './api.js';
 import { Branches } from './branches.js';
 import { Cleanup, Templates, Audit, Tokens } from './views.js';
+import { Connect } from './connect.js';
+import { NewBranch } from './create.js';
+import { Schema } from './schema.js';
 
 /** Short polling: EventSource cannot send a bearer header, and a poll of the list is cheap. */
 const POLL_MS = 3000;
@@ -48,6 +51,13 @@ function start(session) {
   document.body.dataset.scopes = session.scopes.join(' ');
 
   const branches = new Branches(session, notify);
+  const connect = new Connect(session, notify);
+  new Schema(branches, notify);
+  $('connect-open').addEventListener('click', () => connect.open(branches.byName.get(branches.open)));
+  if (canWrite) {
+    const create = new NewBranch(branches, notify);
+    $('fork').addEventListener('click', () => create.open(branches.open).catch((e) => notify(e, true)));
+  }
   const views = {
     branches,
     cleanup: new Cleanup(session, branches, notify),

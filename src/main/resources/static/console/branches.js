@@ -146,6 +146,8 @@ export class Branches {
   details(name) {
     this.open = name;
     this.revealed = null;
+    document.getElementById('schema-view').hidden = true;
+    document.getElementById('schema-body').replaceChildren();
     this.showDetails(this.byName.get(name));
     document.getElementById('details').hidden = false;
     document.getElementById('details-close').focus();

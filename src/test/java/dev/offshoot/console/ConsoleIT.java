@@ -1,10 +1,12 @@
 package dev.offshoot.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -218,6 +220,121 @@ class ConsoleIT extends IntegrationTest {
 
     @Test
     @Order(6)
+    void connectDialogHoldsNoPasswordUntilARevealAndItsFormsConnect() throws Exception {
+        int revealsBefore = reveals(guarded);
+        browser.click("#branches button[data-open='" + guarded + "']");
+        browser.find("#connect-open").click();
+        assertThat(form("psql")).startsWith("psql 'postgresql://").contains(":" + MASK + "@")
+                .contains("sslmode=").contains("options=endpoint%3D" + guarded);
+        assertThat(form("jdbc")).startsWith("jdbc:postgresql://").endsWith("&password=" + MASK);
+        assertThat(browser.all("#connect button[data-copy]")).noneMatch(WebElement::isDisplayed);
+        String before = browser.driver.getPageSource();
+        browser.screenshot("07c-connect-masked");
+
+        browser.find("#connect-reveal").click();
+        browser.until(d -> form("jdbc").contains(MASK) ? null : true);
+        String password = form("jdbc").substring(form("jdbc").lastIndexOf("&password=") + "&password=".length());
+        assertThat(password).isNotBlank();
+        assertThat(before).as("no secret in the page before the reveal").doesNotContain(password);
+        assertThat(browser.all("#connect button[data-copy]")).allMatch(WebElement::isDisplayed);
+        String uri = form("psql").substring("psql '".length(), form("psql").length() - 1);
+        assertThat(form("env")).isEqualTo("DATABASE_URL=" + uri);
+        browser.until(d -> reveals(guarded) == revealsBefore + 1 ? true : null);
+        browser.screenshot("07d-connect-revealed");
+        // the forms work as pasted: psql through a shell, pgjdbc with the URL alone
+        String owner = uri.substring("postgresql://".length(), uri.indexOf(':', "postgresql://".length()));
+        assertThat(shell(form("psql") + " -X -A -t -c 'SELECT current_user'")).isEqualTo(owner);
+        try (Connection c = DriverManager.getConnection(form("jdbc")); var st = c.createStatement()) {
+            st.execute("CREATE TABLE IF NOT EXISTS connect_probe (x int); INSERT INTO connect_probe VALUES (1)");
+        }
+
+        browser.click("#connect input[value=reader]");
+        browser.until(d -> form("jdbc").endsWith("&password=" + MASK) ? true : null);
+        assertThat(form("psql")).contains("offshoot_ro_");
+        browser.find("#connect-reveal").click();
+        browser.until(d -> form("jdbc").contains(MASK) ? null : true);
+        try (Connection c = DriverManager.getConnection(form("jdbc")); var st = c.createStatement()) {
+            try (var rs = st.executeQuery("SELECT current_user, count(*) FROM connect_probe")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).startsWith("offshoot_ro_");
+                assertThat(rs.getInt(2)).isEqualTo(1);
+            }
+            assertThatThrownBy(() -> st.execute("INSERT INTO connect_probe VALUES (2)"))
+                    .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isIn("25006", "42501"));
+        }
+        assertThat(shell(form("psql") + " -X -A -t -c 'SELECT current_user'")).startsWith("offshoot_ro_");
+        browser.find("#connect-close").click();
+        assertThat(browser.driver.getPageSource()).as("closing the dialog forgets the passwords").doesNotContain(password);
+        browser.find("#details-close").click();
+    }
+
+    @Test
+    @Order(6)
+    void newBranchShowsTheProblemDetailThenAppearsInTheList() {
+        String fork = "con-new-" + sfx;
+        browser.find("#new-branch-open").click();
+        browser.type("#nb-name", fork);
+        new Select(browser.find("#nb-template")).selectByValue(template);
+        browser.type("#nb-ttl", "forever");
+        browser.find("#nb-create").click();
+        WebElement error = browser.until(d -> {
+            WebElement e = d.findElement(By.id("nb-error"));
+            return e.getText().contains("(INVALID_EXPIRY)") ? e : null;
+        });
+        assertThat(error.getText()).contains("forever");
+        browser.screenshot("12-new-branch-refused");
+        assertThat(admin.get("/api/v1/branches/" + fork).code()).isEqualTo("BRANCH_NOT_FOUND");
+
+        browser.click("#new-branch input[name=source][value=branch]");
+        new Select(browser.find("#nb-branch")).selectByValue(guarded);
+        browser.type("#nb-ttl", "1h");
+        browser.type("#nb-labels", "repo=web pr=77");
+        browser.find("#nb-create").click();
+        // a fork snapshots its parent and answers once it takes connections: allow for a loaded machine
+        new org.openqa.selenium.support.ui.WebDriverWait(browser.driver, Duration.ofSeconds(120)).until(d ->
+                !browser.all("#branches tbody tr[data-name='" + fork + "']").isEmpty());
+        assertThat(browser.all("#new-branch").getFirst().isDisplayed()).isFalse();
+        assertThat(row(fork).getText()).contains("repo=web").contains("pr=77").contains(guarded);
+        var created = admin.get("/api/v1/branches").body().get("items").valueStream()
+                .filter(b -> b.get("name").asString().equals(fork)).findFirst().orElseThrow();
+        assertThat(created.get("parentBranch").asString()).isEqualTo(guarded);
+        assertThat(Instant.parse(created.get("expiresAt").asString()))
+                .isBetween(Instant.now().plus(Duration.ofMinutes(50)), Instant.now().plus(Duration.ofMinutes(61)));
+        assertThat(containerStates(fork)).containsExactly("running");
+        browser.screenshot("13-new-branch-listed");
+        assertThat(admin.delete("/api/v1/branches/" + fork).status()).isEqualTo(204);
+    }
+
+    @Test
+    @Order(6)
+    void migrationHistoryAndSchemaDiffAgainstTheParent() {
+        Api.Response applied = admin.post("/api/v1/branches/" + extended + "/migrations", Map.of("migrations", List.of(
+                Map.of("name", "V1__create_tags.sql", "sql", "CREATE TABLE tags (id bigint PRIMARY KEY, name text NOT NULL)"),
+                Map.of("name", "V2__tag_colour.sql", "sql", "ALTER TABLE tags ADD COLUMN colour text"))));
+        assertThat(applied.status()).as(String.valueOf(applied.body())).isEqualTo(200);
+        browser.click("#branches button[data-open='" + extended + "']");
+        browser.find("#show-migrations").click();
+        browser.find("#migration-history");
+        assertThat(browser.find("#schema-title").getText()).startsWith("Schema version 2:");
+        assertThat(browser.all("#migration-history tbody tr")).extracting(e -> e.getAttribute("data-version"))
+                .containsSubsequence("1", "2");
+        assertThat(browser.find("#migration-history tbody tr[data-version='2']").getText())
+                .contains("tag colour").contains("ok");
+        browser.screenshot("14-migration-history");
+
+        browser.find("#show-diff").click();
+        String diff = browser.until(d -> {
+            var pre = browser.all("#schema-diff");
+            return pre.isEmpty() ? null : pre.getFirst().getText();
+        });
+        assertThat(diff).contains("+ table public.tags").doesNotContain("flyway_schema_history");
+        assertThat(browser.find("#schema-title").getText()).startsWith("Against template " + template + " revision 1");
+        browser.screenshot("15-schema-diff");
+        browser.find("#details-close").click();
+    }
+
+    @Test
+    @Order(6)
     void aBranchReapedElsewhereDisappearsWithoutAReload() {
         row(reaped);
         assertThat(admin.delete("/api/v1/branches/" + reaped).status()).isEqualTo(204);
@@ -255,7 +372,14 @@ class ConsoleIT extends IntegrationTest {
                 .isEmpty();
         browser.click("#branches button[data-open='" + guarded + "']");
         assertThat(browser.all("#details button").stream().filter(WebElement::isDisplayed))
-                .extracting(WebElement::getText).containsExactly("Close");
+                .extracting(WebElement::getText).containsExactly("Connect…", "Migrations", "Schema diff", "Close");
+        // the reader's own role is there to use; the owner's password is not even offered
+        browser.find("#connect-open").click();
+        assertThat(browser.find("#connect-reveal").getText()).isEqualTo("Reveal read-only password");
+        browser.click("#connect input[value=owner]");
+        browser.until(d -> browser.all("#connect-reveal").getFirst().isDisplayed() ? null : true);
+        assertThat(browser.find("#connect-hint").getText()).contains("needs the write scope");
+        browser.find("#connect-close").click();
         browser.screenshot("09-read-only");
 
         Object forged = browser.driver.executeAsyncScript("""
@@ -328,6 +452,21 @@ class ConsoleIT extends IntegrationTest {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    private static final String MASK = "••••••";
+
+    private String form(String name) {
+        return browser.find("#connect code[data-form='" + name + "']").getText();
+    }
+
+    /** Runs a command line as a user pasting it into a shell would; answers its trimmed output. */
+    private static String shell(String command) throws Exception {
+        Process p = new ProcessBuilder("sh", "-c", command).redirectErrorStream(true).start();
+        assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+        assertThat(p.exitValue()).as(out).isZero();
+        return out;
+    }
 
     private void signIn(String secret) {
         browser.open("/");
