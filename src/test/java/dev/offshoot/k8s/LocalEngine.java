@@ -26,6 +26,8 @@ public final class LocalEngine implements Engine {
     private final Map<String, BlockingQueue<Exit>> exits = new ConcurrentHashMap<>();
     private final Map<String, String> byPod = new ConcurrentHashMap<>();
     private final Set<String> frozen = ConcurrentHashMap.newKeySet();
+    /** Seconds an exec'd command sleeps before it starts reading, as a process on a loaded node does. */
+    private volatile int execDelaySeconds;
     private final Map<String, Map<String, String>> environments = new ConcurrentHashMap<>();
 
     @Override
@@ -92,10 +94,20 @@ public final class LocalEngine implements Engine {
         frozen.remove(id);
     }
 
+    /** Makes every later exec sleep this long before its command starts (and reads its input). */
+    public void delayExecs(int seconds) {
+        execDelaySeconds = seconds;
+    }
+
     @Override
     public Process exec(String id, List<String> command) {
+        List<String> argv = command;
+        if (execDelaySeconds > 0) {
+            argv = new java.util.ArrayList<>(List.of("sh", "-c", "sleep " + execDelaySeconds + "; exec \"$@\"", "sh"));
+            argv.addAll(command);
+        }
         try {
-            return new ProcessBuilder(command).start();
+            return new ProcessBuilder(argv).start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -264,6 +264,24 @@ class KubernetesRuntimeTest {
     }
 
     @Test
+    void aLargeCopyIntoAPodThatReadsSlowlyArrivesWhole() throws Exception {
+        String handle = runtime.start(branch("k10", claim("data-k10")));
+        Path file = Files.createTempFile("load", ".sql");
+        byte[] bytes = new byte[24 << 20];
+        new java.util.Random(7).nextBytes(bytes);
+        Files.write(file, bytes);
+        Path directory = Files.createTempDirectory("pod-dir");
+        engine.delayExecs(2);
+        try {
+            runtime.copyInto(handle, file, directory.toString());
+        } finally {
+            engine.delayExecs(0);
+        }
+
+        assertThat(Files.readAllBytes(directory.resolve(file.getFileName()))).isEqualTo(bytes);
+    }
+
+    @Test
     void anExecWithVariablesInAPodThatIsGoneFailsAsACommandWithoutThem() {
         var result = runtime.exec("offshoot-" + INSTANCE + "-gone", List.of("true"),
                 new ExecOptions("", Map.of("PGPASSWORD", "s3cret-value")), Duration.ofSeconds(10));
