@@ -54,6 +54,21 @@ public interface ContainerRuntime {
      */
     String start(ContainerSpec spec, CompletableFuture<?> dataReady);
 
+    /** Waits for an instance's data; its failure is thrown as it was (unwrapped), as {@link #start(ContainerSpec, CompletableFuture)} promises. */
+    static void awaitData(CompletableFuture<?> dataReady) {
+        try {
+            dataReady.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw e;
+        }
+    }
+
     /** Starts an existing container if it is not running. */
     void startExisting(String containerId);
 

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 
 import com.github.dockerjava.api.DockerClient;
@@ -118,7 +117,7 @@ public class DockerRuntime implements ContainerRuntime {
 
     private void awaitOrRemove(String id, CompletableFuture<?> dataReady) {
         try {
-            await(dataReady);
+            ContainerRuntime.awaitData(dataReady);
         } catch (RuntimeException | Error e) {
             remove(id);
             throw e;
@@ -150,20 +149,6 @@ public class DockerRuntime implements ContainerRuntime {
     }
 
     /** Waits for the data; its own failure is thrown as it was, not wrapped. */
-    private static void await(CompletableFuture<?> dataReady) {
-        try {
-            dataReady.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException cause) {
-                throw cause;
-            }
-            if (e.getCause() instanceof Error error) {
-                throw error;
-            }
-            throw e;
-        }
-    }
-
     /** A create that failed still lets the data's preparation finish, so the caller cleans up after both. */
     private static void awaitQuietly(CompletableFuture<?> dataReady) {
         try {

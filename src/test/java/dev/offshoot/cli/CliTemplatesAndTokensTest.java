@@ -8,13 +8,10 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Templates (create from SQL, a URL or migrations; pool; policy) and tokens, and branch extend/protect. */
-class CliTemplatesAndTokensTest {
+class CliTemplatesAndTokensTest extends StubbedCliTest {
 
     static final String TEMPLATE = """
             {"name":"shop","database":"shop","owner":"shop","source":{"type":"SQL","url":null},"createdBy":"admin",
@@ -24,22 +21,9 @@ class CliTemplatesAndTokensTest {
                "source":"sql","createdAt":"2026-01-01T00:00:00Z","branchCount":0}]}
             """;
 
-    @TempDir
-    Path dir;
-    StubService service;
-    Map<String, String> env;
-
-    @BeforeEach
-    void start() throws IOException {
-        service = new StubService();
-        env = Map.of("OFFSHOOT_URL", service.url(), "OFFSHOOT_TOKEN", OffshootCliTest.TOKEN,
-                "OFFSHOOT_CONFIG", dir.resolve("cli.json").toString(), "OFFSHOOT_RETRIES", "0",
-                "SOURCE_DB", "postgresql://u:src-secret@db:5432/shop");
-    }
-
-    @AfterEach
-    void stop() {
-        service.close();
+    @Override
+    Map<String, String> moreEnvironment() {
+        return Map.of("SOURCE_DB", "postgresql://u:src-secret@db:5432/shop");
     }
 
     @Test

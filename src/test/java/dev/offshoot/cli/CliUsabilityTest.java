@@ -13,32 +13,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import tools.jackson.databind.JsonNode;
 
 /** Output formats, --quiet, named contexts, the hidden token prompt, help, typo suggestions and completion. */
-class CliUsabilityTest {
+class CliUsabilityTest extends StubbedCliTest {
 
-    @TempDir
-    Path dir;
-    StubService service;
-    Map<String, String> env;
-
-    @BeforeEach
-    void start() throws IOException {
-        service = new StubService();
-        env = Map.of("OFFSHOOT_URL", service.url(), "OFFSHOOT_TOKEN", OffshootCliTest.TOKEN,
-                "OFFSHOOT_CONFIG", dir.resolve("cli.json").toString(), "OFFSHOOT_RETRIES", "0");
-    }
-
-    @AfterEach
-    void stop() {
-        service.close();
-    }
 
     @Test
     void yamlOutputIsTheAnswerAsYamlWithoutPasswords() {

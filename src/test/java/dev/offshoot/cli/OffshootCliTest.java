@@ -8,12 +8,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class OffshootCliTest {
+class OffshootCliTest extends StubbedCliTest {
 
     static final String TOKEN = "tok-secret-123";
     static final String PASSWORD = "pw-s3cret";
@@ -26,23 +23,6 @@ class OffshootCliTest {
                "password":"ro-pw","uri":"postgresql://offshoot_ro:ro-pw@localhost:23001/pagila"}}
             """.formatted(PASSWORD, PASSWORD);
 
-    @TempDir
-    Path dir;
-    StubService service;
-    Map<String, String> env;
-
-    @BeforeEach
-    void start() throws IOException {
-        service = new StubService();
-        // retries have their own test (CliRetryTest): here a 503 is the answer
-        env = Map.of("OFFSHOOT_URL", service.url(), "OFFSHOOT_TOKEN", TOKEN,
-                "OFFSHOOT_CONFIG", dir.resolve("cli.json").toString(), "OFFSHOOT_RETRIES", "0");
-    }
-
-    @AfterEach
-    void stop() {
-        service.close();
-    }
 
     @Test
     void loginChecksTheTokenAndSavesItOwnerOnly() throws IOException {

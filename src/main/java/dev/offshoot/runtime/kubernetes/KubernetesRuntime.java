@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -77,22 +76,8 @@ public final class KubernetesRuntime implements ContainerRuntime, AutoCloseable 
      */
     @Override
     public String start(ContainerSpec spec, CompletableFuture<?> dataReady) {
-        await(dataReady);
+        ContainerRuntime.awaitData(dataReady);
         return launcher.start(spec);
-    }
-
-    private static void await(CompletableFuture<?> dataReady) {
-        try {
-            dataReady.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException cause) {
-                throw cause;
-            }
-            if (e.getCause() instanceof Error error) {
-                throw error;
-            }
-            throw e;
-        }
     }
 
     /** Creates a stopped instance's Pod again from its record, once its old Pod is gone. */
