@@ -110,22 +110,43 @@ final class GatewayRun {
         return stats;
     }
 
-    /** pgbench's select-only run, 8 clients for 20 s, through the gateway and directly; TPS of each. */
+    /**
+     * pgbench's select-only run, 8 clients for 20 s, through the gateway (TLS, and plain text from the
+     * loopback) and directly; TPS of each. Then libpq's connection setup (pgbench -C) the same three ways.
+     */
     private void pgbench(DriverRun.Created branch) throws Exception {
         JsonNode c = api.get("/api/v1/branches/" + branch.name()).body().get("connection");
         Map<String, String> gateway = Map.of("PGHOST", c.get("host").asString(), "PGPORT", c.get("port").asString(),
                 "PGSSLMODE", "require", "PGOPTIONS", c.get("options").asString(), "PGUSER", branch.user(),
                 "PGPASSWORD", branch.password(), "PGDATABASE", c.get("database").asString());
+        Map<String, String> plain = new java.util.HashMap<>(gateway);
+        plain.put("PGSSLMODE", "disable");
         InspectContainerResponse inspected = TestDocker.client().inspectContainerCmd(container(branch)).exec();
         String ip = inspected.getNetworkSettings().getNetworks().get(TestDocker.BRANCH_NETWORK).getIpAddress();
         Map<String, String> direct = Map.of("PGHOST", ip, "PGPORT", "5432", "PGSSLMODE", "disable",
                 "PGUSER", branch.user(), "PGPASSWORD", branch.password(), "PGDATABASE", c.get("database").asString());
         Shell.run(direct, "pgbench", "-i", "-q", "-s", "10");
-        double throughGateway = tps(Shell.run(gateway, "pgbench", "-S", "-c", "8", "-j", "2", "-T", "20", "-n"));
-        double directly = tps(Shell.run(direct, "pgbench", "-S", "-c", "8", "-j", "2", "-T", "20", "-n"));
+        String[] run = {"pgbench", "-S", "-c", "8", "-j", "2", "-T", "20", "-n"};
+        double throughGateway = tps(Shell.run(gateway, run));
+        double directly = tps(Shell.run(direct, run));
+        double inPlainText = tps(Shell.run(plain, run));
         rows.put(rows.pgbench, column, String.format(java.util.Locale.ROOT, "%.0f tps", throughGateway));
         rows.put(rows.pgbench, Benchmark.PEER, String.format(java.util.Locale.ROOT, "%.0f tps", directly));
         rows.put(rows.pgbenchShare, column, String.format(java.util.Locale.ROOT, "%.0f %%", 100 * throughGateway / directly));
+        rows.put(rows.pgbenchPlainShare, column, String.format(java.util.Locale.ROOT, "%.0f %%", 100 * inPlainText / directly));
+        String[] connects = {"pgbench", "-S", "-C", "-c", "1", "-T", "10", "-n"};
+        double setupDirect = connectionTime(Shell.run(direct, connects));
+        rows.put(rows.setupLibpq, column, Stats.precise(connectionTime(Shell.run(gateway, connects))));
+        rows.put(rows.setupLibpqPlain, column, Stats.precise(connectionTime(Shell.run(plain, connects))));
+        rows.put(rows.setupLibpq, Benchmark.PEER, Stats.precise(setupDirect));
+        rows.put(rows.setupLibpqPlain, Benchmark.PEER, Stats.precise(setupDirect));
+    }
+
+    /** pgbench's "average connection time", in ms. */
+    static double connectionTime(String output) {
+        return output.lines().filter(l -> l.startsWith("average connection time = ")).findFirst()
+                .map(l -> Double.parseDouble(l.substring("average connection time = ".length()).split(" ")[0]))
+                .orElseThrow(() -> new IllegalStateException("no connection time in pgbench's output: " + output));
     }
 
     static double tps(String output) {

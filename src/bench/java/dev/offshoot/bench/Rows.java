@@ -36,6 +36,9 @@ final class Rows {
     final String setupOverhead;
     final String pgbench;
     final String pgbenchShare;
+    final String pgbenchPlainShare;
+    final String setupLibpq;
+    final String setupLibpqPlain;
     private final Map<String, List<String>> groups = new LinkedHashMap<>();
     private final Table table;
 
@@ -70,6 +73,9 @@ final class Rows {
         setupOverhead = "… gateway with TLS minus direct";
         pgbench = "pgbench -S -c 8 -T 20, scale 10 (peer: direct)";
         pgbenchShare = "… through the gateway, share of direct";
+        pgbenchPlainShare = "… through the gateway in plain text from the loopback, share of direct";
+        setupLibpq = "connection setup with libpq (pgbench -C -S, 10 s, mean) through the gateway, TLS (peer: direct)";
+        setupLibpqPlain = "… through the gateway, plain text from the loopback (peer: direct)";
         group("create", buildBig, createTinyP50, createTinyP90, createBigP50, createBigP90);
         group("pool", claimP50, claimQueryP50);
         group("peers", dockerRunTiny, dockerRunBig, fileCopy);
@@ -79,7 +85,8 @@ final class Rows {
         group("check", check, checkBackToBack);
         group("tuning", explainAnalyze, tuning, tuningMeasured, tuningCopy);
         group("idle", idleMemory, idleDisk);
-        group("gateway", wakeP50, wakeOverFloor, setupTls, setupPlain, setupOverhead, pgbench, pgbenchShare);
+        group("gateway", wakeP50, wakeOverFloor, setupTls, setupPlain, setupOverhead, setupLibpq,
+                setupLibpqPlain, pgbench, pgbenchShare, pgbenchPlainShare);
         group("density", o.density().stream().flatMap(count -> java.util.stream.Stream.of(densityHost(count),
                 densityRunning(count), densityHeap(count), densityRss(count))).toArray(String[]::new));
         groups.forEach((group, rows) -> {

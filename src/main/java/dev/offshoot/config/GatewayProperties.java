@@ -48,6 +48,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                                client session) is suspended: its server stops, its data stays; 0
  *                                means never
  * @param idleCheckInterval       how often idle branches are looked for
+ * @param routeCacheTtl           how long the route of a running branch is kept, so that connecting
+ *                                to it again skips the metadata store (a kept route is checked
+ *                                against the runtime on every use); 0 asks the store every time
  */
 @ConfigurationProperties("offshoot.gateway")
 public record GatewayProperties(
@@ -69,7 +72,8 @@ public record GatewayProperties(
         @DefaultValue("4") int maxConcurrentWakes,
         @DefaultValue("30s") Duration wakeTimeout,
         @DefaultValue("5m") Duration idleSuspend,
-        @DefaultValue("30s") Duration idleCheckInterval) {
+        @DefaultValue("30s") Duration idleCheckInterval,
+        @DefaultValue("30s") Duration routeCacheTtl) {
 
     /** Which clients may speak to the gateway without TLS. */
     public enum PlainText { LOOPBACK, ANY, NONE }

@@ -22,6 +22,9 @@ interface BranchDirectory {
     /** Where the instance of this key answers now (the runtime's internal endpoint). */
     Endpoint endpoint(String key);
 
+    /** Tells {@code listener} the key of every instance this service stops or takes down, once it did. */
+    void onStopped(java.util.function.Consumer<String> listener);
+
     /**
      * A live branch as the gateway routes to it.
      *

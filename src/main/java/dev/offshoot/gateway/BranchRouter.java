@@ -140,6 +140,7 @@ final class BranchRouter extends ChannelInboundHandlerAdapter {
         pipeline.connect(client, target, new BackendStartup(client, pipeline.cancels(), auth))
                 .addListener((ChannelFutureListener) connected -> {
                     if (!connected.isSuccess()) {
+                        pipeline.unreachable(target);
                         refuse(ctx, new Refusal(Protocol.CONNECTION_FAILURE, "branch \"" + target.route().name()
                                 + "\" does not answer; try again"));
                         return;

@@ -1,5 +1,6 @@
 package dev.offshoot.gateway;
 
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
@@ -40,6 +41,7 @@ final class ClientPipeline extends ChannelInitializer<SocketChannel> {
     private final Wakes wakes;
     private final Executor blocking;
     private final GatewayMetrics metrics;
+    private final Routes routes;
 
     ClientPipeline(GatewayProperties properties, GatewayTls tls, BranchDirectory directory, CancelKeys cancels,
             Connections connections, Wakes wakes, Executor blocking, GatewayMetrics metrics) {
@@ -51,6 +53,8 @@ final class ClientPipeline extends ChannelInitializer<SocketChannel> {
         this.wakes = wakes;
         this.blocking = blocking;
         this.metrics = metrics;
+        this.routes = new Routes(properties.routeCacheTtl());
+        directory.onStopped(routes::stopped);
     }
 
     @Override
@@ -120,25 +124,50 @@ final class ClientPipeline extends ChannelInitializer<SocketChannel> {
 
     /**
      * The branch of this name, given a connection slot and woken when suspended; on a virtual
-     * thread. Fails with a {@link Refusal} the client is told.
+     * thread. A route kept from a recent connection is used when its branch still runs where the
+     * runtime says; else the directory is asked. Fails with a {@link Refusal} the client is told.
      */
     CompletableFuture<Target> resolve(Channel client, String name) {
         return CompletableFuture.supplyAsync(() -> {
-            BranchDirectory.Route route = directory.route(name);
-            if (!connections.openBranch(route.key(), properties.maxConnectionsPerBranch())) {
-                throw new Refusal(Protocol.TOO_MANY_CONNECTIONS, "too many connections to branch \"" + name
-                        + "\" through the gateway");
-            }
-            try {
-                if (route.suspended()) {
-                    awaitWake(name);
+            Optional<BranchDirectory.Route> recent = routes.recent(name);
+            if (recent.isPresent()) {
+                Target target = target(recent.get(), true);
+                if (target != null) {
+                    return target;
                 }
-                return new Target(route, directory.endpoint(route.key()));
-            } catch (RuntimeException e) {
-                connections.closeBranch(route.key());
-                throw e;
+                // the branch changed since: suspended, reset, deleted or created again under its name
+                routes.forget(name);
             }
+            return target(directory.route(name), false);
         }, blocking);
+    }
+
+    /** The route's branch with a slot taken, woken, and where it answers; null for a kept route that no longer runs. */
+    private Target target(BranchDirectory.Route route, boolean kept) {
+        if (!connections.openBranch(route.key(), properties.maxConnectionsPerBranch())) {
+            throw new Refusal(Protocol.TOO_MANY_CONNECTIONS, "too many connections to branch \"" + route.name()
+                    + "\" through the gateway");
+        }
+        try {
+            if (route.suspended()) {
+                awaitWake(route.name());
+            }
+            Endpoint endpoint;
+            try {
+                endpoint = directory.endpoint(route.key());
+            } catch (Refusal notRunning) {
+                if (kept) {
+                    connections.closeBranch(route.key());
+                    return null;
+                }
+                throw notRunning;
+            }
+            routes.running(new BranchDirectory.Route(route.name(), route.key(), false));
+            return new Target(route, endpoint);
+        } catch (RuntimeException e) {
+            connections.closeBranch(route.key());
+            throw e;
+        }
     }
 
     private void awaitWake(String name) {
@@ -158,6 +187,11 @@ final class ClientPipeline extends ChannelInitializer<SocketChannel> {
             Thread.currentThread().interrupt();
             throw new Refusal(Protocol.CANNOT_CONNECT_NOW, "the gateway is shutting down");
         }
+    }
+
+    /** The branch did not answer where it was routed: its route is asked for again next time. */
+    void unreachable(Target target) {
+        routes.forget(target.route().name());
     }
 
     /** The routed connection ended (or never got its backend): its branch slot goes back. */

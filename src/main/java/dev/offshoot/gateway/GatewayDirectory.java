@@ -65,6 +65,11 @@ class GatewayDirectory implements BranchDirectory {
     }
 
     @Override
+    public void onStopped(java.util.function.Consumer<String> listener) {
+        endpoints.onStopped(listener);
+    }
+
+    @Override
     public Endpoint endpoint(String key) {
         // a route found READY whose server went since: a delete, reset or suspend under way
         return endpoints.internalIfRunning(key).orElseThrow(() -> new Refusal(Protocol.CANNOT_CONNECT_NOW,

@@ -62,7 +62,8 @@ final class GatewayServer implements SmartLifecycle {
         if (properties.tls().fromFiles() && reload > 0) {
             acceptor.scheduleWithFixedDelay(tls::reloadIfChanged, reload, reload, TimeUnit.MILLISECONDS);
         }
-        log.info("PostgreSQL gateway listening on {}:{}", properties.bindAddress(), port);
+        log.info("PostgreSQL gateway listening on {}:{} (TLS on {})", properties.bindAddress(), port,
+                GatewayTls.provider() == io.netty.handler.ssl.SslProvider.OPENSSL ? "BoringSSL" : "the JDK");
     }
 
     @Override

@@ -13,6 +13,7 @@ import javax.net.ssl.SSLException;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SniHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -27,7 +28,9 @@ import dev.offshoot.config.GatewayProperties;
  * again when they change: {@link #reloadIfChanged}) or signed by the gateway's own
  * {@link CertificateAuthority} for the advertised host, the SNI domain's wildcard and the loopback
  * names. One context serves every server name; SNI only tells the router which branch is meant.
- * TLS 1.2 and 1.3, ALPN "postgresql" offered to clients that ask (direct TLS must).
+ * TLS 1.2 and 1.3, ALPN "postgresql" offered to clients that ask (direct TLS must), on BoringSSL
+ * where netty-tcnative's native library loads (a handshake costs a fraction of the JDK's), else on
+ * the JDK's TLS.
  */
 final class GatewayTls {
 
@@ -99,9 +102,14 @@ final class GatewayTls {
         }
     }
 
+    /** BoringSSL where its native library loads (netty-tcnative), else the JDK's TLS. */
+    static SslProvider provider() {
+        return OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
+    }
+
     private static SslContext build(SslContextBuilder builder) {
         try {
-            return builder.sslProvider(SslProvider.JDK)
+            return builder.sslProvider(provider())
                     .protocols("TLSv1.3", "TLSv1.2")
                     .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
                             ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,

@@ -2,7 +2,10 @@ package dev.offshoot.provision;
 
 import java.util.Collection;
 import java.util.Map;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 import org.springframework.stereotype.Component;
 
@@ -19,9 +22,20 @@ import dev.offshoot.runtime.ContainerRuntime;
 public class Endpoints {
 
     private final ContainerRuntime runtime;
+    private final List<Consumer<String>> stoppedListeners = new CopyOnWriteArrayList<>();
 
     public Endpoints(ContainerRuntime runtime) {
         this.runtime = runtime;
+    }
+
+    /** Tells {@code listener} the key of every instance this service stopped or took down, once it did. */
+    public void onStopped(Consumer<String> listener) {
+        stoppedListeners.add(listener);
+    }
+
+    /** The instance of this key was stopped or taken down here: whatever kept where it answered forgets it. */
+    void stopped(String instanceKey) {
+        stoppedListeners.forEach(listener -> listener.accept(instanceKey));
     }
 
     /** Where Offshoot connects to the instance of this key; it must have been started. */

@@ -98,7 +98,11 @@ public class Provisioner {
      */
     public void takeDown(Instance current) {
         storage.copying(current.parent().driver());
-        removeContainers(current);
+        try {
+            removeContainers(current);
+        } finally {
+            endpoints.stopped(current.key());
+        }
     }
 
     private Instance launch(LaunchPlan plan) {
@@ -240,7 +244,11 @@ public class Provisioner {
 
     /** Stops the instance's container cleanly; its data and endpoint stay. */
     public void stop(Instance instance) {
-        runtime.stop(instance.handle(), properties.stopTimeout());
+        try {
+            runtime.stop(instance.handle(), properties.stopTimeout());
+        } finally {
+            endpoints.stopped(instance.key());
+        }
     }
 
     /**
@@ -252,7 +260,11 @@ public class Provisioner {
      */
     public void destroy(Instance instance, Runnable forget, Supplier<Set<String>> liveSnapshots) {
         StorageDriver driver = storage.holding(instance.parent().driver());
-        removeContainers(instance);
+        try {
+            removeContainers(instance);
+        } finally {
+            endpoints.stopped(instance.key());
+        }
         // no instance of the owner runs again: its endpoint goes back to the runtime
         runtime.release(instance.key());
         driver.removeBranch(instance.owner());

@@ -86,7 +86,7 @@ class BranchNetwork {
         refresh(key, containerId);
     }
 
-    /** Where the key's instance answers, empty when no container of it runs and none ever did here. */
+    /** Where the key's instance answers, empty when no container of it runs. */
     Optional<Endpoint> endpointOf(String key) {
         Address known = byKey.get(key);
         if (known != null && System.nanoTime() - known.seenAt() < FRESH_NANOS) {
@@ -102,7 +102,9 @@ class BranchNetwork {
                 return address;
             }
         }
-        return known == null ? Optional.empty() : Optional.of(known.endpoint());
+        // nothing of the key runs: the address it had may be another container's by now
+        byKey.remove(key);
+        return Optional.empty();
     }
 
     /** The container's address on this network, if it is on it and running. */

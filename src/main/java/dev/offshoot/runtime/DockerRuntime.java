@@ -302,15 +302,20 @@ public class DockerRuntime implements ContainerRuntime {
     @Override
     public long stop(String containerId, Duration timeout) {
         network.changed(containerId);
-        return call(() -> {
-            try {
-                docker.stopContainerCmd(containerId).withTimeout((int) timeout.toSeconds()).exec();
-            } catch (NotModifiedException alreadyStopped) {
-                // stopped before we asked: its exit code still tells whether it shut down cleanly
-            }
-            return docker.waitContainerCmd(containerId).exec(new WaitContainerResultCallback())
-                    .awaitStatusCode(timeout.toSeconds() + 10, TimeUnit.SECONDS);
-        });
+        try {
+            return call(() -> {
+                try {
+                    docker.stopContainerCmd(containerId).withTimeout((int) timeout.toSeconds()).exec();
+                } catch (NotModifiedException alreadyStopped) {
+                    // stopped before we asked: its exit code still tells whether it shut down cleanly
+                }
+                return docker.waitContainerCmd(containerId).exec(new WaitContainerResultCallback())
+                        .awaitStatusCode(timeout.toSeconds() + 10, TimeUnit.SECONDS);
+            });
+        } finally {
+            // a look-up while it was stopping saw it running: that address is not its any more
+            network.changed(containerId);
+        }
     }
 
     @Override

@@ -125,6 +125,24 @@ class GatewayIT extends IntegrationTest {
     }
 
     @Test
+    void aBranchWhoseServerStoppedBehindTheServicesBackIsNotDialedAtItsOldAddress() throws Exception {
+        JsonNode stopped = api.post("/api/v1/branches", Map.of("name", "gone-" + suffix(), "template", template)).body();
+        try (Connection c = connect(stopped.get("connection"))) {
+            assertThat(c.isValid(2)).isTrue();
+        }
+        String container = dev.offshoot.TestDocker.client().listContainersCmd()
+                .withLabelFilter(Map.of(dev.offshoot.runtime.Labels.BRANCH_ID, stopped.get("id").asString()))
+                .exec().getFirst().getId();
+        dev.offshoot.TestDocker.client().stopContainerCmd(container).withTimeout(5).exec();
+        // past the few seconds the runtime takes an address as known without asking the engine
+        Thread.sleep(6_000);
+
+        assertThatThrownBy(() -> connect(stopped.get("connection"))).isInstanceOfSatisfying(SQLException.class,
+                e -> assertThat(e.getSQLState()).as(e.getMessage()).isEqualTo("57P03"));
+        api.delete("/api/v1/branches/" + stopped.get("name").asString());
+    }
+
+    @Test
     void unknownBranchIsRefusedWithInvalidCatalogName() {
         JsonNode c = branch.get("connection");
         String url = "jdbc:postgresql://127.0.0.1:" + gatewayPort + "/" + c.get("database").asString()

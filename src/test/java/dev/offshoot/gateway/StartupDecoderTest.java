@@ -43,6 +43,10 @@ class StartupDecoderTest {
         public Endpoint endpoint(String key) {
             return new Endpoint("127.0.0.1", 1);
         }
+
+        @Override
+        public void onStopped(java.util.function.Consumer<String> listener) {
+        }
     };
 
     ClientPipeline pipeline(GatewayProperties.PlainText plainText) {
