@@ -42,9 +42,16 @@ final class ClientPipeline extends ChannelInitializer<SocketChannel> {
     private final Executor blocking;
     private final GatewayMetrics metrics;
     private final Routes routes;
+    private final OtherReplicas otherReplicas;
+
+    /** Where a cancel for a key this replica did not issue goes. */
+    interface OtherReplicas {
+        void cancel(int pid, byte[] key);
+    }
 
     ClientPipeline(GatewayProperties properties, GatewayTls tls, BranchDirectory directory, CancelKeys cancels,
-            Connections connections, Wakes wakes, Executor blocking, GatewayMetrics metrics) {
+            Connections connections, Wakes wakes, Executor blocking, GatewayMetrics metrics,
+            OtherReplicas otherReplicas) {
         this.properties = properties;
         this.tls = tls;
         this.directory = directory;
@@ -53,6 +60,7 @@ final class ClientPipeline extends ChannelInitializer<SocketChannel> {
         this.wakes = wakes;
         this.blocking = blocking;
         this.metrics = metrics;
+        this.otherReplicas = otherReplicas;
         this.routes = new Routes(properties.routeCacheTtl());
         directory.onStopped(routes::stopped);
     }
@@ -209,9 +217,18 @@ final class ClientPipeline extends ChannelInitializer<SocketChannel> {
                 .connect(target.endpoint().host(), target.endpoint().port());
     }
 
-    /** Sends a client's CancelRequest on to the backend that issued the key it names; unknown keys are ignored. */
+    /**
+     * Sends a client's CancelRequest on to the backend that issued the key it names; a key this
+     * replica did not issue is passed to the others ({@link ReplicaCancels}), which ignore it
+     * unless one of them did.
+     */
     void cancel(Channel client, int pid, byte[] key) {
-        cancels.find(pid, key).ifPresent(target -> {
+        Optional<CancelKeys.Target> issued = cancels.find(pid, key);
+        if (issued.isEmpty()) {
+            otherReplicas.cancel(pid, key);
+            return;
+        }
+        issued.ifPresent(target -> {
             metrics.cancelled();
             new Bootstrap().group(client.eventLoop()).channel(NioSocketChannel.class)
                     .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) properties.connectTimeout().toMillis())

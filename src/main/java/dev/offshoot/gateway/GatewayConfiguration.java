@@ -5,9 +5,11 @@ import java.util.concurrent.Executors;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 import dev.offshoot.config.GatewayProperties;
 import dev.offshoot.config.RuntimeProperties;
@@ -40,13 +42,18 @@ class GatewayConfiguration {
     }
 
     @Bean
+    ReplicaCancels replicaCancels(JdbcConnectionDetails store, JdbcTemplate jdbc, CancelKeys cancels) {
+        return new ReplicaCancels(store, jdbc, cancels);
+    }
+
+    @Bean
     ClientPipeline clientPipeline(GatewayProperties properties, GatewayTls tls, BranchDirectory directory,
-            CancelKeys cancels, Connections connections, MeterRegistry meters) {
+            CancelKeys cancels, Connections connections, MeterRegistry meters, ReplicaCancels replicaCancels) {
         // look-ups and wakes block on the metadata store and the engine: virtual threads, never the event loops
         Executor blocking = Executors.newVirtualThreadPerTaskExecutor();
         Wakes wakes = new Wakes(properties.maxConcurrentWakes(), properties.wakeTimeout(), blocking);
         return new ClientPipeline(properties, tls, directory, cancels, connections, wakes, blocking,
-                new GatewayMetrics(meters));
+                new GatewayMetrics(meters), replicaCancels::publish);
     }
 
     @Bean

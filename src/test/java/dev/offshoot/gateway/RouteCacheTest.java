@@ -68,7 +68,8 @@ class RouteCacheTest {
     ClientPipeline pipeline(Duration routeCacheTtl) {
         GatewayProperties properties = GatewayPropertiesFixture.with(GatewayProperties.PlainText.ANY, routeCacheTtl);
         return new ClientPipeline(properties, null, branch, new CancelKeys(), connections,
-                new Wakes(1, properties.wakeTimeout(), INLINE), INLINE, new GatewayMetrics(new SimpleMeterRegistry()));
+                new Wakes(1, properties.wakeTimeout(), INLINE), INLINE, new GatewayMetrics(new SimpleMeterRegistry()),
+                (pid, key) -> { });
     }
 
     static ClientPipeline.Target resolve(ClientPipeline pipeline) {

@@ -28,6 +28,7 @@ class StartupDecoderTest {
     static final Executor INLINE = Runnable::run;
 
     final List<String> looked = new ArrayList<>();
+    final List<String> passedOn = new ArrayList<>();
     final BranchDirectory directory = new BranchDirectory() {
         @Override
         public Route route(String name) {
@@ -52,7 +53,8 @@ class StartupDecoderTest {
     ClientPipeline pipeline(GatewayProperties.PlainText plainText) {
         GatewayProperties properties = GatewayPropertiesFixture.with(plainText);
         return new ClientPipeline(properties, null, directory, new CancelKeys(), new Connections(),
-                new Wakes(1, properties.wakeTimeout(), INLINE), INLINE, new GatewayMetrics(new SimpleMeterRegistry()));
+                new Wakes(1, properties.wakeTimeout(), INLINE), INLINE, new GatewayMetrics(new SimpleMeterRegistry()),
+                (pid, key) -> passedOn.add(pid + ":" + java.util.HexFormat.of().formatHex(key)));
     }
 
     EmbeddedChannel client() {
@@ -133,12 +135,13 @@ class StartupDecoderTest {
     }
 
     @Test
-    void anUnknownCancelKeyIsIgnoredAndTheConnectionClosed() {
+    void anUnknownCancelKeyIsPassedToTheOtherReplicasAndTheConnectionClosed() {
         EmbeddedChannel channel = client();
         channel.writeInbound(Unpooled.buffer().writeInt(16).writeInt(Protocol.CANCEL_REQUEST).writeInt(42).writeInt(7));
 
         assertThat((Object) channel.readOutbound()).isNull();
         assertThat(channel.isActive()).isFalse();
+        assertThat(passedOn).containsExactly("42:00000007");
     }
 
     @Test

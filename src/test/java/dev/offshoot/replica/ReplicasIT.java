@@ -79,6 +79,7 @@ class ReplicasIT {
             JsonNode sleepy = aSuspendedBranchWokenFromBothStartsOnce(apiA, apiB, store);
             kept.add(sleepy);
             aSuspendedBranchConnectedToThroughBothGatewaysStartsOnce(sleepy, a, b, apiA, store);
+            aCancelThatReachesTheOtherReplicaStopsTheQuery(sleepy, a, b);
             ServiceProcess survivor = aLeaderKilledMidSweepIsTakenOverAndTheSweepFinished(a, b, apiA, apiB, store);
 
             store.assertConsistent();
@@ -278,6 +279,58 @@ class ReplicasIT {
                 + IntegrationTest.ADMIN_TOKEN).build(), HttpResponse.BodyHandlers.ofString()).body();
         return text.lines().filter(l -> l.startsWith("offshoot_replica_leader")).findFirst()
                 .map(l -> (int) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).orElseThrow();
+    }
+
+    /**
+     * A query running through replica a's gateway, and its CancelRequest sent to replica b's (as a
+     * load balancer may): b passes it to a through the metadata store, and a to the branch.
+     */
+    private void aCancelThatReachesTheOtherReplicaStopsTheQuery(JsonNode branch, ServiceProcess a, ServiceProcess b)
+            throws Exception {
+        JsonNode c = branch.get("connection");
+        String url = c.get("jdbcUrl").asString().replace(":" + c.get("port").asInt() + "/", ":" + a.gatewayPort + "/");
+        try (Connection db = DriverManager.getConnection(url, c.get("user").asString(), c.get("password").asString());
+                Statement st = db.createStatement()) {
+            CompletableFuture<java.sql.SQLException> sleeping = CompletableFuture.supplyAsync(() -> {
+                try {
+                    st.execute("SELECT pg_sleep(60)");
+                    return null;
+                } catch (java.sql.SQLException e) {
+                    return e;
+                }
+            }, CALLS);
+            await().atMost(Duration.ofSeconds(10)).until(() -> sleepers(branch, b.gatewayPort) == 1);
+            sendCancel(b.gatewayPort, db);
+
+            java.sql.SQLException cancelled = sleeping.get(30, TimeUnit.SECONDS);
+            assertThat((Object) cancelled).as("the query was cancelled").isNotNull();
+            assertThat(cancelled.getSQLState()).isEqualTo("57014");
+        }
+    }
+
+    /** Sessions of the branch running pg_sleep, seen through a gateway. */
+    private static int sleepers(JsonNode branch, int gatewayPort) throws java.sql.SQLException {
+        JsonNode c = branch.get("connection");
+        String url = c.get("jdbcUrl").asString().replace(":" + c.get("port").asInt() + "/", ":" + gatewayPort + "/");
+        try (Connection db = DriverManager.getConnection(url, c.get("user").asString(), c.get("password").asString());
+                Statement st = db.createStatement(); ResultSet rs = st.executeQuery(
+                        "SELECT count(*) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(60)' AND state = 'active'")) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    /** The CancelRequest pgjdbc would send for this connection, sent to another gateway. */
+    private static void sendCancel(int gatewayPort, Connection db) throws Exception {
+        var executor = db.unwrap(org.postgresql.core.BaseConnection.class).getQueryExecutor();
+        // pgjdbc keeps the key it was given private: the test reads it to send it elsewhere
+        java.lang.reflect.Field keyField = org.postgresql.core.QueryExecutorBase.class.getDeclaredField("cancelKey");
+        keyField.setAccessible(true);
+        byte[] key = (byte[]) keyField.get(executor);
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", gatewayPort)) {
+            socket.getOutputStream().write(java.nio.ByteBuffer.allocate(12 + key.length).putInt(12 + key.length)
+                    .putInt(80877102).putInt(executor.getBackendPID()).put(key).array());
+        }
     }
 
     /**
