@@ -239,6 +239,16 @@ class ConsoleIT extends IntegrationTest {
         assertThat(browser.all("#connect button[data-copy]")).allMatch(WebElement::isDisplayed);
         String uri = form("psql").substring("psql '".length(), form("psql").length() - 1);
         assertThat(form("env")).isEqualTo("DATABASE_URL=" + uri);
+        // the copy button puts exactly the shown form on the clipboard
+        browser.driver.executeCdpCommand("Browser.grantPermissions", Map.of("permissions",
+                List.of("clipboardReadWrite", "clipboardSanitizedWrite")));
+        browser.find("#connect button[data-copy='jdbc']").click();
+        Object copied = browser.until(d -> {
+            Object text = browser.driver.executeAsyncScript(
+                    "navigator.clipboard.readText().then(arguments[0], () => arguments[0](null))");
+            return text == null || text.toString().isEmpty() ? null : text;
+        });
+        assertThat(copied).isEqualTo(form("jdbc"));
         browser.until(d -> reveals(guarded) == revealsBefore + 1 ? true : null);
         browser.screenshot("07d-connect-revealed");
         // the forms work as pasted: psql through a shell, pgjdbc with the URL alone
@@ -330,6 +340,15 @@ class ConsoleIT extends IntegrationTest {
         assertThat(diff).contains("+ table public.tags").doesNotContain("flyway_schema_history");
         assertThat(browser.find("#schema-title").getText()).startsWith("Against template " + template + " revision 1");
         browser.screenshot("15-schema-diff");
+
+        // the picker: another live branch, as it is now
+        browser.find("#diff-against").click();
+        browser.until(d -> browser.all("#diff-against option[value='against=" + guarded + "']").isEmpty() ? null : true);
+        new org.openqa.selenium.support.ui.Select(browser.find("#diff-against")).selectByValue("against=" + guarded);
+        browser.find("#show-diff").click();
+        browser.until(d -> browser.find("#schema-title").getText().startsWith("Against branch " + guarded) ? true : null);
+        assertThat(browser.find("#schema-diff").getText()).contains("+ table public.tags");
+        browser.screenshot("15b-schema-diff-against-a-branch");
         browser.find("#details-close").click();
     }
 
