@@ -1,5 +1,6 @@
 package dev.offshoot.runtime.kubernetes;
 
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,6 +26,7 @@ import org.slf4j.LoggerFactory;
 import dev.offshoot.config.KubernetesProperties;
 import dev.offshoot.config.LimitsProperties;
 import dev.offshoot.config.RuntimeProperties;
+import dev.offshoot.error.OffshootException;
 import dev.offshoot.instance.Endpoint;
 import dev.offshoot.instance.InstanceState;
 import dev.offshoot.postgres.LogSecrets;
@@ -151,6 +153,8 @@ public final class KubernetesRuntime implements ContainerRuntime, AutoCloseable 
     /**
      * Deletes the Pod, its Secret and its stopped record, asking only for what the informers say
      * exists (a Pod they have not seen yet is deleted all the same): a branch's delete is one call.
+     * Returns once the Pod is gone, which the API server lets happen when its container has stopped
+     * (as a removed Docker container is gone), or after the stop timeout should its node not answer.
      */
     @Override
     public void remove(String handle) {
@@ -159,6 +163,7 @@ public final class KubernetesRuntime implements ContainerRuntime, AutoCloseable 
         try {
             if (pod.isPresent() || !recorded) {
                 client.pods().inNamespace(namespace).withName(handle).withGracePeriod(1).delete();
+                awaitGone(handle, properties.stopTimeout().plusSeconds(10));
             }
             if (recorded) {
                 stopped.forget(handle);
@@ -268,6 +273,24 @@ public final class KubernetesRuntime implements ContainerRuntime, AutoCloseable 
     @Override
     public Endpoint endpointFrom(JobNetwork network, String instanceHandle) {
         return endpoint(instanceHandle);
+    }
+
+    /**
+     * An import Pod has a loopback of its own: the service's loopback is reached at the service
+     * Pod's address (offshoot.kubernetes.service-host); another address of the service's host is
+     * an address Pods reach as it is.
+     */
+    @Override
+    public InetAddress fromHostNetwork(InetAddress address) {
+        if (!address.isLoopbackAddress() && !address.isAnyLocalAddress()) {
+            return address;
+        }
+        if (kubernetes.serviceHost().isBlank()) {
+            throw new OffshootException(OffshootException.Kind.UNPROCESSABLE, "SOURCE_UNREACHABLE", "the source is"
+                    + " on the service's own loopback, which an import Pod cannot reach: give its address as Pods"
+                    + " reach it, or set offshoot.kubernetes.service-host", false);
+        }
+        return InetAddress.ofLiteral(kubernetes.serviceHost().strip());
     }
 
     @Override
