@@ -26,7 +26,6 @@ import org.slf4j.LoggerFactory;
 import dev.offshoot.config.KubernetesProperties;
 import dev.offshoot.config.LimitsProperties;
 import dev.offshoot.config.RuntimeProperties;
-import dev.offshoot.error.OffshootException;
 import dev.offshoot.instance.Endpoint;
 import dev.offshoot.instance.InstanceState;
 import dev.offshoot.postgres.LogSecrets;
@@ -275,22 +274,10 @@ public final class KubernetesRuntime implements ContainerRuntime, AutoCloseable 
         return endpoint(instanceHandle);
     }
 
-    /**
-     * An import Pod has a loopback of its own: the service's loopback is reached at the service
-     * Pod's address (offshoot.kubernetes.service-host); another address of the service's host is
-     * an address Pods reach as it is.
-     */
+    /** An import Pod has a loopback of its own: {@link PodJobs#dialedFromPods}. */
     @Override
     public InetAddress fromHostNetwork(InetAddress address) {
-        if (!address.isLoopbackAddress() && !address.isAnyLocalAddress()) {
-            return address;
-        }
-        if (kubernetes.serviceHost().isBlank()) {
-            throw new OffshootException(OffshootException.Kind.UNPROCESSABLE, "SOURCE_UNREACHABLE", "the source is"
-                    + " on the service's own loopback, which an import Pod cannot reach: give its address as Pods"
-                    + " reach it, or set offshoot.kubernetes.service-host", false);
-        }
-        return InetAddress.ofLiteral(kubernetes.serviceHost().strip());
+        return PodJobs.dialedFromPods(address, kubernetes.serviceHost());
     }
 
     @Override
