@@ -70,6 +70,7 @@ public abstract class IntegrationTest {
         registry.add("offshoot.kubernetes.run-as-user", () -> TestDocker.postgresIds(BASE_IMAGE)[0]);
         registry.add("offshoot.kubernetes.run-as-group", () -> TestDocker.postgresIds(BASE_IMAGE)[1]);
         registry.add("offshoot.kubernetes.image-pull-policy", () -> "Never");
+        registry.add("offshoot.kubernetes.service-host", FakeCluster::serviceHost);
     }
 
     /**

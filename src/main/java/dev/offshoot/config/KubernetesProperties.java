@@ -29,6 +29,10 @@ import org.springframework.util.unit.DataSize;
  * @param snapshotTimeout     how long a VolumeSnapshot may take to become ready to use
  * @param clusterNetworks     the cluster's Pod and Service ranges (CIDR): a URL import may not reach
  *                            them. Private ranges are refused anyway; list public ones your cluster uses
+ * @param serviceHost         the address at which Pods reach the service's own Pod (the chart sets it
+ *                            to the Pod's IP): a URL import from a source on the service's loopback,
+ *                            where offshoot.templates.allowed-source-hosts allows one, dials it; empty
+ *                            refuses such an import, since an import Pod has a loopback of its own
  */
 @ConfigurationProperties("offshoot.kubernetes")
 public record KubernetesProperties(
@@ -41,5 +45,6 @@ public record KubernetesProperties(
         @DefaultValue("999") long runAsUser,
         @DefaultValue("999") long runAsGroup,
         @DefaultValue("5m") Duration snapshotTimeout,
-        @DefaultValue("") List<String> clusterNetworks) {
+        @DefaultValue("") List<String> clusterNetworks,
+        @DefaultValue("") String serviceHost) {
 }

@@ -1,5 +1,6 @@
 package dev.offshoot.provision;
 
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -118,6 +119,14 @@ public final class Build implements AutoCloseable {
      */
     public Endpoint endpointFor(boolean hostNetwork) {
         return runtime.endpointFrom(network(hostNetwork), handle);
+    }
+
+    /**
+     * The addresses a helper on the host's network dials for addresses of the service's own host
+     * (a runtime whose helpers have a loopback of their own maps the service's loopback).
+     */
+    public List<InetAddress> fromHostNetwork(List<InetAddress> addresses) {
+        return addresses.stream().map(runtime::fromHostNetwork).distinct().toList();
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.offshoot.runtime;
 
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -136,6 +137,18 @@ public interface ContainerRuntime {
 
     /** Where a job on the given network reaches the Postgres of the given instance. */
     Endpoint endpointFrom(JobNetwork network, String instanceHandle);
+
+    /**
+     * The address a job on {@link JobNetwork.Host} dials for an address of the service's own host:
+     * that address where the job shares the host's network (Docker). A runtime whose jobs have a
+     * loopback of their own (Kubernetes) maps a loopback address to where they reach the service.
+     *
+     * @throws dev.offshoot.error.OffshootException {@code 422 SOURCE_UNREACHABLE} when its jobs cannot
+     *         reach that address
+     */
+    default InetAddress fromHostNetwork(InetAddress address) {
+        return address;
+    }
 
     /**
      * The address ranges of the engine's own networks in CIDR notation: their subnets (where

@@ -14,7 +14,6 @@ import java.util.function.Supplier;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Quantity;
-import io.fabric8.kubernetes.client.KubernetesClientTimeoutException;
 
 import dev.offshoot.instance.DataRef;
 import dev.offshoot.runtime.Labels;
@@ -116,9 +115,17 @@ public class CsiSnapshotDriver implements StorageDriver {
                 .orElseGet(() -> cloneFor(branchId, parent));
     }
 
+    /**
+     * The branch's newest claim that is not going, from the informer; from the API server only
+     * when the informer has none (another replica may have made it a moment ago).
+     */
     private Optional<String> currentClaim(UUID branchId) {
-        return snapshots.claims(branchLabels(branchId)).stream()
-                .filter(c -> c.getMetadata().getDeletionTimestamp() == null)
+        return newest(snapshots.claims(branchLabels(branchId)))
+                .or(() -> newest(snapshots.claimsFromServer(branchLabels(branchId))));
+    }
+
+    private static Optional<String> newest(List<PersistentVolumeClaim> claims) {
+        return claims.stream().filter(c -> c.getMetadata().getDeletionTimestamp() == null)
                 .max(Comparator.comparing(c -> String.valueOf(c.getMetadata().getCreationTimestamp())))
                 .map(c -> c.getMetadata().getName());
     }
@@ -148,8 +155,7 @@ public class CsiSnapshotDriver implements StorageDriver {
             return ready;
         } catch (RuntimeException e) {
             snapshots.deleteSnapshot(name);
-            throw e instanceof KubernetesClientTimeoutException ? new StorageException("the VolumeSnapshot "
-                    + name + " of claim " + claim + " was not ready in time", e) : e;
+            throw e;
         }
     }
 
@@ -182,8 +188,9 @@ public class CsiSnapshotDriver implements StorageDriver {
     }
 
     /**
-     * Removes claims and fork snapshots whose branch is not live. They are listed before the
-     * live ids are read, so a create that saves its row meanwhile is never taken for an orphan.
+     * Removes claims and fork snapshots whose branch is not live. They are read (from the
+     * informers: a pass asks the API server nothing but the deletes) before the live ids are read,
+     * so a create that saves its row meanwhile is never taken for an orphan.
      */
     int removeOrphans(Supplier<Set<UUID>> liveBranchIds) {
         List<PersistentVolumeClaim> claims = snapshots.claims(labels(Labels.KIND_BRANCH_DATA));

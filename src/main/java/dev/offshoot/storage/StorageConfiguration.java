@@ -33,7 +33,7 @@ class StorageConfiguration {
     @ConditionalOnProperty(name = "offshoot.runtime.type", havingValue = "kubernetes")
     Storage csiStorage(KubernetesClients clients, KubernetesProperties kubernetes, RuntimeProperties runtimeProperties) {
         CsiSnapshotDriver csi = new CsiSnapshotDriver(new VolumeSnapshots(clients.client(), clients.namespace(),
-                kubernetes), runtimeProperties.instanceId(), runtimeProperties.baseImage());
+                kubernetes, runtimeProperties.instanceId()), runtimeProperties.instanceId(), runtimeProperties.baseImage());
         Storage storage = Storage.csiOnly(csi, "offshoot.runtime.type=kubernetes: claims and VolumeSnapshots of"
                 + " storage class '" + orDefault(kubernetes.storageClass()) + "', snapshot class '"
                 + orDefault(kubernetes.volumeSnapshotClass()) + "' in namespace " + clients.namespace());

@@ -5,10 +5,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -16,16 +17,22 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
 
 import dev.offshoot.config.KubernetesProperties;
+import dev.offshoot.runtime.Labels;
 
 /**
- * The claims and VolumeSnapshots of one namespace through the API server. VolumeSnapshots are
+ * The claims and VolumeSnapshots of one service instance in one namespace. VolumeSnapshots are
  * generic resources of {@code snapshot.storage.k8s.io/v1} (the CSI external-snapshotter's CRD),
- * named with their plural so that no discovery request precedes each call.
+ * named with their plural so that no discovery request precedes each call. Writes go to the API
+ * server; reads (listings, a snapshot's readiness) come from two informers (one list and one watch
+ * each, for the instance's label), and a create returns once its own informer has the object, so
+ * a read right after a write sees it.
  */
-final class VolumeSnapshots {
+final class VolumeSnapshots implements AutoCloseable {
 
     static final ResourceDefinitionContext VOLUME_SNAPSHOT = new ResourceDefinitionContext.Builder()
             .withGroup("snapshot.storage.k8s.io").withVersion("v1").withKind("VolumeSnapshot")
@@ -34,11 +41,42 @@ final class VolumeSnapshots {
     private final KubernetesClient client;
     private final String namespace;
     private final KubernetesProperties properties;
+    private final SharedIndexInformer<PersistentVolumeClaim> claims;
+    private final SharedIndexInformer<GenericKubernetesResource> snapshots;
+    private final Object changed = new Object();
 
-    VolumeSnapshots(KubernetesClient client, String namespace, KubernetesProperties properties) {
+    VolumeSnapshots(KubernetesClient client, String namespace, KubernetesProperties properties, String instanceId) {
         this.client = client;
         this.namespace = namespace;
         this.properties = properties;
+        this.claims = client.persistentVolumeClaims().inNamespace(namespace).withLabel(Labels.INSTANCE, instanceId)
+                .inform(wake(), 0);
+        this.snapshots = snapshots().withLabel(Labels.INSTANCE, instanceId).inform(wake(), 0);
+    }
+
+    private <T extends HasMetadata> ResourceEventHandler<T> wake() {
+        return new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(T obj) {
+                signal();
+            }
+
+            @Override
+            public void onUpdate(T oldObj, T newObj) {
+                signal();
+            }
+
+            @Override
+            public void onDelete(T obj, boolean deletedFinalStateUnknown) {
+                signal();
+            }
+        };
+    }
+
+    private void signal() {
+        synchronized (changed) {
+            changed.notifyAll();
+        }
     }
 
     /** A ReadWriteOnce claim of the configured class: empty, or restored from a snapshot. */
@@ -58,9 +96,19 @@ final class VolumeSnapshots {
                     .withKind(VOLUME_SNAPSHOT.getKind()).withName(fromSnapshot).endDataSource().endSpec();
         }
         client.persistentVolumeClaims().inNamespace(namespace).resource(claim.build()).create();
+        awaitInformed(() -> claims.getStore().getByKey(key(name)));
     }
 
+    /** The instance's claims carrying the labels, as the informer last saw them. */
     List<PersistentVolumeClaim> claims(Map<String, String> labels) {
+        return claims.getStore().list().stream().filter(c -> carries(c, labels)).toList();
+    }
+
+    /**
+     * The claims carrying the labels as the API server has them: for a look-up that found none in
+     * the informer, should another replica have made one a moment ago.
+     */
+    List<PersistentVolumeClaim> claimsFromServer(Map<String, String> labels) {
         return client.persistentVolumeClaims().inNamespace(namespace).withLabels(labels).list().getItems();
     }
 
@@ -86,13 +134,15 @@ final class VolumeSnapshots {
     }
 
     /**
-     * Waits (on a watch) until the snapshot is ready to use; throws when the snapshotter reports an
-     * error or the configured time passes.
+     * Waits (on the informer's events) until the snapshot is ready to use; throws when the
+     * snapshotter reports an error, the snapshot goes, or the configured time passes.
      */
     GenericKubernetesResource awaitReady(String name) {
         Duration timeout = properties.snapshotTimeout();
-        GenericKubernetesResource done = snapshots().withName(name).waitUntilCondition(
-                s -> s != null && (ready(s) || error(s).isPresent()), timeout.toMillis(), TimeUnit.MILLISECONDS);
+        GenericKubernetesResource done = await(() -> Optional.ofNullable(snapshots.getStore().getByKey(key(name)))
+                .filter(s -> ready(s) || error(s).isPresent()), timeout)
+                .orElseThrow(() -> new StorageException("the VolumeSnapshot " + name + " was not ready within "
+                        + timeout));
         Optional<String> error = error(done);
         if (error.isPresent()) {
             throw new StorageException("the VolumeSnapshot " + name + " failed: " + error.get());
@@ -100,12 +150,15 @@ final class VolumeSnapshots {
         return done;
     }
 
+    /** The snapshot from the informer, or from the API server when the informer has not seen it. */
     Optional<GenericKubernetesResource> find(String name) {
-        return Optional.ofNullable(snapshots().withName(name).get());
+        return Optional.ofNullable(snapshots.getStore().getByKey(key(name)))
+                .or(() -> Optional.ofNullable(snapshots().withName(name).get()));
     }
 
+    /** The instance's snapshots carrying the labels, as the informer last saw them. */
     List<GenericKubernetesResource> snapshots(Map<String, String> labels) {
-        return snapshots().withLabels(labels).list().getItems();
+        return snapshots.getStore().list().stream().filter(s -> carries(s, labels)).toList();
     }
 
     void deleteSnapshot(String name) {
@@ -127,6 +180,51 @@ final class VolumeSnapshots {
     private static Optional<String> error(GenericKubernetesResource snapshot) {
         Object message = snapshot.get("status", "error", "message");
         return Optional.ofNullable(message).map(String::valueOf);
+    }
+
+    private static boolean carries(HasMetadata object, Map<String, String> labels) {
+        Map<String, String> own = object.getMetadata().getLabels();
+        return own != null && own.entrySet().containsAll(labels.entrySet());
+    }
+
+    private String key(String name) {
+        return namespace + "/" + name;
+    }
+
+    /**
+     * Returns once the informer has what was just created: the watch brings it within a moment of
+     * the create. Should the watch be down longer than a snapshot may take, the create stands and
+     * reads fall back as they do for another replica's objects.
+     */
+    private void awaitInformed(Supplier<? extends HasMetadata> lookup) {
+        await(() -> Optional.ofNullable(lookup.get()), properties.snapshotTimeout());
+    }
+
+    /** Re-checks on every event of either informer until {@code check} answers or the time is up. */
+    private <T> Optional<T> await(Supplier<Optional<T>> check, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (changed) {
+            while (true) {
+                Optional<T> answer = check.get();
+                long left = deadline - System.nanoTime();
+                if (answer.isPresent() || left <= 0) {
+                    return answer;
+                }
+                try {
+                    // events wake it; the bound is a safety net should an informer restart its watch
+                    changed.wait(Math.max(1, Math.min(left / 1_000_000, 200)));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new StorageException("interrupted while waiting for the informer", e);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        claims.close();
+        snapshots.close();
     }
 
     private NonNamespaceOperation<GenericKubernetesResource, GenericKubernetesResourceList,

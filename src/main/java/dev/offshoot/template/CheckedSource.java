@@ -18,6 +18,11 @@ record CheckedSource(SourceUrl url, List<InetAddress> addresses, boolean onThisH
         addresses = List.copyOf(addresses);
     }
 
+    /** The same source dialed at other addresses (where a helper reaches these from its network). */
+    CheckedSource at(List<InetAddress> dialed) {
+        return new CheckedSource(url, dialed, onThisHost);
+    }
+
     /** libpq's environment for pg_dump, each name prefixed: the checked addresses as {@code PGHOSTADDR}. */
     Map<String, String> environment(String prefix) {
         return url.environment(prefix, addresses);

@@ -78,7 +78,8 @@ class SourceImport {
     void load(CheckedSource source, Build build, String database, String owner, String ownerPassword) {
         boolean hostNetwork = onHostNetwork(source);
         Endpoint target = build.endpointFor(hostNetwork);
-        Map<String, String> env = new LinkedHashMap<>(source.environment("SOURCE_"));
+        CheckedSource dialed = hostNetwork ? source.at(build.fromHostNetwork(source.addresses())) : source;
+        Map<String, String> env = new LinkedHashMap<>(dialed.environment("SOURCE_"));
         env.put("TARGET_PGHOST", target.host());
         env.put("TARGET_PGPORT", String.valueOf(target.port()));
         env.put("TARGET_PGUSER", owner);

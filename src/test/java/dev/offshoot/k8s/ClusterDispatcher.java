@@ -27,6 +27,11 @@ public final class ClusterDispatcher extends Dispatcher {
     static final String KUBELET_AGENT = "offshoot-fake-kubelet";
     private static final Pattern SUBRESOURCE = Pattern.compile(
             "^/api/v1/namespaces/[^/]+/pods/([^/?]+)/(exec|log)(?:\\?(.*))?$");
+    /** A Pod's events by the field selector the API server serves for them (the mock ignores it). */
+    private static final Pattern EVENTS_OF = Pattern.compile(
+            "^(/api/v1/namespaces/[^/]+/events)\\?(?:.*&)?fieldSelector=involvedObject\\.name(?:%3D|=)([^&]+)(?:&.*)?$");
+    private static final io.fabric8.kubernetes.client.utils.KubernetesSerialization JSON =
+            new io.fabric8.kubernetes.client.utils.KubernetesSerialization();
     private static final Pattern RESOURCE = Pattern.compile(
             "^/apis?/(?:([^/]+)/)?v1/namespaces/[^/]+/([^/?]+)(?:/([^/?]+))?(?:/([^/?]+))?(?:\\?(.*))?$");
 
@@ -60,6 +65,10 @@ public final class ClusterDispatcher extends Dispatcher {
         if (!KUBELET_AGENT.equals(request.getHeader("User-Agent"))) {
             record(request.getMethod(), path);
         }
+        Matcher events = EVENTS_OF.matcher(path);
+        if (events.matches() && "GET".equals(request.getMethod()) && !path.contains("watch=true")) {
+            return eventsOf(request, events.group(1), URLDecoder.decode(events.group(2), StandardCharsets.UTF_8));
+        }
         Matcher sub = SUBRESOURCE.matcher(path);
         if (!sub.matches()) {
             return crud.dispatch(request);
@@ -77,6 +86,19 @@ public final class ClusterDispatcher extends Dispatcher {
         List<String> tail = values(query, "tailLines");
         return new MockResponse().setResponseCode(200).setHeader("Content-Type", "text/plain")
                 .setBody(engine.logs(container.get(), tail.isEmpty() ? 100 : Integer.parseInt(tail.getFirst())));
+    }
+
+    private MockResponse eventsOf(RecordedRequest request, String listPath, String object) {
+        MockResponse all = crud.dispatch(new RecordedRequest(request.getHttpVersion(), request.method(), listPath,
+                request.getHeaders(), request.getBody()));
+        if (all.code() != 200) {
+            return all;
+        }
+        var list = JSON.unmarshal(all.getBody().readUtf8(), io.fabric8.kubernetes.api.model.EventList.class);
+        list.setItems(list.getItems().stream().filter(e -> e.getInvolvedObject() != null
+                && object.equals(e.getInvolvedObject().getName())).toList());
+        return new MockResponse().setResponseCode(200).setHeader("Content-Type", "application/json")
+                .setBody(JSON.asJson(list));
     }
 
     private void record(String method, String path) {

@@ -78,6 +78,15 @@ public final class FakeCluster implements AutoCloseable {
         return shared;
     }
 
+    /**
+     * Where the fake cluster's Pods (containers on Docker's default bridge) reach the service that
+     * runs on this host: the bridge's gateway, as a cluster's Pods reach the service's Pod at its IP.
+     */
+    public static String serviceHost() {
+        return TestDocker.client().inspectNetworkCmd().withNetworkId("bridge").exec().getIpam().getConfig()
+                .getFirst().getGateway();
+    }
+
     /** A kubeconfig that points at the mock API server, as a service outside the cluster would read. */
     public String kubeconfig() {
         return kubeconfig.toString();

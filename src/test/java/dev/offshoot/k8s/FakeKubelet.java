@@ -40,7 +40,8 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
  * crash-consistent as a storage snapshot is) and the kubelet (a Pod's container runs on the
  * {@link Engine} with its claims' directories at their mount paths, its address and state written
  * into the Pod's status; an exit is reflected, with {@code OOMKilled}, and a restart under
- * {@code restartPolicy: Always}; a deleted Pod's container runs its pre-stop hook, stops and goes).
+ * {@code restartPolicy: Always}; a deleted Pod stays, marked, while its container runs its pre-stop
+ * hook, stops and goes, as an API server keeps a Pod until its kubelet lets go of it).
  */
 final class FakeKubelet implements AutoCloseable {
 
@@ -48,6 +49,8 @@ final class FakeKubelet implements AutoCloseable {
             .withGroup("snapshot.storage.k8s.io").withVersion("v1").withKind("VolumeSnapshot")
             .withPlural("volumesnapshots").withNamespaced(true).build();
     private static final long WAIT_MILLIS = 60_000;
+    /** Held by the kubelet on each Pod it runs until the Pod's container is gone. */
+    static final String FINALIZER = "offshoot.test/fake-kubelet";
 
     private final KubernetesClient client;
     private final String namespace;
@@ -165,8 +168,12 @@ final class FakeKubelet implements AutoCloseable {
     }
 
     private boolean heldByADeletedPod(String claim) {
-        return mounted.entrySet().stream().anyMatch(e -> e.getValue().contains(claim)
-                && client.pods().inNamespace(namespace).withName(e.getKey()).get() == null);
+        return mounted.entrySet().stream().anyMatch(e -> e.getValue().contains(claim) && deleted(e.getKey()));
+    }
+
+    private boolean deleted(String pod) {
+        Pod now = client.pods().inNamespace(namespace).withName(pod).get();
+        return now == null || now.getMetadata().getDeletionTimestamp() != null;
     }
 
     private List<String> containersUsing(String claim) {
@@ -179,14 +186,52 @@ final class FakeKubelet implements AutoCloseable {
 
     private void onPod(Pod pod) {
         String name = pod.getMetadata().getName();
-        if (pod.getMetadata().getDeletionTimestamp() != null || pod.getStatus() != null
-                && pod.getStatus().getPhase() != null || !busy.add("pod/" + name)) {
+        if (pod.getMetadata().getDeletionTimestamp() != null) {
+            if (pod.getMetadata().getFinalizers().contains(FINALIZER)) {
+                terminate(pod, true);
+            }
+            return;
+        }
+        if (pod.getStatus() != null && pod.getStatus().getPhase() != null || !busy.add("pod/" + name)) {
             return;
         }
         submit(() -> {
-            start(pod);
+            if (hold(name)) {
+                start(pod);
+            }
             return null;
         });
+    }
+
+    /**
+     * Holds the Pod with a finalizer, as a node's kubelet does once it runs a Pod: a delete then
+     * only marks it, and the Pod goes when its container has stopped ({@link #terminate}). A Pod
+     * deleted before that goes at once, as an API server drops a Pod no node has taken.
+     */
+    private boolean hold(String name) {
+        try {
+            client.pods().inNamespace(namespace).withName(name).edit(p -> {
+                if (p.getMetadata().getDeletionTimestamp() == null) {
+                    p.getMetadata().getFinalizers().add(FINALIZER);
+                }
+                return p;
+            });
+            return true;
+        } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+            busy.remove("pod/" + name);
+            return false;
+        }
+    }
+
+    private void release(String name) {
+        try {
+            client.pods().inNamespace(namespace).withName(name).edit(p -> {
+                p.getMetadata().getFinalizers().remove(FINALIZER);
+                return p;
+            });
+        } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+            // gone already
+        }
     }
 
     private void start(Pod pod) {
@@ -228,12 +273,16 @@ final class FakeKubelet implements AutoCloseable {
         containers.put(name, started.id());
         mounted.put(name, Set.copyOf(claimsByVolume.keySet()));
         Pod now = client.pods().inNamespace(namespace).withName(name).get();
-        if (now == null || !now.getMetadata().getUid().equals(pod.getMetadata().getUid())) {
+        if (now == null || now.getMetadata().getDeletionTimestamp() != null
+                || !now.getMetadata().getUid().equals(pod.getMetadata().getUid())) {
             // deleted while its container was being started
             containers.remove(name, started.id());
             engine.stop(started.id(), 1);
             engine.remove(started.id());
             mounted.remove(name);
+            if (now != null && now.getMetadata().getUid().equals(pod.getMetadata().getUid())) {
+                release(name);
+            }
             return;
         }
         status(name, p -> {
@@ -277,10 +326,18 @@ final class FakeKubelet implements AutoCloseable {
 
     /** Events come in order: the container is taken here, before a new Pod of the same name may start one. */
     private void onPodDeleted(Pod pod) {
+        terminate(pod, false);
+    }
+
+    /** Stops and removes a deleted Pod's container; {@code release}: then lets the API server drop the Pod. */
+    private void terminate(Pod pod, boolean release) {
         String name = pod.getMetadata().getName();
         String id = containers.remove(name);
         busy.remove("pod/" + name);
         if (id == null) {
+            if (release) {
+                release(name);
+            }
             return;
         }
         var gone = new java.util.concurrent.CompletableFuture<Void>();
@@ -296,6 +353,9 @@ final class FakeKubelet implements AutoCloseable {
                 mounted.remove(name);
                 terminating.remove(name, gone);
                 gone.complete(null);
+                if (release) {
+                    release(name);
+                }
             }
             return null;
         });

@@ -49,7 +49,7 @@ final class KubernetesWorkout {
         String instance = "workout";
         try (FakeCluster cluster = new FakeCluster(engine, Files.createTempDirectory("workout"))) {
             KubernetesProperties properties = new KubernetesProperties(cluster.kubeconfig(), "", "", "",
-                    DataSize.ofGigabytes(1), "IfNotPresent", 999, 999, Duration.ofSeconds(20), List.of());
+                    DataSize.ofGigabytes(1), "IfNotPresent", 999, 999, Duration.ofSeconds(20), List.of(), "");
             try (KubernetesClients clients = KubernetesClients.connect(properties);
                     KubernetesRuntime runtime = new KubernetesRuntime(clients.client(), clients.namespace(), properties,
                             new RuntimeProperties("", instance, "postgres:16", "", "/offshoot/pgdata", "", "127.0.0.1",
@@ -65,8 +65,31 @@ final class KubernetesWorkout {
                 restarted.cloneFor(late, revision);
                 restarted.removeBranch(late);
                 restarted.remove(revision);
+                // a snapshot its informer has not seen (another replica's, or gone) is asked for
+                try {
+                    restarted.cloneFor(late, new DataRef.InVolumeSnapshot("postgres:16", "offshoot-workout-rev-gone"));
+                } catch (dev.offshoot.storage.DataMissingException expected) {
+                    // gone
+                }
+                failedStart(clients, properties, instance);
                 return new Result(cluster.calls(), pods);
             }
+        }
+    }
+
+    /** A Pod that gets no address in time: its start fails naming the Pod's last Warning event. */
+    private static void failedStart(KubernetesClients clients, KubernetesProperties properties, String instance) {
+        try (KubernetesRuntime impatient = new KubernetesRuntime(clients.client(), clients.namespace(), properties,
+                new RuntimeProperties("", instance, "postgres:16", "", "/offshoot/pgdata", "", "127.0.0.1", "", false,
+                        "offshoot-branches", 25000, 25999, Duration.ofSeconds(1), Duration.ofSeconds(2),
+                        Duration.ofMinutes(1)),
+                new LimitsProperties(DataSize.ofMegabytes(256), 512, 1024, DataSize.ofGigabytes(4), 4096))) {
+            impatient.start(ContainerSpec.keyed("offshoot-workout-b-unbound", "unbound", "postgres:16", Map.of(),
+                    Map.of(Labels.MANAGED, "true", Labels.INSTANCE, instance, Labels.KIND, Labels.KIND_BRANCH),
+                    Map.of("offshoot-workout-no-such-claim", "/offshoot/pgdata"), Resources.DEFAULTS));
+            throw new IllegalStateException("a Pod on a claim that does not exist got an address");
+        } catch (dev.offshoot.runtime.ContainerFailedException expected) {
+            // no address within a second
         }
     }
 

@@ -17,9 +17,12 @@ import org.junit.jupiter.api.TestInstance;
 import org.springframework.util.unit.DataSize;
 
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
 
 import dev.offshoot.config.KubernetesProperties;
 import dev.offshoot.instance.DataRef;
+import dev.offshoot.k8s.ClusterDispatcher;
 import dev.offshoot.k8s.FakeCluster;
 import dev.offshoot.k8s.LocalEngine;
 import dev.offshoot.runtime.Labels;
@@ -38,10 +41,10 @@ class CsiSnapshotDriverTest {
     void startCluster() throws Exception {
         cluster = new FakeCluster(new LocalEngine(), Files.createTempDirectory("fake-csi"));
         KubernetesProperties properties = new KubernetesProperties(cluster.kubeconfig(), "", "zfs-local", "zfs-snaps",
-                DataSize.ofGigabytes(2), "IfNotPresent", 100, 102, Duration.ofSeconds(20), List.of());
+                DataSize.ofGigabytes(2), "IfNotPresent", 100, 102, Duration.ofSeconds(20), List.of(), "");
         clients = KubernetesClients.connect(properties);
-        driver = new CsiSnapshotDriver(new VolumeSnapshots(clients.client(), clients.namespace(), properties),
-                INSTANCE, "offshoot/postgres:15-local");
+        driver = new CsiSnapshotDriver(new VolumeSnapshots(clients.client(), clients.namespace(), properties,
+                INSTANCE), INSTANCE, "offshoot/postgres:15-local");
     }
 
     @AfterAll
@@ -153,5 +156,49 @@ class CsiSnapshotDriverTest {
                 .getItems()).isEmpty();
         assertThat(clients.client().persistentVolumeClaims().withLabel(Labels.BRANCH_ID, live.toString()).list()
                 .getItems()).hasSize(1);
+    }
+
+    @Test
+    void anOrphanPassAsksTheApiServerNothingButDeletesAndSeesTheClaimItMadeAMomentAgo() throws Exception {
+        DataRef parent = revision(UUID.randomUUID(), "15");
+        UUID gone = UUID.randomUUID();
+        String claim = driver.cloneFor(gone, parent).hostPath();
+        int before = cluster.calls().size();
+
+        int removed = driver.removeOrphans(Set::of);
+
+        List<ClusterDispatcher.Call> made = cluster.calls().subList(before, cluster.calls().size());
+        assertThat(removed).isGreaterThanOrEqualTo(1);
+        assertThat(cluster.client().persistentVolumeClaims().withName(claim).get()).isNull();
+        assertThat(made).extracting(ClusterDispatcher.Call::verb).containsOnly("delete");
+    }
+
+    @Test
+    void anOrphanPassSeesAClaimAnotherClientMadeThroughTheWatchNotAList() {
+        String name = "offshoot-" + INSTANCE + "-data-elsewhere-" + UUID.randomUUID().toString().substring(0, 6);
+        int before = cluster.calls().size();
+        cluster.client().persistentVolumeClaims().resource(new PersistentVolumeClaimBuilder().withNewMetadata()
+                .withName(name).withLabels(Map.of(Labels.MANAGED, "true", Labels.INSTANCE, INSTANCE, Labels.KIND,
+                        Labels.KIND_BRANCH_DATA, Labels.BRANCH_ID, UUID.randomUUID().toString())).endMetadata()
+                .withNewSpec().withAccessModes("ReadWriteOnce").withNewResources()
+                .addToRequests("storage", new Quantity("1Gi")).endResources().endSpec().build()).create();
+
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10))
+                .until(() -> driver.removeOrphans(Set::of) > 0);
+
+        assertThat(cluster.client().persistentVolumeClaims().withName(name).get()).isNull();
+        assertThat(cluster.calls().subList(before, cluster.calls().size()))
+                .extracting(ClusterDispatcher.Call::verb).containsOnly("delete");
+    }
+
+    @Test
+    void aSnapshotTheInformerHasNotSeenIsAskedOfTheApiServerBeforeACloneIsRefused() {
+        String missing = "offshoot-" + INSTANCE + "-rev-never-made";
+        int before = cluster.calls().size();
+
+        assertThatThrownBy(() -> driver.cloneFor(UUID.randomUUID(), new DataRef.InVolumeSnapshot("img", missing)))
+                .isInstanceOf(DataMissingException.class).hasMessageContaining(missing);
+        assertThat(cluster.calls().subList(before, cluster.calls().size())).extracting(ClusterDispatcher.Call::rule)
+                .contains("snapshot.storage.k8s.io/volumesnapshots:get");
     }
 }

@@ -12,6 +12,6 @@ public final class CsiStorage {
     public static Storage of(KubernetesClients clients, KubernetesProperties properties, String instanceId,
             String baseImage) {
         return Storage.csiOnly(new CsiSnapshotDriver(new VolumeSnapshots(clients.client(), clients.namespace(),
-                properties), instanceId, baseImage), "test");
+                properties, instanceId), instanceId, baseImage), "test");
     }
 }

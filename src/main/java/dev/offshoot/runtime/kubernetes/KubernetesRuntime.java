@@ -1,5 +1,6 @@
 package dev.offshoot.runtime.kubernetes;
 
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -151,6 +152,8 @@ public final class KubernetesRuntime implements ContainerRuntime, AutoCloseable 
     /**
      * Deletes the Pod, its Secret and its stopped record, asking only for what the informers say
      * exists (a Pod they have not seen yet is deleted all the same): a branch's delete is one call.
+     * Returns once the Pod is gone, which the API server lets happen when its container has stopped
+     * (as a removed Docker container is gone), or after the stop timeout should its node not answer.
      */
     @Override
     public void remove(String handle) {
@@ -159,6 +162,7 @@ public final class KubernetesRuntime implements ContainerRuntime, AutoCloseable 
         try {
             if (pod.isPresent() || !recorded) {
                 client.pods().inNamespace(namespace).withName(handle).withGracePeriod(1).delete();
+                awaitGone(handle, properties.stopTimeout().plusSeconds(10));
             }
             if (recorded) {
                 stopped.forget(handle);
@@ -268,6 +272,12 @@ public final class KubernetesRuntime implements ContainerRuntime, AutoCloseable 
     @Override
     public Endpoint endpointFrom(JobNetwork network, String instanceHandle) {
         return endpoint(instanceHandle);
+    }
+
+    /** An import Pod has a loopback of its own: {@link PodJobs#dialedFromPods}. */
+    @Override
+    public InetAddress fromHostNetwork(InetAddress address) {
+        return PodJobs.dialedFromPods(address, kubernetes.serviceHost());
     }
 
     @Override

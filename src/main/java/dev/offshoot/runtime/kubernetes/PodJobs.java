@@ -1,11 +1,13 @@
 package dev.offshoot.runtime.kubernetes;
 
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 
+import dev.offshoot.error.OffshootException;
 import dev.offshoot.runtime.ContainerRuntime.ExecResult;
 import dev.offshoot.runtime.ContainerRuntime.JobSpec;
 
@@ -29,6 +31,25 @@ final class PodJobs {
         this.manifests = manifests;
         this.cache = cache;
         this.runtime = runtime;
+    }
+
+    /**
+     * The address a helper Pod dials for an address of the service's host: the service's loopback
+     * at the service Pod's address ({@code serviceHost}); any other address as it is, since Pods
+     * reach it.
+     *
+     * @throws OffshootException {@code 422 SOURCE_UNREACHABLE} for the loopback without a service host
+     */
+    static InetAddress dialedFromPods(InetAddress address, String serviceHost) {
+        if (!address.isLoopbackAddress() && !address.isAnyLocalAddress()) {
+            return address;
+        }
+        if (serviceHost.isBlank()) {
+            throw new OffshootException(OffshootException.Kind.UNPROCESSABLE, "SOURCE_UNREACHABLE", "the source is"
+                    + " on the service's own loopback, which an import Pod cannot reach: give its address as Pods"
+                    + " reach it, or set offshoot.kubernetes.service-host", false);
+        }
+        return InetAddress.ofLiteral(serviceHost.strip());
     }
 
     ExecResult run(JobSpec spec, Duration timeout) {

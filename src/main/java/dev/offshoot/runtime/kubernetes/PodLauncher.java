@@ -101,10 +101,25 @@ final class PodLauncher {
     }
 
     private void addressOf(String name, String image) {
-        cache.await(view -> address(view, name, image), readyTimeout)
-                .orElseThrow(() -> new ContainerFailedException("Pod " + name + " got no address within "
-                        + readyTimeout + cache.pod(name).flatMap(PodStates::unschedulable)
-                        .map(why -> " (" + why + ")").orElse(""), "", null));
+        if (cache.await(view -> address(view, name, image), readyTimeout).isEmpty()) {
+            throw noAddress(name);
+        }
+    }
+
+    /**
+     * The Pod's last Warning event says why (FailedScheduling, FailedMount, ...), also as the
+     * problem's {@code reason}; without one, the Pod's unschedulable condition.
+     */
+    private ContainerFailedException noAddress(String name) {
+        Optional<Pod> pod = cache.pod(name);
+        Optional<PodEvents.Warning> warning = PodEvents.lastWarning(client, namespace, name,
+                pod.map(p -> p.getMetadata().getUid()).orElse(null));
+        String why = warning.map(String::valueOf).or(() -> pod.flatMap(PodStates::unschedulable))
+                .map(w -> " (" + w + ")").orElse("");
+        ContainerFailedException failed = new ContainerFailedException("Pod " + name + " got no address within "
+                + readyTimeout + why, "", null);
+        warning.ifPresent(w -> failed.with("reason", w.reason()));
+        return failed;
     }
 
     private Optional<String> address(PodCache view, String name, String image) {

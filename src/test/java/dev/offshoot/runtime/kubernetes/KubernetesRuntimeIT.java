@@ -49,7 +49,7 @@ class KubernetesRuntimeIT {
     void startABuildPod() {
         long[] ids = TestDocker.postgresIds(IMAGE);
         KubernetesProperties kubernetes = new KubernetesProperties(FakeCluster.shared().kubeconfig(), "", "", "",
-                DataSize.ofGigabytes(1), "Never", ids[0], ids[1], Duration.ofSeconds(60), List.of());
+                DataSize.ofGigabytes(1), "Never", ids[0], ids[1], Duration.ofSeconds(60), List.of(), "");
         clients = KubernetesClients.connect(kubernetes);
         runtime = new KubernetesRuntime(clients.client(), clients.namespace(), kubernetes, new RuntimeProperties("",
                 INSTANCE, IMAGE, "", "/offshoot/pgdata", "--wal-segsize=1", "127.0.0.1", "", false, "offshoot-branches", 25000,

@@ -54,7 +54,7 @@ class KubernetesRuntimeTest {
 
     static KubernetesProperties properties(String kubeconfig) {
         return new KubernetesProperties(kubeconfig, "", "fast", "snaps", DataSize.ofGigabytes(1), "IfNotPresent",
-                100, 102, Duration.ofSeconds(20), List.of("100.64.0.0/10"));
+                100, 102, Duration.ofSeconds(20), List.of("100.64.0.0/10"), "");
     }
 
     static RuntimeProperties runtimeProperties() {
@@ -288,5 +288,56 @@ class KubernetesRuntimeTest {
 
         assertThat(result.succeeded()).isFalse();
         assertThat(result.output()).doesNotContain("s3cret-value");
+    }
+
+    @Test
+    void aPodThatGetsNoAddressFailsItsStartWithTheReasonOfItsLastWarningEvent() throws Exception {
+        RuntimeProperties impatient = new RuntimeProperties("", INSTANCE, "offshoot/postgres:15-local", "",
+                "/offshoot/pgdata", "", "127.0.0.1", "", false, "offshoot-branches", 25000, 25999,
+                Duration.ofSeconds(3), Duration.ofSeconds(5), Duration.ofMinutes(1));
+        try (KubernetesRuntime quick = new KubernetesRuntime(clients.client(), clients.namespace(),
+                properties(cluster.kubeconfig()), impatient,
+                new LimitsProperties(DataSize.ofMegabytes(256), 512, 1024, DataSize.ofGigabytes(4), 4096))) {
+            // no such claim: the fake kubelet, like a real one, keeps the Pod waiting for it
+            var start = java.util.concurrent.CompletableFuture.supplyAsync(() -> quick.start(branch("k11",
+                    "data-never-made")));
+            Pod pod = await().atMost(Duration.ofSeconds(3)).until(() -> clients.client().pods()
+                    .withLabel(Labels.BRANCH_ID, "k11").list().getItems().stream().findFirst().orElse(null),
+                    java.util.Objects::nonNull);
+            event(pod, "Normal", "Scheduled", "Successfully assigned offshoot/" + podName(pod) + " to node-1", 1);
+            event(pod, "Warning", "FailedMount", "MountVolume.SetUp failed for volume \"data\" :"
+                    + " persistentvolumeclaim \"data-never-made\" not found", 2);
+            event(pod, "Normal", "Pulled", "Container image already present on machine", 3);
+
+            assertThat(start).failsWithin(Duration.ofSeconds(10)).withThrowableThat().havingCause()
+                    .isInstanceOfSatisfying(ContainerFailedException.class, e -> {
+                        assertThat(e.getMessage()).contains("got no address within PT3S (FailedMount: MountVolume"
+                                + ".SetUp failed for volume \"data\" : persistentvolumeclaim \"data-never-made\""
+                                + " not found)");
+                        assertThat(e.properties()).containsEntry("reason", "FailedMount");
+                    });
+            await().atMost(Duration.ofSeconds(5)).until(() -> pod(podName(pod)) == null);
+            assertThat(cluster.calls()).extracting(c -> c.rule()).contains("events:list");
+        }
+    }
+
+    private static String podName(Pod pod) {
+        return pod.getMetadata().getName();
+    }
+
+    /** An event as the scheduler or kubelet posts it about a Pod; a higher {@code order} is newer. */
+    private void event(Pod pod, String type, String reason, String message, int order) {
+        String at = Instant.now().minusSeconds(10 - order).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+        cluster.client().v1().events().resource(new io.fabric8.kubernetes.api.model.EventBuilder().withNewMetadata()
+                .withName(podName(pod) + "." + reason.toLowerCase()).endMetadata()
+                .withType(type).withReason(reason).withMessage(message).withLastTimestamp(at).withFirstTimestamp(at)
+                .withNewInvolvedObject().withKind("Pod").withName(podName(pod)).withNamespace(FakeCluster.NAMESPACE)
+                .withUid(pod.getMetadata().getUid()).endInvolvedObject().build()).create();
+        // another Pod's warning is not this one's
+        cluster.client().v1().events().resource(new io.fabric8.kubernetes.api.model.EventBuilder().withNewMetadata()
+                .withName("other-" + order + "-" + reason.toLowerCase()).endMetadata().withType("Warning")
+                .withReason("FailedScheduling").withMessage("0/1 nodes are available").withLastTimestamp(
+                        Instant.now().toString()).withNewInvolvedObject().withKind("Pod").withName("other-pod")
+                .endInvolvedObject().build()).create();
     }
 }
