@@ -14,6 +14,8 @@ import java.util.regex.Pattern;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.mockwebserver.http.Dispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.WebSocket;
+import io.fabric8.mockwebserver.http.WebSocketListener;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 
 /**
@@ -71,7 +73,9 @@ public final class ClusterDispatcher extends Dispatcher {
         }
         Matcher sub = SUBRESOURCE.matcher(path);
         if (!sub.matches()) {
-            return crud.dispatch(request);
+            MockResponse answer = crud.dispatch(request);
+            WebSocketListener watch = answer.getWebSocketListener();
+            return watch == null ? answer : answer.withWebSocketUpgrade(new ClosedOffTheEventLoop(watch));
         }
         Optional<String> container = containerOf.apply(sub.group(1));
         if (container.isEmpty()) {
@@ -133,5 +137,66 @@ public final class ClusterDispatcher extends Dispatcher {
 
     private static List<String> values(List<String> params, String name) {
         return params.stream().filter(p -> p.startsWith(name + "=")).map(p -> p.substring(name.length() + 1)).toList();
+    }
+
+    /**
+     * A watch whose end is handled off the server's event loop. fabric8's watch listener waits, when
+     * its socket closes or fails, for its own sender to finish; a sender in the middle of an event
+     * waits for the event loop to write it, so waiting on that loop stalled the whole mock server for
+     * 30 s (every client's calls timed out) whenever a client closed a watch while an event was on
+     * its way. Everything else is passed through as it comes.
+     */
+    private static final class ClosedOffTheEventLoop extends WebSocketListener {
+
+        private final WebSocketListener watch;
+
+        ClosedOffTheEventLoop(WebSocketListener watch) {
+            this.watch = watch;
+        }
+
+        @Override
+        public void onBeforeAccept(WebSocket socket, io.fabric8.mockwebserver.http.Response response) {
+            watch.onBeforeAccept(socket, response);
+        }
+
+        @Override
+        public void onOpen(WebSocket socket, io.fabric8.mockwebserver.http.Response response) {
+            watch.onOpen(socket, response);
+        }
+
+        @Override
+        public void onMessage(WebSocket socket, String text) {
+            watch.onMessage(socket, text);
+        }
+
+        @Override
+        public void onMessage(WebSocket socket, io.fabric8.mockwebserver.http.ByteString bytes) {
+            watch.onMessage(socket, bytes);
+        }
+
+        @Override
+        public void onMessage(WebSocket socket, byte[] bytes) {
+            watch.onMessage(socket, bytes);
+        }
+
+        @Override
+        public void onPing(WebSocket socket, byte[] bytes) {
+            watch.onPing(socket, bytes);
+        }
+
+        @Override
+        public void onClosing(WebSocket socket, int code, String reason) {
+            watch.onClosing(socket, code, reason);
+        }
+
+        @Override
+        public void onClosed(WebSocket socket, int code, String reason) {
+            Thread.ofVirtual().start(() -> watch.onClosed(socket, code, reason));
+        }
+
+        @Override
+        public void onFailure(WebSocket socket, Throwable failure, io.fabric8.mockwebserver.http.Response response) {
+            Thread.ofVirtual().start(() -> watch.onFailure(socket, failure, response));
+        }
     }
 }
