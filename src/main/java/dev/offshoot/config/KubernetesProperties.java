@@ -47,4 +47,15 @@ public record KubernetesProperties(
         @DefaultValue("5m") Duration snapshotTimeout,
         @DefaultValue("") List<String> clusterNetworks,
         @DefaultValue("") String serviceHost) {
+
+    public KubernetesProperties {
+        if (!serviceHost.isBlank()) {
+            try {
+                java.net.InetAddress.ofLiteral(serviceHost.strip());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("offshoot.kubernetes.service-host must be an IP address (the chart"
+                        + " sets it to the Pod's status.podIP), not '" + serviceHost + "'", e);
+            }
+        }
+    }
 }

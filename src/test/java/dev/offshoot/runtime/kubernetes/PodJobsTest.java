@@ -33,4 +33,13 @@ class PodJobsTest {
                     assertThat(e.getMessage()).contains("offshoot.kubernetes.service-host");
                 });
     }
+
+    @Test
+    void aServiceHostThatIsNoAddressIsAConfigurationErrorAtStart() {
+        assertThatThrownBy(() -> new dev.offshoot.config.KubernetesProperties("", "", "", "", null, "IfNotPresent",
+                999, 999, java.time.Duration.ofMinutes(5), java.util.List.of(), "offshoot.offshoot.svc"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("offshoot.kubernetes.service-host");
+        assertThat(new dev.offshoot.config.KubernetesProperties("", "", "", "", null, "IfNotPresent", 999, 999,
+                java.time.Duration.ofMinutes(5), java.util.List.of(), "10.42.0.7").serviceHost()).isEqualTo("10.42.0.7");
+    }
 }
