@@ -11,6 +11,15 @@ cd "$(dirname "$0")/.."
 source scripts/prepare.sh
 export TESTCONTAINERS_RYUK_DISABLED=true TESTCONTAINERS_HOST_OVERRIDE=localhost
 
+# the gateway rows drive pgbench (postgresql-client), and relay it through socat for the floor of
+# any proxy on this machine
+for tool in pgbench:postgresql-client socat:socat; do
+  if ! command -v "${tool%%:*}" >/dev/null 2>&1; then
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${tool#*:}" >/dev/null
+  fi
+done
+
 log="target/bench-$(date +%Y%m%d-%H%M%S).log"
 mkdir -p target
 echo "offshoot: benchmark running (log: $log)" >&2

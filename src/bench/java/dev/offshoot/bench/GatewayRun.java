@@ -18,9 +18,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * The gateway's figures beside their floors, on one branch of the big template: a wake on connect
  * against a raw {@code docker start} of the same container to its first query; connection setup
- * through the gateway (TLS, and plain text from the loopback) against a direct connection to the
- * container; {@code pgbench -S -c 8 -T 20} through the gateway against directly; and the memory of
- * many branches, nearly all suspended.
+ * (pgjdbc and libpq) and {@code pgbench -S -c 8 -T 20} through the gateway against a direct
+ * connection to the container, TLS against TLS and plain text against plain text.
  */
 final class GatewayRun {
 
@@ -45,6 +44,7 @@ final class GatewayRun {
         DriverRun.Created branch = driver.create(Map.of("template", big));
         try {
             wakeAgainstDockerStart(branch);
+            serveTlsDirectly(container(branch));
             connectionSetup(branch);
             pgbench(branch);
         } finally {
@@ -79,18 +79,32 @@ final class GatewayRun {
         require(api.post("/api/v1/branches/" + branch.name() + "/wake", null), "wake");
     }
 
-    /** Connect, SELECT 1, close: through the gateway with TLS, with plain text, and directly. */
+    /**
+     * The branch's own server takes TLS as well (Debian's snapshot certificate, RSA 2048, which the
+     * image has), so the floor of a TLS connection is a direct TLS connection: the gateway's cost is
+     * what it adds to the same client doing the same handshake.
+     */
+    private static void serveTlsDirectly(String container) {
+        Shell.run("docker", "exec", "-u", "postgres", container, "psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-U",
+                "postgres", "-d", "postgres", "-c", "ALTER SYSTEM SET ssl_cert_file = '/etc/ssl/certs/ssl-cert-snakeoil.pem'",
+                "-c", "ALTER SYSTEM SET ssl_key_file = '/etc/ssl/private/ssl-cert-snakeoil.key'",
+                "-c", "ALTER SYSTEM SET ssl = on", "-c", "SELECT pg_reload_conf()");
+    }
+
+    /** Connect, SELECT 1, close (pgjdbc): through the gateway and directly, each with TLS and in plain text. */
     private void connectionSetup(DriverRun.Created branch) throws SQLException {
         String direct = direct(container(branch));
         String plain = branch.jdbcUrl().replace("sslmode=require", "sslmode=disable");
         Stats tls = setups(branch.jdbcUrl(), branch);
         Stats clear = setups(plain, branch);
         Stats floor = setups(direct, branch);
+        Stats tlsFloor = setups(direct.replace("sslmode=disable", "sslmode=require"), branch);
         rows.put(rows.setupTls, column, Stats.precise(tls.percentile(50)));
+        rows.put(rows.setupTls, Benchmark.PEER, Stats.precise(tlsFloor.percentile(50)));
+        rows.put(rows.setupOverhead, column, Stats.precise(tls.percentile(50) - tlsFloor.percentile(50)));
         rows.put(rows.setupPlain, column, Stats.precise(clear.percentile(50)));
-        rows.put(rows.setupTls, Benchmark.PEER, Stats.precise(floor.percentile(50)));
         rows.put(rows.setupPlain, Benchmark.PEER, Stats.precise(floor.percentile(50)));
-        rows.put(rows.setupOverhead, column, Stats.precise(tls.percentile(50) - floor.percentile(50)));
+        rows.put(rows.setupPlainOverhead, column, Stats.precise(clear.percentile(50) - floor.percentile(50)));
     }
 
     private static Stats setups(String url, DriverRun.Created branch) throws SQLException {
@@ -111,35 +125,76 @@ final class GatewayRun {
     }
 
     /**
-     * pgbench's select-only run, 8 clients for 20 s, through the gateway (TLS, and plain text from the
-     * loopback) and directly; TPS of each. Then libpq's connection setup (pgbench -C) the same three ways.
+     * pgbench's select-only run, 8 clients for 20 s, through the gateway and directly, each with TLS
+     * and in plain text; TPS of each. Then libpq's connection setup (pgbench -C) the same four ways.
      */
     private void pgbench(DriverRun.Created branch) throws Exception {
         JsonNode c = api.get("/api/v1/branches/" + branch.name()).body().get("connection");
         Map<String, String> gateway = Map.of("PGHOST", c.get("host").asString(), "PGPORT", c.get("port").asString(),
                 "PGSSLMODE", "require", "PGOPTIONS", c.get("options").asString(), "PGUSER", branch.user(),
                 "PGPASSWORD", branch.password(), "PGDATABASE", c.get("database").asString());
-        Map<String, String> plain = new java.util.HashMap<>(gateway);
-        plain.put("PGSSLMODE", "disable");
         InspectContainerResponse inspected = TestDocker.client().inspectContainerCmd(container(branch)).exec();
         String ip = inspected.getNetworkSettings().getNetworks().get(TestDocker.BRANCH_NETWORK).getIpAddress();
-        Map<String, String> direct = Map.of("PGHOST", ip, "PGPORT", "5432", "PGSSLMODE", "disable",
+        Map<String, String> direct = Map.of("PGHOST", ip, "PGPORT", "5432", "PGSSLMODE", "require",
                 "PGUSER", branch.user(), "PGPASSWORD", branch.password(), "PGDATABASE", c.get("database").asString());
-        Shell.run(direct, "pgbench", "-i", "-q", "-s", "10");
+        Shell.run(plain(direct), "pgbench", "-i", "-q", "-s", "10");
         String[] run = {"pgbench", "-S", "-c", "8", "-j", "2", "-T", "20", "-n"};
-        double throughGateway = tps(Shell.run(gateway, run));
-        double directly = tps(Shell.run(direct, run));
-        double inPlainText = tps(Shell.run(plain, run));
-        rows.put(rows.pgbench, column, String.format(java.util.Locale.ROOT, "%.0f tps", throughGateway));
-        rows.put(rows.pgbench, Benchmark.PEER, String.format(java.util.Locale.ROOT, "%.0f tps", directly));
-        rows.put(rows.pgbenchShare, column, String.format(java.util.Locale.ROOT, "%.0f %%", 100 * throughGateway / directly));
-        rows.put(rows.pgbenchPlainShare, column, String.format(java.util.Locale.ROOT, "%.0f %%", 100 * inPlainText / directly));
+        double gatewayTls = tps(Shell.run(gateway, run));
+        double directTls = tps(Shell.run(direct, run));
+        double gatewayPlain = tps(Shell.run(plain(gateway), run));
+        double directPlain = tps(Shell.run(plain(direct), run));
+        double relayed = throughRelay(plain(direct), run);
+        rows.put(rows.pgbench, column, tpsText(gatewayTls));
+        rows.put(rows.pgbench, Benchmark.PEER, tpsText(directTls));
+        rows.put(rows.pgbenchShare, column, share(gatewayTls, directTls));
+        rows.put(rows.pgbenchPlain, column, tpsText(gatewayPlain));
+        rows.put(rows.pgbenchPlain, Benchmark.PEER, tpsText(directPlain));
+        rows.put(rows.pgbenchPlainShare, column, share(gatewayPlain, directPlain));
+        rows.put(rows.pgbenchRelay, Benchmark.PEER, tpsText(relayed));
+        rows.put(rows.pgbenchRelayShare, Benchmark.PEER, share(relayed, directPlain));
         String[] connects = {"pgbench", "-S", "-C", "-c", "1", "-T", "10", "-n"};
-        double setupDirect = connectionTime(Shell.run(direct, connects));
         rows.put(rows.setupLibpq, column, Stats.precise(connectionTime(Shell.run(gateway, connects))));
-        rows.put(rows.setupLibpqPlain, column, Stats.precise(connectionTime(Shell.run(plain, connects))));
-        rows.put(rows.setupLibpq, Benchmark.PEER, Stats.precise(setupDirect));
-        rows.put(rows.setupLibpqPlain, Benchmark.PEER, Stats.precise(setupDirect));
+        rows.put(rows.setupLibpq, Benchmark.PEER, Stats.precise(connectionTime(Shell.run(direct, connects))));
+        rows.put(rows.setupLibpqPlain, column, Stats.precise(connectionTime(Shell.run(plain(gateway), connects))));
+        rows.put(rows.setupLibpqPlain, Benchmark.PEER, Stats.precise(connectionTime(Shell.run(plain(direct), connects))));
+    }
+
+    /**
+     * The same pgbench run through socat on the loopback: a bare TCP relay (a process per
+     * connection, no protocol, no TLS), the floor of what any proxy on this machine costs.
+     */
+    private static double throughRelay(Map<String, String> direct, String[] run) throws Exception {
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        Process relay = new ProcessBuilder("socat", "TCP-LISTEN:" + port + ",bind=127.0.0.1,fork,reuseaddr,nodelay",
+                "TCP:" + direct.get("PGHOST") + ":5432,nodelay").redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            Thread.sleep(300);
+            Map<String, String> through = new java.util.HashMap<>(direct);
+            through.put("PGHOST", "127.0.0.1");
+            through.put("PGPORT", String.valueOf(port));
+            return tps(Shell.run(through, run));
+        } finally {
+            relay.descendants().forEach(ProcessHandle::destroy);
+            relay.destroy();
+        }
+    }
+
+    private static Map<String, String> plain(Map<String, String> env) {
+        Map<String, String> plain = new java.util.HashMap<>(env);
+        plain.put("PGSSLMODE", "disable");
+        return plain;
+    }
+
+    private static String tpsText(double tps) {
+        return String.format(java.util.Locale.ROOT, "%.0f tps", tps);
+    }
+
+    private static String share(double part, double whole) {
+        return String.format(java.util.Locale.ROOT, "%.0f %%", 100 * part / whole);
     }
 
     /** pgbench's "average connection time", in ms. */

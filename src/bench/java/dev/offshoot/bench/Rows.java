@@ -36,7 +36,11 @@ final class Rows {
     final String setupOverhead;
     final String pgbench;
     final String pgbenchShare;
+    final String pgbenchPlain;
     final String pgbenchPlainShare;
+    final String pgbenchRelay;
+    final String pgbenchRelayShare;
+    final String setupPlainOverhead;
     final String setupLibpq;
     final String setupLibpqPlain;
     private final Map<String, List<String>> groups = new LinkedHashMap<>();
@@ -68,14 +72,18 @@ final class Rows {
         idleDisk = "disk per idle branch (" + o.n() + " of " + o.big() + ")";
         wakeP50 = "wake on connect → first query p50, " + o.big() + " (peer: raw docker start of it)";
         wakeOverFloor = "… wake minus docker start";
-        setupTls = "connection setup (connect, SELECT 1, close) p50 through the gateway, TLS (peer: direct)";
-        setupPlain = "… through the gateway, plain text from the loopback (peer: direct)";
-        setupOverhead = "… gateway with TLS minus direct";
-        pgbench = "pgbench -S -c 8 -T 20, scale 10 (peer: direct)";
-        pgbenchShare = "… through the gateway, share of direct";
-        pgbenchPlainShare = "… through the gateway in plain text from the loopback, share of direct";
-        setupLibpq = "connection setup with libpq (pgbench -C -S, 10 s, mean) through the gateway, TLS (peer: direct)";
-        setupLibpqPlain = "… through the gateway, plain text from the loopback (peer: direct)";
+        setupTls = "connection setup with pgjdbc (connect, SELECT 1, close) p50 through the gateway, TLS (peer: direct, TLS)";
+        setupOverhead = "… with pgjdbc, gateway minus direct, TLS";
+        setupPlain = "… with pgjdbc through the gateway, plain text from the loopback (peer: direct, plain text)";
+        setupPlainOverhead = "… with pgjdbc, gateway minus direct, plain text";
+        setupLibpq = "connection setup with libpq (pgbench -C -S, 10 s, mean) through the gateway, TLS (peer: direct, TLS)";
+        setupLibpqPlain = "… with libpq through the gateway, plain text from the loopback (peer: direct, plain text)";
+        pgbench = "pgbench -S -c 8 -T 20, scale 10, through the gateway, TLS (peer: direct, TLS)";
+        pgbenchShare = "… TLS, gateway's share of direct";
+        pgbenchPlain = "… pgbench through the gateway, plain text from the loopback (peer: direct, plain text)";
+        pgbenchPlainShare = "… plain text, gateway's share of direct";
+        pgbenchRelay = "… pgbench through socat, a bare TCP relay on the loopback, plain text (peer only)";
+        pgbenchRelayShare = "… socat's share of direct, plain text: the floor of any proxy here";
         group("create", buildBig, createTinyP50, createTinyP90, createBigP50, createBigP90);
         group("pool", claimP50, claimQueryP50);
         group("peers", dockerRunTiny, dockerRunBig, fileCopy);
@@ -85,8 +93,9 @@ final class Rows {
         group("check", check, checkBackToBack);
         group("tuning", explainAnalyze, tuning, tuningMeasured, tuningCopy);
         group("idle", idleMemory, idleDisk);
-        group("gateway", wakeP50, wakeOverFloor, setupTls, setupPlain, setupOverhead, setupLibpq,
-                setupLibpqPlain, pgbench, pgbenchShare, pgbenchPlainShare);
+        group("gateway", wakeP50, wakeOverFloor, setupTls, setupOverhead, setupPlain,
+                setupPlainOverhead, setupLibpq, setupLibpqPlain, pgbench, pgbenchShare, pgbenchPlain, pgbenchPlainShare,
+                pgbenchRelay, pgbenchRelayShare);
         group("density", o.density().stream().flatMap(count -> java.util.stream.Stream.of(densityHost(count),
                 densityRunning(count), densityHeap(count), densityRss(count))).toArray(String[]::new));
         groups.forEach((group, rows) -> {
@@ -112,7 +121,14 @@ final class Rows {
         return "… resident size of its JVM (service and benchmark), " + count + " branches";
     }
 
+    /** Rows are told apart by their labels: two rows of one label would write into one line. */
     private void group(String name, String... rows) {
+        for (String row : rows) {
+            boolean elsewhere = groups.values().stream().anyMatch(g -> g.contains(row));
+            if (elsewhere || List.of(rows).indexOf(row) != List.of(rows).lastIndexOf(row)) {
+                throw new IllegalStateException("two benchmark rows are labelled \"" + row + "\"");
+            }
+        }
         groups.put(name, List.of(rows));
     }
 
