@@ -343,6 +343,18 @@ class ConsoleIT extends IntegrationTest {
 
     @Test
     @Order(7)
+    void theTemplatesTabShowsEachTemplatesPostgresMajor() {
+        browser.find("#tab-templates-button").click();
+        WebElement row = browser.until(d -> browser.all("#templates tbody tr[data-template='" + template + "']").stream()
+                .findFirst().orElse(null));
+        List<WebElement> cells = row.findElements(By.tagName("td"));
+        assertThat(cells.get(0).getText()).isEqualTo(template);
+        assertThat(cells.get(1).getText()).isEqualTo("17");
+        browser.find("#tab-branches-button").click();
+    }
+
+    @Test
+    @Order(7)
     void cleanupSuggestionOfARevokedCreatorAndItsBulkAction() {
         browser.find("#tab-cleanup-button").click();
         WebElement group = browser.find("[data-group='revoked-creator']");

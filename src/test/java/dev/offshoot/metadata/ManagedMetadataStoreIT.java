@@ -53,6 +53,8 @@ class ManagedMetadataStoreIT {
                 "--offshoot.metadata.volume-name=" + name,
                 "--offshoot.metadata.port=23491",
                 "--offshoot.runtime.base-image=" + IntegrationTest.BASE_IMAGE,
+                "--offshoot.postgres.images.15=" + IntegrationTest.BASE_IMAGE,
+                "--offshoot.postgres.images.17=" + IntegrationTest.BASE_IMAGE_17,
                 "--offshoot.runtime.instance-id=" + name,
                 "--offshoot.auth.admin-token=unused");
     }

@@ -41,7 +41,7 @@ class CsiSnapshotDriverTest {
                 DataSize.ofGigabytes(2), "IfNotPresent", 100, 102, Duration.ofSeconds(20), List.of());
         clients = KubernetesClients.connect(properties);
         driver = new CsiSnapshotDriver(new VolumeSnapshots(clients.client(), clients.namespace(), properties),
-                INSTANCE, "offshoot/postgres:15-local");
+                INSTANCE);
     }
 
     @AfterAll
@@ -52,7 +52,7 @@ class CsiSnapshotDriverTest {
 
     /** A revision as a build leaves it: a claim with PGDATA in it, captured into a ready snapshot. */
     DataRef revision(UUID template, String marker) throws Exception {
-        StorageDriver.Mount build = driver.newRevision(template, 1);
+        StorageDriver.Mount build = driver.newRevision(template, 1, "offshoot/postgres:15-local");
         org.awaitility.Awaitility.await().until(() -> Files.isDirectory(cluster.claimDir(build.hostPath())));
         Files.createDirectories(cluster.claimDir(build.hostPath()).resolve("pgdata"));
         Files.writeString(cluster.claimDir(build.hostPath()).resolve("pgdata/PG_VERSION"), marker);
