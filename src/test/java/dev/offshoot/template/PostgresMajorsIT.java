@@ -4,11 +4,13 @@ import static dev.offshoot.branch.BranchTestSupport.connect;
 import static dev.offshoot.branch.BranchTestSupport.count;
 import static dev.offshoot.branch.BranchTestSupport.sql;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.StreamSupport;
@@ -20,13 +22,14 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 
 import dev.offshoot.Api;
 import dev.offshoot.IntegrationTest;
+import dev.offshoot.Scrape;
 import dev.offshoot.TestDocker;
 import dev.offshoot.runtime.Labels;
 import tools.jackson.databind.JsonNode;
 
 /**
  * Templates of two PostgreSQL majors side by side (the local builds of 15 and 17): each branch runs
- * its template's server, a fork or a reset never changes major, a migration check runs on the
+ * its template's server, a fork, a reset or a warm-pool member never changes major, a migration check runs on the
  * branch's own major, a URL import uses the client tools of the template's major, and a major
  * without an image is refused before anything is made. One template of each major for the class.
  */
@@ -94,6 +97,24 @@ class PostgresMajorsIT extends IntegrationTest {
         assertThat(serverVersionNum(fork)).isBetween(170000, 179999);
         assertThat(serverVersionNum(reset)).isBetween(170000, 179999);
         assertThat(count(reset, "SELECT count(*) FROM pg_tables WHERE tablename = 'forked_from'")).isEqualTo(1);
+    }
+
+    @Test
+    void aWarmPoolMemberOfAFifteenTemplateIsFifteen() throws SQLException {
+        String claimed = "offshoot_pool_claim_seconds_count{outcome=\"claimed\"}";
+        assertThat(api.patch("/api/v1/templates/" + template15, Map.of("poolSize", 1)).status()).isEqualTo(200);
+        try {
+            await().atMost(Duration.ofSeconds(60)).until(() ->
+                    api.get("/api/v1/templates/" + template15).body().get("poolReady").asInt() == 1);
+            double before = Scrape.of(port, ADMIN_TOKEN).value(claimed);
+
+            JsonNode member = branch("p15-" + TemplateIT.suffix(), Map.of("template", template15));
+
+            assertThat(Scrape.of(port, ADMIN_TOKEN).value(claimed)).as("taken from the pool").isEqualTo(before + 1);
+            assertThat(serverVersionNum(member)).isBetween(150000, 159999);
+        } finally {
+            api.patch("/api/v1/templates/" + template15, Map.of("poolSize", 0));
+        }
     }
 
     @Test
