@@ -2,7 +2,6 @@ package dev.offshoot.config;
 
 import java.util.Map;
 import java.util.SortedSet;
-import java.util.TreeMap;
 import java.util.TreeSet;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -32,7 +31,7 @@ public record PostgresProperties(
     public static final String UNSUPPORTED = "UNSUPPORTED_POSTGRES_VERSION";
 
     public PostgresProperties {
-        images = images == null || images.isEmpty() ? DEFAULT_IMAGES : Map.copyOf(new TreeMap<>(images));
+        images = images == null || images.isEmpty() ? DEFAULT_IMAGES : Map.copyOf(images);
         images.forEach((major, image) -> {
             if (major < 10 || image == null || image.isBlank()) {
                 throw new IllegalArgumentException("offshoot.postgres.images: '" + major + "' needs a PostgreSQL major"
