@@ -71,6 +71,8 @@ class CsiSnapshotDriverTest {
 
         assertThat(data).isInstanceOf(DataRef.InVolumeSnapshot.class);
         assertThat(data.driver()).isEqualTo("csi");
+        assertThat(data.image()).as("the image of the template's major, kept by the revision")
+                .isEqualTo("offshoot/postgres:15-local");
         var snapshot = clients.client().genericKubernetesResources(VolumeSnapshots.VOLUME_SNAPSHOT).withName(data.path()).get();
         assertThat(VolumeSnapshots.ready(snapshot)).isTrue();
         assertThat(snapshot.<String>get("spec", "volumeSnapshotClassName")).isEqualTo("zfs-snaps");

@@ -5,6 +5,7 @@ import static dev.offshoot.branch.BranchTestSupport.count;
 import static dev.offshoot.branch.BranchTestSupport.sql;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -135,6 +136,9 @@ class PostgresMajorsIT extends IntegrationTest {
 
     @Test
     void aUrlImportUsesTheClientToolsOfTheTemplatesMajor() throws SQLException {
+        // the stand-in's import Pod runs on the Docker engine's bridge, which does not reach the host's
+        // loopback where the gateway (the source here) listens; UrlImportIT stays off that run too
+        assumeFalse(onKubernetes(), "no source database the stand-in's Pods can reach");
         sql(branch17, "CREATE TABLE IF NOT EXISTS exported (id int); INSERT INTO exported VALUES (7)");
         String source = TemplateIT.viaLocalhost(branch17);
         String onSeventeen = "imp17-" + TemplateIT.suffix();
