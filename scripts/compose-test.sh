@@ -17,7 +17,8 @@ die() { log "FAILED: $*"; exit 1; }
 command -v docker-compose >/dev/null || die "docker-compose is not installed (source scripts/prepare.sh)"
 ls target/offshoot-*.jar >/dev/null 2>&1 || die "no target/offshoot-*.jar: run mvn -DskipTests package first"
 jar="$(ls target/offshoot-*.jar | grep -v -- '-plain.jar' | head -n1)"
-pg_image="${OFFSHOOT_BASE_IMAGE:-$(bash scripts/image/build-pg-image.sh)}"
+pg_image="${OFFSHOOT_POSTGRES_15_IMAGE:-$(bash scripts/image/build-pg-image.sh --major 15)}"
+pg17_image="${OFFSHOOT_POSTGRES_17_IMAGE:-$(bash scripts/image/build-pg-image.sh --major 17)}"
 jre_image="$(bash scripts/image/build-jre-image.sh)"
 
 run_id="$(head -c 4 /dev/urandom | od -An -tx1 | tr -d ' \n')"
@@ -40,7 +41,8 @@ DOCKER_GID=$(stat -c %g /var/run/docker.sock)
 OFFSHOOT_IMAGE=$project:test
 OFFSHOOT_POSTGRES_IMAGE=$pg_image
 OFFSHOOT_JRE_IMAGE=$jre_image
-OFFSHOOT_BASE_IMAGE=$pg_image
+OFFSHOOT_POSTGRES_15_IMAGE=$pg_image
+OFFSHOOT_POSTGRES_17_IMAGE=$pg17_image
 OFFSHOOT_PORT=$port
 OFFSHOOT_METADATA_PORT=$metadata_port
 OFFSHOOT_GATEWAY_PORT=$gateway_port

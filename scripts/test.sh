@@ -40,5 +40,5 @@ fi
 # the web console's browser tests drive Debian's chromium through its chromedriver
 bash scripts/host/ensure-chromium.sh
 
-echo "offshoot: testing with base image $OFFSHOOT_BASE_IMAGE" >&2
+echo "offshoot: testing with base images $OFFSHOOT_POSTGRES_15_IMAGE (15) and $OFFSHOOT_POSTGRES_17_IMAGE (17)" >&2
 exec mvn -B -ntp verify "$@"

@@ -1,19 +1,21 @@
 #!/usr/bin/env bash
-# Build a local PostgreSQL 15 image from Debian packages (debootstrap + docker import),
+# Build a local PostgreSQL image of one major from Debian packages (debootstrap + docker import),
 # with the official "postgres" image's interface (env vars, entrypoint, port, stop signal).
+# Majors: 15 (Debian 12 bookworm's postgresql-15, the default) and 17 (Debian 13 trixie's postgresql-17).
 #
 # PostgreSQL comes from the suite, its -updates and its -security archive, so a security release
 # is in the image as soon as Debian publishes it.
 #
-# stdout: ONLY the image tag, offshoot/postgres:15-<12 hex of sha256(script hash, package version)>,
+# stdout: ONLY the image tag, offshoot/postgres:<major>-<12 hex of sha256(script hash, package version)>,
 #   where the script hash covers this script, the entrypoint and debian-mirror.sh, and the package
-#   version is the postgresql-15 version the Debian package index names now (asked on every run,
+#   version is the postgresql-<major> version the Debian package index names now (asked on every run,
 #   through apt with a private state directory, OFFSHOOT_APT_CACHE, default /var/cache/offshoot/apt).
 #   A new PostgreSQL package version is a new tag, so the next run builds it.
 # stderr: logs. Idempotent: if the tag exists locally, prints it and exits at once.
 # When the index cannot be read (offline), the last index read is used, and without one the newest
-# image this script built. Also tags offshoot/postgres:15-local.
+# image this script built for that major. Also tags offshoot/postgres:<major>-local.
 #
+#   --major N    the PostgreSQL major: 15 (default) or 17
 #   --print-tag  print the tag this run would use, build nothing
 #   --refresh    build again even if the tag exists (e.g. for a security release of a library
 #                PostgreSQL uses, such as OpenSSL); the tag then names the new image
@@ -26,7 +28,6 @@ SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 SELF="$SCRIPT_DIR/$(basename "${BASH_SOURCE[0]}")"
 ENTRYPOINT="$SCRIPT_DIR/docker-entrypoint.sh"
 REPO="offshoot/postgres"
-SUITE="bookworm"
 PG_MAJOR=15
 
 log() { printf 'build-pg-image: %s\n' "$*" >&2; }
@@ -34,19 +35,30 @@ die() { log "ERROR: $*"; exit 1; }
 
 PRINT_TAG=0
 REFRESH=0
-for arg in "$@"; do
-  case "$arg" in
+while [[ $# -gt 0 ]]; do
+  case "$1" in
     --print-tag) PRINT_TAG=1 ;;
     --refresh) REFRESH=1 ;;
-    *) die "unknown argument '$arg' (known: --print-tag, --refresh)" ;;
+    --major) [[ $# -ge 2 ]] || die "--major needs a value (15 or 17)"; PG_MAJOR="$2"; shift ;;
+    --major=*) PG_MAJOR="${1#--major=}" ;;
+    *) die "unknown argument '$1' (known: --major N, --print-tag, --refresh)" ;;
   esac
+  shift
 done
+
+# The Debian release whose own archive ships postgresql-<major> (no apt.postgresql.org).
+case "$PG_MAJOR" in
+  15) SUITE="bookworm" ;;
+  17) SUITE="trixie" ;;
+  *) die "unsupported major '$PG_MAJOR' (supported: 15 = Debian 12 bookworm, 17 = Debian 13 trixie)" ;;
+esac
 
 [[ -f "$ENTRYPOINT" ]] || die "missing $ENTRYPOINT"
 
-SCRIPT_HASH="$(cat "$SELF" "$ENTRYPOINT" "$SCRIPT_DIR/debian-mirror.sh" | sha256sum | cut -c1-12)"
+SCRIPT_HASH="$( { cat "$SELF" "$ENTRYPOINT" "$SCRIPT_DIR/debian-mirror.sh"; printf 'major %s\n' "$PG_MAJOR"; } \
+  | sha256sum | cut -c1-12)"
 LOCAL_TAG="$REPO:$PG_MAJOR-local"
-APT_DIR="${OFFSHOOT_APT_CACHE:-/var/cache/offshoot/apt}"
+APT_DIR="${OFFSHOOT_APT_CACHE:-/var/cache/offshoot/apt}/$SUITE"
 APT_OPTS=(-o "Dir::Etc::SourceList=$APT_DIR/sources.list" -o Dir::Etc::SourceParts=/nonexistent
           -o "Dir::State::Lists=$APT_DIR/lists" -o "Dir::Cache=$APT_DIR/cache" -o Dir::State::status=/dev/null
           -o Acquire::Languages=none -o Acquire::http::Timeout=10 -o Acquire::Retries=0)
@@ -60,7 +72,7 @@ apt_sources() {
   [[ -n "$MIRROR" ]] || return 1
   printf 'deb %s %s main\n' "$MIRROR" "$SUITE"
   for suite in "$SUITE-updates" "$SUITE-security"; do
-    if uri="$(find_mirror "$suite")"; then
+    if uri="$(find_mirror_for "$suite")"; then
       printf 'deb %s %s main\n' "$uri" "$suite"
     else
       log "WARNING: no '$suite' apt source on this machine: its releases are not picked up"
@@ -89,7 +101,7 @@ cached_image() {
     | grep -v '<none>' | head -n 1 | grep .
 }
 
-MIRROR="$(find_mirror "$SUITE" || true)"
+MIRROR="$(find_mirror_for "$SUITE" || true)"
 SOURCES="$(apt_sources || true)"
 VERSION="$(package_version)"
 if [[ -n "$VERSION" ]]; then
@@ -179,7 +191,7 @@ rm -rf "$ROOTFS"/var/lib/apt/lists/* "$ROOTFS"/var/cache/apt/* "$ROOTFS"/var/cac
        "$ROOTFS"/debootstrap "$ROOTFS"/tmp/* "$ROOTFS"/var/tmp/*
 # translations (~50 MB; LANG=C.UTF-8 never uses them); keep glibc's locale.alias
 find "$ROOTFS/usr/share/locale" -mindepth 1 -maxdepth 1 ! -name locale.alias -exec rm -rf {} +
-# the Debian package's default cluster (pg_createcluster 15 main) is not used
+# the Debian package's default cluster (pg_createcluster <major> main) is not used
 rm -rf "$ROOTFS/var/lib/postgresql/$PG_MAJOR" "$ROOTFS/etc/postgresql/$PG_MAJOR"
 # every container would otherwise share the build machine's id
 : > "$ROOTFS/etc/machine-id" 2>/dev/null || true

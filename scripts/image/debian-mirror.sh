@@ -25,3 +25,14 @@ find_mirror() {
   done
   return 1
 }
+
+# find_mirror_for SUITE: find_mirror SUITE, or, for a Debian release this machine does not list
+# (trixie on a bookworm host), the source of this machine's own release's counterpart (bookworm for
+# trixie, bookworm-security for trixie-security): the same archive serves every release.
+find_mirror_for() {
+  local suite="$1" own
+  find_mirror "$suite" && return 0
+  own="$(. /etc/os-release 2>/dev/null && printf '%s' "${VERSION_CODENAME:-}")"
+  [[ -n "$own" ]] || return 1
+  find_mirror "$own${suite#"${suite%%-*}"}"
+}

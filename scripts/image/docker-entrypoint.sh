@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Offshoot PostgreSQL 15 entrypoint: a compatible subset of the official postgres image's
+# Offshoot PostgreSQL entrypoint (every major): a compatible subset of the official postgres image's
 # docker-entrypoint.sh. Key difference in spirit: an existing PGDATA is NEVER chowned or
 # chmodded recursively (that would copy every file into the container's writable layer
 # and defeat copy-on-write branches).

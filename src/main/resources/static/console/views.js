@@ -52,7 +52,8 @@ export class Templates {
   async refresh() {
     const answer = await get('/api/v1/templates');
     const rows = answer.items.flatMap((t) => t.revisions.slice().reverse().map((r, i) => el('tr', { 'data-template': t.name },
-      el('td', { text: i === 0 ? t.name : '' }), el('td', { text: `r${r.revision}${r.revision === t.latestRevision ? ' (latest)' : ''}` }),
+      el('td', { text: i === 0 ? t.name : '' }), el('td', { class: 'num', text: i === 0 ? String(t.postgresVersion) : '' }),
+      el('td', { text: `r${r.revision}${r.revision === t.latestRevision ? ' (latest)' : ''}` }),
       el('td', { text: r.source || t.source.type }), el('td', { class: 'num', text: bytes(r.imageSizeBytes) }),
       el('td', { class: 'num', text: bytes(r.databaseSizeBytes) }), el('td', { class: 'num', text: String(r.branchCount) }),
       el('td', { text: when(r.createdAt) }),

@@ -25,8 +25,12 @@ public abstract class IntegrationTest {
 
     public static final String ADMIN_TOKEN = "it-admin-" + UUID.randomUUID();
     public static final String INSTANCE_ID = "it" + UUID.randomUUID().toString().substring(0, 8);
+    /** The local build of major 15 (scripts/prepare.sh): the metadata store's image and templates' of major 15. */
     public static final String BASE_IMAGE = System.getenv().getOrDefault("OFFSHOOT_BASE_IMAGE",
             "offshoot/postgres:15-local");
+    /** The local build of major 17, the default major: templates of major 17. */
+    public static final String BASE_IMAGE_17 = System.getenv().getOrDefault("OFFSHOOT_POSTGRES_17_IMAGE",
+            "offshoot/postgres:17-local");
 
     public static final PostgreSQLContainer METADATA = new PostgreSQLContainer(
             DockerImageName.parse(BASE_IMAGE).asCompatibleSubstituteFor("postgres"))
@@ -47,9 +51,19 @@ public abstract class IntegrationTest {
         registry.add("offshoot.auth.admin-token", () -> ADMIN_TOKEN);
         registry.add("offshoot.runtime.instance-id", () -> INSTANCE_ID);
         registry.add("offshoot.runtime.base-image", () -> BASE_IMAGE);
+        majors(registry, BASE_IMAGE_17);
         ownLeader(registry);
         smallIdlePool(registry);
         onKubernetesWhenAsked(registry);
+    }
+
+    /**
+     * Templates of major 15 run the local build of 15, those of 17 (the default major) {@code image17}.
+     * The default major is left to the product's default (offshoot.postgres.default-version).
+     */
+    private static void majors(DynamicPropertyRegistry registry, String image17) {
+        registry.add("offshoot.postgres.images.15", () -> BASE_IMAGE);
+        registry.add("offshoot.postgres.images.17", () -> image17);
     }
 
     /** Whether this run tests the Kubernetes runtime (the kubernetes failsafe execution sets it). */
@@ -113,19 +127,23 @@ public abstract class IntegrationTest {
      * subclass cannot override this class's dynamic properties.
      */
     public static void isolated(DynamicPropertyRegistry registry, String databasePrefix, String instanceId) {
-        isolated(registry, databasePrefix, instanceId, BASE_IMAGE);
+        isolated(registry, databasePrefix, instanceId, BASE_IMAGE_17);
     }
 
-    /** As {@link #isolated(DynamicPropertyRegistry, String, String)}, templates built from {@code baseImage}. */
+    /**
+     * As {@link #isolated(DynamicPropertyRegistry, String, String)}, templates of the default major
+     * (17) built from {@code image17}.
+     */
     public static void isolated(DynamicPropertyRegistry registry, String databasePrefix, String instanceId,
-            String baseImage) {
+            String image17) {
         String url = freshDatabase(databasePrefix);
         registry.add("spring.datasource.url", () -> url);
         registry.add("spring.datasource.username", METADATA::getUsername);
         registry.add("spring.datasource.password", METADATA::getPassword);
         registry.add("offshoot.auth.admin-token", () -> ADMIN_TOKEN);
         registry.add("offshoot.runtime.instance-id", () -> instanceId);
-        registry.add("offshoot.runtime.base-image", () -> baseImage);
+        registry.add("offshoot.runtime.base-image", () -> BASE_IMAGE);
+        majors(registry, image17);
         // each context's gateway on a port of its own; idle suspension only where a test turns it on
         registry.add("offshoot.gateway.port", () -> "0");
         registry.add("offshoot.gateway.idle-suspend", () -> "0");

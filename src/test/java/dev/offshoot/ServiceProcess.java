@@ -42,7 +42,9 @@ public final class ServiceProcess implements AutoCloseable {
                 "-Xmx512m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), "dev.offshoot.OffshootApplication",
                 "--server.port=" + port, "--offshoot.gateway.port=" + gatewayPort,
                 "--offshoot.auth.admin-token=" + IntegrationTest.ADMIN_TOKEN,
-                "--offshoot.runtime.base-image=" + IntegrationTest.BASE_IMAGE));
+                "--offshoot.runtime.base-image=" + IntegrationTest.BASE_IMAGE,
+                "--offshoot.postgres.images.15=" + IntegrationTest.BASE_IMAGE,
+                "--offshoot.postgres.images.17=" + IntegrationTest.BASE_IMAGE_17));
         command.addAll(args);
         process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();

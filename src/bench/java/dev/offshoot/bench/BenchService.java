@@ -40,6 +40,8 @@ final class BenchService implements AutoCloseable {
                         "--offshoot.auth.admin-token=" + Benchmark.TOKEN,
                         "--offshoot.runtime.instance-id=" + instanceId,
                         "--offshoot.runtime.base-image=" + Benchmark.BASE_IMAGE,
+                        "--offshoot.postgres.images.15=" + Benchmark.BASE_IMAGE,
+                        "--offshoot.postgres.images.17=" + Benchmark.BASE_IMAGE_17,
                         "--offshoot.gateway.port=0", "--offshoot.gateway.idle-suspend=0",
                         "--offshoot.quota.max-live-branches=0", "--offshoot.quota.max-live-branches-per-creator=0",
                         "--offshoot.storage.driver=" + driver,

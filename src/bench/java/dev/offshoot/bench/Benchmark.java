@@ -36,6 +36,9 @@ public final class Benchmark {
 
     static final String TOKEN = "bench-" + UUID.randomUUID();
     static final String BASE_IMAGE = System.getenv().getOrDefault("OFFSHOOT_BASE_IMAGE", "offshoot/postgres:15-local");
+    /** Templates run the product's default major, 17: its local build (scripts/prepare.sh). */
+    static final String BASE_IMAGE_17 = System.getenv().getOrDefault("OFFSHOOT_POSTGRES_17_IMAGE",
+            "offshoot/postgres:17-local");
     static final String PEER = "peer";
 
     record Options(int n, int sizeMb, int tinyMb, List<String> drivers, Set<String> rows, String storagePath,

@@ -39,13 +39,17 @@ final class TemplateCommands {
             @ArgGroup(exclusive = true, multiplicity = "0..1") Source source,
             @Option(names = "--database", description = "Database name (default: the template's name)") String database,
             @Option(names = "--owner", description = "Owner role of the database") String owner,
+            @Option(names = "--postgres-version", paramLabel = "MAJOR",
+                    description = "PostgreSQL major of the template and its branches, e.g. 15 or 17 (default: the service's newest)")
+            Integer postgresVersion,
             @Option(names = "--migrations", paramLabel = "DIR", description = "Then apply these Flyway migrations as the next revision") Path migrations)
             throws IOException {
         List<Map<String, String>> migrationFiles = migrations == null ? null : MigrateCommands.files(migrations);
         OffshootClient client = root.client();
         JsonNode template;
         if (source != null && source.sqlFiles != null) {
-            MultipartBody form = new MultipartBody().field("name", name).field("database", database).field("owner", owner);
+            MultipartBody form = new MultipartBody().field("name", name).field("database", database).field("owner", owner)
+                    .field("postgresVersion", postgresVersion == null ? null : postgresVersion.toString());
             for (Path file : source.sqlFiles) {
                 form.file("file", file);
             }
@@ -55,6 +59,7 @@ final class TemplateCommands {
             body.put("name", name);
             body.put("database", database);
             body.put("owner", owner);
+            body.put("postgresVersion", postgresVersion);
             body.put("sourceUrl", source == null ? null : sourceUrl(source.sourceUrlVariable));
             body.values().removeIf(v -> v == null);
             template = client.post("/api/v1/templates", body);
@@ -71,13 +76,14 @@ final class TemplateCommands {
         JsonNode answer = root.client().getAll("/api/v1/templates", List.of());
         List<List<String>> rows = new ArrayList<>();
         for (JsonNode t : answer.path("items")) {
-            rows.add(List.of(Output.text(t, "name"), Output.text(t, "latestRevision"), Output.text(t, "database"),
-                    Output.text(t, "branchCount"), Output.text(t, "poolReady") + "/" + Output.text(t, "poolSize"),
+            rows.add(List.of(Output.text(t, "name"), Output.text(t, "postgresVersion"), Output.text(t, "latestRevision"),
+                    Output.text(t, "database"), Output.text(t, "branchCount"), Output.text(t, "poolReady") + "/" + Output.text(t, "poolSize"),
                     Output.text(t, "databaseSizeBytes")));
         }
         Output output = root.output();
         output.answer(answer, Output.column(answer.path("items"), "name"),
-                () -> output.table(List.of("NAME", "REVISION", "DATABASE", "BRANCHES", "POOL", "DB_BYTES"), rows));
+                () -> output.table(List.of("NAME", "PG", "REVISION", "DATABASE", "BRANCHES", "POOL", "DB_BYTES"),
+                        rows));
         return ExitCodes.OK;
     }
 
@@ -126,6 +132,7 @@ final class TemplateCommands {
             Map<String, String> fields = new LinkedHashMap<>();
             fields.put("name", Output.text(template, "name"));
             fields.put("database", Output.text(template, "database") + " (owner " + Output.text(template, "owner") + ")");
+            fields.put("postgres", Output.text(template, "postgresVersion"));
             fields.put("source", Output.text(template.path("source"), "type"));
             fields.put("revision", Output.text(template, "latestRevision"));
             fields.put("branches", Output.text(template, "branchCount"));

@@ -25,7 +25,8 @@ final class BranchTools {
     static void register(ToolRegistry registry, BranchOperations branches, TemplateService templates,
             Credentials credentials) {
         registry.add("list_templates", "List templates",
-                "List the template databases branches can be created from, with their latest revision, size and"
+                "List the template databases branches can be created from, with their PostgreSQL major"
+                        + " (postgresVersion, which every branch of the template runs), latest revision, size and"
                         + " number of branches. Templates are read-only bases: never change one, branch it.",
                 ToolRegistry.Kind.READ, ToolSchema.object(), null, args -> new Templates(templates.views()));
 

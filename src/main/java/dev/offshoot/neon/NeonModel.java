@@ -25,8 +25,10 @@ final class NeonModel {
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonInclude(JsonInclude.Include.NON_NULL)
+    /** {@code pgVersion}: the template's PostgreSQL major, as Neon names a project's. */
     record Project(String id, String platformId, String regionId, String name, String provisioner,
-            boolean storePasswords, String creationSource, Instant createdAt, Instant updatedAt, String ownerId) {
+            boolean storePasswords, String creationSource, Instant createdAt, Instant updatedAt, String ownerId,
+            int pgVersion) {
     }
 
     /** {@code default} and {@code protected} are Java keywords: the components carry Neon's names. */

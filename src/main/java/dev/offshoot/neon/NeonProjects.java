@@ -46,18 +46,21 @@ class NeonProjects {
         return templates.views().stream().filter(t -> NeonIds.isProjectId(t.name()))
                 .sorted(Comparator.comparing(TemplateView::name))
                 .map(t -> project(t.name(), t.createdBy(), t.createdAt(),
-                        t.revisions().isEmpty() ? t.createdAt() : t.revisions().getLast().createdAt()))
+                        t.revisions().isEmpty() ? t.createdAt() : t.revisions().getLast().createdAt(),
+                        t.postgresVersion()))
                 .toList();
     }
 
     NeonModel.Project project(Template template) {
         Instant updated = template.latestRevision().map(TemplateRevision::createdAt).orElse(template.createdAt());
-        return project(template.name(), template.createdBy(), template.createdAt(), updated);
+        return project(template.name(), template.createdBy(), template.createdAt(), updated,
+                template.postgresVersion());
     }
 
-    private static NeonModel.Project project(String name, String createdBy, Instant createdAt, Instant updatedAt) {
+    private static NeonModel.Project project(String name, String createdBy, Instant createdAt, Instant updatedAt,
+            int pgVersion) {
         return new NeonModel.Project(name, NeonModel.OFFSHOOT, NeonModel.OFFSHOOT, name, NeonModel.OFFSHOOT, true,
-                NeonModel.OFFSHOOT, createdAt, updatedAt, createdBy);
+                NeonModel.OFFSHOOT, createdAt, updatedAt, createdBy, pgVersion);
     }
 
     private static OffshootException notFound(String projectId) {

@@ -77,6 +77,14 @@ public final class Build implements AutoCloseable {
         }
     }
 
+    /**
+     * The image the build runs (the base image of its template's major): its client tools
+     * (pg_dump, pg_restore) are the ones that match the build's server.
+     */
+    public String image() {
+        return data.image();
+    }
+
     /** Offshoot's own JDBC URL of a database of the build. */
     public String jdbcUrl(String database) {
         return runtime.endpoint(handle).jdbcUrl(database);

@@ -34,12 +34,14 @@ public class Builds {
     }
 
     /**
-     * Starts a build of a template revision on the active storage driver, its superuser's password
-     * good for this build only. Nothing is left when the start fails.
+     * Starts a build of a template revision on the active storage driver, run by {@code image} (the
+     * base image of the template's major, which the revision keeps), its superuser's password good
+     * for this build only. Nothing is left when the start fails.
      */
-    public Build start(String template, java.util.UUID templateId, int revision, String superuserPassword) {
+    public Build start(String template, java.util.UUID templateId, int revision, String image,
+            String superuserPassword) {
         StorageDriver driver = storage.active();
-        Mount data = driver.newRevision(templateId, revision);
+        Mount data = driver.newRevision(templateId, revision, image);
         String handle;
         try {
             handle = runtime.start(data.buildInstance(labels.buildName(template), properties.pgdata(),

@@ -16,8 +16,9 @@ public class ImageMissingException extends OffshootException {
     /** A missing image that a setting named: the answer says which, and how to get one. */
     ImageMissingException(String image, String setting) {
         super(Kind.FAILED, "IMAGE_NOT_FOUND", "image " + image + " (" + setting + ") is not present on the container"
-                + " engine and is made on the machine, never pulled: build it with scripts/image/build-pg-image.sh,"
-                + " or set " + setting + " to an image a registry gives (such as the official postgres:15)");
+                + " engine and is made on the machine, never pulled: build it with " + MissingImage.localBuild(setting)
+                + ", or set " + setting + " to an image a registry gives (such as the official "
+                + MissingImage.officialImage(setting) + ")");
         this.image = image;
         with("setting", setting);
     }

@@ -20,7 +20,8 @@ public class ImagePullFailedException extends OffshootException {
         String fix = pull.setting() == null
                 ? "load it onto the engine (docker load)"
                 : "set " + pull.setting() + " to an image the engine can pull or already has (docker load),"
-                        + " or build the local one with scripts/image/build-pg-image.sh and set it to the tag that prints";
+                        + " or build the local one with " + MissingImage.localBuild(pull.setting())
+                        + " and set it to the tag that prints";
         return "image " + pull.image() + (pull.setting() == null ? "" : " (" + pull.setting() + ")")
                 + " is not on the container engine and pulling it failed: " + reason + "; " + fix;
     }

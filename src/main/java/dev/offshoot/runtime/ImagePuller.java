@@ -4,6 +4,7 @@ import static dev.offshoot.runtime.DockerCalls.call;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import com.github.dockerjava.api.DockerClient;
@@ -31,11 +32,14 @@ final class ImagePuller {
 
     private final DockerClient docker;
     private final RuntimeProperties properties;
+    private final Map<Integer, String> majorImages;
     private final Clock clock;
 
-    ImagePuller(DockerClient docker, RuntimeProperties properties, Clock clock) {
+    /** @param majorImages the base image of each PostgreSQL major (offshoot.postgres.images), named when missing */
+    ImagePuller(DockerClient docker, RuntimeProperties properties, Map<Integer, String> majorImages, Clock clock) {
         this.docker = docker;
         this.properties = properties;
+        this.majorImages = majorImages;
         this.clock = clock;
     }
 
@@ -47,7 +51,7 @@ final class ImagePuller {
         if (present(image)) {
             return false;
         }
-        switch (MissingImage.of(image, properties)) {
+        switch (MissingImage.of(image, properties, majorImages)) {
             case MissingImage.MadeHere here -> throw here.setting() == null
                     ? new ImageMissingException(image) : new ImageMissingException(image, here.setting());
             case MissingImage.Pull pull -> pull(pull);

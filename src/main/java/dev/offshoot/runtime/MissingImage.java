@@ -1,6 +1,7 @@
 package dev.offshoot.runtime;
 
 import java.util.Locale;
+import java.util.Map;
 
 import dev.offshoot.config.RuntimeProperties;
 
@@ -28,8 +29,15 @@ sealed interface MissingImage {
     }
 
     static MissingImage of(String image, RuntimeProperties properties) {
-        String setting = image.equals(properties.baseImage()) ? "offshoot.runtime.base-image"
-                : image.equals(properties.effectiveToolsImage()) ? "offshoot.runtime.tools-image" : null;
+        return of(image, properties, Map.of());
+    }
+
+    /** As {@link #of(String, RuntimeProperties)}, knowing the base image of each PostgreSQL major. */
+    static MissingImage of(String image, RuntimeProperties properties, Map<Integer, String> majorImages) {
+        String setting = majorImages.entrySet().stream().filter(e -> e.getValue().equals(image)).findFirst()
+                .map(e -> "offshoot.postgres.images." + e.getKey())
+                .orElse(image.equals(properties.baseImage()) ? "offshoot.runtime.base-image"
+                        : image.equals(properties.effectiveToolsImage()) ? "offshoot.runtime.tools-image" : null);
         if (image.startsWith("sha256:") || isOwn(image)) {
             return new MadeHere(image, setting);
         }
@@ -42,6 +50,21 @@ sealed interface MissingImage {
         return colon > slash
                 ? new Pull(image, image.substring(0, colon), image.substring(colon + 1), setting)
                 : new Pull(image, image, "latest", setting);
+    }
+
+    /** The local build that makes an image for this setting: of its major when it names one. */
+    static String localBuild(String setting) {
+        String prefix = "offshoot.postgres.images.";
+        return setting != null && setting.startsWith(prefix)
+                ? "scripts/image/build-pg-image.sh --major " + setting.substring(prefix.length())
+                : "scripts/image/build-pg-image.sh";
+    }
+
+    /** The official image for this setting: of its major when it names one. */
+    static String officialImage(String setting) {
+        String prefix = "offshoot.postgres.images.";
+        return setting != null && setting.startsWith(prefix) ? "postgres:" + setting.substring(prefix.length())
+                : "postgres:17";
     }
 
     /** In the offshoot namespace of Docker Hub, however it is spelled. */

@@ -12,6 +12,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 import dev.offshoot.config.KubernetesProperties;
 import dev.offshoot.config.LimitsProperties;
+import dev.offshoot.config.PostgresProperties;
 import dev.offshoot.config.RuntimeProperties;
 import dev.offshoot.runtime.kubernetes.KubernetesClients;
 import dev.offshoot.runtime.kubernetes.KubernetesRuntime;
@@ -43,12 +44,12 @@ class RuntimeConfiguration {
 
         @Bean
         ContainerRuntime containerRuntime(DockerClient dockerClient, LimitsProperties limits,
-                RuntimeProperties properties, ObjectProvider<JdbcTemplate> jdbc) {
+                RuntimeProperties properties, PostgresProperties postgres, ObjectProvider<JdbcTemplate> jdbc) {
             // the template is looked up on first use: the managed metadata store is started through this runtime
             HostPorts ports = new HostPorts(new JdbcPortTable(jdbc), new PortAllocator(properties), properties);
             return new DockerRuntime(dockerClient, new ContainerBox(limits.memory().toBytes(), limits.pids(),
                     limits.cpuShares()), properties, ports, new BranchNetwork(dockerClient, properties.network()),
-                    new ImagePuller(dockerClient, properties, Clock.systemUTC()));
+                    new ImagePuller(dockerClient, properties, postgres.images(), Clock.systemUTC()));
         }
 
         @Bean

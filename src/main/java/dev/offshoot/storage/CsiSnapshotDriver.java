@@ -36,14 +36,12 @@ public class CsiSnapshotDriver implements StorageDriver {
 
     private final VolumeSnapshots snapshots;
     private final String instanceId;
-    private final String baseImage;
     /** Restore sizes of snapshots, which never change once ready. */
     private final Map<String, Quantity> restoreSizes = new ConcurrentHashMap<>();
 
-    CsiSnapshotDriver(VolumeSnapshots snapshots, String instanceId, String baseImage) {
+    CsiSnapshotDriver(VolumeSnapshots snapshots, String instanceId) {
         this.snapshots = snapshots;
         this.instanceId = instanceId;
-        this.baseImage = baseImage;
     }
 
     @Override
@@ -53,12 +51,12 @@ public class CsiSnapshotDriver implements StorageDriver {
 
     /** An empty claim for the build; the base image's initdb fills it. */
     @Override
-    public Mount newRevision(UUID templateId, int revision) {
+    public Mount newRevision(UUID templateId, int revision, String image) {
         String name = revisionName(templateId, revision);
         Map<String, String> labels = labels(Labels.KIND_TEMPLATE_IMAGE);
         labels.put(Labels.REVISION, String.valueOf(revision));
         snapshots.createClaim(name, labels, null, null);
-        return new Mount(baseImage, name);
+        return new Mount(image, name);
     }
 
     /** A snapshot of the stopped build's claim (or of an adopted branch's), ready before this returns. */

@@ -25,12 +25,10 @@ public class OverlayDriver implements StorageDriver {
 
     private final ImageStore images;
     private final String instanceId;
-    private final String baseImage;
 
-    OverlayDriver(ImageStore images, String instanceId, String baseImage) {
+    OverlayDriver(ImageStore images, String instanceId) {
         this.images = images;
         this.instanceId = instanceId;
-        this.baseImage = baseImage;
     }
 
     @Override
@@ -39,8 +37,8 @@ public class OverlayDriver implements StorageDriver {
     }
 
     @Override
-    public Mount newRevision(UUID templateId, int revision) {
-        return new Mount(baseImage, null);
+    public Mount newRevision(UUID templateId, int revision, String image) {
+        return new Mount(image, null);
     }
 
     @Override

@@ -39,15 +39,13 @@ public class ReflinkDriver implements StorageDriver {
 
     private final StoragePaths paths;
     private final ContainerRuntime runtime;
-    private final String baseImage;
     private final Timer pausing;
     private final Timer copying;
     private final Timer unpausing;
 
-    ReflinkDriver(StoragePaths paths, ContainerRuntime runtime, String baseImage, MeterRegistry meters) {
+    ReflinkDriver(StoragePaths paths, ContainerRuntime runtime, MeterRegistry meters) {
         this.paths = paths;
         this.runtime = runtime;
-        this.baseImage = baseImage;
         this.pausing = phase(meters, "pause", "the engine's pause of the running source");
         this.copying = phase(meters, "copy", "the reflink copy of the paused source's data directory");
         this.unpausing = phase(meters, "unpause", "the engine's unpause of the source");
@@ -65,11 +63,11 @@ public class ReflinkDriver implements StorageDriver {
     }
 
     @Override
-    public Mount newRevision(UUID templateId, int revision) {
+    public Mount newRevision(UUID templateId, int revision, String image) {
         Path dir = paths.resolve(paths.revision(templateId, revision));
         StoragePaths.createDirectories(dir);
         // empty: the base image's entrypoint gives it to the postgres user and runs initdb in it
-        return new Mount(baseImage, dir.toString());
+        return new Mount(image, dir.toString());
     }
 
     @Override

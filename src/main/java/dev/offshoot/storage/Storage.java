@@ -45,8 +45,8 @@ public class Storage {
     }
 
     /** Overlay only, without a storage path: for tests around mocks of the runtime. */
-    public static Storage overlayOnly(ImageStore images, String instanceId, String baseImage) {
-        OverlayDriver overlay = new OverlayDriver(images, instanceId, baseImage);
+    public static Storage overlayOnly(ImageStore images, String instanceId) {
+        OverlayDriver overlay = new OverlayDriver(images, instanceId);
         return new Storage(overlay, "overlay only", overlay, null);
     }
 

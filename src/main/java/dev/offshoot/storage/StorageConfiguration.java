@@ -33,7 +33,7 @@ class StorageConfiguration {
     @ConditionalOnProperty(name = "offshoot.runtime.type", havingValue = "kubernetes")
     Storage csiStorage(KubernetesClients clients, KubernetesProperties kubernetes, RuntimeProperties runtimeProperties) {
         CsiSnapshotDriver csi = new CsiSnapshotDriver(new VolumeSnapshots(clients.client(), clients.namespace(),
-                kubernetes, runtimeProperties.instanceId()), runtimeProperties.instanceId(), runtimeProperties.baseImage());
+                kubernetes, runtimeProperties.instanceId()), runtimeProperties.instanceId());
         Storage storage = Storage.csiOnly(csi, "offshoot.runtime.type=kubernetes: claims and VolumeSnapshots of"
                 + " storage class '" + orDefault(kubernetes.storageClass()) + "', snapshot class '"
                 + orDefault(kubernetes.volumeSnapshotClass()) + "' in namespace " + clients.namespace());
@@ -49,10 +49,9 @@ class StorageConfiguration {
     @ConditionalOnProperty(name = "offshoot.runtime.type", havingValue = "docker", matchIfMissing = true)
     Storage storage(StorageProperties properties, RuntimeProperties runtimeProperties, ContainerRuntime runtime,
             ImageStore images, MeterRegistry meters) {
-        OverlayDriver overlay = new OverlayDriver(images, runtimeProperties.instanceId(),
-                runtimeProperties.baseImage());
+        OverlayDriver overlay = new OverlayDriver(images, runtimeProperties.instanceId());
         ReflinkDriver reflink = new ReflinkDriver(new StoragePaths(properties.path(), runtimeProperties.instanceId()),
-                runtime, runtimeProperties.baseImage(), meters);
+                runtime, meters);
         Storage storage = choose(properties, overlay, reflink);
         log.info("storage driver {}: {}", storage.active().name(), storage.reason());
         return storage;

@@ -32,8 +32,12 @@ public interface StorageDriver {
 
     String name();
 
-    /** Where a new revision's build instance initialises PGDATA (an empty directory, or the image's layer). */
-    Mount newRevision(UUID templateId, int revision);
+    /**
+     * Where a new revision's build instance initialises PGDATA (an empty directory, or the image's
+     * layer), run by {@code image}: the base image of the template's PostgreSQL major, which every
+     * copy of the revision then runs.
+     */
+    Mount newRevision(UUID templateId, int revision, String image);
 
     /**
      * Makes the cleanly stopped instance's data a revision's. Overlay commits the container; reflink

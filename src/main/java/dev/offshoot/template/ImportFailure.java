@@ -91,8 +91,9 @@ record ImportFailure(String code, String detail, boolean retryable) {
     private static ImportFailure dumpFailed(String dump) {
         String lower = dump.toLowerCase(Locale.ROOT);
         if (lower.contains("server version mismatch")) {
-            return new ImportFailure(DUMP_FAILED, "the source server is newer than the import's pg_dump: set"
-                    + " offshoot.runtime.tools-image to an image whose pg_dump is as new as the source", false);
+            return new ImportFailure(DUMP_FAILED, "the source server is of a newer PostgreSQL major than the"
+                    + " template: create the template with a postgresVersion at least the source's (its pg_dump is"
+                    + " the template major's)", false);
         }
         if (lower.contains("permission denied")) {
             return new ImportFailure(DUMP_FAILED, "pg_dump may not read everything in the source database"

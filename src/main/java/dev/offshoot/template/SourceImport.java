@@ -58,6 +58,15 @@ class SourceImport {
         this.guard = guard;
     }
 
+    /**
+     * The build's own image, whose pg_dump and pg_restore are of the template's major (a pg_dump of
+     * another major writes what this server rejects, or refuses this server), unless an
+     * administrator named a tools image for every major.
+     */
+    private String toolsImage(Build build) {
+        return properties.toolsImage().isBlank() ? build.image() : properties.toolsImage();
+    }
+
     /** Takes the URL apart and checks where it leads, before any container starts. */
     CheckedSource check(String url) {
         return guard.check(SourceUrl.parse(url));
@@ -85,7 +94,7 @@ class SourceImport {
         env.put("TARGET_PGUSER", owner);
         env.put("TARGET_PGPASSWORD", ownerPassword);
         env.put("TARGET_PGDATABASE", database);
-        Build.Output result = build.helper(properties.effectiveToolsImage(), List.of("bash", "-c", SCRIPT), env,
+        Build.Output result = build.helper(toolsImage(build), List.of("bash", "-c", SCRIPT), env,
                 hostNetwork, properties.importTimeout());
         if (!result.succeeded()) {
             ImportFailure failure = ImportFailure.of(result.exitCode(), result.output(), source.url(),

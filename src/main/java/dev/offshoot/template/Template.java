@@ -26,6 +26,11 @@ public class Template {
     private String sourceUrl;
     private String createdBy;
     private Instant createdAt;
+    /**
+     * The PostgreSQL major every revision runs (chosen at create, never changed): a refresh builds
+     * on the base image of this major, and branches run the image of their revision.
+     */
+    private int postgresVersion;
     /** Warm-pool members of the latest revision to keep started (0: none). */
     private int poolSize;
     @Version
@@ -39,9 +44,10 @@ public class Template {
     }
 
     Template(String name, String databaseName, String ownerRole, String superuserPassword,
-            SourceType sourceType, String sourceUrl, String createdBy) {
+            SourceType sourceType, String sourceUrl, String createdBy, int postgresVersion) {
         this.id = UUID.randomUUID();
         this.name = name;
+        this.postgresVersion = postgresVersion;
         this.databaseName = databaseName;
         this.ownerRole = ownerRole;
         this.superuserPassword = superuserPassword;
@@ -111,6 +117,10 @@ public class Template {
 
     public Instant createdAt() {
         return createdAt;
+    }
+
+    public int postgresVersion() {
+        return postgresVersion;
     }
 
     public int poolSize() {

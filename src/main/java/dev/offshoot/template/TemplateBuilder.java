@@ -18,6 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
+import dev.offshoot.config.PostgresProperties;
 import dev.offshoot.postgres.BranchRoles;
 import dev.offshoot.postgres.PostgresConnections;
 import dev.offshoot.provision.Build;
@@ -40,9 +41,11 @@ class TemplateBuilder {
     private final Builds builds;
     private final SqlFileLoader sqlLoader;
     private final SourceImport sourceImport;
+    private final PostgresProperties postgres;
 
-    TemplateBuilder(Builds builds, SqlFileLoader sqlLoader, SourceImport sourceImport) {
+    TemplateBuilder(Builds builds, SqlFileLoader sqlLoader, SourceImport sourceImport, PostgresProperties postgres) {
         this.builds = builds;
+        this.postgres = postgres;
         this.sqlLoader = sqlLoader;
         this.sourceImport = sourceImport;
     }
@@ -53,12 +56,14 @@ class TemplateBuilder {
     }
 
     TemplateRevision build(Template template, int revision, TemplateSource source, List<String> fileNames) {
+        String image = postgres.image(template.postgresVersion());
         Loader loader = loader(template, source, fileNames);
         // the superuser's password is good for this build only: the build ends by replacing it with
         // the revision's bootstrap secret (seal)
         String buildSuperuser = secret();
         String bootstrapSecret = secret();
-        try (Build build = builds.start(template.name(), template.id(), revision, buildSuperuser)) {
+        try (Build build = builds.start(template.name(), template.id(), revision, image,
+                buildSuperuser)) {
             long databaseSize = load(template, build, loader, buildSuperuser, bootstrapSecret);
             build.stopCleanly();
             Build.CapturedRevision captured = build.capture();

@@ -42,8 +42,12 @@ class TemplateController {
         this.service = service;
     }
 
-    /** JSON body: an empty template, or one imported from {@code sourceUrl}. */
-    record CreateTemplateRequest(String name, String database, String owner, String sourceUrl) {
+    /**
+     * JSON body: an empty template, or one imported from {@code sourceUrl}, on PostgreSQL
+     * {@code postgresVersion} (the default major when absent).
+     */
+    record CreateTemplateRequest(String name, String database, String owner, String sourceUrl,
+            Integer postgresVersion) {
     }
 
     record RefreshRequest(String sourceUrl) {
@@ -63,7 +67,7 @@ class TemplateController {
         TemplateSource source = request.sourceUrl() == null || request.sourceUrl().isBlank()
                 ? TemplateSource.empty() : TemplateSource.url(request.sourceUrl());
         Template template = service.create(new TemplateService.NewTemplate(request.name(), request.database(),
-                request.owner()), source, List.of(), CurrentPrincipal.get().name());
+                request.owner(), request.postgresVersion()), source, List.of(), CurrentPrincipal.get().name());
         return ResponseEntity.status(HttpStatus.CREATED).body(view(template));
     }
 
@@ -73,9 +77,11 @@ class TemplateController {
     ResponseEntity<TemplateView> createFromSql(@RequestParam(name = "name", required = false) String name,
             @RequestParam(name = "database", required = false) String database,
             @RequestParam(name = "owner", required = false) String owner,
+            @RequestParam(name = "postgresVersion", required = false) Integer postgresVersion,
             @RequestPart(name = "file", required = false) List<MultipartFile> files) {
         return withUploads(files, (source, names) -> ResponseEntity.status(HttpStatus.CREATED).body(view(
-                service.create(new TemplateService.NewTemplate(name, database, owner), source, names, CurrentPrincipal.get().name()))));
+                service.create(new TemplateService.NewTemplate(name, database, owner, postgresVersion), source,
+                        names, CurrentPrincipal.get().name()))));
     }
 
     @GetMapping

@@ -14,6 +14,7 @@ import org.springframework.stereotype.Service;
 
 import dev.offshoot.auth.Tenancy;
 import dev.offshoot.config.PoolProperties;
+import dev.offshoot.config.PostgresProperties;
 import dev.offshoot.error.OffshootException;
 import dev.offshoot.naming.NamedLocks;
 import dev.offshoot.naming.SharedLocks;
@@ -34,11 +35,13 @@ public class TemplateService {
     private final ObjectProvider<TemplateBranches> branches;
     private final ObjectProvider<TemplatePool> pool;
     private final PoolProperties poolProperties;
+    private final PostgresProperties postgres;
     private final NamedLocks locks;
 
     TemplateService(TemplateRepository templates, TemplateBuilder builder, Builds builds,
             ObjectProvider<TemplateBranches> branches, ObjectProvider<TemplatePool> pool,
-            PoolProperties poolProperties, SharedLocks sharedLocks) {
+            PoolProperties poolProperties, PostgresProperties postgres, SharedLocks sharedLocks) {
+        this.postgres = postgres;
         this.locks = new NamedLocks("template", NamedLocks.DEFAULT_WAIT, sharedLocks);
         this.templates = templates;
         this.pool = pool;
@@ -48,20 +51,23 @@ public class TemplateService {
         this.branches = branches;
     }
 
-    public record NewTemplate(String name, String database, String owner) {
+    /** @param postgresVersion the PostgreSQL major, or null for offshoot.postgres.default-version */
+    public record NewTemplate(String name, String database, String owner, Integer postgresVersion) {
     }
 
     Template create(NewTemplate request, TemplateSource source, List<String> fileNames, String principal) {
         String name = Names.requireResourceName("template", request.name());
         String database = Names.requireSqlIdentifier("database", orDefault(request.database(), "app"));
         String owner = Names.requireSqlIdentifier("owner role", orDefault(request.owner(), database));
+        int major = postgres.choose(request.postgresVersion());
         validate(source);
         Tenancy.requireTemplateChange(name, "create");
         return withLock(name, () -> {
             if (templates.findByName(name).isPresent()) {
                 throw OffshootException.conflict("NAME_TAKEN", "a template named '" + name + "' already exists");
             }
-            Template template = new Template(name, database, owner, secret(), source.type(), source.url(), principal);
+            Template template = new Template(name, database, owner, secret(), source.type(), source.url(), principal,
+                    major);
             TemplateRevision revision = builder.build(template, 1, source, fileNames);
             template.addRevision(revision);
             try {

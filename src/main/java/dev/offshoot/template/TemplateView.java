@@ -9,7 +9,8 @@ import java.util.Map;
  * A template as the API shows it: no superuser password, source URL masked. {@code poolSize} is the
  * warm pool asked for, {@code poolReady} how many members of the latest revision are parked now.
  */
-public record TemplateView(String name, String database, String owner, Source source, String createdBy,
+public record TemplateView(String name, String database, String owner, int postgresVersion, Source source,
+        String createdBy,
         Instant createdAt, int latestRevision, long imageSizeBytes, long databaseSizeBytes, long branchCount,
         int poolSize, int poolReady, List<Revision> revisions) {
 
@@ -27,7 +28,7 @@ public record TemplateView(String name, String database, String owner, Source so
                         r.databaseSizeBytes(), r.source(), r.createdAt(), branchCounts.getOrDefault(r.revision(), 0L)))
                 .toList();
         Revision latest = revisions.getLast();
-        return new TemplateView(template.name(), template.databaseName(), template.ownerRole(),
+        return new TemplateView(template.name(), template.databaseName(), template.ownerRole(), template.postgresVersion(),
                 new Source(template.sourceType().name().toLowerCase(), ConnectionUris.maskPassword(template.sourceUrl())),
                 template.createdBy(), template.createdAt(), latest.revision(), latest.imageSizeBytes(),
                 latest.databaseSizeBytes(), branchCounts.values().stream().mapToLong(Long::longValue).sum(), template.poolSize(),

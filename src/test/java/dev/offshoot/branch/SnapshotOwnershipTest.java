@@ -54,7 +54,7 @@ class SnapshotOwnershipTest {
     final ImageStore images = mock(ImageStore.class);
     final BranchPolicies policies = mock(BranchPolicies.class);
     final RuntimeProperties properties = BranchServices.PROPERTIES;
-    final Provisioner provisioner = spy(new Provisioner(runtime, Storage.overlayOnly(images, "t1", "img"),
+    final Provisioner provisioner = spy(new Provisioner(runtime, Storage.overlayOnly(images, "t1"),
             new Endpoints(runtime), properties, new SimpleMeterRegistry()));
     final BranchLauncher launcher = new BranchLauncher(provisioner, mock(BranchReaders.class));
     final BranchService service = new BranchService(branches, templates, launcher, provisioner,

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class CliTemplatesAndTokensTest extends StubbedCliTest {
 
     static final String TEMPLATE = """
-            {"name":"shop","database":"shop","owner":"shop","source":{"type":"SQL","url":null},"createdBy":"admin",
+            {"name":"shop","database":"shop","owner":"shop","postgresVersion":15,"source":{"type":"SQL","url":null},"createdBy":"admin",
              "createdAt":"2026-01-01T00:00:00Z","latestRevision":1,"imageSizeBytes":0,"databaseSizeBytes":8000000,
              "branchCount":0,"poolSize":2,"poolReady":1,
              "revisions":[{"revision":1,"image":"i","storageDriver":"reflink","imageSizeBytes":0,"databaseSizeBytes":8000000,
@@ -41,6 +41,24 @@ class CliTemplatesAndTokensTest extends StubbedCliTest {
                 "CREATE TABLE t (id int);").doesNotContain("name=\"database\"");
         assertThat(request.body().indexOf("schema.sql")).isLessThan(request.body().indexOf("data.sql"));
         assertThat(run.out()).contains("revision:", "1 ready of 2");
+    }
+
+    @Test
+    void templateCreateNamesThePostgresMajorInEitherForm() throws IOException {
+        service.json("POST /api/v1/templates", 201, TEMPLATE);
+        Path schema = Files.writeString(dir.resolve("schema.sql"), "CREATE TABLE t (id int);");
+
+        CliRun upload = CliRun.run(env, "template", "create", "shop", "--sql", schema.toString(), "--postgres-version", "15");
+        CliRun url = CliRun.run(env, "template", "create", "shop", "--source-url-env", "SOURCE_DB", "--postgres-version", "15");
+        CliRun unnamed = CliRun.run(env, "template", "create", "shop");
+
+        assertThat(upload.exitCode()).as(upload.err()).isZero();
+        assertThat(service.requests.get(0).body()).contains("name=\"postgresVersion\"\r\n\r\n15\r\n");
+        assertThat(upload.out()).contains("postgres:", "15");
+        assertThat(url.exitCode()).as(url.err()).isZero();
+        assertThat(service.requests.get(1).body()).contains("\"postgresVersion\":15");
+        assertThat(unnamed.exitCode()).as(unnamed.err()).isZero();
+        assertThat(service.requests.get(2).body()).doesNotContain("postgresVersion");
     }
 
     @Test
@@ -80,7 +98,7 @@ class CliTemplatesAndTokensTest extends StubbedCliTest {
 
         assertThat(CliRun.run(env, "template", "pool", "shop", "2").exitCode()).isZero();
         assertThat(service.requests.getFirst().body()).isEqualTo("{\"poolSize\":2}");
-        assertThat(CliRun.run(env, "template", "list").out()).contains("NAME", "shop  1").contains("1/2");
+        assertThat(CliRun.run(env, "template", "list").out()).contains("NAME", "PG", "shop  15  1").contains("1/2");
         assertThat(CliRun.run(env, "template", "delete", "shop", "--force").out()).isEqualTo("Deleted template shop\n");
     }
 

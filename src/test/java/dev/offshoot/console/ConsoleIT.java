@@ -300,10 +300,11 @@ class ConsoleIT extends IntegrationTest {
         browser.type("#nb-ttl", "1h");
         browser.type("#nb-labels", "repo=web pr=77");
         browser.find("#nb-create").click();
-        // a fork snapshots its parent and answers once it takes connections: allow for a loaded machine
+        // a fork snapshots its parent and answers once it takes connections: allow for a loaded machine.
+        // The list's own refresh may show the row (CREATING) before the answer closes the dialog.
         new org.openqa.selenium.support.ui.WebDriverWait(browser.driver, Duration.ofSeconds(120)).until(d ->
-                !browser.all("#branches tbody tr[data-name='" + fork + "']").isEmpty());
-        assertThat(browser.all("#new-branch").getFirst().isDisplayed()).isFalse();
+                !browser.all("#branches tbody tr[data-name='" + fork + "']").isEmpty()
+                        && !browser.all("#new-branch").getFirst().isDisplayed());
         assertThat(row(fork).getText()).contains("repo=web").contains("pr=77").contains(guarded);
         var created = admin.get("/api/v1/branches").body().get("items").valueStream()
                 .filter(b -> b.get("name").asString().equals(fork)).findFirst().orElseThrow();
@@ -358,6 +359,18 @@ class ConsoleIT extends IntegrationTest {
         row(reaped);
         assertThat(admin.delete("/api/v1/branches/" + reaped).status()).isEqualTo(204);
         browser.until(d -> shownNames().contains(reaped) ? null : true);
+    }
+
+    @Test
+    @Order(7)
+    void theTemplatesTabShowsEachTemplatesPostgresMajor() {
+        browser.find("#tab-templates-button").click();
+        WebElement row = browser.until(d -> browser.all("#templates tbody tr[data-template='" + template + "']").stream()
+                .findFirst().orElse(null));
+        List<WebElement> cells = row.findElements(By.tagName("td"));
+        assertThat(cells.get(0).getText()).isEqualTo(template);
+        assertThat(cells.get(1).getText()).isEqualTo("17");
+        browser.find("#tab-branches-button").click();
     }
 
     @Test

@@ -29,8 +29,8 @@ class ManagedMetadataStoreIT {
             assertThat(jdbc.sql("SELECT count(*) FROM flyway_schema_history WHERE success").query(Long.class).single())
                     .isPositive();
             jdbc.sql("INSERT INTO template (id, name, database_name, owner_role, superuser_password, source_type,"
-                    + " created_by, created_at, version) VALUES (gen_random_uuid(), 'marker', 'app', 'app', 'x',"
-                    + " 'EMPTY', 'test', now(), 0)").update();
+                    + " created_by, created_at, version, postgres_version) VALUES (gen_random_uuid(), 'marker', 'app',"
+                    + " 'app', 'x', 'EMPTY', 'test', now(), 0, 17)").update();
             firstContainer = metadataContainer().getId();
             assertThat(metadataContainer().getLabels()).containsEntry("offshoot.kind", "metadata");
         }
@@ -49,10 +49,13 @@ class ManagedMetadataStoreIT {
         // and a service a developer runs on 8080 would fail this test
         return new SpringApplicationBuilder(OffshootApplication.class).run(
                 "--server.port=0",
+                "--offshoot.gateway.port=0",
                 "--offshoot.metadata.container-name=" + name,
                 "--offshoot.metadata.volume-name=" + name,
                 "--offshoot.metadata.port=23491",
                 "--offshoot.runtime.base-image=" + IntegrationTest.BASE_IMAGE,
+                "--offshoot.postgres.images.15=" + IntegrationTest.BASE_IMAGE,
+                "--offshoot.postgres.images.17=" + IntegrationTest.BASE_IMAGE_17,
                 "--offshoot.runtime.instance-id=" + name,
                 "--offshoot.auth.admin-token=unused");
     }

@@ -77,17 +77,35 @@ class BaseImageScriptIT {
         }
     }
 
-    /** The script's own hash: its text, the entrypoint's and debian-mirror.sh's, as the script computes it. */
+    @Test
+    void theSeventeenImageComesFromTrixieAndAnUnknownMajorIsRefused() throws Exception {
+        Result looked = printTag(Map.of(), "--major", "17");
+        Matcher named = Pattern.compile("postgresql-17 (\\S+): (offshoot/postgres:17-[0-9a-f]{12})").matcher(looked.log());
+        Result sixteen = printTag(Map.of(), "--major", "16");
+
+        assertThat(looked.exit()).as(looked.log()).isZero();
+        assertThat(named.find()).as(looked.log()).isTrue();
+        assertThat(named.group(1)).as("trixie's postgresql-17 version").startsWith("17.").contains("deb13");
+        assertThat(named.group(2)).isEqualTo(looked.tag());
+        assertThat(sixteen.exit()).isNotZero();
+        assertThat(sixteen.tag()).isEmpty();
+        assertThat(sixteen.log()).contains("unsupported major '16'", "15", "17");
+    }
+
+    /** The script's own hash of major 15: its text, the entrypoint's, debian-mirror.sh's and the major. */
     private static String scriptHash() throws Exception {
         MessageDigest sha = MessageDigest.getInstance("SHA-256");
         for (String file : List.of("build-pg-image.sh", "docker-entrypoint.sh", "debian-mirror.sh")) {
             sha.update(Files.readAllBytes(Path.of("scripts/image", file)));
         }
+        sha.update("major 15\n".getBytes(StandardCharsets.UTF_8));
         return HexFormat.of().formatHex(sha.digest()).substring(0, 12);
     }
 
-    private static Result printTag(Map<String, String> env) throws IOException, InterruptedException {
-        ProcessBuilder builder = new ProcessBuilder("bash", "scripts/image/build-pg-image.sh", "--print-tag");
+    private static Result printTag(Map<String, String> env, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("bash", "scripts/image/build-pg-image.sh", "--print-tag"));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().remove("OFFSHOOT_PG_PACKAGE_VERSION");
         builder.environment().putAll(env);
         Process process = builder.start();

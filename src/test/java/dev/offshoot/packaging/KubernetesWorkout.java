@@ -55,12 +55,12 @@ final class KubernetesWorkout {
                             new RuntimeProperties("", instance, "postgres:16", "", "/offshoot/pgdata", "", "127.0.0.1",
                                     "", false, "offshoot-branches", 25000, 25999, Duration.ofSeconds(20), Duration.ofSeconds(2), Duration.ofMinutes(1)),
                             new LimitsProperties(DataSize.ofMegabytes(256), 512, 1024, DataSize.ofGigabytes(4), 4096))) {
-                Storage storage = CsiStorage.of(clients, properties, instance, "postgres:16");
+                Storage storage = CsiStorage.of(clients, properties, instance);
                 List<Pod> pods = new java.util.ArrayList<>();
                 DataRef revision = workout(runtime, storage.active(), storage, engine, clients, cluster.client(),
                         instance, pods);
                 // a service restarted meanwhile knows no restore size: it asks for the snapshot
-                StorageDriver restarted = CsiStorage.of(clients, properties, instance, "postgres:16").active();
+                StorageDriver restarted = CsiStorage.of(clients, properties, instance).active();
                 UUID late = UUID.randomUUID();
                 restarted.cloneFor(late, revision);
                 restarted.removeBranch(late);
@@ -97,7 +97,7 @@ final class KubernetesWorkout {
             KubernetesClients clients, io.fabric8.kubernetes.client.KubernetesClient cluster, String instance,
             List<Pod> pods) throws Exception {
         UUID template = UUID.randomUUID();
-        StorageDriver.Mount revisionData = driver.newRevision(template, 1);
+        StorageDriver.Mount revisionData = driver.newRevision(template, 1, "postgres:16");
         String build = runtime.start(revisionData.buildInstance("offshoot-workout-build-t", "/offshoot/pgdata", "")
                 .withEnv(Map.of("POSTGRES_PASSWORD", "secret", "PGDATA", "/offshoot/pgdata"))
                 .withLabels(Map.of(Labels.MANAGED, "true", Labels.INSTANCE, instance, Labels.KIND, Labels.KIND_BUILD)));

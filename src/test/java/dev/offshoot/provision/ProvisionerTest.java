@@ -43,7 +43,7 @@ class ProvisionerTest {
 
     final ContainerRuntime runtime = mock(ContainerRuntime.class);
     final ImageStore images = mock(ImageStore.class);
-    final Provisioner provisioner = new Provisioner(runtime, Storage.overlayOnly(images, "t1", "img"),
+    final Provisioner provisioner = new Provisioner(runtime, Storage.overlayOnly(images, "t1"),
             new Endpoints(runtime), PROPERTIES, new SimpleMeterRegistry());
     final UUID owner = UUID.randomUUID();
     final DataRef revision = new DataRef.InImage("offshoot/tpl:1");

@@ -62,7 +62,7 @@ class ImagePullIT {
         assertThat(response.code()).isEqualTo("IMAGE_PULL_FAILED");
         assertThat(response.body().get("retryable").asBoolean()).isFalse();
         assertThat(response.body().get("image").asString()).isEqualTo(NEVER_PUSHED);
-        assertThat(response.body().get("setting").asString()).isEqualTo("offshoot.runtime.base-image");
+        assertThat(response.body().get("setting").asString()).isEqualTo("offshoot.postgres.images.17");
         assertThat(response.body().get("detail").asString())
                 .contains(NEVER_PUSHED, "pulling it failed", "scripts/image/build-pg-image.sh");
         assertThat(api.get("/api/v1/templates/" + name).code()).isEqualTo("TEMPLATE_NOT_FOUND");

@@ -87,6 +87,6 @@ class ImagePullerTest {
     }
 
     private ImagePuller puller(String baseImage) {
-        return new ImagePuller(docker, MissingImageTest.properties(baseImage, ""), Clock.systemUTC());
+        return new ImagePuller(docker, MissingImageTest.properties(baseImage, ""), java.util.Map.of(), Clock.systemUTC());
     }
 }

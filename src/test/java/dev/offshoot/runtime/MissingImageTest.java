@@ -26,6 +26,18 @@ class MissingImageTest {
     }
 
     @Test
+    void aMajorsBaseImageIsNamedByItsOwnSettingAndLocalBuild() {
+        java.util.Map<Integer, String> majors = java.util.Map.of(15, "postgres:15", 17, "offshoot/postgres:17-local");
+
+        assertThat(MissingImage.of("postgres:15", official, majors))
+                .isEqualTo(new MissingImage.Pull("postgres:15", "postgres", "15", "offshoot.postgres.images.15"));
+        MissingImage local = MissingImage.of("offshoot/postgres:17-local", official, majors);
+        assertThat(local).isEqualTo(new MissingImage.MadeHere("offshoot/postgres:17-local", "offshoot.postgres.images.17"));
+        assertThat(new ImageMissingException(local.image(), "offshoot.postgres.images.17").getMessage())
+                .contains("scripts/image/build-pg-image.sh --major 17", "official postgres:17");
+    }
+
+    @Test
     void aRegistryWithAPortIsNotMistakenForATag() {
         assertThat(MissingImage.of("registry.example:5000/db/postgres", official))
                 .isEqualTo(new MissingImage.Pull("registry.example:5000/db/postgres", "registry.example:5000/db/postgres",

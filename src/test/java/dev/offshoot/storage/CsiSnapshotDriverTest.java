@@ -44,7 +44,7 @@ class CsiSnapshotDriverTest {
                 DataSize.ofGigabytes(2), "IfNotPresent", 100, 102, Duration.ofSeconds(20), List.of(), "");
         clients = KubernetesClients.connect(properties);
         driver = new CsiSnapshotDriver(new VolumeSnapshots(clients.client(), clients.namespace(), properties,
-                INSTANCE), INSTANCE, "offshoot/postgres:15-local");
+                INSTANCE), INSTANCE);
     }
 
     @AfterAll
@@ -55,7 +55,7 @@ class CsiSnapshotDriverTest {
 
     /** A revision as a build leaves it: a claim with PGDATA in it, captured into a ready snapshot. */
     DataRef revision(UUID template, String marker) throws Exception {
-        StorageDriver.Mount build = driver.newRevision(template, 1);
+        StorageDriver.Mount build = driver.newRevision(template, 1, "offshoot/postgres:15-local");
         org.awaitility.Awaitility.await().until(() -> Files.isDirectory(cluster.claimDir(build.hostPath())));
         Files.createDirectories(cluster.claimDir(build.hostPath()).resolve("pgdata"));
         Files.writeString(cluster.claimDir(build.hostPath()).resolve("pgdata/PG_VERSION"), marker);
@@ -74,6 +74,8 @@ class CsiSnapshotDriverTest {
 
         assertThat(data).isInstanceOf(DataRef.InVolumeSnapshot.class);
         assertThat(data.driver()).isEqualTo("csi");
+        assertThat(data.image()).as("the image of the template's major, kept by the revision")
+                .isEqualTo("offshoot/postgres:15-local");
         var snapshot = clients.client().genericKubernetesResources(VolumeSnapshots.VOLUME_SNAPSHOT).withName(data.path()).get();
         assertThat(VolumeSnapshots.ready(snapshot)).isTrue();
         assertThat(snapshot.<String>get("spec", "volumeSnapshotClassName")).isEqualTo("zfs-snaps");

@@ -9,9 +9,8 @@ public final class CsiStorage {
     private CsiStorage() {
     }
 
-    public static Storage of(KubernetesClients clients, KubernetesProperties properties, String instanceId,
-            String baseImage) {
+    public static Storage of(KubernetesClients clients, KubernetesProperties properties, String instanceId) {
         return Storage.csiOnly(new CsiSnapshotDriver(new VolumeSnapshots(clients.client(), clients.namespace(),
-                properties, instanceId), instanceId, baseImage), "test");
+                properties, instanceId), instanceId), "test");
     }
 }

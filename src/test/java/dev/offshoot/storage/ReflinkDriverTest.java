@@ -45,9 +45,9 @@ class ReflinkDriverTest {
     @BeforeEach
     void aRevisionOf8Mb() throws Exception {
         assertThat(ReflinkProbe.failure(ROOT)).as("reflink in " + ROOT + " (run scripts/host/storage-volume.sh)").isEmpty();
-        driver = new ReflinkDriver(new StoragePaths(ROOT, instance), runtime, "base", meters);
+        driver = new ReflinkDriver(new StoragePaths(ROOT, instance), runtime, meters);
         UUID template = UUID.randomUUID();
-        Mount build = driver.newRevision(template, 1);
+        Mount build = driver.newRevision(template, 1, "base");
         Path data = Path.of(build.hostPath());
         byte[] random = new byte[(int) (8 * MB)];
         new Random(1).nextBytes(random);

@@ -27,8 +27,8 @@ class StorageOrphansTest {
 
     Storage storage() {
         return StorageConfiguration.choose(new StorageProperties("overlay", root),
-                new OverlayDriver(mock(ImageStore.class), "i1", "img"),
-                new ReflinkDriver(new StoragePaths(root, "i1"), mock(ContainerRuntime.class), "img",
+                new OverlayDriver(mock(ImageStore.class), "i1"),
+                new ReflinkDriver(new StoragePaths(root, "i1"), mock(ContainerRuntime.class),
                         new SimpleMeterRegistry()));
     }
 

@@ -25,10 +25,10 @@ class StorageSelectionTest {
     Path noReflink;
 
     final ContainerRuntime runtime = mock(ContainerRuntime.class);
-    final OverlayDriver overlay = new OverlayDriver(mock(dev.offshoot.runtime.ImageStore.class), "i1", "img");
+    final OverlayDriver overlay = new OverlayDriver(mock(dev.offshoot.runtime.ImageStore.class), "i1");
 
     ReflinkDriver reflink() {
-        return new ReflinkDriver(new StoragePaths(noReflink, "i1"), runtime, "img", new SimpleMeterRegistry());
+        return new ReflinkDriver(new StoragePaths(noReflink, "i1"), runtime, new SimpleMeterRegistry());
     }
 
     @Test

@@ -68,7 +68,7 @@ class ImportFailureTest {
 
         assertThat(denied.code()).isEqualTo("SOURCE_DUMP_FAILED");
         assertThat(denied.detail()).contains("permission denied").doesNotContain("secrets");
-        assertThat(newer.detail()).contains("offshoot.runtime.tools-image");
+        assertThat(newer.detail()).contains("postgresVersion");
         assertThat(timeout.code()).isEqualTo("SOURCE_DUMP_FAILED");
         assertThat(timeout.detail()).contains("offshoot.runtime.import-timeout");
     }
