@@ -19,8 +19,8 @@ import tools.jackson.databind.JsonNode;
  * The gateway's figures beside their floors, on one branch of the big template: a wake on connect
  * against a raw {@code docker start} of the same container to its first query; connection setup
  * through the gateway (TLS, and plain text from the loopback) against a direct connection to the
- * container; {@code pgbench -S -c 8 -T 20} through the gateway against directly; and the memory of
- * many branches, nearly all suspended.
+ * container; {@code pgbench -S -c 8 -T 20} through the gateway against directly. The memory of many
+ * branches, nearly all suspended, is {@link DensityRun}'s.
  */
 final class GatewayRun {
 
@@ -49,9 +49,6 @@ final class GatewayRun {
             pgbench(branch);
         } finally {
             driver.delete(branch.name());
-        }
-        if (options.measures("density")) {
-            new DensityRun(driver, api, rows, column, options).run(big);
         }
     }
 

@@ -39,13 +39,16 @@ final class TemplateCommands {
             @ArgGroup(exclusive = true, multiplicity = "0..1") Source source,
             @Option(names = "--database", description = "Database name (default: the template's name)") String database,
             @Option(names = "--owner", description = "Owner role of the database") String owner,
-            @Option(names = "--migrations", paramLabel = "DIR", description = "Then apply these Flyway migrations as the next revision") Path migrations)
+            @Option(names = "--migrations", paramLabel = "DIR", description = "Then apply these Flyway migrations as the next revision") Path migrations,
+            @Option(names = "--idle-suspend", paramLabel = "DURATION", description = "Suspend its branches after this long"
+                    + " without a connection, e.g. 30m; 0 never (default: the service's setting)") String idleSuspend)
             throws IOException {
         List<Map<String, String>> migrationFiles = migrations == null ? null : MigrateCommands.files(migrations);
         OffshootClient client = root.client();
         JsonNode template;
         if (source != null && source.sqlFiles != null) {
-            MultipartBody form = new MultipartBody().field("name", name).field("database", database).field("owner", owner);
+            MultipartBody form = new MultipartBody().field("name", name).field("database", database).field("owner", owner)
+                    .field("idleSuspend", idleSuspend);
             for (Path file : source.sqlFiles) {
                 form.file("file", file);
             }
@@ -56,6 +59,7 @@ final class TemplateCommands {
             body.put("database", database);
             body.put("owner", owner);
             body.put("sourceUrl", source == null ? null : sourceUrl(source.sourceUrlVariable));
+            body.put("idleSuspend", idleSuspend);
             body.values().removeIf(v -> v == null);
             template = client.post("/api/v1/templates", body);
         }
@@ -98,6 +102,13 @@ final class TemplateCommands {
         return show(root.client().patch(path(name), Map.of("poolSize", size)));
     }
 
+    @Command(name = "idle-suspend", description = "Suspend the template's branches after this long without a connection"
+            + " (0: never; inherit: the service's setting); a branch's own setting still wins.")
+    int idleSuspend(@Parameters(paramLabel = "NAME") String name,
+            @Parameters(paramLabel = "DURATION", description = "e.g. 30m, PT2H, 0 or inherit") String idleSuspend) {
+        return show(root.client().patch(path(name), Map.of("idleSuspend", idleSuspend)));
+    }
+
     @Command(name = "delete", description = "Delete a template (refused while branches use it, unless --force).")
     int delete(@Parameters(paramLabel = "NAME") String name,
             @Option(names = "--force", description = "Also delete the template's live branches") boolean force) {
@@ -130,6 +141,8 @@ final class TemplateCommands {
             fields.put("revision", Output.text(template, "latestRevision"));
             fields.put("branches", Output.text(template, "branchCount"));
             fields.put("pool", Output.text(template, "poolReady") + " ready of " + Output.text(template, "poolSize"));
+            fields.put("idle suspend", template.path("idleSuspend").isString() ? Output.text(template, "idleSuspend")
+                    : "the service's setting");
             output.fields(fields);
             List<List<String>> rows = new ArrayList<>();
             for (JsonNode r : template.path("revisions")) {
