@@ -18,9 +18,9 @@ import dev.offshoot.replica.Leadership;
 /**
  * Reaps expired branches and idle ones, at most offshoot.reaper.max-deletions-per-sweep per tick.
  * Idle is read from the activity the gateway records (its connections; no branch is polled): only
- * a candidate that still runs is asked (pg_stat_activity) for sessions that did not come through
- * the gateway; with one it is only marked active, and when it cannot be asked it is left alone
- * rather than reaped on a guess. Idle action STOP is the gateway's idle suspension now
+ * a candidate that still runs is asked (pg_stat_activity) whether a session is open on it (a direct
+ * one, a migration, another replica's gateway); with one it is only marked active, and when it
+ * cannot be asked it is left alone rather than reaped on a guess. Idle action STOP is the gateway's idle suspension now
  * ({@link IdleSuspend#service}): this sweep then deletes nothing for idleness. Runs on the leader of
  * the replicas, with the pruning of remembered webhook deliveries.
  */

@@ -169,11 +169,14 @@ class SuspendIT extends IntegrationTest {
         Api.Response dropped = api.patch("/api/v1/branches/" + name(pinned), Map.of("idleSuspend", "inherit"));
         assertThat(dropped.status()).as(String.valueOf(dropped.body())).isEqualTo(200);
         assertThat(idleOf(dropped.body())).isEqualTo("PT4S from service");
+        assertThat(api.get("/api/v1/audit?action=branch.update&target=" + name(pinned)).body().get("items"))
+                .as("the change is audited").hasSize(1);
         await().atMost(DEADLINE).until(() -> status(pinned).equals("SUSPENDED"));
         Api.Response templateDropped = api.patch("/api/v1/templates/" + never, Map.of("idleSuspend", "inherit"));
         assertThat(templateDropped.body().has("idleSuspend") && !templateDropped.body().get("idleSuspend").isNull())
                 .as(String.valueOf(templateDropped.body())).isFalse();
         await().atMost(DEADLINE).until(() -> status(inherits).equals("SUSPENDED"));
+        assertThat(api.get("/api/v1/audit?action=template.update&target=" + never).body().get("items")).hasSize(1);
     }
 
     @Test
