@@ -111,8 +111,7 @@ public class BranchMaintenance {
      */
     public boolean reapIdle(BranchRecord seen) {
         return actIfSettled(seen, b -> {
-            if (b.isProtected() || b.status() != seen.status() || !Objects.equals(b.lastActivityAt(), seen.lastActivityAt())
-                    || !Objects.equals(BranchRecord.of(b).statusSince(), seen.statusSince())) {
+            if (b.isProtected() || usedSince(b, seen)) {
                 return false;
             }
             if (b.status() == BranchStatus.READY && inUse(b)) {
@@ -121,6 +120,12 @@ public class BranchMaintenance {
             service.remove(b);
             return true;
         });
+    }
+
+    /** Whether it was woken, suspended, reset or used (activity recorded) since the sweep read it. */
+    private static boolean usedSince(Branch b, BranchRecord seen) {
+        return b.status() != seen.status() || !Objects.equals(b.lastActivityAt(), seen.lastActivityAt())
+                || !Objects.equals(BranchRecord.of(b).statusSince(), seen.statusSince());
     }
 
     /** Whether a client session is open on a running branch (or it cannot be asked); records activity when in use. */
@@ -138,8 +143,9 @@ public class BranchMaintenance {
     }
 
     /**
-     * Suspends an idle READY branch (the gateway's idle suspension): only when no client session is open on it, Offshoot's own included, so a branch in use
-     * outside the gateway (a migration, a direct connection) is never stopped under its user.
+     * Suspends an idle READY branch (the gateway's idle suspension): only when no client session is
+     * open on it, Offshoot's own included, so a branch in use outside the gateway (a migration, a
+     * direct connection) is never stopped under its user.
      */
     public boolean suspendIdle(BranchRecord seen) {
         return actIfSettled(seen, b -> {
