@@ -4,8 +4,9 @@
 # a raw `docker run` and CREATE DATABASE ... STRATEGY FILE_COPY. Not a timed test: nothing fails on
 # a slow figure. See docs/benchmark.md.
 #   BENCH_N=10 BENCH_SIZE_MB=1024 BENCH_TINY_MB=8 BENCH_DRIVERS=overlay,reflink BENCH_ROWS=all scripts/bench.sh
-# BENCH_ROWS picks groups: create,pool,peers,write,fork,reset,check,tuning,idle. The full log is kept in
-# target/bench-*.log.
+# BENCH_ROWS picks groups: create,pool,peers,write,fork,reset,check,tuning,idle,gateway,density;
+# BENCH_DENSITY the branch counts of the density rows (100,1000; all but 10 suspended). The full log is
+# kept in target/bench-*.log.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/prepare.sh

@@ -1,6 +1,6 @@
 // The branch table: filters, sorting, selection, and the details panel of one branch.
 import { call, get } from './api.js';
-import { el, bytes, since, until, when, labels } from './format.js';
+import { el, bytes, since, until, when, labels, idle } from './format.js';
 import { confirmDelete } from './bulk.js';
 
 const SORTS = {
@@ -165,7 +165,8 @@ export class Branches {
       ['Template', `${b.template} revision ${b.templateRevision}`], ['Parent branch', b.parentBranch || '–'],
       ['Labels', labels(b.labels) || '–'], ['Created by', b.createdBy], ['Created', when(b.createdAt)],
       ['Expires', `${when(b.expiresAt)} (${until(b.expiresAt, now)})`], ['Last activity', when(b.lastActivityAt)],
-      ['Own disk', bytes(b.diskUsageBytes)], ['Protected', b.protectedBranch ? 'yes' : 'no']];
+      ['Own disk', bytes(b.diskUsageBytes)], ['Protected', b.protectedBranch ? 'yes' : 'no'],
+      ['Idle suspend', idle(b)]];
     document.getElementById('details-fields').replaceChildren(
       ...fields.flatMap(([k, v]) => [el('dt', { text: k }), el('dd', { 'data-field': k, text: v })]));
     const c = b.connection;

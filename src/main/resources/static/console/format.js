@@ -37,3 +37,12 @@ export const since = (iso, now) => (iso ? span(now - Date.parse(iso)) : '–');
 export const until = (iso, now) => (iso ? (Date.parse(iso) < now ? `expired ${span(now - Date.parse(iso))} ago` : span(now - Date.parse(iso))) : 'never');
 export const when = (iso) => (iso ? new Date(iso).toLocaleString() : '–');
 export const labels = (map) => Object.entries(map || {}).map(([k, v]) => `${k}=${v}`).join(' ');
+
+/** A branch's idle suspension: "after 5m (service's setting)", "never (branch's setting)". */
+export function idle(b) {
+  const iso = /^PT(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?$/.exec(b.idleSuspend || '');
+  if (!iso) return b.idleSuspend || '–';
+  const seconds = (Number(iso[1] || 0) * 3600) + (Number(iso[2] || 0) * 60) + Number(iso[3] || 0);
+  const after = seconds === 0 ? 'never' : seconds < 60 ? `after ${seconds}s` : `after ${span(seconds * 1000)}`;
+  return `${after} (${b.idleSuspendFrom}'s setting)`;
+}

@@ -16,9 +16,11 @@ import dev.offshoot.TestDocker;
 /**
  * Density: many branches of one template, all but 10 suspended, at each count of BENCH_DENSITY
  * (100,1000). Reported: the host's memory in use over the run's start (what the branches cost),
- * what the 10 running ones use (docker stats), and the service's heap after a GC and the resident
- * size of the JVM it runs in (this benchmark's JVM: the service plus the harness). Branches are
- * created and suspended four at a time and all deleted at the end.
+ * what the running branch containers use (docker stats, the engine's cgroup figure) and how many of
+ * the branch containers run, and the service's heap after a GC and the resident size of the JVM it
+ * runs in (this benchmark's JVM: the service plus the harness). The floor (the peer column) is the
+ * same figures with the 10 running branches alone and the service idle, taken before any suspended
+ * branch exists. Branches are created and suspended four at a time and all deleted at the end.
  */
 final class DensityRun {
 
@@ -44,12 +46,17 @@ final class DensityRun {
         long baseline = hostMemoryInUse();
         ExecutorService pool = Executors.newFixedThreadPool(PARALLEL);
         try {
+            grow(pool, template, RUNNING);
+            Thread.sleep(5_000); // the 10 settle (checkpointer, autovacuum launcher) before the floor
+            for (int count : options.density()) {
+                measure(count, baseline, Benchmark.PEER);
+            }
             for (int count : options.density()) {
                 long start = System.nanoTime();
                 grow(pool, template, count);
                 System.out.printf("density: %d branches (%d suspended) in %.0f s%n", count, count - RUNNING,
                         (System.nanoTime() - start) / 1e9);
-                measure(count, baseline);
+                measure(count, baseline, column);
             }
         } finally {
             List<Future<?>> deletes = new ArrayList<>();
@@ -79,24 +86,35 @@ final class DensityRun {
         }
     }
 
-    private void measure(int count, long baseline) throws IOException {
+    /** The figures now, into {@code into}: this driver's column, or the floor's (peer). */
+    private void measure(int count, long baseline, String into) throws IOException {
         System.gc();
         Runtime jvm = Runtime.getRuntime();
         long heap = jvm.totalMemory() - jvm.freeMemory();
-        long running = runningBranchMemory();
-        rows.put(rows.densityHost(count), column, Stats.bytes(Math.max(0, hostMemoryInUse() - baseline)));
-        rows.put(rows.densityRunning(count), column, Stats.bytes(running));
-        rows.put(rows.densityHeap(count), column, Stats.bytes(heap));
-        rows.put(rows.densityRss(count), column, Stats.bytes(residentSize()));
+        List<String> running = branchContainers(false);
+        int existing = branchContainers(true).size();
+        long memory = memoryOf(running);
+        System.out.printf("density (%s, %d asked): %d of %d branch containers running, %s%n", into, count,
+                running.size(), existing, Stats.bytes(memory));
+        rows.put(rows.densityHost(count), into, Stats.bytes(Math.max(0, hostMemoryInUse() - baseline)));
+        rows.put(rows.densityRunning(count), into, Stats.bytes(memory));
+        rows.put(rows.densityContainers(count), into, running.size() + " / " + existing);
+        rows.put(rows.densityHeap(count), into, Stats.bytes(heap));
+        rows.put(rows.densityRss(count), into, Stats.bytes(residentSize()));
     }
 
-    private long runningBranchMemory() {
-        List<String> command = new ArrayList<>(List.of("docker", "stats", "--no-stream", "--format", "{{.MemUsage}}"));
-        TestDocker.client().listContainersCmd().withLabelFilter(Map.of("offshoot.kind", "branch",
-                "offshoot.instance", driver.instanceId())).exec().forEach(c -> command.add(c.getId()));
-        if (command.size() == 5) {
+    /** Ids of this run's branch containers: the running ones, or all of them. */
+    private List<String> branchContainers(boolean all) {
+        return TestDocker.client().listContainersCmd().withShowAll(all).withLabelFilter(Map.of("offshoot.kind",
+                "branch", "offshoot.instance", driver.instanceId())).exec().stream().map(c -> c.getId()).toList();
+    }
+
+    private static long memoryOf(List<String> containers) {
+        if (containers.isEmpty()) {
             return 0;
         }
+        List<String> command = new ArrayList<>(List.of("docker", "stats", "--no-stream", "--format", "{{.MemUsage}}"));
+        command.addAll(containers);
         return Shell.run(command.toArray(String[]::new)).lines()
                 .mapToLong(l -> DriverRun.parseSize(l.split("/")[0].strip())).sum();
     }

@@ -76,8 +76,11 @@ final class DriverRun {
         if (options.measures("idle")) {
             idle(big);
         }
-        if (options.measures("gateway") || options.measures("density")) {
+        if (options.measures("gateway")) {
             new GatewayRun(this, api, rows, column, options).run(big);
+        }
+        if (options.measures("density")) {
+            new DensityRun(this, api, rows, column, options).run(big);
         }
     }
 

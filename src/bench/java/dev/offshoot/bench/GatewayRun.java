@@ -19,7 +19,8 @@ import tools.jackson.databind.JsonNode;
  * The gateway's figures beside their floors, on one branch of the big template: a wake on connect
  * against a raw {@code docker start} of the same container to its first query; connection setup
  * (pgjdbc and libpq) and {@code pgbench -S -c 8 -T 20} through the gateway against a direct
- * connection to the container, TLS against TLS and plain text against plain text.
+ * connection to the container, TLS against TLS and plain text against plain text. The memory of many
+ * branches, nearly all suspended, is {@link DensityRun}'s.
  */
 final class GatewayRun {
 
@@ -49,9 +50,6 @@ final class GatewayRun {
             pgbench(branch);
         } finally {
             driver.delete(branch.name());
-        }
-        if (options.measures("density")) {
-            new DensityRun(driver, api, rows, column, options).run(big);
         }
     }
 

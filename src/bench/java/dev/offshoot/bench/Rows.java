@@ -45,9 +45,11 @@ final class Rows {
     final String setupLibpqPlain;
     private final Map<String, List<String>> groups = new LinkedHashMap<>();
     private final Table table;
+    private final String big;
 
     Rows(Benchmark.Options o, Table table) {
         this.table = table;
+        this.big = o.big();
         buildBig = "template build from SQL, " + o.big();
         createTinyP50 = "create → first query p50, " + o.tiny();
         createTinyP90 = "create → first query p90, " + o.tiny();
@@ -97,7 +99,8 @@ final class Rows {
                 setupPlainOverhead, setupLibpq, setupLibpqPlain, pgbench, pgbenchShare, pgbenchPlain, pgbenchPlainShare,
                 pgbenchRelay, pgbenchRelayShare);
         group("density", o.density().stream().flatMap(count -> java.util.stream.Stream.of(densityHost(count),
-                densityRunning(count), densityHeap(count), densityRss(count))).toArray(String[]::new));
+                densityRunning(count), densityContainers(count), densityHeap(count), densityRss(count)))
+                .toArray(String[]::new));
         groups.forEach((group, rows) -> {
             if (o.measures(group)) {
                 rows.forEach(table::row);
@@ -106,11 +109,16 @@ final class Rows {
     }
 
     String densityHost(int count) {
-        return "host memory in use, " + count + " branches, " + (count - 10) + " suspended (over the run's start)";
+        return "host memory in use, " + count + " branches of " + big + ", " + (count - 10)
+                + " suspended, over the run's start (peer: the 10 running alone, service idle)";
     }
 
     String densityRunning(int count) {
-        return "… of it the 10 running branches (docker stats), " + count + " branches";
+        return "… of it the running branch containers (docker stats), " + count + " branches";
+    }
+
+    String densityContainers(int count) {
+        return "… branch containers running / existing, " + count + " branches";
     }
 
     String densityHeap(int count) {

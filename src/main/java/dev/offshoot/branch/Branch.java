@@ -1,5 +1,6 @@
 package dev.offshoot.branch;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.Map;
@@ -59,6 +60,8 @@ class Branch {
     private Instant statusSince;
     private Long memoryBytes;
     private Integer cpuShares;
+    /** Its own idle-suspend setting in seconds (0: never); null: its template's or the service's applies. */
+    private Long idleSuspendSeconds;
     /** The storage driver holding the branch's data, its parent's and its snapshot's. */
     private String storageDriver = DataRef.OVERLAY;
     /** reflink: the directory a reset copies again; null for overlay, whose parent image holds the data. */
@@ -188,6 +191,11 @@ class Branch {
 
     void activeAt(Instant at) {
         this.lastActivityAt = at;
+    }
+
+    /** Its own idle-suspend setting; null drops it (the template's or the service's applies). */
+    void suspendIdleAfter(Duration idle) {
+        this.idleSuspendSeconds = idle == null ? null : idle.toSeconds();
     }
 
     void expireAt(Instant expiresAt) {
@@ -328,6 +336,11 @@ class Branch {
 
     Instant lastActivityAt() {
         return lastActivityAt;
+    }
+
+    /** Its own idle-suspend setting; null when it has none. */
+    Duration idleSuspend() {
+        return idleSuspendSeconds == null ? null : Duration.ofSeconds(idleSuspendSeconds);
     }
 
     Instant deletedAt() {

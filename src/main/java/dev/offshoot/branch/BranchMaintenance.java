@@ -1,6 +1,7 @@
 package dev.offshoot.branch;
 
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -37,9 +38,12 @@ public class BranchMaintenance {
     private final Inventory inventory;
     private final TemplateService templates;
     private final RuntimeProperties properties;
+    private final IdleSettings idle;
 
     BranchMaintenance(BranchService service, BranchRepository branches, BranchLauncher launcher,
-            Provisioner provisioner, Inventory inventory, TemplateService templates, RuntimeProperties properties) {
+            Provisioner provisioner, Inventory inventory, TemplateService templates, RuntimeProperties properties,
+            IdleSettings idle) {
+        this.idle = idle;
         this.service = service;
         this.branches = branches;
         this.launcher = launcher;
@@ -49,20 +53,39 @@ public class BranchMaintenance {
         this.properties = properties;
     }
 
-    /** A read-only copy of a branch row. */
+    /**
+     * A read-only copy of a branch row.
+     *
+     * @param idleSuspend the idle suspension that applies to it (its own, its template's or the
+     *                    service's; zero: never); null where it was not looked up
+     */
     public record BranchRecord(UUID id, String name, BranchStatus status, String instanceHandle,
             Map<String, String> labels, boolean protectedBranch, Instant createdAt, Instant expiresAt,
-            Instant lastActivityAt, Instant statusSince) {
+            Instant lastActivityAt, Instant statusSince, Duration idleSuspend) {
+
+        /** A record whose idle suspension was not looked up. */
+        public BranchRecord(UUID id, String name, BranchStatus status, String instanceHandle,
+                Map<String, String> labels, boolean protectedBranch, Instant createdAt, Instant expiresAt,
+                Instant lastActivityAt, Instant statusSince) {
+            this(id, name, status, instanceHandle, labels, protectedBranch, createdAt, expiresAt, lastActivityAt,
+                    statusSince, null);
+        }
 
         static BranchRecord of(Branch b) {
+            return of(b, null);
+        }
+
+        static BranchRecord of(Branch b, Duration idleSuspend) {
             return new BranchRecord(b.id(), b.name(), b.status(), b.instanceHandle(), b.labels(),
                     b.isProtected(), b.createdAt(), b.expiresAt(), b.lastActivityAt(),
-                    b.statusSince() == null ? b.createdAt() : b.statusSince());
+                    b.statusSince() == null ? b.createdAt() : b.statusSince(), idleSuspend);
         }
     }
 
+    /** Every live branch, with the idle suspension that applies to it. */
     public List<BranchRecord> live() {
-        return branches.findLive().stream().map(BranchRecord::of).toList();
+        IdleSettings.Lookup idleOf = idle.lookup();
+        return branches.findLive().stream().map(b -> BranchRecord.of(b, idleOf.of(b).value())).toList();
     }
 
     public List<BranchRecord> liveOfPullRequest(String repo, String pr) {
@@ -81,9 +104,48 @@ public class BranchMaintenance {
     }
 
     /**
-     * Suspends an idle READY branch (the gateway's idle suspension, and the reaper's idle action
-     * STOP): only when no client session is open on it, Offshoot's own included, so a branch in use
-     * outside the gateway (a migration, a direct connection) is never stopped under its user.
+     * Deletes a branch the reaper found idle: only when nothing happened to it since it was read
+     * (same status since the same time, same recorded activity; not protected) and, when it runs, no
+     * client session is open on it, Offshoot's own included (a migration, a direct connection:
+     * then its activity is recorded now). A branch that cannot be asked is kept.
+     */
+    public boolean reapIdle(BranchRecord seen) {
+        return actIfSettled(seen, b -> {
+            if (b.isProtected() || usedSince(b, seen)) {
+                return false;
+            }
+            if (b.status() == BranchStatus.READY && inUse(b)) {
+                return false;
+            }
+            service.remove(b);
+            return true;
+        });
+    }
+
+    /** Whether it was woken, suspended, reset or used (activity recorded) since the sweep read it. */
+    private static boolean usedSince(Branch b, BranchRecord seen) {
+        return b.status() != seen.status() || !Objects.equals(b.lastActivityAt(), seen.lastActivityAt())
+                || !Objects.equals(BranchRecord.of(b).statusSince(), seen.statusSince());
+    }
+
+    /** Whether a client session is open on a running branch (or it cannot be asked); records activity when in use. */
+    private boolean inUse(Branch b) {
+        try {
+            if (launcher.clientConnections(b, templates.byId(b.templateId()), true) == 0) {
+                return false;
+            }
+            b.activeAt(Instant.now());
+            branches.save(b);
+        } catch (SQLException | RuntimeException e) {
+            log.debug("branch {} kept, its sessions are unknown: {}", b.name(), e.getMessage());
+        }
+        return true;
+    }
+
+    /**
+     * Suspends an idle READY branch (the gateway's idle suspension): only when no client session is
+     * open on it, Offshoot's own included, so a branch in use outside the gateway (a migration, a
+     * direct connection) is never stopped under its user.
      */
     public boolean suspendIdle(BranchRecord seen) {
         return actIfSettled(seen, b -> {

@@ -24,11 +24,13 @@ public class BranchOperations {
     private final BranchService service;
     private final Entrances entrances;
     private final BranchReaders readers;
+    private final IdleSettings idle;
 
-    BranchOperations(BranchService service, Entrances entrances, BranchReaders readers) {
+    BranchOperations(BranchService service, Entrances entrances, BranchReaders readers, IdleSettings idle) {
         this.service = service;
         this.entrances = entrances;
         this.readers = readers;
+        this.idle = idle;
     }
 
     public BranchView create(CreateBranchRequest request, String createdBy) {
@@ -52,10 +54,11 @@ public class BranchOperations {
                 b -> Positions.of(b.createdAt(), b.id()), request);
         // and where they are reached in one look-up
         Map<String, BranchView.Entrance> reached = entrances.of(branches.items());
+        IdleSettings.Lookup idleOf = idle.lookup();
         return branches.map(b -> BranchView.of(b,
                 templateNames.computeIfAbsent(b.templateId(), id -> service.templateName(b)),
                 service.parentBranchName(b).orElse(null), reached.get(b.instanceKey()), null, null, disclosure,
-                b.readonlyPassword() == null ? null : listed));
+                b.readonlyPassword() == null ? null : listed, idleOf.of(b)));
     }
 
     /** One live branch, with the disk its own layer uses. */
@@ -68,7 +71,7 @@ public class BranchOperations {
         return service.diskUsage(service.live(name)).orElse(null);
     }
 
-    /** New expiry or protection; absent fields stay as they are. */
+    /** New expiry, protection or idle suspension; absent fields stay as they are. */
     public BranchView update(String name, UpdateBranchRequest request) {
         return view(service.update(name, request), null, false, true);
     }
@@ -98,7 +101,7 @@ public class BranchOperations {
         Disclosure disclosure = Disclosure.of(caller, single);
         return BranchView.of(branch, service.templateName(branch), service.parentBranchName(branch).orElse(null),
                 entrances.of(branch), created, disk, disclosure,
-                reader(branch, caller, disclosure));
+                reader(branch, caller, disclosure), idle.lookup().of(branch));
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.offshoot.branch;
 
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
@@ -17,6 +18,7 @@ import org.springframework.stereotype.Service;
 
 import dev.offshoot.auth.Principal;
 import dev.offshoot.auth.Tenancy;
+import dev.offshoot.config.IdleSuspend;
 import dev.offshoot.error.OffshootException;
 import dev.offshoot.instance.Resources;
 import dev.offshoot.naming.NamedLocks;
@@ -98,6 +100,7 @@ class BranchService implements TemplateBranches {
         Map<String, String> labels = Tenancy.stampLabels(requests.labels(request.labels()));
         Instant expiresAt = policies.expiry(requests.expiry(request.ttl(), request.expiresAt()));
         Resources limits = resources.of(request.resources());
+        Duration idle = IdleSuspend.parse(request.idleSuspend());
         BranchParents.requireOne(request);
         wakeSource(request);
         return withLock(name, () -> {
@@ -120,10 +123,11 @@ class BranchService implements TemplateBranches {
                             name, labels, principal, expiresAt, Boolean.TRUE.equals(request.protectedBranch()), reader));
                     if (claimed.isPresent()) {
                         source.set("pool");
-                        return new Outcome(claimed.get(), true);
+                        return new Outcome(suspendIdleAfter(claimed.get(), idle), true);
                     }
                 }
                 Branch branch = reserve(name, parent, labels, expiresAt, limits, request, principal);
+                branch.suspendIdleAfter(idle);
                 try {
                     policies.checkQuota(principal, labels);
                     if (reader != null) {
@@ -138,6 +142,15 @@ class BranchService implements TemplateBranches {
                 }
             });
         });
+    }
+
+    /** A claimed pool member with the create's own idle suspension, when it asked for one. */
+    private Branch suspendIdleAfter(Branch claimed, Duration idle) {
+        if (idle == null) {
+            return claimed;
+        }
+        claimed.suspendIdleAfter(idle);
+        return branches.save(claimed);
     }
 
     /** A fork copies its source's running server: a suspended source is woken first. */
@@ -364,10 +377,14 @@ class BranchService implements TemplateBranches {
         return branches.save(branch);
     }
 
-    /** Changes expiry and protection; an expiry is measured from now and capped by the maximum TTL. */
+    /**
+     * Changes expiry, protection and idle suspension; an expiry is measured from now and capped by
+     * the maximum TTL.
+     */
     Branch update(String name, UpdateBranchRequest request) {
         Instant expiresAt = request.ttl() == null && request.expiresAt() == null ? null
                 : policies.expiry(requests.expiry(request.ttl(), request.expiresAt()));
+        Duration idle = request.idleSuspend() == null ? null : IdleSuspend.change(request.idleSuspend());
         return withLock(name, () -> {
             Branch branch = live(name);
             if (expiresAt != null) {
@@ -375,6 +392,9 @@ class BranchService implements TemplateBranches {
             }
             if (request.protectedBranch() != null) {
                 branch.protect(request.protectedBranch());
+            }
+            if (request.idleSuspend() != null) {
+                branch.suspendIdleAfter(idle);
             }
             return branches.save(branch);
         });

@@ -4,17 +4,31 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import dev.offshoot.config.IdleSuspend;
 import dev.offshoot.instance.Endpoint;
 
 /**
  * A branch as the API shows it, with everything needed to connect: as its owner, and as the
  * caller's own reader role (null for branches from before per-branch read-only roles, until their
- * first use or reset).
+ * first use or reset). {@code idleSuspend} is how long it may go without a connection before it is
+ * suspended (ISO-8601; PT0S: never) and {@code idleSuspendFrom} whose setting that is: {@code branch},
+ * {@code template} or {@code service}.
  */
 public record BranchView(String id, String name, BranchStatus status, Boolean created, String template,
         int templateRevision, String parentBranch, Map<String, String> labels, String createdBy,
         Instant createdAt, Instant expiresAt, Instant lastActivityAt, boolean protectedBranch,
-        String failureReason, Long diskUsageBytes, Connection connection, Connection readOnlyConnection) {
+        String failureReason, Long diskUsageBytes, Connection connection, Connection readOnlyConnection,
+        String idleSuspend, String idleSuspendFrom) {
+
+    /** Compatible with callers that do not know the branch's idle suspension. */
+    public BranchView(String id, String name, BranchStatus status, Boolean created, String template,
+            int templateRevision, String parentBranch, Map<String, String> labels, String createdBy,
+            Instant createdAt, Instant expiresAt, Instant lastActivityAt, boolean protectedBranch,
+            String failureReason, Long diskUsageBytes, Connection connection, Connection readOnlyConnection) {
+        this(id, name, status, created, template, templateRevision, parentBranch, labels, createdBy, createdAt,
+                expiresAt, lastActivityAt, protectedBranch, failureReason, diskUsageBytes, connection,
+                readOnlyConnection, null, null);
+    }
 
     /**
      * How to connect, through the gateway (or, in the direct form, to the branch's own host port).
@@ -77,15 +91,17 @@ public record BranchView(String id, String name, BranchStatus status, Boolean cr
      * @param entrance where users connect to the branch
      * @param reader   the caller's reader role, with its password where the answer may carry it;
      *                 null where the branch has no readers yet (rows from before per-branch secrets)
+     * @param idle     the idle suspension that applies to it
      */
     static BranchView of(Branch b, String template, String parentBranch, Entrance entrance, Boolean created,
-            Long diskUsageBytes, Disclosure disclosure, BranchReaders.Reader reader) {
+            Long diskUsageBytes, Disclosure disclosure, BranchReaders.Reader reader, IdleSuspend.Effective idle) {
         String ownerPassword = disclosure == Disclosure.OWNER ? b.password() : null;
         Connection readOnly = reader == null ? null : Connection.of(entrance, b.databaseName(), reader.role(),
                 disclosure == Disclosure.NONE ? null : reader.password());
         return new BranchView(b.id().toString(), b.name(), b.status(), created, template, b.templateRevision(),
                 parentBranch, b.labels(), b.createdBy(), b.createdAt(), b.expiresAt(), b.lastActivityAt(),
                 b.isProtected(), b.failureReason(), diskUsageBytes,
-                Connection.of(entrance, b.databaseName(), b.roleName(), ownerPassword), readOnly);
+                Connection.of(entrance, b.databaseName(), b.roleName(), ownerPassword), readOnly, idle.iso(),
+                idle.from().label());
     }
 }

@@ -13,7 +13,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import tools.jackson.databind.JsonNode;
 
-/** {@code offshoot branch create|list|get|reset|extend|protect|unprotect|suspend|wake|delete}. */
+/** {@code offshoot branch create|list|get|reset|extend|protect|unprotect|idle-suspend|suspend|wake|delete}. */
 @Command(name = "branch", description = "Create, list, show, reset, extend, protect, suspend, wake and delete branches.",
         subcommands = CommandLine.HelpCommand.class)
 final class BranchCommands {
@@ -35,7 +35,10 @@ final class BranchCommands {
             @ArgGroup(exclusive = true, multiplicity = "1") Parent parent,
             @Option(names = "--label", paramLabel = "KEY=VALUE", description = "Label (repeatable)") Map<String, String> labels,
             @Option(names = "--ttl", description = "Time to live, e.g. 2h or PT30M") String ttl,
-            @Option(names = "--revision", description = "Template revision (default: latest)") Integer revision) {
+            @Option(names = "--revision", description = "Template revision (default: latest)") Integer revision,
+            @Option(names = "--idle-suspend", paramLabel = "DURATION", description = "Suspend it after this long without"
+                    + " a connection, e.g. 30m or PT2H; 0 never (default: its template's, else the service's)")
+            String idleSuspend) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("name", name);
         body.put("template", parent.template);
@@ -43,6 +46,7 @@ final class BranchCommands {
         body.put("revision", revision);
         body.put("labels", labels);
         body.put("ttl", ttl);
+        body.put("idleSuspend", idleSuspend);
         body.values().removeIf(v -> v == null);
         return show(root.client().post("/api/v1/branches", body));
     }
@@ -98,6 +102,13 @@ final class BranchCommands {
         return show(root.client().patch(path(name), Map.of("protectedBranch", false)));
     }
 
+    @Command(name = "idle-suspend", description = "Suspend a branch after this long without a connection (0: never;"
+            + " inherit: its template's, else the service's setting).")
+    int idleSuspend(@Parameters(paramLabel = "NAME") String name,
+            @Parameters(paramLabel = "DURATION", description = "e.g. 30m, PT2H, 0 or inherit") String idleSuspend) {
+        return show(root.client().patch(path(name), Map.of("idleSuspend", idleSuspend)));
+    }
+
     @Command(name = "suspend", description = "Stop a branch's server; its data and connection string stay "
             + "(a connection wakes it).")
     int suspend(@Parameters(paramLabel = "NAME") String name) {
@@ -140,6 +151,8 @@ final class BranchCommands {
         fields.put("labels", labels(branch.path("labels")));
         fields.put("expires", Output.text(branch, "expiresAt"));
         fields.put("protected", Output.text(branch, "protectedBranch"));
+        fields.put("idle suspend", Output.text(branch, "idleSuspend") + " (" + Output.text(branch, "idleSuspendFrom")
+                + "'s setting; PT0S: never)");
         fields.put("connection", Output.text(c, "uri"));
         fields.put("password", "not shown: offshoot psql " + Output.text(branch, "name") + ", or connection-string --env-file .env");
         return fields;

@@ -42,14 +42,17 @@ final class TemplateCommands {
             @Option(names = "--postgres-version", paramLabel = "MAJOR",
                     description = "PostgreSQL major of the template and its branches, e.g. 15 or 17 (default: the service's newest)")
             Integer postgresVersion,
-            @Option(names = "--migrations", paramLabel = "DIR", description = "Then apply these Flyway migrations as the next revision") Path migrations)
+            @Option(names = "--migrations", paramLabel = "DIR", description = "Then apply these Flyway migrations as the next revision") Path migrations,
+            @Option(names = "--idle-suspend", paramLabel = "DURATION", description = "Suspend its branches after this long"
+                    + " without a connection, e.g. 30m; 0 never (default: the service's setting)") String idleSuspend)
             throws IOException {
         List<Map<String, String>> migrationFiles = migrations == null ? null : MigrateCommands.files(migrations);
         OffshootClient client = root.client();
         JsonNode template;
         if (source != null && source.sqlFiles != null) {
             MultipartBody form = new MultipartBody().field("name", name).field("database", database).field("owner", owner)
-                    .field("postgresVersion", postgresVersion == null ? null : postgresVersion.toString());
+                    .field("postgresVersion", postgresVersion == null ? null : postgresVersion.toString())
+                    .field("idleSuspend", idleSuspend);
             for (Path file : source.sqlFiles) {
                 form.file("file", file);
             }
@@ -61,6 +64,7 @@ final class TemplateCommands {
             body.put("owner", owner);
             body.put("postgresVersion", postgresVersion);
             body.put("sourceUrl", source == null ? null : sourceUrl(source.sourceUrlVariable));
+            body.put("idleSuspend", idleSuspend);
             body.values().removeIf(v -> v == null);
             template = client.post("/api/v1/templates", body);
         }
@@ -104,6 +108,13 @@ final class TemplateCommands {
         return show(root.client().patch(path(name), Map.of("poolSize", size)));
     }
 
+    @Command(name = "idle-suspend", description = "Suspend the template's branches after this long without a connection"
+            + " (0: never; inherit: the service's setting); a branch's own setting still wins.")
+    int idleSuspend(@Parameters(paramLabel = "NAME") String name,
+            @Parameters(paramLabel = "DURATION", description = "e.g. 30m, PT2H, 0 or inherit") String idleSuspend) {
+        return show(root.client().patch(path(name), Map.of("idleSuspend", idleSuspend)));
+    }
+
     @Command(name = "delete", description = "Delete a template (refused while branches use it, unless --force).")
     int delete(@Parameters(paramLabel = "NAME") String name,
             @Option(names = "--force", description = "Also delete the template's live branches") boolean force) {
@@ -137,6 +148,8 @@ final class TemplateCommands {
             fields.put("revision", Output.text(template, "latestRevision"));
             fields.put("branches", Output.text(template, "branchCount"));
             fields.put("pool", Output.text(template, "poolReady") + " ready of " + Output.text(template, "poolSize"));
+            fields.put("idle suspend", template.path("idleSuspend").isString() ? Output.text(template, "idleSuspend")
+                    : "the service's setting");
             output.fields(fields);
             List<List<String>> rows = new ArrayList<>();
             for (JsonNode r : template.path("revisions")) {

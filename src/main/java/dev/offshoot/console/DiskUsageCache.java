@@ -63,6 +63,7 @@ class DiskUsageCache {
     static BranchView withDisk(BranchView b, Long bytes) {
         return new BranchView(b.id(), b.name(), b.status(), b.created(), b.template(), b.templateRevision(),
                 b.parentBranch(), b.labels(), b.createdBy(), b.createdAt(), b.expiresAt(), b.lastActivityAt(),
-                b.protectedBranch(), b.failureReason(), bytes, b.connection(), b.readOnlyConnection());
+                b.protectedBranch(), b.failureReason(), bytes, b.connection(), b.readOnlyConnection(),
+                b.idleSuspend(), b.idleSuspendFrom());
     }
 }

@@ -12,7 +12,8 @@ import dev.offshoot.branch.BranchStatus;
 
 /**
  * What an idle pass does, from what it observed: the READY branches without a gateway connection
- * for offshoot.gateway.idle-suspend are suspended (those idle longest first), and the branches used
+ * for their idle suspension (their own, their template's, else the service's) are suspended (those
+ * idle longest first; never those whose setting is zero), and the branches used
  * through this gateway since their recorded activity get it recorded (now while connections are
  * open, else when the last one ended), at most once a minute each: the store is where a replica
  * learns of connections through the others'. A branch's last sign of use is the latest of its
@@ -28,7 +29,8 @@ record IdlePlan(List<BranchRecord> suspend, List<Activity> active) {
     /** How stale a busy branch's recorded activity may get before it is written again. */
     static final Duration ACTIVITY_WRITE = Duration.ofMinutes(1);
 
-    static IdlePlan of(List<BranchRecord> live, Map<String, Connections.Usage> usage, Instant now, Duration idle) {
+    /** @param fallback the idle suspension of records that carry none (the service's) */
+    static IdlePlan of(List<BranchRecord> live, Map<String, Connections.Usage> usage, Instant now, Duration fallback) {
         List<BranchRecord> suspend = new ArrayList<>();
         List<Activity> active = new ArrayList<>();
         for (BranchRecord b : live) {
@@ -42,6 +44,7 @@ record IdlePlan(List<BranchRecord> suspend, List<Activity> active) {
                 active.add(new Activity(b, usedAt));
             }
             boolean open = used != null && used.open() > 0;
+            Duration idle = b.idleSuspend() == null ? fallback : b.idleSuspend();
             if (!open && !idle.isZero() && lastSign(b, used).isBefore(now.minus(idle))) {
                 suspend.add(b);
             }

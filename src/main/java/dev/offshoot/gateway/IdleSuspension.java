@@ -1,5 +1,6 @@
 package dev.offshoot.gateway;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.stream.Collectors;
 
@@ -15,11 +16,14 @@ import dev.offshoot.auth.CurrentPrincipal;
 import dev.offshoot.branch.BranchMaintenance;
 import dev.offshoot.branch.BranchMaintenance.BranchRecord;
 import dev.offshoot.config.GatewayProperties;
+import dev.offshoot.config.IdleSuspend;
+import dev.offshoot.config.ReaperProperties;
 import dev.offshoot.replica.Leadership;
 
 /**
  * Scale to zero: every offshoot.gateway.idle-check-interval, READY branches that had no gateway
- * connection for offshoot.gateway.idle-suspend are suspended ({@link IdlePlan}); each is asked first
+ * connection for their idle suspension (their own, their template's, else offshoot.gateway.idle-suspend,
+ * see {@link IdleSuspend}) are suspended ({@link IdlePlan}); only each of these is asked first
  * whether any session is open on it (one that did not come through this gateway: another replica's,
  * a migration, a direct connection) and left running if so. Every replica records the activity of
  * the branches used through its own gateway; only the leader of the background jobs
@@ -32,18 +36,23 @@ class IdleSuspension {
 
     private final BranchMaintenance branches;
     private final Connections connections;
-    private final GatewayProperties properties;
+    private final Duration fallback;
     private final AuditLog audit;
     private final Leadership leadership;
     private final Counter suspended;
     private final Counter errors;
 
-    IdleSuspension(BranchMaintenance branches, Connections connections, GatewayProperties properties, AuditLog audit,
-            Leadership leadership, MeterRegistry meters) {
+    IdleSuspension(BranchMaintenance branches, Connections connections, GatewayProperties properties,
+            ReaperProperties reaper, AuditLog audit, Leadership leadership, MeterRegistry meters) {
         this.branches = branches;
         this.leadership = leadership;
         this.connections = connections;
-        this.properties = properties;
+        this.fallback = IdleSuspend.service(properties, reaper);
+        if (IdleSuspend.stopsIdle(reaper)) {
+            log.warn("offshoot.reaper.idle-action=stop is deprecated and will be removed: idle branches are suspended"
+                    + " by the gateway after offshoot.gateway.idle-suspend; the service's idle suspension is {} (the"
+                    + " shorter of that and offshoot.reaper.idle-timeout)", fallback);
+        }
         this.audit = audit;
         this.suspended = Counter.builder("offshoot.gateway.suspended")
                 .description("branches suspended for having no connection").register(meters);
@@ -69,7 +78,7 @@ class IdleSuspension {
     synchronized int passOnce(Instant now, boolean lead) {
         var live = branches.live();
         connections.retain(live.stream().map(b -> b.id().toString()).collect(Collectors.toSet()));
-        IdlePlan plan = IdlePlan.of(live, connections.branches(), now, properties.idleSuspend());
+        IdlePlan plan = IdlePlan.of(live, connections.branches(), now, fallback);
         plan.active().forEach(a -> branches.recordActivity(a.branch(), a.at()));
         if (!lead) {
             return 0;
@@ -79,9 +88,10 @@ class IdleSuspension {
             if (branches.suspendIdle(b)) {
                 done++;
                 suspended.increment();
+                Duration idle = b.idleSuspend() == null ? fallback : b.idleSuspend();
                 audit.record("gateway", "system", "branch.suspend", "branch", b.name(), true, null,
-                        "no connection for " + properties.idleSuspend());
-                log.info("branch {} ({}) suspended: no connection for {}", b.name(), b.id(), properties.idleSuspend());
+                        "no connection for " + idle);
+                log.info("branch {} ({}) suspended: no connection for {}", b.name(), b.id(), idle);
             }
         }
         return done;

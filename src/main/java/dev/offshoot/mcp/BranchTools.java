@@ -51,10 +51,13 @@ final class BranchTools {
                         .string("from_branch", "existing branch to copy instead of a template", false)
                         .integer("revision", "template revision; latest when omitted", false)
                         .string("ttl", "lifetime such as 2h or 30m, after which the branch may be reaped", false)
-                        .string("labels", "comma-separated key=value labels, e.g. repo=acme/shop,pr=12", false),
+                        .string("labels", "comma-separated key=value labels, e.g. repo=acme/shop,pr=12", false)
+                        .string("idle_suspend", "suspend it after this long without a connection, such as 30m (0:"
+                                + " never; a connection wakes it); the template's or the service's setting when omitted",
+                                false),
                 "name", args -> created(credentials, branches.create(new CreateBranchRequest(args.required("name"),
                         args.string("template"), args.integer("revision"), args.string("from_branch"),
-                        labels(args.string("labels")), args.string("ttl"), null, null),
+                        labels(args.string("labels")), args.string("ttl"), null, null, null, args.string("idle_suspend")),
                         CurrentPrincipal.get().name())));
 
         registry.add("describe_branch", "Describe a branch",

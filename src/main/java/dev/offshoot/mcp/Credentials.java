@@ -42,7 +42,7 @@ final class Credentials {
         return new BranchView(b.id(), b.name(), b.status(), b.created(), b.template(), b.templateRevision(),
                 b.parentBranch(), b.labels(), b.createdBy(), b.createdAt(), b.expiresAt(), b.lastActivityAt(),
                 b.protectedBranch(), b.failureReason(), b.diskUsageBytes(), redact(b.connection()),
-                redact(b.readOnlyConnection()));
+                redact(b.readOnlyConnection()), b.idleSuspend(), b.idleSuspendFrom());
     }
 
     /** A branch and, unless revealed, where its password is (describe_branch). */

@@ -55,7 +55,8 @@ class NeonCommands {
         String newId = NeonRequests.present(spec.name()) ? null : NeonIds.newBranchId();
         BranchView view = branches.create(new CreateBranchRequest(newId == null ? spec.name() : newId,
                 parent.isDefault() ? template.name() : null, null, parent.isDefault() ? null : parent.view().name(),
-                NeonRequests.labels(annotation), null, NeonRequests.expiry(spec.expiresAt()), spec.isProtected()),
+                NeonRequests.labels(annotation), null, NeonRequests.expiry(spec.expiresAt()), spec.isProtected(), null,
+                NeonRequests.idleSuspend(body)),
                 CurrentPrincipal.get().name());
         UUID uuid = UUID.fromString(view.id());
         if (newId != null) {

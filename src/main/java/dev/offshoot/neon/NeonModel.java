@@ -53,7 +53,7 @@ final class NeonModel {
     record Endpoint(String host, String id, String projectId, String branchId, String regionId, String type,
             String currentState, Map<String, Object> settings, boolean poolerEnabled, String poolerMode,
             boolean disabled, boolean passwordlessAccess, Instant lastActive, String creationSource,
-            Instant createdAt, Instant updatedAt, String proxyHost, String provisioner) {
+            Instant createdAt, Instant updatedAt, String proxyHost, String provisioner, long suspendTimeoutSeconds) {
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)

@@ -40,7 +40,9 @@ final class NeonRequests {
             @JsonProperty("protected") Boolean isProtected, Boolean archived, String initSource, String expiresAt) {
     }
 
-    record EndpointSpec(String type) {
+    /** @param suspendTimeoutSeconds Neon's: 0 or absent the default, -1 never, else seconds */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record EndpointSpec(String type, Long suspendTimeoutSeconds) {
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -68,6 +70,24 @@ final class NeonRequests {
                     + " read-write Postgres server (its read-only role is reached through /api/v1)");
         }
         return spec;
+    }
+
+    /**
+     * The branch's own idle suspension from its endpoint's {@code suspend_timeout_seconds}, as
+     * Offshoot's API takes it: null for Neon's default (0 or absent: the template's or service's
+     * setting applies), "0" (never) for -1, else seconds (checked like any idleSuspend).
+     */
+    static String idleSuspend(CreateBody body) {
+        Long seconds = body == null || body.endpoints() == null ? null : body.endpoints().stream()
+                .map(EndpointSpec::suspendTimeoutSeconds).filter(java.util.Objects::nonNull).findFirst().orElse(null);
+        if (seconds == null || seconds == 0) {
+            return null;
+        }
+        if (seconds < -1) {
+            throw OffshootException.invalid("INVALID_IDLE_SUSPEND", "suspend_timeout_seconds must be -1 (never), 0"
+                    + " (the default) or a number of seconds");
+        }
+        return seconds == -1 ? "0" : seconds + "s";
     }
 
     /** An RFC 3339 timestamp; null when absent. */

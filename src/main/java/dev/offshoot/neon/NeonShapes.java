@@ -42,7 +42,19 @@ final class NeonShapes {
         return List.of(new NeonModel.Endpoint(host(v), NeonIds.endpointOf(entry.id()), template.name(), entry.id(),
                 NeonModel.OFFSHOOT, "read_write", endpointState(v.status()), Map.of(), false, "transaction", false,
                 false, v.lastActivityAt(), NeonModel.OFFSHOOT, v.createdAt(), updatedAt(v), v.connection().host(),
-                NeonModel.OFFSHOOT));
+                NeonModel.OFFSHOOT, suspendTimeoutSeconds(v)));
+    }
+
+    /**
+     * Neon's {@code suspend_timeout_seconds} of the branch's own idle suspension: -1 never, else its
+     * seconds; 0 (Neon's "the default") when the template's or the service's setting applies.
+     */
+    static long suspendTimeoutSeconds(BranchView v) {
+        if (!"branch".equals(v.idleSuspendFrom()) || v.idleSuspend() == null) {
+            return 0;
+        }
+        long seconds = java.time.Duration.parse(v.idleSuspend()).toSeconds();
+        return seconds == 0 ? -1 : seconds;
     }
 
     /** The branch's one role: the database owner (the read-only role is Offshoot's own). */

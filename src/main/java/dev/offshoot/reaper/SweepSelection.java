@@ -20,8 +20,9 @@ final class SweepSelection {
 
     /**
      * Expired: READY, SUSPENDED or FAILED past expiresAt (a FAILED branch still holds its name and endpoint).
-     * Idle: READY with no recorded activity for idleTimeout (zero disables); the caller confirms
-     * with the branch itself before acting. Protected branches are never due.
+     * Idle: READY or SUSPENDED with no recorded activity (the gateway records its connections, a wake
+     * counts as one) for idleTimeout (zero disables); the caller confirms with a running branch
+     * itself before acting. Protected branches are never due.
      */
     static List<Due> select(List<BranchRecord> live, Instant now, Duration idleTimeout) {
         List<Due> due = new ArrayList<>();
@@ -33,7 +34,8 @@ final class SweepSelection {
         if (!idleTimeout.isZero()) {
             Instant idleBefore = now.minus(idleTimeout);
             live.stream()
-                    .filter(b -> !b.protectedBranch() && b.status() == BranchStatus.READY)
+                    .filter(b -> !b.protectedBranch()
+                            && (b.status() == BranchStatus.READY || b.status() == BranchStatus.SUSPENDED))
                     .filter(b -> b.expiresAt() == null || b.expiresAt().isAfter(now))
                     .filter(b -> lastSign(b).isBefore(idleBefore))
                     .sorted(Comparator.comparing(SweepSelection::lastSign))

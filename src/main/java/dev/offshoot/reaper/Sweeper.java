@@ -1,7 +1,7 @@
 package dev.offshoot.reaper;
 
+import java.time.Duration;
 import java.time.Instant;
-import java.util.Optional;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -10,16 +10,19 @@ import org.springframework.stereotype.Component;
 
 import dev.offshoot.auth.CurrentPrincipal;
 import dev.offshoot.branch.BranchMaintenance;
-import dev.offshoot.config.ReaperProperties.IdleAction;
+import dev.offshoot.config.IdleSuspend;
 import dev.offshoot.config.ReaperProperties;
 import dev.offshoot.reaper.SweepSelection.Due;
 import dev.offshoot.replica.Leadership;
 
 /**
  * Reaps expired branches and idle ones, at most offshoot.reaper.max-deletions-per-sweep per tick.
- * An idle candidate is asked first (pg_stat_activity): with client connections it is only marked
- * active; when it cannot be asked it is left alone rather than reaped on a guess. Runs on the
- * leader of the replicas, with the pruning of remembered webhook deliveries.
+ * Idle is read from the activity the gateway records (its connections; no branch is polled): only
+ * a candidate that still runs is asked (pg_stat_activity) whether a session is open on it (a direct
+ * one, a migration, another replica's gateway); with one it is only marked active, and when it
+ * cannot be asked it is left alone rather than reaped on a guess. Idle action STOP is the gateway's idle suspension now
+ * ({@link IdleSuspend#service}): this sweep then deletes nothing for idleness. Runs on the leader of
+ * the replicas, with the pruning of remembered webhook deliveries.
  */
 @Component
 class Sweeper {
@@ -72,19 +75,20 @@ class Sweeper {
         Instant now = Instant.now();
         int budget = properties.maxDeletionsPerSweep();
         int reaped = 0;
-        for (Due due : SweepSelection.select(branches.live(), now, properties.idleTimeout())) {
+        Duration idleTimeout = IdleSuspend.stopsIdle(properties) ? Duration.ZERO : properties.idleTimeout();
+        for (Due due : SweepSelection.select(branches.live(), now, idleTimeout)) {
             if (reaped >= budget) {
                 log.info("sweep budget of {} reached; the rest waits for the next sweep", budget);
                 break;
             }
-            if (reap(due, now)) {
+            if (reap(due)) {
                 reaped++;
             }
         }
         return reaped;
     }
 
-    private boolean reap(Due due, Instant now) {
+    private boolean reap(Due due) {
         if (due.reason() == ReapAudit.Reason.TTL) {
             boolean done = branches.reapDelete(due.branch());
             if (done) {
@@ -92,18 +96,9 @@ class Sweeper {
             }
             return done;
         }
-        Optional<Integer> connections = branches.clientConnections(due.branch());
-        if (connections.isEmpty()) {
-            return false;
-        }
-        if (connections.get() > 0) {
-            branches.recordActivity(due.branch(), now);
-            return false;
-        }
-        boolean stop = properties.idleAction() == IdleAction.STOP;
-        boolean done = stop ? branches.suspendIdle(due.branch()) : branches.reapDelete(due.branch());
+        boolean done = branches.reapIdle(due.branch());
         if (done) {
-            audit.reaped(due.branch(), due.reason(), stop ? "suspend" : "delete", "no client connection since "
+            audit.reaped(due.branch(), due.reason(), "delete", "no client connection since "
                     + due.branch().lastActivityAt() + " (idle timeout " + properties.idleTimeout() + ")");
         }
         return done;

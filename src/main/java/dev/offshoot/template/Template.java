@@ -1,5 +1,6 @@
 package dev.offshoot.template;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -33,6 +34,8 @@ public class Template {
     private int postgresVersion;
     /** Warm-pool members of the latest revision to keep started (0: none). */
     private int poolSize;
+    /** Idle-suspend of its branches in seconds (0: never); null: the service's applies. */
+    private Long idleSuspendSeconds;
     @Version
     private Long version;
     @MappedCollection(idColumn = "template_id")
@@ -129,6 +132,15 @@ public class Template {
 
     void resizePool(int size) {
         this.poolSize = size;
+    }
+
+    /** How long its branches may go without a connection before they are suspended; null: the service's setting. */
+    public Duration idleSuspend() {
+        return idleSuspendSeconds == null ? null : Duration.ofSeconds(idleSuspendSeconds);
+    }
+
+    void suspendIdleAfter(Duration idle) {
+        this.idleSuspendSeconds = idle == null ? null : idle.toSeconds();
     }
 
     public Set<TemplateRevision> revisions() {

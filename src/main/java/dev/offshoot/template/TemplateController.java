@@ -44,17 +44,21 @@ class TemplateController {
 
     /**
      * JSON body: an empty template, or one imported from {@code sourceUrl}, on PostgreSQL
-     * {@code postgresVersion} (the default major when absent).
+     * {@code postgresVersion} (the default major when absent); {@code idleSuspend} ("5m", "PT1H", "0"
+     * for never) is how long its branches may go without a connection before they are suspended.
      */
     record CreateTemplateRequest(String name, String database, String owner, String sourceUrl,
-            Integer postgresVersion) {
+            Integer postgresVersion, String idleSuspend) {
     }
 
     record RefreshRequest(String sourceUrl) {
     }
 
-    /** PATCH body: the template's settings that can change without a new revision. */
-    record UpdateTemplateRequest(Integer poolSize) {
+    /**
+     * PATCH body: the template's settings that can change without a new revision; absent ones stay.
+     * {@code idleSuspend} "inherit" drops the template's own (the service's setting applies).
+     */
+    record UpdateTemplateRequest(Integer poolSize, String idleSuspend) {
     }
 
     /** A page of templates; {@code nextCursor} only when there is a next page (only ever with {@code limit}). */
@@ -67,7 +71,8 @@ class TemplateController {
         TemplateSource source = request.sourceUrl() == null || request.sourceUrl().isBlank()
                 ? TemplateSource.empty() : TemplateSource.url(request.sourceUrl());
         Template template = service.create(new TemplateService.NewTemplate(request.name(), request.database(),
-                request.owner(), request.postgresVersion()), source, List.of(), CurrentPrincipal.get().name());
+                request.owner(), request.postgresVersion(),
+                request.idleSuspend()), source, List.of(), CurrentPrincipal.get().name());
         return ResponseEntity.status(HttpStatus.CREATED).body(view(template));
     }
 
@@ -78,10 +83,11 @@ class TemplateController {
             @RequestParam(name = "database", required = false) String database,
             @RequestParam(name = "owner", required = false) String owner,
             @RequestParam(name = "postgresVersion", required = false) Integer postgresVersion,
+            @RequestParam(name = "idleSuspend", required = false) String idleSuspend,
             @RequestPart(name = "file", required = false) List<MultipartFile> files) {
         return withUploads(files, (source, names) -> ResponseEntity.status(HttpStatus.CREATED).body(view(
-                service.create(new TemplateService.NewTemplate(name, database, owner, postgresVersion), source,
-                        names, CurrentPrincipal.get().name()))));
+                service.create(new TemplateService.NewTemplate(name, database, owner, postgresVersion, idleSuspend),
+                        source, names, CurrentPrincipal.get().name()))));
     }
 
     @GetMapping
@@ -99,7 +105,13 @@ class TemplateController {
     @PreAuthorize(Scopes.WRITE)
     @PatchMapping(path = "/{name}", consumes = MediaType.APPLICATION_JSON_VALUE)
     TemplateView update(@PathVariable String name, @RequestBody UpdateTemplateRequest request) {
-        return view(service.resizePool(name, request.poolSize()));
+        if (request.idleSuspend() == null) {
+            return view(service.resizePool(name, request.poolSize()));
+        }
+        if (request.poolSize() != null) {
+            service.resizePool(name, request.poolSize());
+        }
+        return view(service.suspendIdleAfter(name, request.idleSuspend()));
     }
 
     @PreAuthorize(Scopes.WRITE)

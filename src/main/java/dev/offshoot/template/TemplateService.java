@@ -1,6 +1,7 @@
 package dev.offshoot.template;
 
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +14,7 @@ import org.springframework.data.relational.core.conversion.DbActionExecutionExce
 import org.springframework.stereotype.Service;
 
 import dev.offshoot.auth.Tenancy;
+import dev.offshoot.config.IdleSuspend;
 import dev.offshoot.config.PoolProperties;
 import dev.offshoot.config.PostgresProperties;
 import dev.offshoot.error.OffshootException;
@@ -51,8 +53,16 @@ public class TemplateService {
         this.branches = branches;
     }
 
-    /** @param postgresVersion the PostgreSQL major, or null for offshoot.postgres.default-version */
-    public record NewTemplate(String name, String database, String owner, Integer postgresVersion) {
+    /**
+     * @param postgresVersion the PostgreSQL major, or null for offshoot.postgres.default-version
+     * @param idleSuspend     as clients send it ("5m", "PT1H", "0"); null: the service's setting applies
+     */
+    public record NewTemplate(String name, String database, String owner, Integer postgresVersion,
+            String idleSuspend) {
+
+        public NewTemplate(String name, String database, String owner) {
+            this(name, database, owner, null, null);
+        }
     }
 
     Template create(NewTemplate request, TemplateSource source, List<String> fileNames, String principal) {
@@ -60,6 +70,7 @@ public class TemplateService {
         String database = Names.requireSqlIdentifier("database", orDefault(request.database(), "app"));
         String owner = Names.requireSqlIdentifier("owner role", orDefault(request.owner(), database));
         int major = postgres.choose(request.postgresVersion());
+        Duration idle = IdleSuspend.parse(request.idleSuspend());
         validate(source);
         Tenancy.requireTemplateChange(name, "create");
         return withLock(name, () -> {
@@ -68,6 +79,7 @@ public class TemplateService {
             }
             Template template = new Template(name, database, owner, secret(), source.type(), source.url(), principal,
                     major);
+            template.suspendIdleAfter(idle);
             TemplateRevision revision = builder.build(template, 1, source, fileNames);
             template.addRevision(revision);
             try {
@@ -168,6 +180,22 @@ public class TemplateService {
             Template template = get(name);
             template.resizePool(size);
             log.info("warm pool of template {} set to {}", name, size);
+            return templates.save(template);
+        });
+    }
+
+    /**
+     * Sets how long its branches may go without a connection before they are suspended ("5m", "0"
+     * for never, "inherit" for the service's setting); a branch's own setting still wins.
+     */
+    Template suspendIdleAfter(String name, String idleSuspend) {
+        Duration idle = IdleSuspend.change(idleSuspend);
+        get(name);
+        Tenancy.requireTemplateChange(name, "change the idle suspension of");
+        return withLock(name, () -> {
+            Template template = get(name);
+            template.suspendIdleAfter(idle);
+            log.info("idle suspension of template {}'s branches set to {}", name, idle == null ? "the service's" : idle);
             return templates.save(template);
         });
     }

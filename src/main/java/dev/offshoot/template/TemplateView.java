@@ -8,11 +8,13 @@ import java.util.Map;
 /**
  * A template as the API shows it: no superuser password, source URL masked. {@code poolSize} is the
  * warm pool asked for, {@code poolReady} how many members of the latest revision are parked now.
+ * {@code idleSuspend} is its own idle suspension of its branches (ISO-8601, PT0S: never), null when
+ * the service's applies.
  */
 public record TemplateView(String name, String database, String owner, int postgresVersion, Source source,
         String createdBy,
         Instant createdAt, int latestRevision, long imageSizeBytes, long databaseSizeBytes, long branchCount,
-        int poolSize, int poolReady, List<Revision> revisions) {
+        int poolSize, int poolReady, List<Revision> revisions, String idleSuspend) {
 
     public record Source(String type, String url) {
     }
@@ -32,6 +34,6 @@ public record TemplateView(String name, String database, String owner, int postg
                 new Source(template.sourceType().name().toLowerCase(), ConnectionUris.maskPassword(template.sourceUrl())),
                 template.createdBy(), template.createdAt(), latest.revision(), latest.imageSizeBytes(),
                 latest.databaseSizeBytes(), branchCounts.values().stream().mapToLong(Long::longValue).sum(), template.poolSize(),
-                poolReady, revisions);
+                poolReady, revisions, template.idleSuspend() == null ? null : template.idleSuspend().toString());
     }
 }

@@ -74,7 +74,8 @@ class ReplicaRolesTest {
     @Test
     void wakeStartsASuspendedBranchUnderItsNameLockAndLeavesARunningOneAlone() {
         BranchMaintenance maintenance = new BranchMaintenance(service, branches, mock(BranchLauncher.class),
-                mock(Provisioner.class), mock(Inventory.class), templates, BranchServices.PROPERTIES);
+                mock(Provisioner.class), mock(Inventory.class), templates, BranchServices.PROPERTIES,
+                mock(IdleSettings.class));
         when(service.withLock(any(), any())).thenAnswer(call -> ((Supplier<?>) call.getArgument(1)).get());
         Branch sleepy = branch("sleepy");
         sleepy.suspended();

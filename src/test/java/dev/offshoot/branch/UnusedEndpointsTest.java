@@ -28,7 +28,7 @@ class UnusedEndpointsTest {
     final BranchMaintenance maintenance = new BranchMaintenance(mock(BranchService.class), branches,
             mock(BranchLauncher.class), mock(Provisioner.class),
             new Inventory(runtime, mock(Storage.class), BranchServices.PROPERTIES), mock(TemplateService.class),
-            BranchServices.PROPERTIES);
+            BranchServices.PROPERTIES, mock(IdleSettings.class));
 
     @Test
     void aKeyNoLiveBranchHasIsReleasedAndALiveBranchKeepsItsEndpoint() {

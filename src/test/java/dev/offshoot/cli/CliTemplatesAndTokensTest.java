@@ -148,6 +148,27 @@ class CliTemplatesAndTokensTest extends StubbedCliTest {
     }
 
     @Test
+    void idleSuspendIsSetOnCreateAndChangedForABranchAndATemplate() {
+        service.json("POST /api/v1/branches", 201, OffshootCliTest.BRANCH.replace("\"protectedBranch\":false",
+                        "\"protectedBranch\":false,\"idleSuspend\":\"PT30M\",\"idleSuspendFrom\":\"branch\""))
+                .json("PATCH /api/v1/branches/pr-1", 200, OffshootCliTest.BRANCH)
+                .json("PATCH /api/v1/templates/shop", 200, TEMPLATE);
+
+        CliRun created = CliRun.run(env, "branch", "create", "pr-1", "--template", "shop", "--idle-suspend", "30m");
+        assertThat(created.exitCode()).as(created.err()).isZero();
+        assertThat(created.out()).contains("PT30M (branch's setting");
+        assertThat(CliRun.run(env, "branch", "idle-suspend", "pr-1", "0").exitCode()).isZero();
+        assertThat(CliRun.run(env, "template", "idle-suspend", "shop", "inherit").exitCode()).isZero();
+
+        assertThat(service.requests).extracting(StubService.Request::body).element(0).asString()
+                .contains("\"idleSuspend\":\"30m\"");
+        assertThat(service.requests).extracting(StubService.Request::body).element(1).isEqualTo("{\"idleSuspend\":\"0\"}");
+        assertThat(service.requests).extracting(StubService.Request::body).element(2)
+                .isEqualTo("{\"idleSuspend\":\"inherit\"}");
+        assertThat(CliRun.run(env, "branch", "idle-suspend", "pr-1").exitCode()).isEqualTo(ExitCodes.USAGE);
+    }
+
+    @Test
     void extendProtectAndUnprotectPatchTheBranch() {
         service.json("PATCH /api/v1/branches/pr-1", 200, OffshootCliTest.BRANCH);
 

@@ -184,6 +184,9 @@ class ConsoleIT extends IntegrationTest {
         browser.until(d -> browser.find("#status").getText().contains(extended + " now expires") ? true : null);
 
         assertThat(browser.find("#conn-uri").getText()).contains("••••••");
+        // ConsoleIT runs with offshoot.gateway.idle-suspend=0, the service's setting
+        assertThat(browser.find("#details-fields dd[data-field='Idle suspend']").getText())
+                .isEqualTo("never (service's setting)");
         browser.screenshot("06-details-extended");
         // reading one branch with the owner's password is a reveal too: the test's own read is the first
         String password = admin.get("/api/v1/branches/" + extended).body().get("connection").get("password").asString();

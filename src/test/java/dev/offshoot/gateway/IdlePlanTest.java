@@ -82,6 +82,25 @@ class IdlePlanTest {
         assertThat(IdlePlan.of(List.of(ready), Map.of(), NOW, Duration.ZERO).suspend()).isEmpty();
     }
 
+    @Test
+    void aBranchsOwnOrItsTemplatesIdleSuspensionReplacesTheServicesAndZeroKeepsItRunning() {
+        Instant tenMinutesAgo = NOW.minus(Duration.ofMinutes(10));
+        BranchRecord never = withIdle(branch(BranchStatus.READY, tenMinutesAgo, null), Duration.ZERO);
+        BranchRecord patient = withIdle(branch(BranchStatus.READY, tenMinutesAgo, null), Duration.ofHours(1));
+        BranchRecord eager = withIdle(branch(BranchStatus.READY, NOW.minus(Duration.ofMinutes(2)), null),
+                Duration.ofMinutes(1));
+        BranchRecord byService = branch(BranchStatus.READY, tenMinutesAgo, null);
+
+        IdlePlan plan = IdlePlan.of(List.of(never, patient, eager, byService), Map.of(), NOW, IDLE);
+
+        assertThat(plan.suspend()).containsExactly(byService, eager);
+    }
+
+    static BranchRecord withIdle(BranchRecord b, Duration idle) {
+        return new BranchRecord(b.id(), b.name(), b.status(), b.instanceHandle(), b.labels(), b.protectedBranch(),
+                b.createdAt(), b.expiresAt(), b.lastActivityAt(), b.statusSince(), idle);
+    }
+
     static BranchRecord branch(BranchStatus status, Instant statusSince, Instant lastActivity) {
         return new BranchRecord(UUID.randomUUID(), "b-" + UUID.randomUUID().toString().substring(0, 4), status, "h",
                 Map.of(), false, statusSince.minus(Duration.ofDays(1)), null, lastActivity, statusSince);

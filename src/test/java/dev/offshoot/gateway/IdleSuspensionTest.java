@@ -19,6 +19,7 @@ import dev.offshoot.branch.BranchMaintenance;
 import dev.offshoot.branch.BranchMaintenance.BranchRecord;
 import dev.offshoot.branch.BranchStatus;
 import dev.offshoot.config.GatewayProperties;
+import dev.offshoot.config.ReaperProperties;
 import dev.offshoot.replica.Leadership;
 
 /**
@@ -32,9 +33,10 @@ class IdleSuspensionTest {
     final BranchMaintenance branches = mock(BranchMaintenance.class);
     final Connections connections = new Connections();
     final Leadership leadership = mock(Leadership.class);
+    final AuditLog audit = mock(AuditLog.class);
     final IdleSuspension idle = new IdleSuspension(branches, connections,
-            GatewayPropertiesFixture.with(GatewayProperties.PlainText.NONE), mock(AuditLog.class), leadership,
-            new SimpleMeterRegistry());
+            GatewayPropertiesFixture.with(GatewayProperties.PlainText.NONE), reaper(Duration.ZERO,
+                    ReaperProperties.IdleAction.DELETE), audit, leadership, new SimpleMeterRegistry());
 
     @Test
     void aReplicaThatDoesNotLeadRecordsItsConnectionsButSuspendsNothing() {
@@ -58,6 +60,42 @@ class IdleSuspensionTest {
         assertThat(idle.passOnce(NOW, true)).isEqualTo(1);
 
         verify(branches).suspendIdle(idleOne);
+    }
+
+    @Test
+    void theAuditSaysWhichIdleSuspensionApplied() {
+        BranchRecord own = IdlePlanTest.withIdle(IdlePlanTest.branch(BranchStatus.READY,
+                NOW.minus(Duration.ofMinutes(3)), null), Duration.ofMinutes(2));
+        when(branches.live()).thenReturn(List.of(own));
+        when(branches.suspendIdle(own)).thenReturn(true);
+
+        assertThat(idle.passOnce(NOW, true)).isEqualTo(1);
+
+        verify(audit).record("gateway", "system", "branch.suspend", "branch", own.name(), true, null,
+                "no connection for PT2M");
+    }
+
+    /** offshoot.reaper.idle-action=stop, deprecated: its timeout suspends through the gateway when it is the shorter. */
+    @Test
+    void theReapersIdleStopBecomesTheGatewaysIdleSuspension() {
+        BranchRecord sixMinutes = IdlePlanTest.branch(BranchStatus.READY, NOW.minus(Duration.ofMinutes(6)), null);
+        BranchRecord threeMinutes = IdlePlanTest.branch(BranchStatus.READY, NOW.minus(Duration.ofMinutes(3)), null);
+        when(branches.live()).thenReturn(List.of(sixMinutes, threeMinutes));
+        when(branches.suspendIdle(any())).thenReturn(true);
+        IdleSuspension aliased = new IdleSuspension(branches, connections,
+                GatewayPropertiesFixture.with(GatewayProperties.PlainText.NONE),
+                reaper(Duration.ofMinutes(2), ReaperProperties.IdleAction.STOP), audit, leadership,
+                new SimpleMeterRegistry());
+
+        assertThat(idle.passOnce(NOW, true)).as("offshoot.gateway.idle-suspend of 5 minutes").isEqualTo(1);
+        assertThat(aliased.passOnce(NOW, true)).as("the reaper's 2 minutes").isEqualTo(2);
+    }
+
+    static ReaperProperties reaper(Duration idleTimeout, ReaperProperties.IdleAction action) {
+        return new ReaperProperties("", "", ReaperProperties.ReapOn.MERGED, Duration.ofMinutes(1), Duration.ZERO,
+                Duration.ZERO, idleTimeout, action, 20, Duration.ofMinutes(2),
+                ReaperProperties.MissingContainerAction.RECREATE, 20, java.util.Map.of(), java.util.Map.of(),
+                Duration.ofDays(7), Duration.ofDays(30));
     }
 
     @Test

@@ -145,6 +145,76 @@ class SuspendIT extends IntegrationTest {
         assertThat(status(branch)).isEqualTo("READY");
     }
 
+    @Test
+    void aBranchsOwnIdleSuspensionWinsOverItsTemplatesWhichWinsOverTheServices() {
+        Api.Response neverTemplate = api.post("/api/v1/templates", Map.of("name", "nvr-" + suffix(), "idleSuspend", "0"));
+        assertThat(neverTemplate.status()).as(String.valueOf(neverTemplate.body())).isEqualTo(201);
+        assertThat(neverTemplate.body().get("idleSuspend").asString()).isEqualTo("PT0S");
+        String never = neverTemplate.body().get("name").asString();
+        JsonNode inherits = create("inh-" + suffix(), Map.of("template", never));
+        JsonNode own = create("own-" + suffix(), Map.of("template", never, "idleSuspend", "10s"));
+        JsonNode pinned = create("pin-" + suffix(), Map.of("idleSuspend", "0"));
+        JsonNode byService = create("svc-" + suffix());
+        assertThat(idleOf(inherits)).isEqualTo("PT0S from template");
+        assertThat(idleOf(own)).isEqualTo("PT10S from branch");
+        assertThat(idleOf(pinned)).isEqualTo("PT0S from branch");
+        assertThat(idleOf(byService)).isEqualTo("PT4S from service");
+
+        await().atMost(DEADLINE).until(() -> status(byService).equals("SUSPENDED") && status(own).equals("SUSPENDED"));
+        assertThat(status(inherits)).isEqualTo("READY");
+        assertThat(status(pinned)).isEqualTo("READY");
+        var audit = api.get("/api/v1/audit?action=branch.suspend&target=" + name(own)).body().get("items");
+        assertThat(audit).singleElement().satisfies(e -> assertThat(e.toString()).contains("no connection for PT10S"));
+
+        Api.Response dropped = api.patch("/api/v1/branches/" + name(pinned), Map.of("idleSuspend", "inherit"));
+        assertThat(dropped.status()).as(String.valueOf(dropped.body())).isEqualTo(200);
+        assertThat(idleOf(dropped.body())).isEqualTo("PT4S from service");
+        assertThat(api.get("/api/v1/audit?action=branch.update&target=" + name(pinned)).body().get("items"))
+                .as("the change is audited").hasSize(1);
+        await().atMost(DEADLINE).until(() -> status(pinned).equals("SUSPENDED"));
+        Api.Response templateDropped = api.patch("/api/v1/templates/" + never, Map.of("idleSuspend", "inherit"));
+        assertThat(templateDropped.body().has("idleSuspend") && !templateDropped.body().get("idleSuspend").isNull())
+                .as(String.valueOf(templateDropped.body())).isFalse();
+        await().atMost(DEADLINE).until(() -> status(inherits).equals("SUSPENDED"));
+        assertThat(api.get("/api/v1/audit?action=template.update&target=" + never).body().get("items")).hasSize(1);
+    }
+
+    @Test
+    void nonsenseIdleSuspensionsAreRefusedAndLeaveNothingBehind() {
+        for (String bad : List.of("-5m", "1s", "60d", "soon")) {
+            String name = "bad-" + suffix();
+            Api.Response refused = api.post("/api/v1/branches", Map.of("name", name, "template", template,
+                    "idleSuspend", bad));
+            assertThat(refused.status()).as(bad).isEqualTo(400);
+            assertThat(refused.code()).isEqualTo("INVALID_IDLE_SUSPEND");
+            assertThat(api.get("/api/v1/branches/" + name).status()).isEqualTo(404);
+            assertThat(containers(name)).isEmpty();
+        }
+        String templateName = "bad-" + suffix();
+        assertThat(api.post("/api/v1/templates", Map.of("name", templateName, "idleSuspend", "-1h")).code())
+                .isEqualTo("INVALID_IDLE_SUSPEND");
+        assertThat(api.get("/api/v1/templates/" + templateName).status()).isEqualTo(404);
+        assertThat(api.patch("/api/v1/templates/" + template, Map.of("idleSuspend", "")).code())
+                .isEqualTo("INVALID_IDLE_SUSPEND");
+        JsonNode branch = create("keep-" + suffix(), Map.of("idleSuspend", "1h"));
+        Api.Response patched = api.patch("/api/v1/branches/" + name(branch), Map.of("idleSuspend", "PT-5M"));
+        assertThat(patched.status()).isEqualTo(400);
+        assertThat(patched.code()).isEqualTo("INVALID_IDLE_SUSPEND");
+        assertThat(idleOf(api.get("/api/v1/branches/" + name(branch)).body())).isEqualTo("PT1H from branch");
+    }
+
+    private static String idleOf(JsonNode branch) {
+        return branch.get("idleSuspend").asString() + " from " + branch.get("idleSuspendFrom").asString();
+    }
+
+    private JsonNode create(String name, Map<String, Object> settings) {
+        Map<String, Object> body = new java.util.HashMap<>(Map.of("name", name, "template", template));
+        body.putAll(settings);
+        Api.Response created = api.post("/api/v1/branches", body);
+        assertThat(created.status()).as(String.valueOf(created.body())).isEqualTo(201);
+        return created.body();
+    }
+
     private JsonNode create(String name) {
         Api.Response created = api.post("/api/v1/branches", Map.of("name", name, "template", template));
         assertThat(created.status()).as(String.valueOf(created.body())).isEqualTo(201);

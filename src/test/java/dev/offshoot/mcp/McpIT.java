@@ -80,7 +80,7 @@ class McpIT extends IntegrationTest {
         String name = "agent-" + suffix();
         try (McpTestClient mcp = new McpTestClient(port, ADMIN_TOKEN)) {
             JsonNode created = McpTestClient.json(mcp.call("create_branch", Map.of("name", name, "template", template,
-                    "labels", "agent=codex,task=42")));
+                    "labels", "agent=codex,task=42", "idle_suspend", "45m")));
             JsonNode again = McpTestClient.json(mcp.call("create_branch", Map.of("name", name, "template", template)));
             JsonNode connection = McpTestClient.json(mcp.call("get_connection_string", Map.of("name", name)));
             assertThat(connection.get("password").isNull()).isTrue();
@@ -112,6 +112,7 @@ class McpIT extends IntegrationTest {
             assertThat(compared.get("identical").asBoolean()).isFalse();
             assertThat(compared.get("diff").asString()).contains("tags");
             assertThat(created.get("created").asBoolean()).isTrue();
+            assertThat(created.get("branch").get("idleSuspend").asString()).as(created.toString()).isEqualTo("PT45M");
             assertThat(again.get("created").asBoolean()).isFalse();
             assertThat(listed.get("branches")).extracting(b -> b.get("name").asString()).containsExactly(name);
             assertThat(deleted.isError()).isFalse();

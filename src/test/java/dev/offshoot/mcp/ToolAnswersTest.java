@@ -37,7 +37,8 @@ class ToolAnswersTest {
             + "\"status\":\"READY\",\"created\":true,\"template\":\"shop\",\"templateRevision\":2,\"parentBranch\":null,"
             + "\"labels\":{\"pr\":\"7\"},\"createdBy\":\"ci\",\"createdAt\":\"2026-12-01T10:00:00Z\","
             + "\"expiresAt\":\"2026-12-01T12:00:00Z\",\"lastActivityAt\":null,\"protectedBranch\":false,"
-            + "\"failureReason\":null,\"diskUsageBytes\":1024,\"connection\":%s,\"readOnlyConnection\":null}";
+            + "\"failureReason\":null,\"diskUsageBytes\":1024,\"connection\":%s,\"readOnlyConnection\":null,"
+            + "\"idleSuspend\":\"PT5M\",\"idleSuspendFrom\":\"service\"}";
 
     private final AuditLog audit = Mockito.mock(AuditLog.class);
     private final Credentials credentials = new Credentials(audit);
@@ -84,7 +85,7 @@ class ToolAnswersTest {
                 Instant.parse("2026-12-01T12:00:00Z"), null, false, null, 1024L,
                 new BranchView.Connection("localhost", 25001, "shop", "shop_owner", password, uri,
                         "jdbc:postgresql://localhost:25001/shop?sslmode=require&options=endpoint%3Dpr-7", "require",
-                        "endpoint=pr-7", null, null), null);
+                        "endpoint=pr-7", null, null), null, "PT5M", "service");
     }
 
     private static Principal caller(boolean revealSecrets) {

@@ -52,6 +52,22 @@ class NeonCommandsTest {
     }
 
     @Test
+    void anEndpointShowsTheBranchsOwnIdleSuspensionAsNeonsSuspendTimeout() {
+        BranchView v = view(BranchStatus.READY);
+        assertThat(NeonShapes.suspendTimeoutSeconds(withIdle(v, "PT10M", "branch"))).isEqualTo(600);
+        assertThat(NeonShapes.suspendTimeoutSeconds(withIdle(v, "PT0S", "branch"))).as("never").isEqualTo(-1);
+        assertThat(NeonShapes.suspendTimeoutSeconds(withIdle(v, "PT1H", "template"))).as("the default").isZero();
+        assertThat(NeonShapes.suspendTimeoutSeconds(v)).isZero();
+    }
+
+    static BranchView withIdle(BranchView b, String idleSuspend, String from) {
+        return new BranchView(b.id(), b.name(), b.status(), b.created(), b.template(), b.templateRevision(),
+                b.parentBranch(), b.labels(), b.createdBy(), b.createdAt(), b.expiresAt(), b.lastActivityAt(),
+                b.protectedBranch(), b.failureReason(), b.diskUsageBytes(), b.connection(), b.readOnlyConnection(),
+                idleSuspend, from);
+    }
+
+    @Test
     void aSuspendedEndpointIsWoken() {
         project(BranchStatus.SUSPENDED);
         when(branches.wake("pr-1")).thenReturn(view(BranchStatus.READY));

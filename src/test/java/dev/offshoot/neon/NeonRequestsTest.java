@@ -28,6 +28,19 @@ class NeonRequestsTest {
     }
 
     @Test
+    void anEndpointsSuspendTimeoutIsTheBranchsOwnIdleSuspension() {
+        assertThat(NeonRequests.idleSuspend(body("{\"endpoints\": [{\"type\": \"read_write\","
+                + " \"suspend_timeout_seconds\": 600}]}"))).isEqualTo("600s");
+        assertThat(NeonRequests.idleSuspend(body("{\"endpoints\": [{\"type\": \"read_write\","
+                + " \"suspend_timeout_seconds\": -1}]}"))).as("never").isEqualTo("0");
+        assertThat(NeonRequests.idleSuspend(body("{\"endpoints\": [{\"type\": \"read_write\"}]}"))).isNull();
+        assertThat(NeonRequests.idleSuspend(null)).isNull();
+        assertThatThrownBy(() -> NeonRequests.idleSuspend(body("{\"endpoints\": [{\"type\": \"read_write\","
+                + " \"suspend_timeout_seconds\": -5}]}"))).isInstanceOfSatisfying(OffshootException.class,
+                        e -> assertThat(e.code()).isEqualTo("INVALID_IDLE_SUSPEND"));
+    }
+
+    @Test
     void neonctlsAndTheCreateActionsBodiesAreRead() {
         NeonRequests.CreateBody body = body("""
                 {"branch": {"name": "pr-1", "parent_id": "br-a-b-12345678", "protected": true,
@@ -41,6 +54,7 @@ class NeonRequestsTest {
         assertThat(NeonRequests.expiry(spec.expiresAt())).isEqualTo(Instant.parse("2030-01-01T00:00:00Z"));
         assertThat(NeonRequests.labels(NeonRequests.annotation(body.annotationValue())))
                 .isEqualTo(Map.of("repo", "acme/shop", "pr", "7"));
+        assertThat(NeonRequests.idleSuspend(body)).as("0 is Neon's default").isNull();
         assertThat(NeonRequests.branchOf(null).name()).as("a create without a body").isNull();
         assertThat(NeonRequests.branchOf(body("{\"endpoints\": []}")).name()).isNull();
     }

@@ -48,7 +48,7 @@ import dev.offshoot.branch.BranchTestSupport;
         "offshoot.reaper.github-secrets[acme/team-b]=" + ReaperIT.TEAM_B_SECRET,
         "offshoot.reaper.sweep-interval=500ms", "offshoot.reaper.reconcile-interval=1s",
         "offshoot.reaper.max-ttl=30d", "offshoot.reaper.idle-timeout=4s", "offshoot.reaper.idle-action=stop",
-        "offshoot.runtime.ready-timeout=20s"})
+        "offshoot.runtime.ready-timeout=20s", "offshoot.gateway.idle-check-interval=500ms"})
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ReaperIT {

@@ -46,14 +46,16 @@ class SweepSelectionTest {
         assertThat(SweepSelection.select(List.of(prot, creating, deleting), NOW, Duration.ofMinutes(1))).isEmpty();
     }
 
+    /** With the gateway, an idle branch is suspended long before it is deleted: its recorded use decides. */
     @Test
-    void idleReapingOffWithZeroTimeoutAndStoppedBranchesAreNotIdleAgain() {
-        var idle = branch("idle", BranchStatus.READY, null, NOW.minus(Duration.ofDays(3)), false);
-        var stopped = branch("stopped", BranchStatus.SUSPENDED, null, NOW.minus(Duration.ofDays(3)), false);
+    void idleReapingOffWithZeroTimeoutAndSuspendedBranchesAreDueByTheirRecordedActivity() {
+        var idle = branch("idle", BranchStatus.READY, null, NOW.minus(Duration.ofDays(2)), false);
+        var suspended = branch("suspended", BranchStatus.SUSPENDED, null, NOW.minus(Duration.ofDays(3)), false);
+        var usedLately = branch("used", BranchStatus.SUSPENDED, null, NOW.minus(Duration.ofMinutes(30)), false);
 
-        assertThat(SweepSelection.select(List.of(idle, stopped), NOW, Duration.ZERO)).isEmpty();
-        assertThat(SweepSelection.select(List.of(idle, stopped), NOW, Duration.ofHours(1)))
-                .extracting(d -> d.branch().name()).containsExactly("idle");
+        assertThat(SweepSelection.select(List.of(idle, suspended, usedLately), NOW, Duration.ZERO)).isEmpty();
+        assertThat(SweepSelection.select(List.of(idle, suspended, usedLately), NOW, Duration.ofHours(1)))
+                .extracting(d -> d.branch().name() + ":" + d.reason()).containsExactly("suspended:IDLE", "idle:IDLE");
     }
 
     @Test

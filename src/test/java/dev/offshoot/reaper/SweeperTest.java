@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.IntStream;
 
@@ -100,23 +99,44 @@ class SweeperTest {
         verify(audit, times(2)).reaped(any(), eq(ReapAudit.Reason.TTL), eq("delete"), any());
     }
 
+    /** The sweep reads recorded activity only; the branch itself is asked (by reapIdle) only when it is due. */
     @Test
-    void anIdleBranchWithAClientIsMarkedActiveAndOneThatCannotBeAskedIsKept() {
+    void idleBranchesAreDeletedByTheirRecordedActivityAndOnlyCandidatesAreAsked() {
         Instant old = Instant.now().minus(Duration.ofHours(3));
-        BranchRecord busy = new BranchRecord(UUID.randomUUID(), "busy", BranchStatus.READY, "c1", Map.of(), false,
-                old, null, old, old);
-        BranchRecord unknown = new BranchRecord(UUID.randomUUID(), "unknown", BranchStatus.READY, "c2", Map.of(),
+        BranchRecord suspended = new BranchRecord(UUID.randomUUID(), "asleep", BranchStatus.SUSPENDED, "c1", Map.of(),
                 false, old, null, old, old);
-        when(branches.live()).thenReturn(List.of(busy, unknown));
-        when(branches.clientConnections(busy)).thenReturn(Optional.of(1));
-        when(branches.clientConnections(unknown)).thenReturn(Optional.empty());
+        BranchRecord busy = new BranchRecord(UUID.randomUUID(), "busy", BranchStatus.READY, "c2", Map.of(), false,
+                old, null, old, old);
+        BranchRecord used = new BranchRecord(UUID.randomUUID(), "used", BranchStatus.READY, "c3", Map.of(), false,
+                old, null, Instant.now().minusSeconds(30), old);
+        when(branches.live()).thenReturn(List.of(suspended, busy, used));
+        when(branches.reapIdle(suspended)).thenReturn(true);
+        when(branches.reapIdle(busy)).thenReturn(false);
+
+        int reaped = new Sweeper(branches, audit, properties(Duration.ofHours(1), ReaperProperties.IdleAction.DELETE, 10),
+                deliveries, leadership).sweepOnce();
+
+        assertThat(reaped).isEqualTo(1);
+        verify(branches, never()).reapIdle(used);
+        verify(branches, never()).suspendIdle(any());
+        verify(audit).reaped(eq(suspended), eq(ReapAudit.Reason.IDLE), eq("delete"), any());
+        verify(audit, never()).reaped(eq(busy), any(), any(), any());
+    }
+
+    /** offshoot.reaper.idle-action=stop is the gateway's idle suspension now (IdleSuspend.service). */
+    @Test
+    void withIdleActionStopTheSweepLeavesIdleBranchesToTheGateway() {
+        Instant old = Instant.now().minus(Duration.ofHours(3));
+        BranchRecord idle = new BranchRecord(UUID.randomUUID(), "idle", BranchStatus.READY, "c1", Map.of(), false,
+                old, null, old, old);
+        when(branches.live()).thenReturn(List.of(idle));
 
         int reaped = new Sweeper(branches, audit, properties(Duration.ofHours(1), ReaperProperties.IdleAction.STOP, 10),
                 deliveries, leadership).sweepOnce();
 
         assertThat(reaped).isZero();
-        verify(branches).recordActivity(eq(busy), any());
         verify(branches, never()).suspendIdle(any());
+        verify(branches, never()).reapIdle(any());
         verify(branches, never()).reapDelete(any());
     }
 }
