@@ -17,12 +17,12 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
 
 import dev.offshoot.config.KubernetesProperties;
 import dev.offshoot.runtime.Labels;
+import dev.offshoot.runtime.kubernetes.InformerWaits;
 
 /**
  * The claims and VolumeSnapshots of one service instance in one namespace. VolumeSnapshots are
@@ -43,40 +43,15 @@ final class VolumeSnapshots implements AutoCloseable {
     private final KubernetesProperties properties;
     private final SharedIndexInformer<PersistentVolumeClaim> claims;
     private final SharedIndexInformer<GenericKubernetesResource> snapshots;
-    private final Object changed = new Object();
+    private final InformerWaits waits = new InformerWaits();
 
     VolumeSnapshots(KubernetesClient client, String namespace, KubernetesProperties properties, String instanceId) {
         this.client = client;
         this.namespace = namespace;
         this.properties = properties;
         this.claims = client.persistentVolumeClaims().inNamespace(namespace).withLabel(Labels.INSTANCE, instanceId)
-                .inform(wake(), 0);
-        this.snapshots = snapshots().withLabel(Labels.INSTANCE, instanceId).inform(wake(), 0);
-    }
-
-    private <T extends HasMetadata> ResourceEventHandler<T> wake() {
-        return new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(T obj) {
-                signal();
-            }
-
-            @Override
-            public void onUpdate(T oldObj, T newObj) {
-                signal();
-            }
-
-            @Override
-            public void onDelete(T obj, boolean deletedFinalStateUnknown) {
-                signal();
-            }
-        };
-    }
-
-    private void signal() {
-        synchronized (changed) {
-            changed.notifyAll();
-        }
+                .inform(waits.handler(), 0);
+        this.snapshots = snapshots().withLabel(Labels.INSTANCE, instanceId).inform(waits.handler(), 0);
     }
 
     /** A ReadWriteOnce claim of the configured class: empty, or restored from a snapshot. */
@@ -101,7 +76,7 @@ final class VolumeSnapshots implements AutoCloseable {
 
     /** The instance's claims carrying the labels, as the informer last saw them. */
     List<PersistentVolumeClaim> claims(Map<String, String> labels) {
-        return claims.getStore().list().stream().filter(c -> carries(c, labels)).toList();
+        return claims.getStore().list().stream().filter(c -> InformerWaits.carries(c, labels)).toList();
     }
 
     /**
@@ -158,7 +133,7 @@ final class VolumeSnapshots implements AutoCloseable {
 
     /** The instance's snapshots carrying the labels, as the informer last saw them. */
     List<GenericKubernetesResource> snapshots(Map<String, String> labels) {
-        return snapshots.getStore().list().stream().filter(s -> carries(s, labels)).toList();
+        return snapshots.getStore().list().stream().filter(s -> InformerWaits.carries(s, labels)).toList();
     }
 
     void deleteSnapshot(String name) {
@@ -182,11 +157,6 @@ final class VolumeSnapshots implements AutoCloseable {
         return Optional.ofNullable(message).map(String::valueOf);
     }
 
-    private static boolean carries(HasMetadata object, Map<String, String> labels) {
-        Map<String, String> own = object.getMetadata().getLabels();
-        return own != null && own.entrySet().containsAll(labels.entrySet());
-    }
-
     private String key(String name) {
         return namespace + "/" + name;
     }
@@ -202,22 +172,11 @@ final class VolumeSnapshots implements AutoCloseable {
 
     /** Re-checks on every event of either informer until {@code check} answers or the time is up. */
     private <T> Optional<T> await(Supplier<Optional<T>> check, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        synchronized (changed) {
-            while (true) {
-                Optional<T> answer = check.get();
-                long left = deadline - System.nanoTime();
-                if (answer.isPresent() || left <= 0) {
-                    return answer;
-                }
-                try {
-                    // events wake it; the bound is a safety net should an informer restart its watch
-                    changed.wait(Math.max(1, Math.min(left / 1_000_000, 200)));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new StorageException("interrupted while waiting for the informer", e);
-                }
-            }
+        try {
+            return waits.await(check, timeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StorageException("interrupted while waiting for the informer", e);
         }
     }
 

@@ -7,10 +7,8 @@ import java.util.Optional;
 import java.util.function.Function;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 
 import dev.offshoot.runtime.Labels;
@@ -28,42 +26,15 @@ final class PodCache implements AutoCloseable {
 
     private final SharedIndexInformer<Pod> pods;
     private final SharedIndexInformer<ConfigMap> stopped;
-    private final Object changed = new Object();
+    private final InformerWaits waits = new InformerWaits();
     private final String namespace;
 
     PodCache(KubernetesClient client, String namespace, String instanceId) {
         this.namespace = namespace;
-        ResourceEventHandler<HasMetadata> wake = new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(HasMetadata obj) {
-                signal();
-            }
-
-            @Override
-            public void onUpdate(HasMetadata oldObj, HasMetadata newObj) {
-                signal();
-            }
-
-            @Override
-            public void onDelete(HasMetadata obj, boolean deletedFinalStateUnknown) {
-                signal();
-            }
-        };
         this.pods = client.pods().inNamespace(namespace).withLabel(Labels.INSTANCE, instanceId)
-                .inform(cast(wake), 0);
+                .inform(waits.handler(), 0);
         this.stopped = client.configMaps().inNamespace(namespace).withLabel(Labels.INSTANCE, instanceId)
-                .withLabel(STOPPED, "true").inform(cast(wake), 0);
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <T extends HasMetadata> ResourceEventHandler<T> cast(ResourceEventHandler<HasMetadata> handler) {
-        return (ResourceEventHandler<T>) (ResourceEventHandler<?>) handler;
-    }
-
-    private void signal() {
-        synchronized (changed) {
-            changed.notifyAll();
-        }
+                .withLabel(STOPPED, "true").inform(waits.handler(), 0);
     }
 
     Optional<Pod> pod(String name) {
@@ -75,16 +46,11 @@ final class PodCache implements AutoCloseable {
     }
 
     List<Pod> pods(Map<String, String> labels) {
-        return pods.getStore().list().stream().filter(p -> carries(p, labels)).toList();
+        return pods.getStore().list().stream().filter(p -> InformerWaits.carries(p, labels)).toList();
     }
 
     List<ConfigMap> stoppedRecords(Map<String, String> labels) {
-        return stopped.getStore().list().stream().filter(c -> carries(c, labels)).toList();
-    }
-
-    private static boolean carries(HasMetadata object, Map<String, String> labels) {
-        Map<String, String> own = object.getMetadata().getLabels();
-        return own != null && own.entrySet().containsAll(labels.entrySet());
+        return stopped.getStore().list().stream().filter(c -> InformerWaits.carries(c, labels)).toList();
     }
 
     /**
@@ -92,22 +58,11 @@ final class PodCache implements AutoCloseable {
      * event of either informer; empty when the deadline passed first.
      */
     <T> Optional<T> await(Function<PodCache, Optional<T>> check, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        synchronized (changed) {
-            while (true) {
-                Optional<T> answer = check.apply(this);
-                long left = deadline - System.nanoTime();
-                if (answer.isPresent() || left <= 0) {
-                    return answer;
-                }
-                try {
-                    // events wake it; the bound is a safety net should the informer restart its watch
-                    changed.wait(Math.max(1, Math.min(left / 1_000_000, 200)));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted while waiting for a Pod", e);
-                }
-            }
+        try {
+            return waits.await(() -> check.apply(this), timeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for a Pod", e);
         }
     }
 
