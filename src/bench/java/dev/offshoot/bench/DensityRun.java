@@ -18,7 +18,9 @@ import dev.offshoot.TestDocker;
  * (100,1000). Reported: the host's memory in use over the run's start (what the branches cost),
  * what the running branch containers use (docker stats, the engine's cgroup figure) and how many of
  * the branch containers run, and the service's heap after a GC and the resident size of the JVM it
- * runs in (this benchmark's JVM: the service plus the harness). The floor (the peer column) is the
+ * runs in (this benchmark's JVM: the service plus the harness); then what of the host's figure is
+ * the kernel's slab and Docker's engine, and the host's figure again once the kernel dropped its
+ * clean caches (what it would give back under pressure). The floor (the peer column) is the
  * same figures with the 10 running branches alone and the service idle, taken before any suspended
  * branch exists. Branches are created and suspended four at a time and all deleted at the end.
  */
@@ -43,7 +45,7 @@ final class DensityRun {
     }
 
     void run(String template) throws Exception {
-        long baseline = hostMemoryInUse();
+        Memory baseline = Memory.now();
         ExecutorService pool = Executors.newFixedThreadPool(PARALLEL);
         try {
             grow(pool, template, RUNNING);
@@ -87,7 +89,7 @@ final class DensityRun {
     }
 
     /** The figures now, into {@code into}: this driver's column, or the floor's (peer). */
-    private void measure(int count, long baseline, String into) throws IOException {
+    private void measure(int count, Memory baseline, String into) throws IOException {
         System.gc();
         Runtime jvm = Runtime.getRuntime();
         long heap = jvm.totalMemory() - jvm.freeMemory();
@@ -96,7 +98,13 @@ final class DensityRun {
         long memory = memoryOf(running);
         System.out.printf("density (%s, %d asked): %d of %d branch containers running, %s%n", into, count,
                 running.size(), existing, Stats.bytes(memory));
-        rows.put(rows.densityHost(count), into, Stats.bytes(Math.max(0, hostMemoryInUse() - baseline)));
+        Memory now = Memory.now();
+        System.out.printf("density (%s, %d asked): slab grew most in %s%n", into, count, now.grownSince(baseline));
+        rows.put(rows.densityHost(count), into, over(now.inUse(), baseline.inUse()));
+        rows.put(rows.densitySlab(count), into, over(now.slab(), baseline.slab()));
+        rows.put(rows.densityEngine(count), into, over(now.engine(), baseline.engine()));
+        rows.put(rows.densityDropped(count), into, now.afterDrop() < 0 || baseline.afterDrop() < 0 ? "n/a"
+                : over(now.afterDrop(), baseline.afterDrop()));
         rows.put(rows.densityRunning(count), into, Stats.bytes(memory));
         rows.put(rows.densityContainers(count), into, running.size() + " / " + existing);
         rows.put(rows.densityHeap(count), into, Stats.bytes(heap));
@@ -119,18 +127,89 @@ final class DensityRun {
                 .mapToLong(l -> DriverRun.parseSize(l.split("/")[0].strip())).sum();
     }
 
-    /** MemTotal − MemAvailable: what the host's processes and caches it cannot drop hold. */
-    static long hostMemoryInUse() throws IOException {
-        long total = 0;
-        long available = 0;
-        for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
-            if (line.startsWith("MemTotal:")) {
-                total = kilobytes(line);
-            } else if (line.startsWith("MemAvailable:")) {
-                available = kilobytes(line);
+    private static String over(long now, long baseline) {
+        return Stats.bytes(Math.max(0, now - baseline));
+    }
+
+    /**
+     * The host's memory: in use (MemTotal − MemAvailable, what processes and the caches the kernel
+     * does not count as available hold), the kernel's slab (Slab; XFS's in-core inode extent maps
+     * are in it and not counted as reclaimable, though freed with their inodes), the resident size of
+     * Docker's engine, and in use again once the kernel dropped its clean caches (root only: -1
+     * otherwise). Dropping caches first writes back dirty pages (sync).
+     */
+    record Memory(long inUse, long slab, long engine, long afterDrop, Map<String, Long> caches) {
+
+        static Memory now() throws IOException {
+            Map<String, Long> before = meminfo();
+            Map<String, Long> caches = slabCaches();
+            long engine = residentOf("dockerd") + residentOf("containerd");
+            long afterDrop = -1;
+            try {
+                Shell.run("sync");
+                Files.writeString(Path.of("/proc/sys/vm/drop_caches"), "3");
+                Map<String, Long> dropped = meminfo();
+                afterDrop = dropped.get("MemTotal") - dropped.get("MemAvailable");
+            } catch (IOException | RuntimeException e) {
+                System.out.println("density: could not drop the kernel's caches (" + e.getMessage() + ")");
+            }
+            return new Memory(before.get("MemTotal") - before.get("MemAvailable"), before.get("Slab"), engine,
+                    afterDrop, caches);
+        }
+
+        /** The slab caches that grew most since {@code start}, for the log: what the slab row is made of. */
+        String grownSince(Memory start) {
+            return caches.entrySet().stream()
+                    .map(e -> Map.entry(e.getKey(), e.getValue() - start.caches().getOrDefault(e.getKey(), 0L)))
+                    .filter(e -> e.getValue() > 0).sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(6)
+                    .map(e -> e.getKey() + " +" + Stats.bytes(e.getValue()))
+                    .collect(java.util.stream.Collectors.joining(", "));
+        }
+
+        /** Each slab cache's size (its slabs × pages per slab), from /proc/slabinfo; empty unless root. */
+        private static Map<String, Long> slabCaches() {
+            Map<String, Long> sizes = new java.util.HashMap<>();
+            try {
+                for (String line : Files.readAllLines(Path.of("/proc/slabinfo"))) {
+                    String[] f = line.trim().split("\\s+");
+                    if (f.length > 14 && !line.startsWith("#") && f[0].matches("[\\w.-]+")) {
+                        sizes.put(f[0], Long.parseLong(f[14]) * Long.parseLong(f[5]) * 4096);
+                    }
+                }
+            } catch (IOException | NumberFormatException e) {
+                // not readable here: the log line just names no caches
+            }
+            return sizes;
+        }
+
+        private static Map<String, Long> meminfo() throws IOException {
+            Map<String, Long> bytes = new java.util.HashMap<>();
+            for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+                bytes.put(line.substring(0, line.indexOf(':')), kilobytes(line) * 1024);
+            }
+            return bytes;
+        }
+
+        /** The summed resident size of the processes of this name (/proc/PID/comm). */
+        private static long residentOf(String name) {
+            return ProcessHandle.allProcesses().filter(p -> name.equals(comm(p.pid()))).mapToLong(p -> {
+                try {
+                    return Files.readAllLines(Path.of("/proc/" + p.pid() + "/status")).stream()
+                            .filter(l -> l.startsWith("VmRSS:")).mapToLong(l -> kilobytes(l) * 1024).findFirst()
+                            .orElse(0);
+                } catch (IOException e) {
+                    return 0; // the process ended
+                }
+            }).sum();
+        }
+
+        private static String comm(long pid) {
+            try {
+                return Files.readString(Path.of("/proc/" + pid + "/comm")).strip();
+            } catch (IOException e) {
+                return "";
             }
         }
-        return (total - available) * 1024;
     }
 
     private static long residentSize() throws IOException {

@@ -31,7 +31,8 @@ final class DriverRun {
     private final Benchmark.Options options;
     private final Rows rows;
     private final String column;
-    private int sequence;
+    /** Branch names' numbers: the density rows create from several threads at once. */
+    private final java.util.concurrent.atomic.AtomicInteger sequence = new java.util.concurrent.atomic.AtomicInteger();
 
     DriverRun(BenchService service, Benchmark.Options options, Rows rows) {
         this.service = service;
@@ -117,7 +118,7 @@ final class DriverRun {
     /** Creates a branch and times the request to the first answered query. */
     Created create(Map<String, Object> parent) throws SQLException {
         Map<String, Object> body = new LinkedHashMap<>(parent);
-        String name = "b" + (++sequence) + "-" + column;
+        String name = "b" + sequence.incrementAndGet() + "-" + column;
         body.put("name", name);
         long start = System.nanoTime();
         Api.Response response = api.post("/api/v1/branches", body);

@@ -1,12 +1,8 @@
 package dev.offshoot.bench;
 
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 
 import com.github.dockerjava.api.command.InspectContainerResponse;
 
@@ -18,9 +14,11 @@ import tools.jackson.databind.JsonNode;
 /**
  * The gateway's figures beside their floors, on one branch of the big template: a wake on connect
  * against a raw {@code docker start} of the same container to its first query; connection setup
- * (pgjdbc and libpq) and {@code pgbench -S -c 8 -T 20} through the gateway against a direct
- * connection to the container, TLS against TLS and plain text against plain text. The memory of many
- * branches, nearly all suspended, is {@link DensityRun}'s.
+ * (pgjdbc in a JVM of its own, and libpq) and {@code pgbench -S -c 8 -T 20} through the gateway
+ * against a direct connection to the container, TLS against TLS and plain text against plain text,
+ * with socat (a bare TCP relay) as the floor of any proxy; the pgbench runs once more with the
+ * database and the gateway on cores of their own. The memory of many branches, nearly all
+ * suspended, is {@link DensityRun}'s.
  */
 final class GatewayRun {
 
@@ -89,8 +87,11 @@ final class GatewayRun {
                 "-c", "ALTER SYSTEM SET ssl = on", "-c", "SELECT pg_reload_conf()");
     }
 
-    /** Connect, SELECT 1, close (pgjdbc): through the gateway and directly, each with TLS and in plain text. */
-    private void connectionSetup(DriverRun.Created branch) throws SQLException {
+    /**
+     * Connect, SELECT 1, close (pgjdbc, in a JVM of its own): through the gateway and directly, each
+     * with TLS and in plain text.
+     */
+    private void connectionSetup(DriverRun.Created branch) {
         String direct = direct(container(branch));
         String plain = branch.jdbcUrl().replace("sslmode=require", "sslmode=disable");
         Stats tls = setups(branch.jdbcUrl(), branch);
@@ -105,21 +106,8 @@ final class GatewayRun {
         rows.put(rows.setupPlainOverhead, column, Stats.precise(clear.percentile(50) - floor.percentile(50)));
     }
 
-    private static Stats setups(String url, DriverRun.Created branch) throws SQLException {
-        Properties props = new Properties();
-        props.setProperty("user", branch.user());
-        props.setProperty("password", branch.password());
-        Stats stats = new Stats();
-        for (int i = 0; i < SETUPS + 20; i++) {
-            long start = System.nanoTime();
-            try (Connection c = DriverManager.getConnection(url, props); Statement st = c.createStatement()) {
-                st.execute("SELECT 1");
-            }
-            if (i >= 20) {
-                stats.add(System.nanoTime() - start);
-            }
-        }
-        return stats;
+    private static Stats setups(String url, DriverRun.Created branch) {
+        return JdbcSetups.inOwnJvm(url, branch.user(), branch.password(), SETUPS);
     }
 
     /**
@@ -141,7 +129,7 @@ final class GatewayRun {
         double directTls = tps(Shell.run(direct, run));
         double gatewayPlain = tps(Shell.run(plain(gateway), run));
         double directPlain = tps(Shell.run(plain(direct), run));
-        double relayed = throughRelay(plain(direct), run);
+        double relayed = tps(throughRelay(plain(direct), run, null));
         rows.put(rows.pgbench, column, tpsText(gatewayTls));
         rows.put(rows.pgbench, Benchmark.PEER, tpsText(directTls));
         rows.put(rows.pgbenchShare, column, share(gatewayTls, directTls));
@@ -150,31 +138,82 @@ final class GatewayRun {
         rows.put(rows.pgbenchPlainShare, column, share(gatewayPlain, directPlain));
         rows.put(rows.pgbenchRelay, Benchmark.PEER, tpsText(relayed));
         rows.put(rows.pgbenchRelayShare, Benchmark.PEER, share(relayed, directPlain));
+        pinned(container(branch), gateway, direct, run);
         String[] connects = {"pgbench", "-S", "-C", "-c", "1", "-T", "10", "-n"};
         rows.put(rows.setupLibpq, column, Stats.precise(connectionTime(Shell.run(gateway, connects))));
         rows.put(rows.setupLibpq, Benchmark.PEER, Stats.precise(connectionTime(Shell.run(direct, connects))));
         rows.put(rows.setupLibpqPlain, column, Stats.precise(connectionTime(Shell.run(plain(gateway), connects))));
         rows.put(rows.setupLibpqPlain, Benchmark.PEER, Stats.precise(connectionTime(Shell.run(plain(direct), connects))));
+        rows.put(rows.setupLibpqRelay, Benchmark.PEER, Stats.precise(connectionTime(throughRelay(plain(direct), connects,
+                null))));
+    }
+
+    /**
+     * The same runs with the cores shared out as on a host where the gateway does not compete with
+     * the database it serves: the branch's container and pgbench on core 0, this JVM (the service
+     * and its gateway) and socat on core 1; direct runs have the same core 0 and leave core 1 idle.
+     * Needs two cores; the affinities are put back after.
+     */
+    private void pinned(String container, Map<String, String> gateway, Map<String, String> direct, String[] run)
+            throws Exception {
+        int cores = Runtime.getRuntime().availableProcessors();
+        if (cores < 2) {
+            List.of(rows.pinnedTls, rows.pinnedTlsShare, rows.pinnedPlain, rows.pinnedPlainShare, rows.pinnedRelay)
+                    .forEach(row -> rows.put(row, column, "n/a (one core)"));
+            return;
+        }
+        String self = String.valueOf(ProcessHandle.current().pid());
+        String all = "0-" + (cores - 1);
+        String[] onCore0 = java.util.stream.Stream.concat(java.util.stream.Stream.of("taskset", "-c", "0"),
+                java.util.Arrays.stream(run)).toArray(String[]::new);
+        requireShell(Shell.run("docker", "update", "--cpuset-cpus", "0", container), "docker update --cpuset-cpus");
+        requireShell(Shell.run("taskset", "-a", "-c", "-p", "1", self), "taskset");
+        try {
+            double gatewayTls = tps(Shell.run(gateway, onCore0));
+            double directTls = tps(Shell.run(direct, onCore0));
+            double gatewayPlain = tps(Shell.run(plain(gateway), onCore0));
+            double directPlain = tps(Shell.run(plain(direct), onCore0));
+            double relayed = tps(throughRelay(plain(direct), onCore0, "1"));
+            rows.put(rows.pinnedTls, column, tpsText(gatewayTls));
+            rows.put(rows.pinnedTls, Benchmark.PEER, tpsText(directTls));
+            rows.put(rows.pinnedTlsShare, column, share(gatewayTls, directTls));
+            rows.put(rows.pinnedPlain, column, tpsText(gatewayPlain));
+            rows.put(rows.pinnedPlain, Benchmark.PEER, tpsText(directPlain));
+            rows.put(rows.pinnedPlainShare, column, share(gatewayPlain, directPlain));
+            rows.put(rows.pinnedRelay, Benchmark.PEER, tpsText(relayed) + " (" + share(relayed, directPlain) + ")");
+        } finally {
+            Shell.run("taskset", "-a", "-c", "-p", all, self);
+            Shell.run("docker", "update", "--cpuset-cpus", all, container);
+        }
+    }
+
+    private static void requireShell(String output, String what) {
+        if ("?".equals(output)) {
+            throw new IllegalStateException(what + " failed: the pinned rows need it");
+        }
     }
 
     /**
      * The same pgbench run through socat on the loopback: a bare TCP relay (a process per
-     * connection, no protocol, no TLS), the floor of what any proxy on this machine costs.
+     * connection, no protocol, no TLS), the floor of what any proxy on this machine costs; on
+     * {@code core} when one is given. pgbench's output.
      */
-    private static double throughRelay(Map<String, String> direct, String[] run) throws Exception {
+    private static String throughRelay(Map<String, String> direct, String[] run, String core) throws Exception {
         int port;
         try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
             port = free.getLocalPort();
         }
-        Process relay = new ProcessBuilder("socat", "TCP-LISTEN:" + port + ",bind=127.0.0.1,fork,reuseaddr,nodelay",
-                "TCP:" + direct.get("PGHOST") + ":5432,nodelay").redirectErrorStream(true)
+        List<String> command = new java.util.ArrayList<>(core == null ? List.of() : List.of("taskset", "-c", core));
+        command.addAll(List.of("socat", "TCP-LISTEN:" + port + ",bind=127.0.0.1,fork,reuseaddr,nodelay",
+                "TCP:" + direct.get("PGHOST") + ":5432,nodelay"));
+        Process relay = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         try {
             Thread.sleep(300);
             Map<String, String> through = new java.util.HashMap<>(direct);
             through.put("PGHOST", "127.0.0.1");
             through.put("PGPORT", String.valueOf(port));
-            return tps(Shell.run(through, run));
+            return Shell.run(through, run);
         } finally {
             relay.descendants().forEach(ProcessHandle::destroy);
             relay.destroy();

@@ -40,6 +40,12 @@ final class Rows {
     final String pgbenchPlainShare;
     final String pgbenchRelay;
     final String pgbenchRelayShare;
+    final String setupLibpqRelay;
+    final String pinnedTls;
+    final String pinnedTlsShare;
+    final String pinnedPlain;
+    final String pinnedPlainShare;
+    final String pinnedRelay;
     final String setupPlainOverhead;
     final String setupLibpq;
     final String setupLibpqPlain;
@@ -74,18 +80,24 @@ final class Rows {
         idleDisk = "disk per idle branch (" + o.n() + " of " + o.big() + ")";
         wakeP50 = "wake on connect → first query p50, " + o.big() + " (peer: raw docker start of it)";
         wakeOverFloor = "… wake minus docker start";
-        setupTls = "connection setup with pgjdbc (connect, SELECT 1, close) p50 through the gateway, TLS (peer: direct, TLS)";
+        setupTls = "connection setup with pgjdbc (connect, SELECT 1, close; a JVM of its own) p50 through the gateway, TLS (peer: direct, TLS)";
         setupOverhead = "… with pgjdbc, gateway minus direct, TLS";
         setupPlain = "… with pgjdbc through the gateway, plain text from the loopback (peer: direct, plain text)";
         setupPlainOverhead = "… with pgjdbc, gateway minus direct, plain text";
         setupLibpq = "connection setup with libpq (pgbench -C -S, 10 s, mean) through the gateway, TLS (peer: direct, TLS)";
         setupLibpqPlain = "… with libpq through the gateway, plain text from the loopback (peer: direct, plain text)";
+        setupLibpqRelay = "… with libpq through socat, a bare TCP relay on the loopback, plain text (peer only)";
         pgbench = "pgbench -S -c 8 -T 20, scale 10, through the gateway, TLS (peer: direct, TLS)";
         pgbenchShare = "… TLS, gateway's share of direct";
         pgbenchPlain = "… pgbench through the gateway, plain text from the loopback (peer: direct, plain text)";
         pgbenchPlainShare = "… plain text, gateway's share of direct";
         pgbenchRelay = "… pgbench through socat, a bare TCP relay on the loopback, plain text (peer only)";
         pgbenchRelayShare = "… socat's share of direct, plain text: the floor of any proxy here";
+        pinnedTls = "pgbench as above, the branch and pgbench on core 0, the service on core 1, TLS (peer: direct, core 0)";
+        pinnedTlsShare = "… on cores of their own, TLS, gateway's share of direct";
+        pinnedPlain = "… on cores of their own, plain text (peer: direct, core 0, plain text)";
+        pinnedPlainShare = "… on cores of their own, plain text, gateway's share of direct";
+        pinnedRelay = "… on cores of their own, through socat on core 1, plain text (peer only; its share)";
         group("create", buildBig, createTinyP50, createTinyP90, createBigP50, createBigP90);
         group("pool", claimP50, claimQueryP50);
         group("peers", dockerRunTiny, dockerRunBig, fileCopy);
@@ -96,10 +108,11 @@ final class Rows {
         group("tuning", explainAnalyze, tuning, tuningMeasured, tuningCopy);
         group("idle", idleMemory, idleDisk);
         group("gateway", wakeP50, wakeOverFloor, setupTls, setupOverhead, setupPlain,
-                setupPlainOverhead, setupLibpq, setupLibpqPlain, pgbench, pgbenchShare, pgbenchPlain, pgbenchPlainShare,
-                pgbenchRelay, pgbenchRelayShare);
+                setupPlainOverhead, setupLibpq, setupLibpqPlain, setupLibpqRelay, pgbench, pgbenchShare, pgbenchPlain, pgbenchPlainShare,
+                pgbenchRelay, pgbenchRelayShare, pinnedTls, pinnedTlsShare, pinnedPlain, pinnedPlainShare, pinnedRelay);
         group("density", o.density().stream().flatMap(count -> java.util.stream.Stream.of(densityHost(count),
-                densityRunning(count), densityContainers(count), densityHeap(count), densityRss(count)))
+                densityRunning(count), densityContainers(count), densityHeap(count), densityRss(count),
+                densitySlab(count), densityEngine(count), densityDropped(count)))
                 .toArray(String[]::new));
         groups.forEach((group, rows) -> {
             if (o.measures(group)) {
@@ -127,6 +140,19 @@ final class Rows {
 
     String densityRss(int count) {
         return "… resident size of its JVM (service and benchmark), " + count + " branches";
+    }
+
+    String densitySlab(int count) {
+        return "… of it the kernel's slab (inodes, dentries, XFS's in-core extent maps), " + count + " branches";
+    }
+
+    String densityEngine(int count) {
+        return "… of it Docker's engine (dockerd and containerd resident size), " + count + " branches";
+    }
+
+    String densityDropped(int count) {
+        return "… host memory in use once the kernel dropped its clean caches (drop_caches), " + count
+                + " branches, over the run's start likewise";
     }
 
     /** Rows are told apart by their labels: two rows of one label would write into one line. */

@@ -21,6 +21,10 @@ final class Stats {
         return sorted.get(Math.max(0, rank - 1));
     }
 
+    int count() {
+        return millis.size();
+    }
+
     boolean isEmpty() {
         return millis.isEmpty();
     }
