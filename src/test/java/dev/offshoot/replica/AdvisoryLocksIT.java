@@ -176,7 +176,8 @@ class AdvisoryLocksIT {
                     + " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())");
             rs.next();
             assertThat(rs.getInt(1)).as("sessions holding advisory locks").isEqualTo(expected);
-            st.execute("SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory'"
+            // with a timeout, pg_terminate_backend waits until the session ended and its locks went
+            st.execute("SELECT pg_terminate_backend(pid, 10000) FROM pg_locks WHERE locktype = 'advisory'"
                     + " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())");
         }
     }
