@@ -38,15 +38,15 @@ public class Endpoints {
         stoppedListeners.forEach(listener -> listener.accept(instanceKey));
     }
 
-    /** Where Offshoot connects to the instance of this key; it must have been started. */
+    /** Where Offshoot connects to the instance of this key; it must be running. */
     public Endpoint internal(String instanceKey) {
-        return runtime.endpointOf(instanceKey)
-                .orElseThrow(() -> new IllegalStateException("instance " + instanceKey + " has no endpoint yet"));
+        return runtime.runningEndpointOf(instanceKey)
+                .orElseThrow(() -> new IllegalStateException("instance " + instanceKey + " has no running server"));
     }
 
     /** Where Offshoot connects to the instance of this key; empty while none runs under it (a delete, reset or stop in progress). */
     public Optional<Endpoint> internalIfRunning(String instanceKey) {
-        return runtime.endpointOf(instanceKey);
+        return runtime.runningEndpointOf(instanceKey);
     }
 
     /** Where users connect to it; empty while nothing was started under the key (a create in progress). */

@@ -104,6 +104,17 @@ public interface ContainerRuntime {
      */
     Optional<Endpoint> endpointOf(String instanceKey);
 
+    /**
+     * {@link #endpointOf} while an instance of this key runs; empty when none does. Never the last
+     * address of a stopped instance, which another instance may have been given since: what dials a
+     * branch (the gateway, the service's own sessions) asks this. The default suits a runtime whose
+     * {@code endpointOf} answers only for running instances, or with an address nothing else takes
+     * (Docker: the branch network's current address, or a port the key holds).
+     */
+    default Optional<Endpoint> runningEndpointOf(String instanceKey) {
+        return endpointOf(instanceKey);
+    }
+
     /** Where users connect to the instance of this key (Docker: the advertised host and the key's port). */
     Optional<Endpoint> advertisedEndpointOf(String instanceKey);
 

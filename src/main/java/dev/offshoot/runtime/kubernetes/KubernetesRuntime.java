@@ -230,6 +230,15 @@ public final class KubernetesRuntime implements ContainerRuntime, AutoCloseable 
         return ip.map(address -> new Endpoint(address, PodManifests.POSTGRES_PORT));
     }
 
+    /** Only a Pod of the key that is not being deleted: a stopped instance's recorded address may be another Pod's now. */
+    @Override
+    public Optional<Endpoint> runningEndpointOf(String instanceKey) {
+        return cache.pods(Map.of(Labels.KEY, instanceKey)).stream()
+                .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+                .max(Comparator.comparing(p -> String.valueOf(p.getMetadata().getCreationTimestamp())))
+                .flatMap(PodStates::ip).map(address -> new Endpoint(address, PodManifests.POSTGRES_PORT));
+    }
+
     /** Where users connect: the Pod's address until the connection gateway stands in front of it. */
     @Override
     public Optional<Endpoint> advertisedEndpointOf(String instanceKey) {

@@ -231,6 +231,17 @@ class KubernetesRuntimeTest {
     }
 
     @Test
+    void aStoppedInstanceIsNotDialedAtItsLastAddressWhichAnotherPodMayHaveNow() {
+        String handle = runtime.start(branch("k12", claim("data-k12")));
+        assertThat(runtime.runningEndpointOf("k12")).isPresent().isEqualTo(runtime.endpointOf("k12"));
+
+        runtime.stop(handle, Duration.ofSeconds(5));
+
+        assertThat(runtime.endpointOf("k12")).as("the stopped instance's record keeps its last address").isPresent();
+        assertThat(runtime.runningEndpointOf("k12")).isEmpty();
+    }
+
+    @Test
     void aWakeThatFailsRemovesOnlyTheNewPodAndKeepsTheStoppedRecord() {
         String handle = runtime.start(branch("k8", claim("data-k8")));
         runtime.stop(handle, Duration.ofSeconds(5));
