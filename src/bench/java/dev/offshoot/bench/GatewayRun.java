@@ -125,19 +125,15 @@ final class GatewayRun {
                 "PGUSER", branch.user(), "PGPASSWORD", branch.password(), "PGDATABASE", c.get("database").asString());
         Shell.run(plain(direct), "pgbench", "-i", "-q", "-s", "10");
         String[] run = {"pgbench", "-S", "-c", "8", "-j", "2", "-T", "20", "-n"};
-        double gatewayTls = tps(Shell.run(gateway, run));
-        double directTls = tps(Shell.run(direct, run));
-        double gatewayPlain = tps(Shell.run(plain(gateway), run));
-        double directPlain = tps(Shell.run(plain(direct), run));
-        double relayed = tps(throughRelay(plain(direct), run, null));
-        rows.put(rows.pgbench, column, tpsText(gatewayTls));
-        rows.put(rows.pgbench, Benchmark.PEER, tpsText(directTls));
-        rows.put(rows.pgbenchShare, column, share(gatewayTls, directTls));
-        rows.put(rows.pgbenchPlain, column, tpsText(gatewayPlain));
-        rows.put(rows.pgbenchPlain, Benchmark.PEER, tpsText(directPlain));
-        rows.put(rows.pgbenchPlainShare, column, share(gatewayPlain, directPlain));
-        rows.put(rows.pgbenchRelay, Benchmark.PEER, tpsText(relayed));
-        rows.put(rows.pgbenchRelayShare, Benchmark.PEER, share(relayed, directPlain));
+        Throughput shared = Throughput.of(gateway, direct, run, null);
+        rows.put(rows.pgbench, column, tpsText(shared.gatewayTls()));
+        rows.put(rows.pgbench, Benchmark.PEER, tpsText(shared.directTls()));
+        rows.put(rows.pgbenchShare, column, share(shared.gatewayTls(), shared.directTls()));
+        rows.put(rows.pgbenchPlain, column, tpsText(shared.gatewayPlain()));
+        rows.put(rows.pgbenchPlain, Benchmark.PEER, tpsText(shared.directPlain()));
+        rows.put(rows.pgbenchPlainShare, column, share(shared.gatewayPlain(), shared.directPlain()));
+        rows.put(rows.pgbenchRelay, Benchmark.PEER, tpsText(shared.relayed()));
+        rows.put(rows.pgbenchRelayShare, Benchmark.PEER, share(shared.relayed(), shared.directPlain()));
         pinned(container(branch), gateway, direct, run);
         String[] connects = {"pgbench", "-S", "-C", "-c", "1", "-T", "10", "-n"};
         rows.put(rows.setupLibpq, column, Stats.precise(connectionTime(Shell.run(gateway, connects))));
@@ -169,21 +165,30 @@ final class GatewayRun {
         requireShell(Shell.run("docker", "update", "--cpuset-cpus", "0", container), "docker update --cpuset-cpus");
         requireShell(Shell.run("taskset", "-a", "-c", "-p", "1", self), "taskset");
         try {
-            double gatewayTls = tps(Shell.run(gateway, onCore0));
-            double directTls = tps(Shell.run(direct, onCore0));
-            double gatewayPlain = tps(Shell.run(plain(gateway), onCore0));
-            double directPlain = tps(Shell.run(plain(direct), onCore0));
-            double relayed = tps(throughRelay(plain(direct), onCore0, "1"));
-            rows.put(rows.pinnedTls, column, tpsText(gatewayTls));
-            rows.put(rows.pinnedTls, Benchmark.PEER, tpsText(directTls));
-            rows.put(rows.pinnedTlsShare, column, share(gatewayTls, directTls));
-            rows.put(rows.pinnedPlain, column, tpsText(gatewayPlain));
-            rows.put(rows.pinnedPlain, Benchmark.PEER, tpsText(directPlain));
-            rows.put(rows.pinnedPlainShare, column, share(gatewayPlain, directPlain));
-            rows.put(rows.pinnedRelay, Benchmark.PEER, tpsText(relayed) + " (" + share(relayed, directPlain) + ")");
+            Throughput pinned = Throughput.of(gateway, direct, onCore0, "1");
+            rows.put(rows.pinnedTls, column, tpsText(pinned.gatewayTls()));
+            rows.put(rows.pinnedTls, Benchmark.PEER, tpsText(pinned.directTls()));
+            rows.put(rows.pinnedTlsShare, column, share(pinned.gatewayTls(), pinned.directTls()));
+            rows.put(rows.pinnedPlain, column, tpsText(pinned.gatewayPlain()));
+            rows.put(rows.pinnedPlain, Benchmark.PEER, tpsText(pinned.directPlain()));
+            rows.put(rows.pinnedPlainShare, column, share(pinned.gatewayPlain(), pinned.directPlain()));
+            rows.put(rows.pinnedRelay, Benchmark.PEER, tpsText(pinned.relayed()) + " ("
+                    + share(pinned.relayed(), pinned.directPlain()) + ")");
         } finally {
             Shell.run("taskset", "-a", "-c", "-p", all, self);
             Shell.run("docker", "update", "--cpuset-cpus", all, container);
+        }
+    }
+
+    /** One pgbench run each way: through the gateway and directly, with TLS and in plain text, and through socat. */
+    private record Throughput(double gatewayTls, double directTls, double gatewayPlain, double directPlain,
+            double relayed) {
+
+        static Throughput of(Map<String, String> gateway, Map<String, String> direct, String[] run, String relayCore)
+                throws Exception {
+            return new Throughput(tps(Shell.run(gateway, run)), tps(Shell.run(direct, run)),
+                    tps(Shell.run(plain(gateway), run)), tps(Shell.run(plain(direct), run)),
+                    tps(throughRelay(plain(direct), run, relayCore)));
         }
     }
 
