@@ -109,9 +109,9 @@ class ProvisionerTest {
         List<Source> offered = new ArrayList<>();
         Source source = new Source(running("c-source"), offered, null);
 
-        // the checkpoint finds no endpoint for the source's key: that failure is the answer
+        // the checkpoint finds no running server for the source's key: that failure is the answer
         assertThatThrownBy(() -> provisioner.start(fork(source))).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("has no endpoint");
+                .hasMessageContaining("has no running server");
 
         assertThat(offered).containsExactly(source);
     }
