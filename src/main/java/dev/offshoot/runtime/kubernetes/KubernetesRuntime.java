@@ -215,22 +215,18 @@ public final class KubernetesRuntime implements ContainerRuntime, AutoCloseable 
                 .orElseThrow(() -> new IllegalStateException("Pod " + handle + " has no address"));
     }
 
-    /**
-     * The key's live Pod's address (the newest, should a reset's old Pod still be going); a
-     * stopped instance's last one.
-     */
+    /** The key's live Pod's address ({@link #runningEndpointOf}); else a stopped instance's last one. */
     @Override
     public Optional<Endpoint> endpointOf(String instanceKey) {
-        Map<String, String> key = Map.of(Labels.KEY, instanceKey);
-        Optional<String> ip = cache.pods(key).stream()
-                .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
-                .max(Comparator.comparing(p -> String.valueOf(p.getMetadata().getCreationTimestamp())))
-                .flatMap(PodStates::ip)
-                .or(() -> cache.stoppedRecords(key).stream().findFirst().flatMap(StoppedPods::lastAddress));
-        return ip.map(address -> new Endpoint(address, PodManifests.POSTGRES_PORT));
+        return runningEndpointOf(instanceKey).or(() -> cache.stoppedRecords(Map.of(Labels.KEY, instanceKey)).stream()
+                .findFirst().flatMap(StoppedPods::lastAddress)
+                .map(address -> new Endpoint(address, PodManifests.POSTGRES_PORT)));
     }
 
-    /** Only a Pod of the key that is not being deleted: a stopped instance's recorded address may be another Pod's now. */
+    /**
+     * The address of the key's live Pod (the newest, should a reset's old Pod still be going); never
+     * a stopped instance's recorded one, which may be another Pod's now.
+     */
     @Override
     public Optional<Endpoint> runningEndpointOf(String instanceKey) {
         return cache.pods(Map.of(Labels.KEY, instanceKey)).stream()
